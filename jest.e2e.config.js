@@ -1,0 +1,11 @@
+// End-to-end scenarios: the built binary against a sandbox with real Prometheus.
+export default {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test/e2e'],
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
+  testMatch: ['**/*.test.ts'],
+  testTimeout: 240000,
+  maxWorkers: 2,
+};
