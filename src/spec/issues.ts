@@ -7,6 +7,11 @@ export interface Loc {
   path: string;
 }
 
+/** Looks up where a field sits in the source: `locAt('spec.strategy.canary.steps[2]')`. */
+export interface Locator {
+  locAt(path: string, prefer?: 'key' | 'value'): Loc;
+}
+
 export type Severity = 'error' | 'warning';
 
 /** One validation problem. Validation collects every issue; it never stops at the first. */

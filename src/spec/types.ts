@@ -4,7 +4,7 @@
  * Strings in conditions and provider fields may still hold `{{args.x}}` placeholders: they are
  * resolved per run by src/analysis/args.ts, because secret values must be read at run time.
  */
-import type { Loc } from './issues.js';
+import type { Loc, Locator } from './issues.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -24,6 +24,7 @@ export interface PodMetadata {
 
 export interface RolloutSpec {
   loc: Loc;
+  source: Locator;
   name: string;
   /** metadata.namespace; null when the manifest leaves it to -n / the context. */
   namespace: string | null;
@@ -129,6 +130,7 @@ export interface TemplateArg {
 
 export interface AnalysisTemplateSpec {
   loc: Loc;
+  source: Locator;
   kind: 'AnalysisTemplate' | 'ClusterAnalysisTemplate';
   name: string;
   /** null for ClusterAnalysisTemplate, or when the manifest leaves it to -n. */
@@ -143,6 +145,7 @@ export interface AnalysisTemplateSpec {
 
 export interface MetricSpec {
   loc: Loc;
+  source: Locator;
   name: string;
   /** null: a single measurement (unless count > 1, which validation rejects without an interval). */
   intervalMs: number | null;
@@ -197,6 +200,7 @@ export interface WebSpec {
 
 export interface ServiceSpec {
   loc: Loc;
+  source: Locator;
   name: string;
   namespace: string | null;
   selector: Record<string, string>;

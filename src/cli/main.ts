@@ -1,0 +1,93 @@
+/**
+ * Entry point. Parses argv, runs one command, and is the ONLY place where outcomes and errors
+ * become exit codes and where unexpected failures are reported.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CommanderError } from 'commander';
+import { CanaryError, messageOf } from '../util/errors.js';
+import { plainPalette } from '../util/palette.js';
+import { exitCodeOf, outcomeOfError, type Outcome } from './exit-codes.js';
+import { write, type Io } from './io.js';
+import { buildProgram, type Invocation } from './program.js';
+
+export type CommandModule = { default: (inv: Invocation, io: Io) => Promise<Outcome> };
+
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  lint: () => import('../commands/lint.js'),
+  run: () => import('../commands/run.js'),
+  status: () => import('../commands/status.js'),
+  abort: () => import('../commands/abort.js'),
+  promote: () => import('../commands/promote.js'),
+  retry: () => import('../commands/retry.js'),
+  analyze: () => import('../commands/analyze.js'),
+};
+
+export async function main(argv: readonly string[], base: Partial<Io> = {}): Promise<number> {
+  const env = base.env ?? process.env;
+  const io0 = {
+    stdout: base.stdout ?? process.stdout,
+    stderr: base.stderr ?? process.stderr,
+    env,
+    cwd: base.cwd ?? process.cwd(),
+  };
+  let outcome: Outcome = 'ok';
+  let errPalette = plainPalette;
+
+  const dispatch = async (inv: Invocation): Promise<Outcome> => {
+    const { paletteFor } = await import('./palette.js');
+    const io: Io = {
+      ...io0,
+      palette: base.palette ?? paletteFor(io0.stdout, env, !inv.global.color),
+      errPalette: base.errPalette ?? paletteFor(io0.stderr, env, !inv.global.color),
+    };
+    errPalette = io.errPalette;
+    const mod = await COMMANDS[inv.verb]!();
+    return mod.default(inv, io);
+  };
+
+  const name = programName(argv);
+  const program = buildProgram(readVersion(), name, dispatch, (o) => (outcome = o), {
+    writeOut: (s) => io0.stdout.write(s),
+    writeErr: (s) => io0.stderr.write(s),
+  });
+
+  try {
+    await program.parseAsync([...argv], { from: 'node' });
+    return exitCodeOf(outcome);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      if (err.exitCode === 0) return 0;
+      write(io0.stderr, `Run "${name} --help" for usage.`);
+      return exitCodeOf('usage');
+    }
+    if (err instanceof CanaryError) {
+      write(io0.stderr, `${errPalette.red('error:')} ${err.message}`);
+      if (err.hint) write(io0.stderr, `${errPalette.dim('hint:')} ${err.hint}`);
+      return exitCodeOf(outcomeOfError(err.kind));
+    }
+    write(io0.stderr, `${errPalette.red('internal error:')} ${messageOf(err)}`);
+    if (env.CANARY_DEBUG && err instanceof Error && err.stack) write(io0.stderr, err.stack);
+    write(io0.stderr, 'This is a bug in canary. Please report it with the command you ran (set CANARY_DEBUG=1 for a stack trace).');
+    return exitCodeOf('internal');
+  }
+}
+
+/** `kubectl canary ...` runs us as kubectl-canary: say so in help and messages. */
+function programName(argv: readonly string[]): string {
+  const bin = argv[1] ? basename(argv[1]) : 'canary';
+  return bin.startsWith('kubectl-canary') ? 'kubectl canary' : 'canary';
+}
+
+function readVersion(): string {
+  try {
+    const here = dirname(fileURLToPath(import.meta.url));
+    // dist/src/cli/main.js and src/cli/main.ts both sit three levels below the package root.
+    const pkg = JSON.parse(readFileSync(join(here, '..', '..', '..', 'package.json'), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * The commander program: every verb, its flags and its help. Actions import their command module
+ * lazily, so `canary --help` loads neither @kubernetes/client-node nor axios.
+ */
+import { Command, Option } from 'commander';
+import { EXIT_CODE_HELP, type Outcome } from './exit-codes.js';
+import { collect, type GlobalOptions } from './options.js';
+
+export interface Invocation {
+  verb: string;
+  args: string[];
+  options: Record<string, unknown>;
+  global: GlobalOptions;
+}
+
+export type Dispatch = (inv: Invocation) => Promise<Outcome>;
+
+const EXAMPLES: Record<string, string> = {
+  lint: `
+Examples:
+  canary lint examples/seed/
+  canary lint k8s/rollout.yaml k8s/analysis.yaml -o json
+  canary lint -R deploy/`,
+  run: `
+Examples:
+  canary run examples/seed/ --image myapp=ghcr.io/mccutchen/go-httpbin:2.17.1
+  canary run k8s/ --image myapp=ghcr.io/org/myapp:$GITHUB_SHA -o json
+  canary run k8s/ --dry-run                 # validate, preflight, print the plan
+  canary run k8s/ --time-scale 0.1          # every pause and interval x0.1 (demos, tests)`,
+  status: `
+Examples:
+  canary status myapp -n apps
+  canary status myapp --watch --timeout 15m     # CI: exit code = outcome
+  canary status -A                              # every rollout canary manages
+  canary status myapp -o json`,
+  abort: `
+Examples:
+  canary abort myapp -n apps --reason "error budget burning"
+  canary abort myapp --no-wait`,
+  promote: `
+Examples:
+  canary promote myapp            # end the current pause
+  canary promote myapp --full     # skip every remaining step and analysis`,
+  retry: `
+Examples:
+  canary retry myapp -n apps`,
+  analyze: `
+Examples:
+  canary analyze examples/seed/analysis-template.yaml --arg from=dependant-api-service --arg service-name=myapp-canary
+  canary analyze k8s/ --template success-rate-analysis --once
+  canary analyze k8s/analysis.yaml --arg service-name=web --dry-run   # print resolved queries`,
+};
+
+export interface ProgramIo {
+  writeOut(s: string): void;
+  writeErr(s: string): void;
+}
+
+export function buildProgram(version: string, name: string, dispatch: Dispatch, onResult: (o: Outcome) => void, out: ProgramIo): Command {
+  const program = new Command(name)
+    // Set before the subcommands are added: they inherit both.
+    .exitOverride()
+    .configureOutput({ writeOut: out.writeOut, writeErr: out.writeErr })
+    .description('Progressive canary releases on Kubernetes, driven from your terminal or CI job.\nReads Argo Rollouts manifests; no controller, no CRDs in the cluster.')
+    .version(version, '--version', 'print the version')
+    .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context to use')
+    .option('-n, --namespace <namespace>', 'namespace (default: the manifest, then the context, then "default")')
+    .option('--request-timeout <duration>', 'deadline for each Kubernetes API call', '30s')
+    .option('--no-color', 'no colours (also NO_COLOR=1)')
+    .addHelpText('after', `\n${EXIT_CODE_HELP}\n\nRun "${name} <command> --help" for a command's flags and examples.`)
+    .showSuggestionAfterError(true);
+
+  const action = (verb: string) =>
+    async function (this: Command, ...rest: unknown[]) {
+      const cmd = rest[rest.length - 1] as Command;
+      const args = rest.slice(0, -2).flatMap((a) => (Array.isArray(a) ? (a as string[]) : a === undefined ? [] : [String(a)]));
+      const all = cmd.optsWithGlobals() as Record<string, unknown>;
+      const global: GlobalOptions = {
+        kubeconfig: all.kubeconfig as string | undefined,
+        context: all.context as string | undefined,
+        namespace: all.namespace as string | undefined,
+        color: all.color !== false,
+        requestTimeout: all.requestTimeout as string | undefined,
+      };
+      onResult(await dispatch({ verb, args, options: cmd.opts(), global }));
+    };
+
+  const prometheusOptions = (c: Command) =>
+    c
+      .option('--prometheus-address <url>', 'Prometheus address for metrics without one (env ARGO_ROLLOUTS_PROMETHEUS_ADDRESS)')
+      .addOption(new Option('--prometheus-via <mode>', 'reach in-cluster Prometheus addresses directly or through the API server service proxy').choices(['auto', 'direct', 'proxy']).default('auto'))
+      .option('--prometheus-ca-file <path>', 'CA bundle for a TLS Prometheus')
+      .option('--prometheus-token-env <var>', 'send a bearer token read from this environment variable', 'CANARY_PROMETHEUS_TOKEN');
+
+  program
+    .command('lint')
+    .description('validate Rollout, AnalysisTemplate and Service manifests offline (file:line:col errors)')
+    .argument('<files...>', 'files or directories')
+    .option('-R, --recursive', 'read subdirectories too')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--prometheus-address <url>', 'a Prometheus address for metrics without one (env ARGO_ROLLOUTS_PROMETHEUS_ADDRESS)')
+    .addHelpText('after', EXAMPLES.lint!)
+    .action(action('lint'));
+
+  prometheusOptions(
+    program
+      .command('run')
+      .description('run a canary release: shift traffic step by step, analyse, then promote or roll back')
+      .argument('<files...>', 'files or directories with the Rollout, its AnalysisTemplates and (optionally) Services')
+      .option('-R, --recursive', 'read subdirectories too')
+      .option('--image <container=image>', 'replace a container image in the Rollout template (repeatable)', collect, [])
+      .option('--dry-run', 'validate, run preflight checks and print the plan without changing anything')
+      .option('--timeout <duration>', 'give up (and roll back) after this long')
+      .addOption(new Option('--on-interrupt <action>', 'what Ctrl+C or SIGTERM does').choices(['rollback', 'leave']).default('rollback'))
+      .option('--exit-on-pause', 'exit 7 at an indefinite pause or inconclusive analysis instead of waiting for promote')
+      .option('--time-scale <factor>', 'multiply every pause, analysis interval, delay and deadline by this factor (0 < f <= 1; demos, tests)')
+      .option('--apply-services', 'create the Services given in the files that the cluster lacks')
+      .option('--adopt', 'take over an existing TrafficSplit or Deployment of the same name that canary did not create')
+      .option('--arg <name=value>', 'override an analysis arg (repeatable)', collect, [])
+      .addOption(new Option('-o, --output <format>', 'text (live view on a terminal, lines otherwise) or json (one event per line)').choices(['text', 'json']).default('text')),
+  )
+    .addHelpText('after', EXAMPLES.run!)
+    .action(action('run'));
+
+  program
+    .command('status')
+    .description('show a rollout: phase, step, weights, pods and analysis; --watch until it settles')
+    .argument('[name]', 'the Rollout name; omit to list every rollout canary manages')
+    .option('-w, --watch', 'keep watching until Healthy, Degraded or Aborted (or --timeout)')
+    .option('--timeout <duration>', 'with --watch: give up after this long (exit 6)')
+    .option('--exit-on-pause', 'with --watch: exit 7 when the rollout pauses')
+    .option('--revision <hash>', 'with --watch: wait for the run of this revision, not a previous one')
+    .option('-A, --all-namespaces', 'list rollouts in every namespace')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'wide', 'json', 'yaml']).default('text'))
+    .addHelpText('after', EXAMPLES.status!)
+    .action(action('status'));
+
+  program
+    .command('abort')
+    .description('roll a rollout back to stable: the live runner does it, or canary does when none is running')
+    .argument('<name>', 'the Rollout name')
+    .option('--reason <text>', 'why (kept in the run state and the Events)')
+    .option('--no-wait', 'write the request and return')
+    .option('--timeout <duration>', 'how long to wait for traffic to be back on stable', '2m')
+    .addHelpText('after', EXAMPLES.abort!)
+    .action(action('abort'));
+
+  program
+    .command('promote')
+    .description('end the current pause (or skip every remaining step with --full)')
+    .argument('<name>', 'the Rollout name')
+    .option('--full', 'skip all remaining steps, pauses and analysis')
+    .option('--no-wait', 'write the request and return')
+    .option('--timeout <duration>', 'how long to wait for the runner to act', '2m')
+    .addHelpText('after', EXAMPLES.promote!)
+    .action(action('promote'));
+
+  program
+    .command('retry')
+    .description('restart an aborted rollout from step 1')
+    .argument('<name>', 'the Rollout name')
+    .option('--no-wait', 'write the request and return')
+    .option('--timeout <duration>', 'how long to wait for the runner to act', '2m')
+    .addHelpText('after', EXAMPLES.retry!)
+    .action(action('retry'));
+
+  prometheusOptions(
+    program
+      .command('analyze')
+      .description('run one AnalysisTemplate on its own and report its verdict')
+      .argument('<files...>', 'files or directories with the AnalysisTemplate')
+      .option('-R, --recursive', 'read subdirectories too')
+      .option('--template <name>', 'which template, when the files hold several')
+      .option('--arg <name=value>', 'an arg for the template (repeatable)', collect, [])
+      .option('--once', 'take a single measurement per metric (smoke check)')
+      .option('--dry-run', 'print the resolved queries without running them')
+      .option('--time-scale <factor>', 'multiply intervals and delays by this factor')
+      .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text')),
+  )
+    .addHelpText('after', EXAMPLES.analyze!)
+    .action(action('analyze'));
+
+  return program;
+}

@@ -1,0 +1,22 @@
+/** `canary lint FILES...`: offline validation; exit 0 clean (warnings allowed), 2 on any error. */
+import type { Outcome } from '../cli/exit-codes.js';
+import { write, type Io } from '../cli/io.js';
+import { parseOutput } from '../cli/options.js';
+import type { Invocation } from '../cli/program.js';
+import { loadSpec } from '../spec/index.js';
+import { lintReport, renderLintText } from '../spec/report.js';
+
+export default async function lint(inv: Invocation, io: Io): Promise<Outcome> {
+  const output = parseOutput(inv.options.output as string | undefined, ['text', 'json']);
+  const result = await loadSpec(
+    inv.args,
+    {
+      namespace: inv.global.namespace ?? null,
+      prometheusAddress: (inv.options.prometheusAddress as string | undefined) ?? io.env.ARGO_ROLLOUTS_PROMETHEUS_ADDRESS ?? null,
+    },
+    { recursive: Boolean(inv.options.recursive), cwd: io.cwd },
+  );
+  const report = lintReport(result);
+  write(io.stdout, output === 'json' ? JSON.stringify(report, null, 2) : renderLintText(report, io.palette));
+  return report.errors.length ? 'usage' : 'ok';
+}

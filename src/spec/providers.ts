@@ -1,0 +1,115 @@
+/** Provider sections of a metric: prometheus and web. Strings may hold {{args.x}} until run time. */
+import type { Reader } from './reader.js';
+import type { HeaderSpec, JsonValue, PrometheusSpec, WebSpec } from './types.js';
+
+export const PROMETHEUS_DEFAULT_TIMEOUT_MS = 30_000;
+export const WEB_DEFAULT_TIMEOUT_MS = 10_000;
+
+export function readPrometheus(r: Reader): PrometheusSpec | null {
+  const p = r.object({
+    known: ['address', 'query', 'timeout', 'insecure', 'headers', 'authentication', 'rangeQuery'],
+  });
+  if (!p) return null;
+  const query = p.field('query').string({ required: true });
+  const address = p.field('address').string();
+  if (address !== null && !address.includes('{{')) checkUrl(p.field('address'), address);
+  const timeoutSeconds = p.field('timeout').int({ min: 0, intOrString: true });
+  const auth = p.field('authentication').object({
+    known: ['basicAuth', 'oauth2'],
+    unsupported: { sigv4: 'AWS SigV4 signing is not supported yet: use a Prometheus-compatible endpoint with basic auth, a bearer token or oauth2' },
+  });
+  let basicAuth: PrometheusSpec['basicAuth'] = null;
+  let oauth2: PrometheusSpec['oauth2'] = null;
+  if (auth) {
+    const b = auth.field('basicAuth').object({ known: ['username', 'password'] });
+    if (b) {
+      const username = b.field('username').string({ required: true });
+      const password = b.field('password').string({ required: true });
+      if (username !== null && password !== null) basicAuth = { username, password };
+    }
+    const o = auth.field('oauth2').object({ known: ['tokenUrl', 'clientId', 'clientSecret', 'scopes'] });
+    if (o) {
+      const tokenUrl = o.field('tokenUrl').string({ required: true });
+      const clientId = o.field('clientId').string({ required: true });
+      const clientSecret = o.field('clientSecret').string({ required: true });
+      const scopes = o.field('scopes').list().map((s) => s.string()).filter((s): s is string => s !== null);
+      if (tokenUrl !== null && clientId !== null && clientSecret !== null) oauth2 = { tokenUrl, clientId, clientSecret, scopes };
+    }
+  }
+  let rangeQuery: PrometheusSpec['rangeQuery'] = null;
+  const rq = p.field('rangeQuery').object({ known: ['start', 'end', 'step'] });
+  if (rq) {
+    const start = rq.field('start').string({ required: true });
+    const end = rq.field('end').string({ required: true });
+    const stepMs = rq.field('step').duration();
+    if (!rq.field('step').present) rq.field('step').error('required field is missing', 'key');
+    if (start !== null && end !== null && stepMs !== null) rangeQuery = { start, end, stepMs };
+  }
+  if (query === null) return null;
+  return {
+    kind: 'prometheus',
+    address,
+    query,
+    timeoutMs: timeoutSeconds === null || timeoutSeconds === 0 ? PROMETHEUS_DEFAULT_TIMEOUT_MS : timeoutSeconds * 1000,
+    insecure: p.field('insecure').bool(false),
+    headers: readHeaders(p.field('headers')),
+    basicAuth,
+    oauth2,
+    rangeQuery,
+  };
+}
+
+export function readWeb(r: Reader): WebSpec | null {
+  const w = r.object({
+    known: ['url', 'method', 'headers', 'body', 'jsonBody', 'timeoutSeconds', 'jsonPath', 'insecure'],
+    unsupported: { urlFrom: 'urlFrom is not supported: pass the URL through an arg with valueFrom.secretKeyRef' },
+  });
+  if (!w) return null;
+  const url = w.field('url').string({ required: true });
+  if (url !== null && !url.includes('{{')) checkUrl(w.field('url'), url);
+  const methodRaw = w.field('method').string() ?? 'GET';
+  const method = methodRaw.toUpperCase();
+  if (method !== 'GET' && method !== 'POST' && method !== 'PUT') {
+    w.field('method').error(`"${methodRaw}" is not supported: use GET, POST or PUT`);
+  }
+  const body = w.field('body').string();
+  const jsonBody = w.field('jsonBody').present ? (w.field('jsonBody').value as JsonValue) : null;
+  if (body !== null && jsonBody !== null) w.error('set body or jsonBody, not both');
+  if ((body !== null || jsonBody !== null) && method === 'GET') w.field('method').error('a body needs method POST or PUT', 'key');
+  const timeoutSeconds = w.field('timeoutSeconds').int({ min: 1, intOrString: true });
+  if (url === null || (method !== 'GET' && method !== 'POST' && method !== 'PUT')) return null;
+  return {
+    kind: 'web',
+    url,
+    method,
+    headers: readHeaders(w.field('headers')),
+    body,
+    jsonBody,
+    timeoutMs: timeoutSeconds === null ? WEB_DEFAULT_TIMEOUT_MS : timeoutSeconds * 1000,
+    jsonPath: w.field('jsonPath').string(),
+    insecure: w.field('insecure').bool(false),
+  };
+}
+
+function readHeaders(r: Reader): HeaderSpec[] {
+  const out: HeaderSpec[] = [];
+  for (const item of r.list()) {
+    const h = item.object({ known: ['key', 'value'] });
+    if (!h) continue;
+    const key = h.field('key').string({ required: true });
+    const value = h.field('value').scalarString({ required: true });
+    if (key !== null && value !== null) out.push({ key, value });
+  }
+  return out;
+}
+
+function checkUrl(r: Reader, value: string): void {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    r.error(`"${value}" is not a URL: write it with a scheme and host, e.g. http://prometheus.monitoring.svc:9090`);
+    return;
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') r.error(`"${value}": the scheme must be http or https`);
+}

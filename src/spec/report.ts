@@ -1,0 +1,60 @@
+/** The lint report as data and as text. Pure; colours come in as a Palette. */
+import type { Palette } from '../util/palette.js';
+import type { SkippedDocument, SpecResult } from './index.js';
+import { formatIssue, type Issue } from './issues.js';
+
+export interface LintReport {
+  files: string[];
+  errors: Issue[];
+  warnings: Issue[];
+  skipped: SkippedDocument[];
+  read: { rollouts: string[]; templates: string[]; services: string[] };
+}
+
+export function lintReport(result: SpecResult): LintReport {
+  return {
+    files: result.spec.files,
+    errors: result.issues.filter((i) => i.severity === 'error'),
+    warnings: result.issues.filter((i) => i.severity === 'warning'),
+    skipped: result.skipped,
+    read: {
+      rollouts: result.spec.rollouts.map((r) => qualified(r.namespace, r.name)),
+      templates: result.spec.templates.map((t) => `${t.kind}/${qualified(t.namespace, t.name)}`),
+      services: result.spec.services.map((s) => qualified(s.namespace, s.name)),
+    },
+  };
+}
+
+export function renderLintText(report: LintReport, p: Palette): string {
+  const lines: string[] = [];
+  for (const e of report.errors) lines.push(`${formatIssue(e)}`.replace(/^([^ ]+: )/, (m) => p.bold(m)));
+  if (report.warnings.length) {
+    if (lines.length) lines.push('');
+    lines.push(p.yellow('warnings:'));
+    for (const w of report.warnings) lines.push(`  ${formatIssue(w)}`);
+  }
+  if (report.skipped.length) {
+    if (lines.length) lines.push('');
+    for (const s of report.skipped) {
+      lines.push(p.dim(`skipped ${s.apiVersion} ${s.kind} ${s.name} (${s.file}:${s.line}): canary reads Rollouts, AnalysisTemplates and Services`));
+    }
+  }
+  const read = [
+    count(report.read.rollouts.length, 'Rollout'),
+    count(report.read.templates.length, 'AnalysisTemplate'),
+    count(report.read.services.length, 'Service'),
+  ].join(', ');
+  const problems = `${count(report.errors.length, 'error')}, ${count(report.warnings.length, 'warning')}`;
+  const files = count(report.files.length, 'file');
+  if (lines.length) lines.push('');
+  lines.push(report.errors.length ? p.red(`✖ ${problems} in ${files} (${read})`) : p.green(`✔ ${problems} in ${files} (${read})`));
+  return lines.join('\n');
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function qualified(ns: string | null, name: string): string {
+  return ns ? `${ns}/${name}` : name;
+}

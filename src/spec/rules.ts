@@ -1,0 +1,315 @@
+/**
+ * Cross-field and cross-document rules, Argo's validation plus what canary needs to run a spec.
+ * Each rule is a pure function of the whole SpecSet, so lint, run and analyze apply the same checks.
+ */
+import { issue, type Issue, type Loc, type Locator } from './issues.js';
+import { placeholdersOf } from './placeholders.js';
+import { collectTemplates, describeRef } from './template-index.js';
+import type { AnalysisRef, AnalysisTemplateSpec, MetricSpec, RolloutSpec, SpecSet } from './types.js';
+
+export interface RuleContext {
+  /** The namespace applied to manifests without metadata.namespace (-n, the context, or default). */
+  namespace: string | null;
+  /** A Prometheus address from --prometheus-address or ARGO_ROLLOUTS_PROMETHEUS_ADDRESS, if any. */
+  prometheusAddress: string | null;
+}
+
+export interface Rule {
+  id: string;
+  check(spec: SpecSet, ctx: RuleContext): Issue[];
+}
+
+const err = (at: Loc, message: string) => issue('error', at, message);
+const warn = (at: Loc, message: string) => issue('warning', at, message);
+/** The location of a field below an object that knows its source. */
+const at = (owner: { loc: Loc; source: Locator }, suffix: string, prefer: 'key' | 'value' = 'value'): Loc =>
+  owner.source.locAt(owner.loc.path ? `${owner.loc.path}${suffix.startsWith('[') ? '' : '.'}${suffix}` : suffix, prefer);
+
+export function rolloutNamespace(r: RolloutSpec, ctx: RuleContext): string | null {
+  return r.namespace ?? ctx.namespace;
+}
+
+/** Every analysis reference of a Rollout: the background one and each analysis step. */
+export function analysisRefs(r: RolloutSpec): { ref: AnalysisRef; label: string }[] {
+  const out: { ref: AnalysisRef; label: string }[] = [];
+  if (r.canary.analysis) out.push({ ref: r.canary.analysis, label: 'background analysis' });
+  r.canary.steps.forEach((s, i) => {
+    if (s.kind === 'analysis') out.push({ ref: s.analysis, label: `step ${i + 1} analysis` });
+  });
+  return out;
+}
+
+const trafficRoutingServices: Rule = {
+  id: 'traffic-routing-services',
+  check(spec) {
+    const out: Issue[] = [];
+    for (const r of spec.rollouts) {
+      const c = r.canary;
+      const routed = c.trafficRouting.kind !== 'none';
+      if (routed && (!c.canaryService || !c.stableService)) {
+        out.push(err(c.trafficRouting.kind === 'none' ? r.loc : c.trafficRouting.loc, 'traffic routing needs both canaryService and stableService: set them in spec.strategy.canary'));
+      }
+      if (c.canaryService && c.canaryService === c.stableService) {
+        out.push(err(r.loc, `canaryService and stableService are both "${c.canaryService}": they must be two different Services`));
+      }
+      if (c.trafficRouting.kind === 'smi' && c.trafficRouting.rootService && [c.canaryService, c.stableService].includes(c.trafficRouting.rootService)) {
+        out.push(err(c.trafficRouting.loc, `rootService "${c.trafficRouting.rootService}" must be the Service clients call, not the canary or stable one`));
+      }
+    }
+    return out;
+  },
+};
+
+const canaryScaleNeedsRouting: Rule = {
+  id: 'set-canary-scale-needs-traffic-routing',
+  check(spec) {
+    const out: Issue[] = [];
+    for (const r of spec.rollouts) {
+      if (r.canary.trafficRouting.kind !== 'none') continue;
+      for (const s of r.canary.steps) {
+        if (s.kind === 'setCanaryScale') out.push(err(s.loc, 'setCanaryScale requires trafficRouting: without it the weight is carried by replica counts'));
+      }
+    }
+    return out;
+  },
+};
+
+const surge: Rule = {
+  id: 'max-surge-max-unavailable',
+  check(spec) {
+    return spec.rollouts
+      .filter((r) => r.canary.maxSurge.value === 0 && r.canary.maxUnavailable.value === 0)
+      .map((r) => err(r.loc, 'maxSurge and maxUnavailable cannot both be 0: the rollout could never replace a pod'));
+  },
+};
+
+const startingStep: Rule = {
+  id: 'starting-step',
+  check(spec) {
+    const out: Issue[] = [];
+    for (const r of spec.rollouts) {
+      const a = r.canary.analysis;
+      if (a && a.startingStep > 0 && a.startingStep >= r.canary.steps.length) {
+        out.push(err(at({ loc: a.loc, source: r.source }, 'startingStep'), `startingStep ${a.startingStep} is past the last step (there are ${r.canary.steps.length}): background analysis would never start`));
+      }
+    }
+    return out;
+  },
+};
+
+const uniqueNames: Rule = {
+  id: 'unique-names',
+  check(spec, ctx) {
+    const out: Issue[] = [];
+    const seen = new Map<string, Loc>();
+    const check = (key: string, loc: Loc, what: string) => {
+      const first = seen.get(key);
+      if (first) out.push(err(loc, `${what} is defined twice (first at ${first.file}:${first.line})`));
+      else seen.set(key, loc);
+    };
+    for (const r of spec.rollouts) check(`Rollout/${rolloutNamespace(r, ctx)}/${r.name}`, r.loc, `Rollout "${r.name}"`);
+    for (const t of spec.templates) check(`${t.kind}/${t.namespace ?? ctx.namespace}/${t.name}`, t.loc, `${t.kind} "${t.name}"`);
+    return out;
+  },
+};
+
+const templateRefs: Rule = {
+  id: 'template-refs-exist',
+  check(spec, ctx) {
+    const out: Issue[] = [];
+    for (const r of spec.rollouts) {
+      const ns = rolloutNamespace(r, ctx);
+      for (const { ref, label } of analysisRefs(r)) {
+        const found = collectTemplates(spec.templates, ref.templates, ns);
+        if (!found.ok) {
+          for (const m of found.missing) {
+            out.push(err(m.loc, `${label}: ${describeRef(m)} not found in the files given${ns ? ` (namespace ${ns})` : ''}: add its manifest to the command line`));
+          }
+          if (found.cycle) out.push(err(ref.loc, `${label}: templates include each other in a cycle: ${found.cycle.join(' -> ')}`));
+        }
+      }
+    }
+    for (const t of spec.templates) {
+      const found = collectTemplates(spec.templates, t.templates, t.namespace ?? ctx.namespace);
+      if (!found.ok) for (const m of found.missing) out.push(err(m.loc, `${describeRef(m)} not found in the files given`));
+    }
+    return out;
+  },
+};
+
+const metricLimits: Rule = {
+  id: 'metric-limits',
+  check(spec) {
+    const out: Issue[] = [];
+    for (const t of spec.templates) for (const m of t.metrics) out.push(...checkMetric(m));
+    return out;
+  },
+};
+
+export function checkMetric(m: MetricSpec): Issue[] {
+  const out: Issue[] = [];
+  const where = (field: string) => at(m, field);
+  if (m.failureLimit === -1 && m.consecutiveSuccessLimit <= 0) {
+    out.push(err(where('failureLimit'), 'failureLimit and consecutiveSuccessLimit cannot both be disabled: set consecutiveSuccessLimit > 0 to use failureLimit: -1'));
+  }
+  if (m.count !== null && m.count > 1 && m.intervalMs === null) {
+    out.push(err(where('count'), 'interval must be specified when count > 1'));
+  }
+  if (m.count !== null) {
+    const needed = Math.max(0, m.failureLimit) + Math.max(0, m.consecutiveSuccessLimit);
+    if (m.failureLimit >= 0 && m.consecutiveSuccessLimit >= 0 && m.count < needed) {
+      out.push(err(where('count'), `count (${m.count}) must be >= failureLimit (${m.failureLimit}) + consecutiveSuccessLimit (${m.consecutiveSuccessLimit}), or the metric could never reach its verdict`));
+    }
+    if (m.count < m.inconclusiveLimit) {
+      out.push(err(where('count'), `count (${m.count}) must be >= inconclusiveLimit (${m.inconclusiveLimit})`));
+    }
+  }
+  return out;
+}
+
+/** Args: required ones supplied by each reference; placeholders refer to declared args. */
+const args: Rule = {
+  id: 'args',
+  check(spec, ctx) {
+    const out: Issue[] = [];
+    for (const t of spec.templates) {
+      const included = collectTemplates(spec.templates, t.templates, t.namespace ?? ctx.namespace).templates;
+      const declared = new Set([t, ...included].flatMap((x) => x.args.map((a) => a.name)));
+      for (const m of t.metrics) {
+        for (const p of placeholdersOf(m)) {
+          const loc = at(m, p.field);
+          if (p.arg === null) out.push(err(loc, `unknown placeholder {{${p.expression}}}: canary substitutes {{args.<name>}} only`));
+          else if (!declared.has(p.arg)) out.push(err(loc, `{{args.${p.arg}}} refers to an arg that ${t.kind} "${t.name}" does not declare: add it to spec.args`));
+        }
+      }
+    }
+    for (const r of spec.rollouts) {
+      const ns = rolloutNamespace(r, ctx);
+      for (const { ref, label } of analysisRefs(r)) {
+        const templates = collectTemplates(spec.templates, ref.templates, ns).templates;
+        if (templates.length === 0) continue;
+        const declared = new Map(templates.flatMap((t) => t.args.map((a) => [a.name, { a, t }] as const)));
+        const supplied = new Set(ref.args.map((a) => a.name));
+        for (const [name, { a, t }] of declared) {
+          if (a.source.kind === 'none' && !supplied.has(name)) {
+            out.push(err(ref.loc, `${label}: ${t.kind} "${t.name}" needs arg "${name}": add {name: ${name}, value: ...} to args`));
+          }
+        }
+        for (const a of ref.args) {
+          if (!declared.has(a.name)) out.push(warn(a.loc, `${label}: arg "${a.name}" is not declared by ${templates.map((t) => `"${t.name}"`).join(', ')}: it has no effect`));
+        }
+      }
+    }
+    return out;
+  },
+};
+
+/** Metrics of one reference must not collide; dryRun and measurementRetention rules must match a metric. */
+const refMetrics: Rule = {
+  id: 'metric-rules-match',
+  check(spec, ctx) {
+    const out: Issue[] = [];
+    const checkRules = (owner: { dryRun: AnalysisRef['dryRun']; measurementRetention: AnalysisRef['measurementRetention'] }, metrics: MetricSpec[]) => {
+      owner.dryRun.forEach((d, i) => {
+        const re = new RegExp(d.metricName);
+        if (!metrics.some((m) => re.test(m.name))) out.push(err(d.loc, `dryRun[${i}]: "${d.metricName}" matches no metric (metrics: ${metrics.map((m) => m.name).join(', ') || 'none'})`));
+      });
+      owner.measurementRetention.forEach((d, i) => {
+        const re = new RegExp(d.metricName);
+        if (!metrics.some((m) => re.test(m.name))) out.push(err(d.loc, `measurementRetention[${i}]: "${d.metricName}" matches no metric`));
+      });
+    };
+    for (const t of spec.templates) {
+      const all = [t, ...collectTemplates(spec.templates, t.templates, t.namespace ?? ctx.namespace).templates];
+      checkRules(t, all.flatMap((x) => x.metrics));
+    }
+    for (const r of spec.rollouts) {
+      for (const { ref, label } of analysisRefs(r)) {
+        const templates = collectTemplates(spec.templates, ref.templates, rolloutNamespace(r, ctx)).templates;
+        const metrics = templates.flatMap((t) => t.metrics);
+        const owners = new Map<string, AnalysisTemplateSpec>();
+        for (const t of templates) {
+          for (const m of t.metrics) {
+            const first = owners.get(m.name);
+            if (first && first !== t) out.push(err(ref.loc, `${label}: metric "${m.name}" is defined by both "${first.name}" and "${t.name}": metric names must be unique within an analysis`));
+            owners.set(m.name, t);
+          }
+        }
+        if (templates.length) checkRules(ref, metrics);
+      }
+    }
+    return out;
+  },
+};
+
+/** When Service manifests are given, the Services a Rollout names must be among them and select its pods. */
+const services: Rule = {
+  id: 'services-exist',
+  check(spec, ctx) {
+    const out: Issue[] = [];
+    if (spec.services.length === 0) return out;
+    for (const r of spec.rollouts) {
+      const ns = rolloutNamespace(r, ctx);
+      const c = r.canary;
+      const named: [string, string | null][] = [
+        ['canaryService', c.canaryService],
+        ['stableService', c.stableService],
+      ];
+      if (c.trafficRouting.kind === 'smi') named.push(['trafficRouting.smi.rootService', c.trafficRouting.rootService]);
+      const podLabels = templateLabels(r);
+      for (const [field, name] of named) {
+        if (!name) continue;
+        const svc = spec.services.find((s) => s.name === name && (s.namespace ?? ctx.namespace) === ns);
+        if (!svc) {
+          out.push(err(at(r, `spec.strategy.canary.${field}`), `Service "${name}" is not among the Service manifests given: add it, or check the name`));
+          continue;
+        }
+        for (const [k, v] of Object.entries(svc.selector)) {
+          if (podLabels[k] !== v) {
+            out.push(err(svc.loc, `Service "${name}" selects ${k}=${v}, which the pods of Rollout "${r.name}" do not carry: it would route to no pod`));
+            break;
+          }
+        }
+      }
+    }
+    return out;
+  },
+};
+
+const prometheusAddress: Rule = {
+  id: 'prometheus-address',
+  check(spec, ctx) {
+    if (ctx.prometheusAddress) return [];
+    return spec.templates.flatMap((t) =>
+      t.metrics
+        .filter((m) => m.provider.kind === 'prometheus' && m.provider.address === null)
+        .map((m) => warn(at(m, 'provider.prometheus'), 'no address: canary will need --prometheus-address or ARGO_ROLLOUTS_PROMETHEUS_ADDRESS')),
+    );
+  },
+};
+
+export const RULES: readonly Rule[] = [
+  trafficRoutingServices,
+  canaryScaleNeedsRouting,
+  surge,
+  startingStep,
+  uniqueNames,
+  templateRefs,
+  metricLimits,
+  args,
+  refMetrics,
+  services,
+  prometheusAddress,
+];
+
+export function validate(spec: SpecSet, ctx: RuleContext, rules: readonly Rule[] = RULES): Issue[] {
+  return rules.flatMap((r) => r.check(spec, ctx));
+}
+
+function templateLabels(r: RolloutSpec): Record<string, string> {
+  const meta = r.template.metadata;
+  const labels = meta && typeof meta === 'object' && !Array.isArray(meta) ? (meta as Record<string, unknown>).labels : undefined;
+  const out: Record<string, string> = {};
+  if (labels && typeof labels === 'object') for (const [k, v] of Object.entries(labels)) out[k] = String(v);
+  return out;
+}
