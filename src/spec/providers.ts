@@ -104,12 +104,12 @@ function readHeaders(r: Reader): HeaderSpec[] {
 }
 
 function checkUrl(r: Reader, value: string): void {
-  let u: URL;
+  let ok = false;
   try {
-    u = new URL(value);
+    const u = new URL(value);
+    ok = (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
   } catch {
-    r.error(`"${value}" is not a URL: write it with a scheme and host, e.g. http://prometheus.monitoring.svc:9090`);
-    return;
+    ok = false;
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') r.error(`"${value}": the scheme must be http or https`);
+  if (!ok) r.error(`"${value}" is not an http(s) URL: write it with a scheme and host, e.g. http://prometheus.monitoring.svc:9090`);
 }

@@ -1,0 +1,113 @@
+/** One valid and one invalid case per validation rule (Argo's and canary's). */
+import { errors, seedWith, SEED, specFrom, warnings } from '../support/spec.js';
+
+const SERVICES = ['myapp', 'myapp-canary', 'myapp-stable']
+  .map(
+    (name) => `---
+apiVersion: v1
+kind: Service
+metadata: {name: ${name}, namespace: apps}
+spec:
+  selector: {app: myapp}
+  ports: [{port: 80, targetPort: 8080}]
+`,
+  )
+  .join('');
+
+describe('the seed-like spec', () => {
+  it('is valid', () => {
+    expect(errors(specFrom(SEED).issues)).toEqual([]);
+    expect(errors(specFrom(SEED + SERVICES).issues)).toEqual([]);
+  });
+});
+
+type Row = [rule: string, invalid: string, expected: RegExp];
+
+const rows: Row[] = [
+  ['one step type per step', seedWith([['- setWeight: 10', '- setWeight: 10\n          pause: {}']]), /exactly one type, this one has setWeight and pause/],
+  ['a step needs a type', seedWith([['- setWeight: 10', '- {}']]), /a step needs one of/],
+  ['weights 0..100', seedWith([['- setWeight: 50', '- setWeight: 101']]), /setWeight: must be at most 100/],
+  ['weights are whole numbers', seedWith([['- setWeight: 50', '- setWeight: 12.5']]), /expected a whole number/],
+  ['pause duration parses', seedWith([['{duration: 30s}', '{duration: 30 seconds}']]), /expected a duration like "30s"/],
+  ['pause duration > 0', seedWith([['{duration: 30s}', '{duration: 0s}']]), /must be greater than 0/],
+  ['canary != stable service', seedWith([['canaryService: myapp-canary', 'canaryService: myapp-stable']]), /must be two different Services/],
+  ['both services with traffic routing', seedWith([['      canaryService: myapp-canary\n', '']]), /needs both canaryService and stableService/],
+  ['rootService is not canary/stable', seedWith([['rootService: myapp', 'rootService: myapp-stable']]), /rootService "myapp-stable" must be the Service clients call/],
+  ['setCanaryScale needs traffic routing', seedWith([['      trafficRouting:\n        smi:\n          rootService: myapp\n', ''], ['      canaryService: myapp-canary\n      stableService: myapp-stable\n', ''], ['- setWeight: 10', '- setCanaryScale: {replicas: 1}']]), /setCanaryScale requires trafficRouting/],
+  ['scaleDownDelaySeconds needs traffic routing', seedWith([['      trafficRouting:\n        smi:\n          rootService: myapp\n', '      scaleDownDelaySeconds: 10\n']]), /scaleDownDelaySeconds applies to traffic-routed canaries only/],
+  ['dynamicStableScale excludes scaleDownDelaySeconds', seedWith([['      trafficRouting:', '      dynamicStableScale: true\n      scaleDownDelaySeconds: 5\n      trafficRouting:']]), /cannot be combined with dynamicStableScale/],
+  ['maxSurge and maxUnavailable not both 0', seedWith([['      trafficRouting:', '      maxSurge: 0\n      maxUnavailable: 0\n      trafficRouting:']]), /cannot both be 0/],
+  ['startingStep within the steps', seedWith([['        args:\n          - name: service-name', '        startingStep: 9\n        args:\n          - name: service-name']]), /startingStep 9 is past the last step/],
+  ['referenced templates exist', seedWith([['templateName: success-rate', 'templateName: success-rat']]), /AnalysisTemplate "success-rat" not found/],
+  ['cluster templates are looked up by clusterScope', seedWith([['templateName: success-rate', 'templateName: success-rate\n            clusterScope: true']]), /ClusterAnalysisTemplate "success-rate" not found/],
+  ['template args are supplied', seedWith([['        args:\n          - name: service-name\n            value: myapp-canary\n', '']]), /needs arg "service-name"/],
+  ['placeholders refer to declared args', seedWith([['{{args.service-name}}', '{{args.service}}']]), /\{\{args.service\}\} refers to an arg that AnalysisTemplate "success-rate" does not declare/],
+  ['placeholders are args', seedWith([['{{args.service-name}}', '{{service}}']]), /unknown placeholder \{\{service\}\}/],
+  ['interval required when count > 1', seedWith([['      interval: 15s\n', '      count: 3\n']]), /interval must be specified when count > 1/],
+  ['count >= failureLimit + consecutiveSuccessLimit', seedWith([['      interval: 15s\n', '      interval: 15s\n      count: 2\n      failureLimit: 2\n      consecutiveSuccessLimit: 1\n']]), /count \(2\) must be >= failureLimit \(2\) \+ consecutiveSuccessLimit \(1\)/],
+  ['count >= inconclusiveLimit', seedWith([['      interval: 15s\n', '      interval: 15s\n      count: 2\n      inconclusiveLimit: 3\n']]), /count \(2\) must be >= inconclusiveLimit \(3\)/],
+  ['failureLimit -1 only with consecutiveSuccessLimit', seedWith([['      interval: 15s\n', '      interval: 15s\n      failureLimit: -1\n']]), /cannot both be disabled/],
+  ['failureLimit >= -1', seedWith([['      interval: 15s\n', '      interval: 15s\n      failureLimit: -2\n']]), /must be at least -1/],
+  ['dryRun rule matches a metric', seedWith([['  metrics:\n', '  dryRun:\n    - metricName: latency\n  metrics:\n']]), /dryRun\[0\]: "latency" matches no metric/],
+  ['dryRun rule is a regexp', seedWith([['  metrics:\n', '  dryRun:\n    - metricName: "err(ors"\n  metrics:\n']]), /not a valid regular expression/],
+  ['measurementRetention matches a metric', seedWith([['  metrics:\n', '  measurementRetention:\n    - metricName: latency\n      limit: 5\n  metrics:\n']]), /measurementRetention\[0\]: "latency" matches no metric/],
+  ['duplicate metric names', seedWith([['  metrics:\n', '  metrics:\n    - name: errors\n      provider: {prometheus: {address: "http://p:9090", query: "up"}}\n']]), /duplicate metric name "errors"/],
+  ['a metric has one provider', seedWith([['        prometheus:\n', '        web: {url: "http://x/y"}\n        prometheus:\n']]), /multiple providers specified/],
+  ['a metric has a provider', seedWith([['      provider:\n        prometheus:\n          address: http://prometheus.monitoring:9090\n          query: sum(rate(response_total{dst_service="{{args.service-name}}"}[30s]))\n', '      provider: {}\n']]), /no provider specified/],
+  ['provider address is a URL', seedWith([['address: http://prometheus.monitoring:9090', 'address: prometheus:9090']]), /is not an http\(s\) URL/],
+  ['unsupported providers are named', seedWith([['        prometheus:\n', '        datadog: {query: x}\n        prometheus:\n']]), /the Datadog provider is not supported/],
+  ['unique Rollout names', `${SEED}---${SEED.split('---')[0]}`, /Rollout "myapp" is defined twice/],
+  ['selector matches template labels', seedWith([['      app: myapp\n  template:', '      app: other\n  template:']]), /selector does not match template labels/],
+  ['workloadRef is named as unsupported', seedWith([['  replicas: 2\n', '  replicas: 2\n  workloadRef: {apiVersion: apps/v1, kind: Deployment, name: x}\n']]), /workloadRef\) is not supported yet/],
+  ['experiment steps are named as unsupported', seedWith([['- setWeight: 10', '- experiment: {templates: []}']]), /experiment steps are not supported/],
+  ['setHeaderRoute is named as unsupported', seedWith([['- setWeight: 10', '- setHeaderRoute: {name: x}']]), /setHeaderRoute is not supported/],
+  ['other routers are named', seedWith([['        smi:\n          rootService: myapp\n', '        istio: {}\n']]), /Istio traffic routing: canary writes SMI TrafficSplits/],
+  ['blue-green is named', seedWith([['    canary:\n      canaryService', '    blueGreen: {}\n    canary:\n      canaryService']]), /blue-green rollouts are not supported/],
+  ['misspelt fields get a suggestion', seedWith([['- setWeight: 50', '- setweight: 50']]), /unknown field "setweight", did you mean "setWeight"\?/],
+  ['misspelt metric fields get a suggestion', seedWith([['      interval: 15s', '      intervall: 15s']]), /unknown field "intervall", did you mean "interval"\?/],
+];
+
+describe.each(rows)('rule: %s', (_rule, invalid, expected) => {
+  it('passes the valid spec', () => {
+    expect(errors(specFrom(SEED).issues)).toEqual([]);
+  });
+  it('reports the invalid one with its position', () => {
+    const { issues } = specFrom(invalid);
+    const errs = issues.filter((i) => i.severity === 'error');
+    expect(errs.map((e) => `${e.path}: ${e.message}`).join('\n')).toMatch(expected);
+    for (const e of errs) {
+      expect(e.file).toBe('test.yaml');
+      expect(e.line).toBeGreaterThan(0);
+      expect(e.col).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('Services given alongside', () => {
+  it('must contain the Services a Rollout names', () => {
+    const withoutCanary = SERVICES.replace(/---\napiVersion: v1\nkind: Service\nmetadata: \{name: myapp-canary.*?\n(?:.*\n){3}/, '');
+    expect(errors(specFrom(SEED + withoutCanary).issues).join('\n')).toMatch(/Service "myapp-canary" is not among the Service manifests given/);
+  });
+  it('must select the Rollout pods', () => {
+    const wrongSelector = SERVICES.replace('metadata: {name: myapp-stable, namespace: apps}\nspec:\n  selector: {app: myapp}', 'metadata: {name: myapp-stable, namespace: apps}\nspec:\n  selector: {app: web}');
+    expect(errors(specFrom(SEED + wrongSelector).issues).join('\n')).toMatch(/selects app=web, which the pods of Rollout "myapp" do not carry/);
+  });
+  it('are not required when none are given', () => {
+    expect(errors(specFrom(SEED).issues)).toEqual([]);
+  });
+});
+
+describe('warnings', () => {
+  it('an arg no template declares has no effect', () => {
+    const text = seedWith([['            value: myapp-canary\n', '            value: myapp-canary\n          - name: extra\n            value: x\n']]);
+    expect(warnings(specFrom(text).issues).join('\n')).toMatch(/arg "extra" is not declared/);
+  });
+  it('a Prometheus metric without an address needs a fallback', () => {
+    const text = seedWith([['          address: http://prometheus.monitoring:9090\n', '']]);
+    expect(warnings(specFrom(text).issues).join('\n')).toMatch(/no address: canary will need --prometheus-address/);
+    expect(warnings(specFrom(text, { namespace: null, prometheusAddress: 'http://p:9090' }).issues)).toEqual([]);
+  });
+  it('status of an exported Rollout is ignored, out loud', () => {
+    expect(warnings(specFrom(`${SEED.split('---')[0]}status: {phase: Healthy}\n---${SEED.split('---')[1]}`).issues).join('\n')).toMatch(/status: ignored/);
+  });
+});

@@ -1,0 +1,89 @@
+/** Builds a SpecSet from inline YAML, as `canary lint` would, for table-driven tests. */
+import { readDocuments } from '../../src/spec/documents.js';
+import { sortIssues, type Issue } from '../../src/spec/issues.js';
+import { parseManifestText } from '../../src/spec/load.js';
+import { validate, type RuleContext } from '../../src/spec/rules.js';
+import type { SpecSet } from '../../src/spec/types.js';
+
+export const CTX: RuleContext = { namespace: null, prometheusAddress: null };
+
+export function specFrom(yamlText: string, ctx: RuleContext = CTX): { spec: SpecSet; issues: Issue[] } {
+  const { docs, issues } = parseManifestText(yamlText, 'test.yaml');
+  const read = readDocuments(docs, ['test.yaml'], issues);
+  issues.push(...validate(read.spec, ctx));
+  return { spec: read.spec, issues: sortIssues(issues) };
+}
+
+export function errors(issues: Issue[]): string[] {
+  return issues.filter((i) => i.severity === 'error').map((i) => `${i.path}: ${i.message}`);
+}
+
+export function warnings(issues: Issue[]): string[] {
+  return issues.filter((i) => i.severity === 'warning').map((i) => `${i.path}: ${i.message}`);
+}
+
+/** A valid SMI rollout + template + services; `patch` rewrites parts of its text. */
+export const SEED = `
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata:
+  name: myapp
+  namespace: apps
+spec:
+  replicas: 2
+  strategy:
+    canary:
+      canaryService: myapp-canary
+      stableService: myapp-stable
+      trafficRouting:
+        smi:
+          rootService: myapp
+      analysis:
+        templates:
+          - templateName: success-rate
+        args:
+          - name: service-name
+            value: myapp-canary
+      steps:
+        - setWeight: 10
+        - pause: {duration: 30s}
+        - setWeight: 50
+        - pause: {}
+  selector:
+    matchLabels:
+      app: myapp
+  template:
+    metadata:
+      labels:
+        app: myapp
+    spec:
+      containers:
+        - name: myapp
+          image: example/myapp:1
+---
+apiVersion: argoproj.io/v1alpha1
+kind: AnalysisTemplate
+metadata:
+  name: success-rate
+  namespace: apps
+spec:
+  args:
+    - name: service-name
+  metrics:
+    - name: errors
+      interval: 15s
+      failureCondition: len(result) > 0 && result[0] > 0
+      provider:
+        prometheus:
+          address: http://prometheus.monitoring:9090
+          query: sum(rate(response_total{dst_service="{{args.service-name}}"}[30s]))
+`;
+
+export function seedWith(replacements: [string, string][]): string {
+  let text = SEED;
+  for (const [from, to] of replacements) {
+    if (!text.includes(from)) throw new Error(`test setup: "${from}" not in the seed text`);
+    text = text.replace(from, to);
+  }
+  return text;
+}
