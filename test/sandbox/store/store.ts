@@ -12,6 +12,8 @@ interface HistoryEntry {
   rv: number;
   typeKey: string;
   event: WatchEvent;
+  /** The object before a MODIFIED or DELETED change: a selector watch needs it to see objects leave. */
+  previous?: K8sObject;
 }
 
 type Listener = (event: WatchEvent) => void;
@@ -26,6 +28,11 @@ interface WatchRegistration {
 export interface WatchOptions extends ListOptions {
   /** Resume after this resourceVersion; unset or "0" first replays the current objects as ADDED. */
   resourceVersion?: string;
+}
+
+/** A dry run answers exactly as the write would, and changes nothing (no object, no resourceVersion, no event). */
+export interface WriteOptions {
+  dryRun?: boolean;
 }
 
 export interface StoreOptions {
@@ -97,7 +104,7 @@ export class ObjectStore {
     return { items, resourceVersion: this.resourceVersion() };
   }
 
-  create(type: ResourceType, namespace: string | null, input: K8sObject): K8sObject {
+  create(type: ResourceType, namespace: string | null, input: K8sObject, options: WriteOptions = {}): K8sObject {
     const name = input.metadata?.name;
     if (!name) throw invalid(type.kind, '', 'metadata.name: Required value: name or generateName is required');
     const ns = type.namespaced ? (namespace ?? input.metadata.namespace ?? 'default') : null;
@@ -110,11 +117,16 @@ export class ObjectStore {
       ...obj.metadata,
       ...(ns !== null ? { namespace: ns } : {}),
       uid: randomUUID(),
-      resourceVersion: String(++this.rv),
+      resourceVersion: options.dryRun ? '' : String(this.rv + 1),
       creationTimestamp: this.now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      ...(type.statusSubresource || type.group !== '' ? generationOf(type, 1) : {}),
+      ...generationOf(type, 1),
     };
     if (ns === null) delete obj.metadata.namespace;
+    if (options.dryRun) {
+      delete obj.metadata.resourceVersion;
+      return clone(obj);
+    }
+    ++this.rv;
     bucket.set(k, obj);
     this.record(type, { type: 'ADDED', object: clone(obj) });
     return clone(obj);
@@ -124,7 +136,7 @@ export class ObjectStore {
    * Replace (PUT). A resourceVersion in the input must match the stored one (409 Conflict otherwise).
    * With a status subresource, the main resource keeps the stored status and `status` keeps the spec.
    */
-  update(type: ResourceType, namespace: string | null, input: K8sObject, options: { subresource?: 'status' } = {}): K8sObject {
+  update(type: ResourceType, namespace: string | null, input: K8sObject, options: { subresource?: 'status' } & WriteOptions = {}): K8sObject {
     const name = input.metadata?.name;
     if (!name) throw invalid(type.kind, '', 'metadata.name: Required value');
     const ns = type.namespaced ? (namespace ?? input.metadata.namespace ?? 'default') : null;
@@ -161,9 +173,13 @@ export class ObjectStore {
     if (current.metadata.generation !== undefined) {
       next.metadata.generation = current.metadata.generation + (specChanged ? 1 : 0);
     }
+    if (options.dryRun) {
+      next.metadata.resourceVersion = current.metadata.resourceVersion!;
+      return clone(next);
+    }
     next.metadata.resourceVersion = String(++this.rv);
     bucket.set(k, next);
-    this.record(type, { type: 'MODIFIED', object: clone(next) });
+    this.record(type, { type: 'MODIFIED', object: clone(next) }, current);
     return clone(next);
   }
 
@@ -181,16 +197,17 @@ export class ObjectStore {
     return this.update(type, namespace, changed, options);
   }
 
-  delete(type: ResourceType, namespace: string | null, name: string): K8sObject {
+  delete(type: ResourceType, namespace: string | null, name: string, options: WriteOptions = {}): K8sObject {
     const ns = type.namespaced ? namespace ?? 'default' : null;
     const bucket = this.bucket(type);
     const k = objKey(type, ns, name);
     const current = bucket.get(k);
     if (!current) throw notFound(type.group, type.resource, type.kind, name);
+    if (options.dryRun) return clone(current);
     bucket.delete(k);
     const last = clone(current);
     last.metadata.resourceVersion = String(++this.rv);
-    this.record(type, { type: 'DELETED', object: clone(last) });
+    this.record(type, { type: 'DELETED', object: clone(last) }, current);
     if (type.group === '' && type.resource === 'namespaces') this.deleteNamespaceContents(name);
     return last;
   }
@@ -216,7 +233,9 @@ export class ObjectStore {
         throw gone(`too old resource version: ${from} (${oldest - 1})`);
       }
       for (const h of this.history) {
-        if (h.rv > from && h.typeKey === tk && accept(h.event.object)) listener({ type: h.event.type, object: clone(h.event.object) });
+        if (h.rv <= from || h.typeKey !== tk) continue;
+        const seen = asSeenBy(accept, h);
+        if (seen) listener(seen);
       }
     }
     const reg: WatchRegistration = { typeKey: tk, namespace, accept, listener };
@@ -235,17 +254,19 @@ export class ObjectStore {
     this.history.length = 0;
   }
 
-  private record(type: ResourceType, event: WatchEvent): void {
+  private record(type: ResourceType, event: WatchEvent, previous?: K8sObject): void {
     const tk = key(type);
-    this.history.push({ rv: this.rv, typeKey: tk, event });
+    const entry: HistoryEntry = { rv: this.rv, typeKey: tk, event, ...(previous ? { previous: clone(previous) } : {}) };
+    this.history.push(entry);
     if (this.history.length > this.historySize) this.history.splice(0, this.history.length - this.historySize);
     for (const w of [...this.watches]) {
-      if (w.typeKey === tk && w.accept(event.object)) {
-        try {
-          w.listener({ type: event.type, object: clone(event.object) });
-        } catch {
-          this.watches.delete(w);
-        }
+      if (w.typeKey !== tk) continue;
+      const seen = asSeenBy(w.accept, entry);
+      if (!seen) continue;
+      try {
+        w.listener(seen);
+      } catch {
+        this.watches.delete(w);
       }
     }
     for (const l of [...this.changeListeners]) l(type, { type: event.type, object: clone(event.object) });
@@ -283,8 +304,28 @@ function objKey(type: ResourceType, namespace: string | null, name: string): str
 }
 
 function generationOf(type: ResourceType, n: number): { generation?: number } {
-  // Core types without a status subresource (ConfigMap, Secret, Service, Event) carry no generation.
-  return type.statusSubresource || type.group !== '' ? { generation: n } : {};
+  // Core types without a status subresource (ConfigMap, Secret, Event) carry no generation.
+  const tracks = type.generation ?? (type.statusSubresource || type.group !== '');
+  return tracks ? { generation: n } : {};
+}
+
+/**
+ * A change as a selector watch sees it (the real watch cache's rule): an object that starts
+ * matching is ADDED, one that stops matching is DELETED (its last matching content at the new
+ * resourceVersion), and changes outside the selector are not seen at all.
+ */
+function asSeenBy(accept: (o: K8sObject) => boolean, h: HistoryEntry): WatchEvent | undefined {
+  const cur = h.event.type !== 'DELETED' && accept(h.event.object);
+  const old = h.previous !== undefined && accept(h.previous);
+  if (h.event.type === 'DELETED') return old ? { type: 'DELETED', object: clone(h.event.object) } : undefined;
+  if (cur && old) return { type: 'MODIFIED', object: clone(h.event.object) };
+  if (cur) return { type: 'ADDED', object: clone(h.event.object) };
+  if (old) {
+    const gone = clone(h.previous!);
+    gone.metadata.resourceVersion = h.event.object.metadata.resourceVersion!;
+    return { type: 'DELETED', object: gone };
+  }
+  return undefined;
 }
 
 function stripMeta(o: K8sObject): unknown {

@@ -35,6 +35,11 @@ export interface ResourceType {
   statusSubresource?: boolean;
   /** Verbs for discovery. */
   verbs?: string[];
+  /**
+   * Carries metadata.generation, bumped on spec changes. Unset: types with a status subresource
+   * and every non-core type do (the store's original rule); Pods, Services and Leases set false.
+   */
+  generation?: boolean;
 }
 
 export interface WatchEvent {
