@@ -1,0 +1,90 @@
+/** Shared fixtures for the world's tests: a bare store with the world's types and small builders. */
+import { ObjectStore } from '../../store/store.js';
+import type { K8sObject } from '../../store/types.js';
+import { WORLD_TYPES, worldTypes } from '../resources.js';
+
+export const T = WORLD_TYPES;
+
+export function newStore(now?: () => Date): ObjectStore {
+  return new ObjectStore(worldTypes(), now ? { now } : {});
+}
+
+export function namespace(store: ObjectStore, name: string, annotations?: Record<string, string>): void {
+  store.create(T.namespaces, null, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, ...(annotations ? { annotations } : {}) } });
+}
+
+export function deployment(
+  name: string,
+  opts: { ns?: string; replicas?: number; image?: string; labels?: Record<string, string>; spec?: Record<string, unknown> } = {},
+): K8sObject {
+  const labels = opts.labels ?? { app: name };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: opts.ns ?? 'apps' },
+    spec: {
+      replicas: opts.replicas ?? 1,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: { containers: [{ name: 'app', image: opts.image ?? 'ghcr.io/mccutchen/go-httpbin:2.17', ports: [{ name: 'http', containerPort: 8080 }] }] },
+      },
+      ...(opts.spec ?? {}),
+    },
+  };
+}
+
+export function service(name: string, selector: Record<string, string>, ns = 'apps'): K8sObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: ns },
+    spec: { type: 'ClusterIP', selector, ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }] },
+  };
+}
+
+/** Polls (on store changes and every few ms) until `check` returns a value; fails with `what` after `timeoutMs`. */
+export async function waitFor<V>(store: ObjectStore, what: string, check: () => V | undefined | false, timeoutMs = 5000): Promise<V> {
+  const first = check();
+  if (first) return first;
+  return new Promise<V>((resolve, reject) => {
+    let done = false;
+    const finish = (fn: () => void) => {
+      if (done) return;
+      done = true;
+      unsubscribe();
+      clearInterval(poll);
+      clearTimeout(timer);
+      fn();
+    };
+    const attempt = () => {
+      try {
+        const v = check();
+        if (v) finish(() => resolve(v));
+      } catch (err) {
+        finish(() => reject(err));
+      }
+    };
+    const unsubscribe = store.onChange(() => setImmediate(attempt));
+    const poll = setInterval(attempt, 5);
+    const timer = setTimeout(() => finish(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`))), timeoutMs);
+  });
+}
+
+export function status(obj: K8sObject | undefined): Record<string, any> {
+  return (obj?.['status'] ?? {}) as Record<string, any>;
+}
+
+export function cond(obj: K8sObject | undefined, type: string): Record<string, any> | undefined {
+  return (status(obj)['conditions'] as Record<string, any>[] | undefined)?.find((c) => c['type'] === type);
+}
+
+export function podsOf(store: ObjectStore, ns: string, labels: Record<string, string>): K8sObject[] {
+  return store.list(T.pods, ns).items.filter((p) => Object.entries(labels).every(([k, v]) => p.metadata.labels?.[k] === v));
+}
+
+export function isReady(pod: K8sObject): boolean {
+  return cond(pod, 'Ready')?.['status'] === 'True';
+}
+
+export const quiet = () => () => undefined;

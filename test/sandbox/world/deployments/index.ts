@@ -1,0 +1,65 @@
+/**
+ * The cluster's workload machinery in one handle: Deployment controller, ReplicaSet controller
+ * and the kubelet, all reacting to the store and sharing one clock and one event recorder.
+ */
+import { systemClock, type Clock } from '../../../../src/util/clock.js';
+import type { ObjectStore } from '../../store/store.js';
+import { EventRecorder } from '../events.js';
+import { imageTable, type ImageTable } from '../images.js';
+import { forkRandom } from '../random.js';
+import type { Log } from '../scheduler.js';
+import { DeploymentController } from './deployment-controller.js';
+import { Kubelet } from './kubelet.js';
+import { ReplicaSetController } from './replicaset-controller.js';
+
+export interface WorkloadsOptions {
+  store: ObjectStore;
+  clock?: Clock;
+  /** Image profiles on top of the built-in table. */
+  images?: ImageTable;
+  seed?: number;
+  /** Time from pod creation to Ready (default 200 ms). */
+  podStartDelayMs?: number;
+  crashBackoffMs?: number;
+  log?: Log;
+}
+
+export interface Workloads {
+  kubelet: Kubelet;
+  events: EventRecorder;
+  /** True while a controller has queued work (tests wait for a quiet cluster). */
+  busy(): boolean;
+  close(): void;
+}
+
+export function startWorkloads(opts: WorkloadsOptions): Workloads {
+  const clock = opts.clock ?? systemClock;
+  const seed = opts.seed ?? 42;
+  const log = opts.log ?? ((m: string) => process.stderr.write(`sandbox: ${m}\n`));
+  const events = new EventRecorder(opts.store, clock);
+  const kubelet = new Kubelet({
+    store: opts.store,
+    clock,
+    events,
+    images: imageTable(opts.images),
+    seed,
+    startDelayMs: opts.podStartDelayMs ?? 200,
+    ...(opts.crashBackoffMs !== undefined ? { crashBackoffMs: opts.crashBackoffMs } : {}),
+    log,
+  });
+  const replicaSets = new ReplicaSetController({ store: opts.store, clock, events, random: forkRandom(seed, 'pod-names'), log });
+  const deployments = new DeploymentController({ store: opts.store, clock, events, log });
+  kubelet.start();
+  replicaSets.start();
+  deployments.start();
+  return {
+    kubelet,
+    events,
+    busy: () => deployments.busy() || replicaSets.busy(),
+    close() {
+      deployments.close();
+      replicaSets.close();
+      kubelet.close();
+    },
+  };
+}
