@@ -1,0 +1,45 @@
+/**
+ * `dryRun` and `measurementRetention` rules: metric names as unanchored regular expressions (Go's
+ * regexp.MatchString), each rule required to match at least one metric. Pure.
+ */
+import type { DryRunRule, RetentionRule } from '../spec/types.js';
+import { DEFAULT_MEASUREMENT_RETENTION } from './assess.js';
+
+export interface MetricFlags {
+  dryRun: boolean;
+  retention: number;
+}
+
+export type RulesOutcome = { ok: true; flags: Map<string, MetricFlags> } | { ok: false; errors: string[] };
+
+export function applyMetricRules(
+  names: readonly string[],
+  dryRun: readonly DryRunRule[],
+  retention: readonly RetentionRule[],
+): RulesOutcome {
+  const errors: string[] = [];
+  const flags = new Map<string, MetricFlags>(names.map((n) => [n, { dryRun: false, retention: DEFAULT_MEASUREMENT_RETENTION }]));
+  dryRun.forEach((rule, i) => {
+    const matched = matching(names, rule.metricName, `dryRun[${i}]`, errors);
+    for (const name of matched) flags.get(name)!.dryRun = true;
+  });
+  retention.forEach((rule, i) => {
+    const matched = matching(names, rule.metricName, `measurementRetention[${i}]`, errors);
+    // A limit of 0 or less keeps the default, as in Argo.
+    if (rule.limit > 0) for (const name of matched) flags.get(name)!.retention = rule.limit;
+  });
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, flags };
+}
+
+function matching(names: readonly string[], pattern: string, where: string, errors: string[]): string[] {
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern);
+  } catch (err) {
+    errors.push(`${where}: metricName "${pattern}" is not a valid regular expression: ${(err as Error).message}`);
+    return [];
+  }
+  const matched = names.filter((n) => re.test(n));
+  if (matched.length === 0) errors.push(`${where}: Rule didn't match any metric name(s)`);
+  return matched;
+}
