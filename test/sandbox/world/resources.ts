@@ -1,38 +1,27 @@
 /**
- * The resource types the world's controllers read and write. The API server's catalogue is the
- * authority when the sandbox runs as a whole; these definitions let the world run on a bare
- * ObjectStore (unit tests) and name exactly what the world depends on.
+ * The resource types the world's controllers read and write, by identity (group + resource). Their
+ * definitions (versions, subresources, generation rules) are the API server's catalogue, read from
+ * the store at run time: the world works with whatever versions the sandbox serves.
  */
 import type { ObjectStore } from '../store/store.js';
 import type { ResourceType } from '../store/types.js';
 
-const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
-
-function type(t: Omit<ResourceType, 'verbs'>): ResourceType {
-  return { ...t, verbs: ALL_VERBS };
-}
-
-export const WORLD_TYPES = {
-  namespaces: type({ group: '', versions: ['v1'], resource: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false, shortNames: ['ns'], statusSubresource: true }),
-  services: type({ group: '', versions: ['v1'], resource: 'services', singular: 'service', kind: 'Service', namespaced: true, shortNames: ['svc'], categories: ['all'], statusSubresource: true }),
-  pods: type({ group: '', versions: ['v1'], resource: 'pods', singular: 'pod', kind: 'Pod', namespaced: true, shortNames: ['po'], categories: ['all'], statusSubresource: true }),
-  events: type({ group: '', versions: ['v1'], resource: 'events', singular: 'event', kind: 'Event', namespaced: true, shortNames: ['ev'] }),
-  deployments: type({ group: 'apps', versions: ['v1'], resource: 'deployments', singular: 'deployment', kind: 'Deployment', namespaced: true, shortNames: ['deploy'], categories: ['all'], statusSubresource: true }),
-  replicasets: type({ group: 'apps', versions: ['v1'], resource: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', namespaced: true, shortNames: ['rs'], categories: ['all'], statusSubresource: true }),
-  trafficsplits: type({ group: 'split.smi-spec.io', versions: ['v1alpha2', 'v1alpha1'], resource: 'trafficsplits', singular: 'trafficsplit', kind: 'TrafficSplit', namespaced: true, shortNames: ['ts'] }),
-  httproutes: type({ group: 'gateway.networking.k8s.io', versions: ['v1', 'v1beta1'], resource: 'httproutes', singular: 'httproute', kind: 'HTTPRoute', namespaced: true, categories: ['gateway-api'], statusSubresource: true }),
+const WORLD_TYPES = {
+  namespaces: { group: '', resource: 'namespaces' },
+  services: { group: '', resource: 'services' },
+  pods: { group: '', resource: 'pods' },
+  events: { group: '', resource: 'events' },
+  deployments: { group: 'apps', resource: 'deployments' },
+  replicasets: { group: 'apps', resource: 'replicasets' },
+  trafficsplits: { group: 'split.smi-spec.io', resource: 'trafficsplits' },
+  httproutes: { group: 'gateway.networking.k8s.io', resource: 'httproutes' },
 } as const;
 
 export type WorldTypeName = keyof typeof WORLD_TYPES;
 
-/** Every type the world needs, for a store that serves nothing else (unit tests). */
-export function worldTypes(): ResourceType[] {
-  return Object.values(WORLD_TYPES).map((t) => ({ ...t, versions: [...t.versions] }));
-}
-
 /**
- * The store's own definition of a world type (its catalogue may serve other versions), or
- * undefined when the store does not serve it (e.g. the sandbox was started without Gateway API).
+ * The store's definition of a world type, or undefined when the store does not serve it (the
+ * sandbox was started without SMI or without Gateway API: the mesh then has nothing to read).
  */
 export function servedType(store: ObjectStore, name: WorldTypeName): ResourceType | undefined {
   const want = WORLD_TYPES[name];
@@ -43,7 +32,7 @@ export function requireType(store: ObjectStore, name: WorldTypeName): ResourceTy
   const t = servedType(store, name);
   if (!t) {
     const w = WORLD_TYPES[name];
-    throw new Error(`the sandbox store does not serve ${w.resource}${w.group ? '.' + w.group : ''}; the world needs it (add it to the store's resource types)`);
+    throw new Error(`the sandbox store does not serve ${w.resource}${w.group ? '.' + w.group : ''}, which the world needs: build the store from servedTypes() in test/sandbox/api/catalog.ts`);
   }
   return t;
 }

@@ -1,12 +1,13 @@
 /** Shared fixtures for the world's tests: a bare store with the world's types and small builders. */
+import { catalog, servedTypes } from '../../api/catalog.js';
 import { ObjectStore } from '../../store/store.js';
 import type { K8sObject } from '../../store/types.js';
-import { WORLD_TYPES, worldTypes } from '../resources.js';
 
-export const T = WORLD_TYPES;
+export const T = catalog;
 
+/** A store serving what the sandbox serves with linkerd-smi and Gateway API installed. */
 export function newStore(now?: () => Date): ObjectStore {
-  return new ObjectStore(worldTypes(), now ? { now } : {});
+  return new ObjectStore(servedTypes({ smi: ['v1alpha1', 'v1alpha2'], gatewayApi: ['v1', 'v1beta1'] }), now ? { now } : {});
 }
 
 export function namespace(store: ObjectStore, name: string, annotations?: Record<string, string>): void {
