@@ -1,0 +1,108 @@
+/**
+ * Argo's web provider: one HTTP request, the JSON answer (or the text, when it is not JSON) is the
+ * result, narrowed by `jsonPath`. In-cluster URLs go through the API server's service proxy like
+ * Prometheus addresses do. Every failure is a `{ ok: false }` result naming the URL.
+ */
+import type { WebSpec } from '../spec/types.js';
+import { assertNever } from '../util/assert-never.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import { formatDuration } from '../util/duration.js';
+import { EndpointResolver, PROXY_NOTE, type Via } from './endpoint.js';
+import { DEFAULT_MAX_BODY_BYTES, exchange, looksLikeHtml, setHeader, snippet, type HttpOutcome } from './http.js';
+import { compileJsonPath, selectFirst } from './json-path.js';
+import type { ProviderResult } from './provider.js';
+import type { ServiceProxy } from './service-proxy.js';
+
+export interface WebOptions {
+  via?: Via;
+  serviceProxy?: ServiceProxy;
+  resolvesHost?: (host: string) => Promise<boolean>;
+  clock?: Clock;
+  maxBodyBytes?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+export class WebProvider {
+  private readonly clock: Clock;
+  private readonly endpoints: EndpointResolver;
+
+  constructor(private readonly options: WebOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.endpoints = new EndpointResolver({ via: options.via, serviceProxy: options.serviceProxy, resolvesHost: options.resolvesHost });
+  }
+
+  /** One measurement. Rejects only when `signal` aborts. */
+  async measure(spec: WebSpec, signal: AbortSignal): Promise<ProviderResult> {
+    const metadata: Record<string, string> = {};
+    const fail = (message: string): ProviderResult => ({ ok: false, message, metadata });
+    let url: URL;
+    try {
+      url = new URL(spec.url);
+    } catch {
+      return fail(`web metric url "${spec.url}" is not a URL with a scheme and host`);
+    }
+    if (spec.body !== null && spec.jsonBody !== null) return fail(`web ${spec.url}: use either body or jsonBody, not both`);
+    if ((spec.body !== null || spec.jsonBody !== null) && spec.method === 'GET') {
+      return fail(`web ${spec.url}: body and jsonBody can only be sent with method POST or PUT`);
+    }
+    const path = compileJsonPath(spec.jsonPath ?? '{$}');
+    if (!path.ok) return fail(`web ${spec.url}: ${path.message}`);
+
+    const resolved = await this.endpoints.resolve(url, { insecure: spec.insecure }, `web ${spec.url}`);
+    if (!resolved.ok) return fail(resolved.message);
+    const endpoint = resolved.endpoint;
+    const label = endpoint.proxied ? `web ${spec.url} ${PROXY_NOTE}` : `web ${spec.url}`;
+
+    const headers: Record<string, string> = {};
+    for (const h of spec.headers) setHeader(headers, h.key, h.value);
+    const body = spec.jsonBody !== null ? JSON.stringify(spec.jsonBody) : (spec.body ?? undefined);
+    if (spec.jsonBody !== null) setHeader(headers, 'Content-Type', 'application/json');
+    for (const [k, v] of Object.entries(endpoint.headers)) setHeader(headers, k, v);
+
+    const timeoutMs = spec.timeoutMs > 0 ? spec.timeoutMs : DEFAULT_TIMEOUT_MS;
+    const res = await exchange(
+      {
+        method: spec.method,
+        url: endpoint.baseUrl + url.pathname + url.search,
+        body,
+        headers,
+        timeoutMs,
+        tls: endpoint.tls,
+        maxBodyBytes: this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      },
+      this.clock,
+      signal,
+    );
+    if (res.kind !== 'response') return fail(transportMessage(label, res));
+    if (res.status < 200 || res.status >= 300) {
+      const detail = looksLikeHtml(res.contentType, res.body) ? '(an HTML page)' : snippet(res.body);
+      return fail(`${label}: received non 2xx response code: ${res.status} ${res.statusText}${detail ? `: ${detail}` : ''}`);
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(res.body);
+    } catch {
+      // Not JSON: like Argo, the text itself is the result.
+      return { ok: true, value: res.body, valueText: res.body, metadata };
+    }
+    const selected = selectFirst(data, path.segments);
+    if (!selected.ok) return fail(`${label}: could not find jsonPath ${spec.jsonPath ?? '{$}'} in the answer: ${selected.message}`);
+    return { ok: true, value: selected.value, valueText: JSON.stringify(selected.value) ?? 'null', metadata };
+  }
+}
+
+function transportMessage(label: string, res: Exclude<HttpOutcome, { kind: 'response' }>): string {
+  switch (res.kind) {
+    case 'timeout':
+      return `${label}: no answer within ${formatDuration(res.afterMs)} (timeoutSeconds)`;
+    case 'too-large':
+      return `${label}: the answer is larger than ${res.limit} bytes`;
+    case 'unreachable':
+      return res.tls ? `${label} is unreachable: ${res.message} (set insecure: true on the metric to skip verification)` : `${label} is unreachable: ${res.message}`;
+    case 'failed':
+      return `${label}: request failed: ${res.message}`;
+    default:
+      return assertNever(res, 'http outcome');
+  }
+}

@@ -1,0 +1,128 @@
+import type { ProviderResult } from '../../src/providers/provider.js';
+import { serviceProxyPath } from '../../src/providers/service-proxy.js';
+import { WebProvider } from '../../src/providers/web.js';
+import type { WebSpec } from '../../src/spec/types.js';
+import { FakeClock } from '../support/fake-clock.js';
+import { closedPort, json, selfSignedCert, startServer, type TestServer } from './test-server.js';
+
+const never = new AbortController().signal;
+const doc = { data: { ok: true, count: 3, ratio: 0.25, name: 'canary', items: [{ v: 1 }, { v: 2 }], 'dash-key': 'x' } };
+
+let server: TestServer;
+beforeEach(async () => {
+  server = await startServer();
+  server.handle((_req, res) => json(res, 200, doc));
+});
+afterEach(() => server.close());
+
+function spec(overrides: Partial<WebSpec> = {}): WebSpec {
+  return { kind: 'web', url: `${server.url}/status`, method: 'GET', headers: [], body: null, jsonBody: null, timeoutMs: 10_000, jsonPath: null, insecure: false, ...overrides };
+}
+
+const web = (clock = new FakeClock()) => new WebProvider({ clock, via: 'direct' });
+
+function ok(r: ProviderResult): [unknown, string] {
+  if (!r.ok) throw new Error(r.message);
+  return [r.value, r.valueText];
+}
+function err(r: ProviderResult): string {
+  if (r.ok) throw new Error(`expected an error, got ${r.valueText}`);
+  return r.message;
+}
+
+describe('WebProvider', () => {
+  it.each([
+    ['{$.data.ok}', true, 'true'],
+    ['{.data.count}', 3, '3'],
+    ['{$.data.ratio}', 0.25, '0.25'],
+    ['{$.data.name}', 'canary', '"canary"'],
+    ['{$.data.items[1].v}', 2, '2'],
+    ['{$.data.items[-1].v}', 2, '2'],
+    ['{$.data.items[*].v}', 1, '1'],
+    ["{$.data['dash-key']}", 'x', '"x"'],
+    ['{$.data.items[0]}', { v: 1 }, '{"v":1}'],
+  ])('selects %s', async (jsonPath, value, text) => {
+    expect(ok(await web().measure(spec({ jsonPath }), never))).toEqual([value, text]);
+  });
+
+  it('returns the whole document without a jsonPath', async () => {
+    expect(ok(await web().measure(spec(), never))).toEqual([doc, JSON.stringify(doc)]);
+  });
+
+  it('returns the text itself when the answer is not JSON', async () => {
+    server.handle((_req, res) => res.end('OK'));
+    expect(ok(await web().measure(spec({ jsonPath: '{$.x}' }), never))).toEqual(['OK', 'OK']);
+  });
+
+  it('sends the method, headers and a JSON body', async () => {
+    await web().measure(spec({ method: 'POST', headers: [{ key: 'X-Api-Key', value: 'k' }], jsonBody: { q: 'a"b' } }), never);
+    const req = server.requests[0]!;
+    expect(req.method).toBe('POST');
+    expect(req.headers['x-api-key']).toBe('k');
+    expect(req.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(req.body)).toEqual({ q: 'a"b' });
+  });
+
+  it.each([
+    ['{$.data.missing}', 'could not find jsonPath {$.data.missing} in the answer: missing is not found'],
+    ['{$.data.items[5]}', 'could not find jsonPath {$.data.items[5]} in the answer: array index out of bounds: index 5, length 2'],
+    ['{$..v}', 'jsonPath {$..v}: recursive descent (..) is not supported; use dot paths and [n] indexes'],
+    ['{$.data.items[?(@.v > 1)]}', 'jsonPath {$.data.items[?(@.v > 1)]}: a filter is not supported; use dot paths and [n] indexes'],
+    ['$.data.ok', 'jsonPath "$.data.ok" must be written in braces, e.g. {$.data.value}'],
+  ])('reports the jsonPath %s', async (jsonPath, message) => {
+    expect(err(await web().measure(spec({ jsonPath }), never))).toBe(`web ${server.url}/status: ${message}`);
+  });
+
+  it('reports a non-2xx answer with its body', async () => {
+    server.handle((_req, res) => {
+      res.statusCode = 500;
+      res.end('boom');
+    });
+    expect(err(await web().measure(spec(), never))).toBe(`web ${server.url}/status: received non 2xx response code: 500 Internal Server Error: boom`);
+  });
+
+  it('gives up after the timeout', async () => {
+    let timer: NodeJS.Timeout | undefined;
+    server.handle((_req, res) => {
+      timer = setTimeout(() => json(res, 200, doc), 5_000);
+      res.on('close', () => clearTimeout(timer));
+    });
+    const message = err(await new WebProvider({ via: 'direct' }).measure(spec({ timeoutMs: 100 }), never));
+    clearTimeout(timer);
+    expect(message).toBe(`web ${server.url}/status: no answer within 100ms (timeoutSeconds)`);
+  });
+
+  it('reports a refused connection', async () => {
+    const port = await closedPort();
+    expect(err(await web().measure(spec({ url: `http://127.0.0.1:${port}/x` }), never))).toBe(
+      `web http://127.0.0.1:${port}/x is unreachable: connect ECONNREFUSED 127.0.0.1:${port}`,
+    );
+  });
+
+  it('reaches an in-cluster URL through the service proxy, query string included', async () => {
+    const p = new WebProvider({
+      clock: new FakeClock(),
+      resolvesHost: async () => false,
+      serviceProxy: { route: (t) => ({ baseUrl: server.url + serviceProxyPath(t), headers: { Authorization: 'Bearer kube' } }) },
+    });
+    const [value] = ok(await p.measure(spec({ url: 'http://kayenta.tools.svc:8090/health?deep=1', jsonPath: '{$.data.ok}' }), never));
+    expect(value).toBe(true);
+    expect(server.requests[0]!.path).toBe('/api/v1/namespaces/tools/services/kayenta:8090/proxy/health');
+    expect(server.requests[0]!.query.get('deep')).toBe('1');
+  });
+});
+
+const cert = selfSignedCert();
+(cert ? describe : describe.skip)('WebProvider over https with a self-signed certificate', () => {
+  let tls: TestServer;
+  beforeAll(async () => {
+    tls = await startServer(cert!);
+    tls.handle((_req, res) => json(res, 200, { ok: 1 }));
+  });
+  afterAll(() => tls.close());
+
+  it('needs insecure: true', async () => {
+    expect(err(await web().measure(spec({ url: `${tls.url}/x` }), never))).toMatch(/is unreachable: self-signed certificate \(set insecure: true/);
+    expect(ok(await web().measure(spec({ url: `${tls.url}/x`, insecure: true, jsonPath: '{.ok}' }), never))).toEqual([1, '1']);
+  });
+});
