@@ -1,6 +1,7 @@
 import { readFieldPath } from '../../src/analysis/field-ref.js';
+import type { JsonValue } from '../../src/spec/types.js';
 
-const rollout = {
+const rollout: JsonValue = {
   metadata: { name: 'myapp', namespace: 'apps', uid: 'u-1', labels: { app: 'myapp', tier: 'web' }, annotations: { note: 'say "hi"' } },
   spec: { replicas: 3, strategy: { canary: { steps: [{ setWeight: 10 }, { pause: {} }] } } },
 };
