@@ -13,11 +13,14 @@ export abstract class CanaryError extends Error {
   abstract readonly kind: ExitKind;
   /** One line telling the user what to do next; printed under the message. */
   readonly hint?: string;
+  /** The same call may succeed later (the API server was briefly unreachable); a runner keeps trying. */
+  readonly retryable: boolean;
 
-  constructor(message: string, options?: { cause?: unknown; hint?: string }) {
+  constructor(message: string, options?: { cause?: unknown; hint?: string; retryable?: boolean }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     if (options?.hint) this.hint = options.hint;
+    this.retryable = options?.retryable ?? false;
   }
 }
 

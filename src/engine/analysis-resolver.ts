@@ -1,0 +1,57 @@
+/**
+ * Turns an analysis run id ("background", "step-3") into resolved metrics: the Rollout's reference,
+ * its templates merged, args resolved (secrets read now, never persisted), durations time-scaled.
+ */
+import { resolveAnalysis, type ArgContext } from '../analysis/args.js';
+import { mergeTemplates } from '../analysis/compose.js';
+import type { SecretReader } from '../analysis/secrets.js';
+import type { ResolvedMetric } from '../analysis/types.js';
+import type { AnalysisTemplateSpec, RolloutSpec } from '../spec/types.js';
+import { messageOf } from '../util/errors.js';
+import { analysisRefFor } from './context.js';
+import type { AnalysisResolution } from './driver.js';
+
+export interface ResolverInput {
+  spec: RolloutSpec;
+  templates: readonly AnalysisTemplateSpec[];
+  secrets: SecretReader;
+  context: ArgContext;
+  timeScale: number;
+}
+
+export function analysisResolver(input: ResolverInput): (runId: string) => Promise<AnalysisResolution> {
+  return async (runId) => {
+    try {
+      const ref = analysisRefFor(input.spec, runId);
+      if (!ref) return { ok: false, message: `analysis ${runId}: the Rollout has no such analysis` };
+      const merged = mergeTemplates(ref.templates, input.templates);
+      if (!merged.ok) return { ok: false, message: merged.errors.join('; ') };
+      const res = await resolveAnalysis({
+        template: merged.template,
+        args: ref.args,
+        dryRun: ref.dryRun,
+        measurementRetention: ref.measurementRetention,
+        context: input.context,
+        secrets: input.secrets,
+      });
+      if (!res.ok) return { ok: false, message: res.errors.map((e) => e.message).join('; ') };
+      return { ok: true, metrics: res.metrics.map((m) => scaleMetric(m, input.timeScale)), secrets: res.secrets };
+    } catch (err) {
+      return { ok: false, message: `analysis ${runId}: ${messageOf(err)}` };
+    }
+  };
+}
+
+/** --time-scale applies to when measurements happen, not to the queries (a PromQL window stays as written). */
+export function scaleMetric(m: ResolvedMetric, factor: number): ResolvedMetric {
+  if (factor === 1) return m;
+  const scale = (ms: number) => Math.max(1, Math.round(ms * factor));
+  return {
+    ...m,
+    spec: {
+      ...m.spec,
+      intervalMs: m.spec.intervalMs === null ? null : scale(m.spec.intervalMs),
+      initialDelayMs: m.spec.initialDelayMs === 0 ? 0 : scale(m.spec.initialDelayMs),
+    },
+  };
+}

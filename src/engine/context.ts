@@ -1,0 +1,37 @@
+/** What the machine knows besides the persisted state: the spec and the run's resolved analyses. Not persisted. */
+import type { ResolvedMetric } from '../analysis/types.js';
+import type { Redactor } from '../util/redact.js';
+import type { AnalysisRef, JsonObject, RolloutSpec } from '../spec/types.js';
+
+export interface EngineContext {
+  /** The Rollout, durations already multiplied by --time-scale. */
+  spec: RolloutSpec;
+  /** The pod template to roll out (--image applied) and its hash. */
+  template: JsonObject;
+  revision: string;
+  /** Resolved metrics of each analysis run, by run id; absent until resolved (also after a restart). */
+  metrics: ReadonlyMap<string, readonly ResolvedMetric[]>;
+  /** Analyses whose templates or args could not be resolved, with the reason; such a run ends in Error. */
+  analysisErrors: ReadonlyMap<string, string>;
+  /** Removes secret values from anything the run stores or prints. */
+  redactor: Redactor;
+  now: number;
+  /** Identity of this runner (the Lease holder). */
+  owner: string;
+  timeScale: number;
+}
+
+export const BACKGROUND_RUN = 'background';
+
+export function stepRunId(stepIndex: number): string {
+  return `step-${stepIndex + 1}`;
+}
+
+/** The analysis reference behind a run id. */
+export function analysisRefFor(spec: RolloutSpec, runId: string): AnalysisRef | null {
+  if (runId === BACKGROUND_RUN) return spec.canary.analysis;
+  const m = /^step-(\d+)$/.exec(runId);
+  if (!m) return null;
+  const step = spec.canary.steps[Number(m[1]) - 1];
+  return step?.kind === 'analysis' ? step.analysis : null;
+}

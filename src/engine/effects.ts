@@ -1,0 +1,27 @@
+/** What the machine asks the driver to do. Every effect is idempotent: replaying one after a crash is safe. */
+import type { Track } from './ports.js';
+
+export type Effect =
+  /** Create or update the track's Deployment with the desired template at this replica count. */
+  | { kind: 'ensureWorkload'; track: Track; replicas: number }
+  /** Change the replica count only. */
+  | { kind: 'scale'; track: Track; replicas: number }
+  /** Point a Service at a track's pods. */
+  | { kind: 'routeService'; service: Track; track: Track }
+  /** Write the canary weight to the route object. */
+  | { kind: 'setWeight'; weight: number }
+  /** Resolve an analysis's templates and args (secrets are read here); answers with analysisResolved. */
+  | { kind: 'resolveAnalysis'; runId: string }
+  /** Take one measurement; answers with measured. The in-flight measurement is already in the state. */
+  | { kind: 'measure'; runId: string; metric: string };
+
+export type EffectKind = Effect['kind'];
+
+/** Effects the driver runs in the background (their answers arrive later as inputs). */
+export function isBackground(e: Effect): boolean {
+  return e.kind === 'measure' || e.kind === 'resolveAnalysis';
+}
+
+export function effectKey(e: Effect): string {
+  return JSON.stringify(e);
+}

@@ -1,0 +1,84 @@
+/**
+ * RunEvent: everything a run reports, one union. Renderers (TTY, plain lines, JSON Lines, GitHub
+ * summary) and Kubernetes Events are all derived from it, each with an exhaustive switch.
+ */
+import type { AnalysisPhase, MeasurementPhase } from '../analysis/types.js';
+import type { Step } from '../spec/types.js';
+import type { Phase, PromotionStage, RollbackCause, RunMode, RunRequest } from './types.js';
+
+export type StepSummary =
+  | { kind: 'setWeight'; weight: number }
+  | { kind: 'pause'; durationMs: number | null }
+  | { kind: 'analysis'; templates: string[] }
+  | { kind: 'setCanaryScale'; replicas: number | null; weight: number | null; matchTrafficWeight: boolean };
+
+export type RunEvent =
+  | {
+      kind: 'started';
+      at: number;
+      namespace: string;
+      name: string;
+      mode: RunMode;
+      resumed: boolean;
+      revision: string;
+      stableRevision: string | null;
+      images: string[];
+      stepCount: number;
+      timeScale: number;
+    }
+  | { kind: 'stepStarted'; at: number; index: number; stepCount: number; step: StepSummary }
+  | { kind: 'stepCompleted'; at: number; index: number; stepCount: number }
+  | { kind: 'weightChanged'; at: number; from: number | null; to: number; router: string }
+  | { kind: 'waiting'; at: number; track: 'stable' | 'canary'; ready: number; desired: number; problem: string | null }
+  | { kind: 'paused'; at: number; reason: 'PauseStep' | 'InconclusiveAnalysis'; until: number | null }
+  | { kind: 'resumed'; at: number; by: 'timer' | 'promote' }
+  | { kind: 'analysisStarted'; at: number; runId: string; metrics: string[]; dryRun: string[] }
+  | {
+      kind: 'measurement';
+      at: number;
+      runId: string;
+      metric: string;
+      phase: MeasurementPhase;
+      value: string | null;
+      message: string | null;
+      counts: { successful: number; failed: number; inconclusive: number; error: number };
+    }
+  | { kind: 'analysisCompleted'; at: number; runId: string; phase: AnalysisPhase; message: string | null }
+  | { kind: 'requestReceived'; at: number; request: RunRequest; outcome: string }
+  | { kind: 'promoting'; at: number; stage: PromotionStage }
+  | { kind: 'rollingBack'; at: number; cause: RollbackCause; reason: string }
+  | { kind: 'scaledDown'; at: number; track: 'canary'; replicas: number }
+  | { kind: 'deadlineExceeded'; at: number; abort: boolean; message: string }
+  | { kind: 'warning'; at: number; message: string }
+  | {
+      kind: 'finished';
+      at: number;
+      phase: Phase;
+      revision: string;
+      stepIndex: number;
+      stepCount: number;
+      durationMs: number;
+      reason: string;
+    };
+
+export type RunEventKind = RunEvent['kind'];
+
+export function summarizeStep(step: Step): StepSummary {
+  switch (step.kind) {
+    case 'setWeight':
+      return { kind: 'setWeight', weight: step.weight };
+    case 'pause':
+      return { kind: 'pause', durationMs: step.durationMs };
+    case 'analysis':
+      return { kind: 'analysis', templates: step.analysis.templates.map((t) => t.templateName) };
+    case 'setCanaryScale': {
+      const s = step.scale;
+      return {
+        kind: 'setCanaryScale',
+        replicas: s.kind === 'replicas' ? s.replicas : null,
+        weight: s.kind === 'weight' ? s.weight : null,
+        matchTrafficWeight: s.kind === 'matchTrafficWeight',
+      };
+    }
+  }
+}

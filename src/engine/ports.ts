@@ -1,0 +1,95 @@
+/**
+ * The ports the engine drives. Adapters in src/kube and src/routing implement them against the
+ * Kubernetes API; tests implement them in memory. Each method's contract is one line.
+ */
+import type { JsonObject } from '../spec/types.js';
+import type { RunRequest, RunState } from './types.js';
+
+export type Track = 'stable' | 'canary';
+
+export interface WorkloadStatus {
+  /** Revision hash canary annotated the Deployment with; null when absent. */
+  revision: string | null;
+  /** spec.replicas */
+  replicas: number;
+  /** Pods of the current template (status.updatedReplicas), once the Deployment controller saw the spec. */
+  updated: number;
+  ready: number;
+  available: number;
+  /** The controller observed the latest spec (observedGeneration >= generation). */
+  observed: boolean;
+  images: string[];
+  /** Why pods do not become ready (CrashLoopBackOff, ImagePullBackOff, ...), null if nothing is known. */
+  problem: string | null;
+}
+
+export interface Observation {
+  stable: WorkloadStatus | null;
+  canary: WorkloadStatus | null;
+  /** Which track each Service selects; null when the Service is absent or none is configured. */
+  services: { stable: Track | null; canary: Track | null };
+  /** Canary weight on the route object; null when it does not exist yet. */
+  weight: number | null;
+  /** Whether the data plane accepted `weight`; null when unknowable (SMI) or not checked. */
+  weightVerified: boolean | null;
+}
+
+export interface DesiredWorkload {
+  template: JsonObject;
+  revision: string;
+  replicas: number;
+}
+
+export interface Workloads {
+  /** Reads both Deployments and the Services' selectors. No writes. */
+  observe(): Promise<Pick<Observation, 'stable' | 'canary' | 'services'>>;
+  /** Creates or updates the track's Deployment to this template and replica count. Idempotent. */
+  ensure(track: Track, desired: DesiredWorkload): Promise<void>;
+  /** Sets the replica count and nothing else. Idempotent; a no-op when the Deployment is absent. */
+  scale(track: Track, replicas: number): Promise<void>;
+  /** Points a Service's selector at a track's pods. Idempotent; a no-op when the Service is not configured. */
+  route(service: Track, track: Track): Promise<void>;
+  /** Calls onChange (debounced by the caller) whenever a Deployment, their pods or a Service changes, until signal aborts. */
+  watch(onChange: () => void, signal: AbortSignal): void;
+}
+
+export interface StoredRun {
+  state: RunState | null;
+  /** Requests written by `canary abort|promote|retry` not yet handled by the runner. */
+  requests: RunRequest[];
+  /** The manifests of the run (YAML), so that abort and retry work without the files. */
+  manifests: string | null;
+}
+
+export interface StateStore {
+  /** Reads the run state, pending requests and stored manifests; state null when no run was ever recorded. */
+  load(): Promise<StoredRun>;
+  /**
+   * Persists the state (fenced: fails with LostOwnershipError if another runner wrote it since).
+   * Concurrent requests are never lost: a conflict re-reads and re-applies. Handled requests are removed.
+   */
+  save(state: RunState, options?: { manifests?: string }): Promise<void>;
+  /** Appends a request from outside the runner. Never lost, never conflicts with the runner's writes. */
+  request(req: RunRequest): Promise<void>;
+  /** Calls onChange with the latest stored run on every change, until signal aborts. */
+  watch(onChange: (run: StoredRun) => void, signal: AbortSignal): void;
+}
+
+export type LeaseHolder = { identity: string; renewedAt: number | null; durationMs: number };
+
+export interface Lock {
+  readonly identity: string;
+  /** Takes the lease if free or stale; `taken: false` names the live holder. */
+  acquire(): Promise<{ taken: true; previous: LeaseHolder | null } | { taken: false; holder: LeaseHolder }>;
+  /** Renews in the background until signal aborts; calls onLost if another runner took it. */
+  hold(signal: AbortSignal, onLost: (holder: LeaseHolder | null) => void): void;
+  /** Gives the lease up (best effort). */
+  release(): Promise<void>;
+  /** Who holds it now; null when free. */
+  holder(): Promise<LeaseHolder | null>;
+}
+
+export interface EventRecorder {
+  /** Records a Kubernetes Event on the stable Deployment. Best effort: never throws. */
+  record(type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
+}

@@ -1,0 +1,104 @@
+/**
+ * The run as data. RunState is what the runner persists after every transition (the run-state
+ * ConfigMap), what `canary status` renders, and what a restarted runner resumes from.
+ */
+import type { AnalysisRun } from '../analysis/types.js';
+import type { CanaryScale } from '../spec/types.js';
+
+export const RUN_STATE_SCHEMA = 1;
+
+/**
+ * initial: no stable yet, deploy it at 100% (no steps, no analysis, as Argo's first deploy).
+ * canary: a new revision goes through the steps.
+ * rollbackToStable: the desired template is the stable one again while a canary was running: undo it, no steps.
+ */
+export type RunMode = 'initial' | 'canary' | 'rollbackToStable';
+
+export type Phase =
+  | 'Initializing' // initial deploy: the stable Deployment is being created
+  | 'Progressing' // steps are running
+  | 'Paused' // a pause step, or an inconclusive analysis waiting for promote
+  | 'Promoting' // steps done: canary 100%, stable rolled to the new template, traffic back, canary scaled down
+  | 'RollingBack' // traffic back to stable, canary scaled down after the abort delay
+  | 'Healthy' // done: promoted (or deployed, or nothing to do)
+  | 'Degraded' // done: rolled back by analysis or the progress deadline
+  | 'Aborted'; // done: rolled back by a person (abort, interrupt)
+
+export const TERMINAL_PHASES: readonly Phase[] = ['Healthy', 'Degraded', 'Aborted'];
+
+export function isTerminal(phase: Phase): boolean {
+  return TERMINAL_PHASES.includes(phase);
+}
+
+export type RollbackCause = 'analysis' | 'deadline' | 'user' | 'interrupt' | 'timeout' | 'rollbackToStable';
+
+export type PromotionStage = 'CanaryFull' | 'TrafficToCanary' | 'UpdateStable' | 'TrafficToStable' | 'ScaleDown';
+export type RollbackStage = 'TrafficToStable' | 'ScaleDown';
+
+export interface Pause {
+  reason: 'PauseStep' | 'InconclusiveAnalysis';
+  startedAt: number;
+  /** null: until promote. */
+  durationMs: number | null;
+}
+
+/** Something asked of the run from outside: `canary abort|promote|retry`, or a signal. */
+export interface RunRequest {
+  id: string;
+  kind: 'abort' | 'promote' | 'promoteFull' | 'retry';
+  at: number;
+  /** user@host or the CI job that asked. */
+  by: string;
+  reason: string | null;
+}
+
+export interface HistoryEntry {
+  at: number;
+  /** Event reason, CamelCase as Argo's: RolloutStepCompleted, TrafficWeightUpdated, RolloutAborted... */
+  reason: string;
+  message: string;
+}
+
+export interface RunState {
+  schema: typeof RUN_STATE_SCHEMA;
+  runId: string;
+  rollout: { namespace: string; name: string };
+  mode: RunMode;
+  /** Hash of the desired pod template: the revision this run rolls out. */
+  revision: string;
+  /** Hash of the stable template when the run started; null on the initial deploy. */
+  stableRevision: string | null;
+  /** Container images of the desired template and of stable when the run started, for status. */
+  images: { canary: string[]; stable: string[] };
+  phase: Phase;
+  message: string;
+  /** 0-based index of the current step; steps.length once all are done. */
+  stepIndex: number;
+  stepCount: number;
+  stepStartedAt: number;
+  /** The weight the steps ask for now (Argo's SetWeight). */
+  setWeight: number;
+  /** The canary weight last written to the route object (Argo's ActualWeight); null before any write. */
+  weight: number | null;
+  /** setCanaryScale in effect, if any. */
+  canaryScale: CanaryScale | null;
+  pause: Pause | null;
+  /** Inconclusive analysis runs a person accepted with promote: they no longer pause the run. */
+  acceptedRuns: string[];
+  /** Analysis runs of this rollout run: the background one ("background") and one per analysis step ("step-N"). */
+  analyses: AnalysisRun[];
+  promotion: { stage: PromotionStage; since: number; full: boolean; scaleDownAt: number | null } | null;
+  rollback: { cause: RollbackCause; reason: string; since: number; stage: RollbackStage; scaleDownAt: number | null } | null;
+  /** When the current wait for pods began (null: not waiting), the pods available then, and whether the deadline passed. */
+  progress: { since: number | null; exceeded: boolean; lastReady: number };
+  handledRequests: string[];
+  history: HistoryEntry[];
+  startedAt: number;
+  updatedAt: number;
+  finishedAt: number | null;
+  /** Who drives the run: the Lease holder identity of the runner that last wrote. */
+  owner: string;
+}
+
+export const HISTORY_LIMIT = 100;
+export const HANDLED_REQUESTS_LIMIT = 50;

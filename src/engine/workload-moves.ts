@@ -1,0 +1,39 @@
+/** Idempotent "make the cluster look like this" checks shared by the phase handlers. */
+import type { EngineContext } from './context.js';
+import type { Observation, Track, WorkloadStatus } from './ports.js';
+import type { Tx } from './tx.js';
+
+/** The track's Deployment runs the desired template at `replicas`; asks for a write otherwise. */
+export function ensureDesired(tx: Tx, ctx: EngineContext, obs: Observation, track: Track, replicas: number): void {
+  const w = obs[track];
+  if (!w || w.revision !== ctx.revision || w.replicas !== replicas) tx.effect({ kind: 'ensureWorkload', track, replicas });
+}
+
+/** Only the replica count; the template stays what it is. */
+export function ensureScale(tx: Tx, obs: Observation, track: Track, replicas: number): void {
+  const w = obs[track];
+  if (w && w.replicas !== replicas) tx.effect({ kind: 'scale', track, replicas });
+}
+
+export function ensureService(tx: Tx, obs: Observation, service: Track, track: Track, configured: boolean): void {
+  if (configured && obs.services[service] !== track) tx.effect({ kind: 'routeService', service, track });
+}
+
+/** Pods of the desired revision that are available, 0 while the controller has not caught up. */
+export function availableOf(w: WorkloadStatus | null, revision: string): number {
+  if (!w || w.revision !== revision || !w.observed) return 0;
+  return Math.min(w.available, w.updated);
+}
+
+/** The Deployment runs `revision` with `replicas` pods, every one updated and available. */
+export function isSettled(w: WorkloadStatus | null, revision: string, replicas: number): boolean {
+  return !!w && w.revision === revision && w.observed && w.replicas === replicas && w.updated >= replicas && w.available >= replicas;
+}
+
+export function servicesConfigured(ctx: EngineContext): { stable: boolean; canary: boolean } {
+  return { stable: ctx.spec.canary.stableService !== null, canary: ctx.spec.canary.canaryService !== null };
+}
+
+export function isRouted(ctx: EngineContext): boolean {
+  return ctx.spec.canary.trafficRouting.kind !== 'none';
+}
