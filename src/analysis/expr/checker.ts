@@ -182,7 +182,7 @@ class Checker {
     const spec = lookupFunction(this.scope, node.name);
     if (!spec) {
       if (UNSUPPORTED_BUILTINS.has(node.name)) throw this.error(node, `builtin ${node.name} is not supported`);
-      if (this.scope.names.has(node.name)) throw this.error(node, `${node.name} is not a function`);
+      if (this.scope.names.has(node.name)) throw this.error(node, `${node.name} is not callable`);
       throw this.error(node, `unknown name ${node.name}`);
     }
     const arity = arityError(spec, node.args.length);

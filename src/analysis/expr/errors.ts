@@ -7,21 +7,18 @@ export type ExprPhase = 'compile' | 'runtime';
 export class ExprError extends Error {
   readonly phase: ExprPhase;
   /** 1-based line of the offending token or node, when known. */
-  readonly line?: number;
+  declare readonly line?: number;
   /** 1-based column (in characters) of the offending token or node, when known. */
-  readonly column?: number;
+  declare readonly column?: number;
   /** The source line with a caret under the column, as expr prints it: " | len(result) >> 0\n | ............^". */
-  readonly detail?: string;
+  declare readonly detail?: string;
 
   constructor(phase: ExprPhase, message: string, where?: { line: number; column: number; detail: string }) {
     super(message);
     this.name = 'ExprError';
     this.phase = phase;
-    if (where) {
-      this.line = where.line;
-      this.column = where.column;
-      this.detail = where.detail;
-    }
+    // Assigned only when known, so errors without a position carry no empty fields.
+    if (where) Object.assign(this, where);
   }
 }
 

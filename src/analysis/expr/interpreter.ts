@@ -41,10 +41,11 @@ class Interpreter implements CallContext {
     this.nowMs = evaluation.nowMs;
   }
 
-  charge(steps: number): void {
+  /** An arrow property, so builtins can pass it around unbound. */
+  readonly charge = (steps: number): void => {
     this.steps += steps;
     if (this.steps > LIMITS.maxSteps) throw new Fault(`evaluation exceeded ${LIMITS.maxSteps} steps`);
-  }
+  };
 
   eval(node: Node): Value {
     const value = this.evalNode(node);
@@ -140,9 +141,9 @@ class Interpreter implements CallContext {
     const r = this.eval(node.right);
     switch (op) {
       case '==':
-        return equal(l, r, this.chargeFn);
+        return equal(l, r, this.charge);
       case '!=':
-        return !equal(l, r, this.chargeFn);
+        return !equal(l, r, this.charge);
       case '<':
       case '<=':
       case '>':
@@ -156,22 +157,20 @@ class Interpreter implements CallContext {
       case '**':
         return arithmetic(op, l, r);
       case 'in':
-        return membership(l, r, this.chargeFn);
+        return membership(l, r, this.charge);
       case 'matches':
         if (typeof l !== 'string' || typeof r !== 'string') {
           throw new Fault(`invalid operation: matches (mismatched types ${typeName(l)} and ${typeName(r)})`);
         }
-        return cachedGoRegex(r).test(l, this.chargeFn);
+        return cachedGoRegex(r).test(l, this.charge);
       case 'contains':
       case 'startsWith':
       case 'endsWith':
         return stringTest(op, l, r);
       case '..':
-        return range(l, r, this.chargeFn);
+        return range(l, r, this.charge);
     }
   }
-
-  private readonly chargeFn = (steps: number): void => this.charge(steps);
 
   private bool(value: Value, spelled: string): boolean {
     if (typeof value !== 'boolean') throw new Fault(`expected bool operands for ${spelled}, but got ${typeName(value)}`);

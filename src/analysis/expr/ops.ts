@@ -134,7 +134,7 @@ function numeric(op: ArithmeticOperator, a: bigint | number, b: bigint | number)
       case '*':
         return wrapInt(a * b);
       case '%':
-        if (b === 0n) throw new Fault('integer divide by zero');
+        if (b === 0n) throw new Fault('runtime error: integer divide by zero');
         return a % b;
       case '/':
       case '**':
