@@ -5,7 +5,7 @@
  */
 export const LIMITS = {
   /** Characters of source. */
-  maxSourceLength: 10_000,
+  maxSourceLength: 65_536,
   /** AST nodes (expr's own default MaxNodes). */
   maxNodes: 10_000,
   /** Nesting, counted both while parsing (parentheses, unary chains) and in the finished tree

@@ -1,0 +1,254 @@
+/**
+ * Hostile and broken input: every case ends in an ExprError with a useful message, never in a
+ * JavaScript exception, a stack overflow, a hang, or a reach into JavaScript internals.
+ */
+import { compile, ExprError, LIMITS, run } from '../../../src/analysis/expr/index.js';
+
+function attempt(source: string, env: Record<string, unknown> = { result: [1, 2] }): ExprError {
+  try {
+    run(compile(source, new Set(Object.keys(env))), env);
+  } catch (err) {
+    if (err instanceof ExprError) return err;
+    throw err;
+  }
+  throw new Error(`expected ${JSON.stringify(source.slice(0, 80))} to fail`);
+}
+
+describe('malformed expressions are compile errors at a column', () => {
+  it.each<[string, string, number]>([
+    ['len(result', 'unexpected token EOF', 10],
+    ['(1 + 2', 'unexpected token EOF', 6],
+    ['1 + 2)', 'unexpected token Bracket(")")', 6],
+    [')', 'unexpected token Bracket(")")', 1],
+    ['[1, 2', 'unexpected token EOF', 5],
+    ['{a: }', 'unexpected token Bracket("}")', 5],
+    ['{a 1}', 'unexpected token Number("1")', 4],
+    ['{[1]: 2}', 'a map key must be a quoted string, a number, a identifier, or an expression enclosed in parentheses (unexpected token Bracket("["))', 2],
+    ['"unterminated', 'literal not terminated', 13],
+    ["'x\n'", 'literal not terminated', 3],
+    ['"\\q"', 'invalid char escape', 2],
+    ['1 +', 'unexpected token EOF', 3],
+    ['* 2', 'unexpected token Operator("*")', 1],
+    ['result.', 'expected name', 7],
+    ['result.1', 'unexpected token Number(".1")', 7],
+    ['result[', 'unexpected token EOF', 7],
+    ['result[1:', 'unexpected token EOF', 9],
+    ['1 ? 2', 'unexpected token EOF', 5],
+    ['a @ b', "unrecognized character: U+0040 '@'", 3],
+    ['1a', 'bad number syntax: "1a"', 2],
+    ['0x', 'invalid hex literal: strconv.ParseInt: parsing "0x": invalid syntax', 1],
+    ['1e', 'invalid float literal: strconv.ParseFloat: parsing "1e": invalid syntax', 1],
+    ['99999999999999999999', 'invalid integer literal: strconv.ParseInt: parsing "99999999999999999999": value out of range', 1],
+    ['/* open', 'unclosed comment', 7],
+    ['result not 1', 'unexpected token Number("1")', 12],
+    ['#', 'cannot use pointer accessor outside predicate', 1],
+    ['.a', 'unexpected token Operator(".")', 1],
+    ['all(result, #foo > 1)', 'unknown pointer #foo', 13],
+    ['let x = 1; x', 'variables (let) are not supported in conditions', 1],
+    ['if true { 1 } else { 2 }', 'if/else blocks are not supported in conditions; use `cond ? a : b`', 1],
+    ['1; 2', 'unexpected token Operator(";")', 2],
+    ['all(result, # > 1; true)', 'wrap predicate with brackets { and }', 18],
+    ['', 'unexpected token EOF', 1],
+    ['   ', 'unexpected token EOF', 3],
+  ])('%j: %s', (source, message, column) => {
+    const err = attempt(source);
+    expect(err.phase).toBe('compile');
+    expect(err.message).toBe(message);
+    expect(err.column).toBe(column);
+  });
+
+  it('renders the source line with a caret, counting characters rather than UTF-16 units', () => {
+    const err = attempt('"é😀" + 1');
+    expect(err.message).toBe('invalid operation: + (mismatched types string and int)');
+    expect(err.column).toBe(6);
+    expect(err.detail).toBe(' | "é😀" + 1\n | .....^');
+  });
+
+  it('points into the right line of a multi-line condition', () => {
+    const err = attempt('len(result) > 0 &&\n  result[0] >> 0');
+    expect(err.line).toBe(2);
+    expect(err.column).toBe(14);
+    expect(err.detail).toBe(' |   result[0] >> 0\n | .............^');
+  });
+});
+
+describe('wrong arity and unknown functions', () => {
+  it.each([
+    ['all(result)', 'expected at least 2 arguments'],
+    ['filter()', 'expected at least 2 arguments'],
+    ['len()', 'invalid number of arguments (expected 1, got 0)'],
+    ['len(result, result)', 'invalid number of arguments (expected 1, got 2)'],
+    ['trim()', 'invalid number of arguments (expected 1 or 2, got 0)'],
+    ['split("a")', 'invalid number of arguments (expected 2 or 3, got 1)'],
+    ['replace("a")', 'invalid number of arguments (expected 3 or 4, got 1)'],
+    ['max()', 'invalid number of arguments (expected at least 1, got 0)'],
+    ['now(1)', 'invalid number of arguments (expected 0, got 1)'],
+    ['reduce(1..3, #acc + #)', 'builtin reduce is not supported'],
+    ['toJSON(result)', 'builtin toJSON is not supported'],
+    ['nosuch(1)', 'unknown name nosuch'],
+    ['result(1)', 'result is not callable'],
+    ['len', 'len is a function; call it as len(...)'],
+    ['result.len()', 'method calls are not supported (len)'],
+  ])('%s: %s', (source, message) => {
+    const err = attempt(source);
+    expect(err.phase).toBe('compile');
+    expect(err.message).toBe(message);
+  });
+});
+
+describe('JavaScript internals stay out of reach', () => {
+  class Secret {
+    touched = false;
+    get password(): string {
+      this.touched = true;
+      return 'hunter2';
+    }
+  }
+
+  it.each([
+    ['result.constructor', 'cannot fetch constructor from map[string]interface {}'],
+    ['result.__proto__', 'cannot fetch __proto__ from map[string]interface {}'],
+    ['result["constructor"]', 'cannot fetch constructor from map[string]interface {}'],
+    ['result["__proto__"]["polluted"]', 'cannot fetch __proto__ from map[string]interface {}'],
+    ['result.toString', 'cannot fetch toString from map[string]interface {}'],
+    ['result.hasOwnProperty', 'cannot fetch hasOwnProperty from map[string]interface {}'],
+    ['result.valueOf', 'cannot fetch valueOf from map[string]interface {}'],
+    ['result.__defineGetter__', 'cannot fetch __defineGetter__ from map[string]interface {}'],
+    ['result.a.constructor', 'cannot fetch constructor from map[string]interface {}'],
+  ])('%s on a map is an error: %s', (source, message) => {
+    const err = attempt(source, { result: { a: {} } });
+    expect(err.phase).toBe('runtime');
+    expect(err.message).toBe(message);
+  });
+
+  it.each([
+    ['result.constructor', 'array elements can only be selected using an integer (got string)'],
+    ['result.length', 'array elements can only be selected using an integer (got string)'],
+    ['result["map"]', 'array elements can only be selected using an integer (got string)'],
+    ['"abc".length', 'array elements can only be selected using an integer (got string)'],
+    ['(1).constructor', 'type int has no field constructor'],
+    ['{}.constructor', 'cannot fetch constructor from map[string]interface {}'],
+  ])('%s is an error: %s', (source, message) => {
+    expect(attempt(source, { result: [1, 2] }).message).toBe(message);
+  });
+
+  it.each([
+    ['result.constructor.constructor("return process")()', 'compile'],
+    ['result.constructor("x")', 'compile'],
+    ['process', 'compile'],
+    ['globalThis', 'compile'],
+    ['this', 'compile'],
+    ['require("fs")', 'compile'],
+    ['eval("1")', 'compile'],
+    ['Function("return 1")', 'compile'],
+  ])('%s is rejected', (source, phase) => {
+    expect(attempt(source, { result: {} }).phase).toBe(phase);
+  });
+
+  it('a map literal key named __proto__ is an ordinary key and pollutes nothing', () => {
+    const value = run(compile('{"__proto__": {"polluted": 1}, "constructor": 2}', new Set()), {}) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(value)).toBeNull();
+    expect(Object.keys(value)).toEqual(['__proto__', 'constructor']);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(run(compile('{"__proto__": 1}["__proto__"]', new Set()), {})).toBe(1n);
+  });
+
+  it('own JSON keys with reserved names are read as data', () => {
+    const result = JSON.parse('{"__proto__": 5, "constructor": "c"}') as unknown;
+    expect(run(compile('result.__proto__ + 1', new Set(['result'])), { result })).toBe(6);
+    expect(run(compile('result.constructor', new Set(['result'])), { result })).toBe('c');
+  });
+
+  it('class instances, functions and Dates from the environment are opaque', () => {
+    const secret = new Secret();
+    const err = attempt('x.password', { x: secret });
+    expect(err.message).toBe('cannot fetch password from unsupported JavaScript object');
+    expect(secret.touched).toBe(false);
+    expect(attempt('x.name', { x: () => 1 }).message).toBe('cannot fetch name from unsupported JavaScript function');
+    expect(attempt('x(1)', { x: () => 1 }).message).toBe('x is not callable');
+    expect(attempt('x.getTime', { x: new Date(0) }).message).toBe('cannot fetch getTime from unsupported JavaScript object');
+  });
+});
+
+describe('bounded work', () => {
+  const depthError = `expression is nested too deeply (more than ${LIMITS.maxDepth} levels)`;
+
+  it('10k nested parentheses give a clean compile error', () => {
+    const err = attempt(`${'('.repeat(10_000)}1${')'.repeat(10_000)}`);
+    expect(err.phase).toBe('compile');
+    expect(err.message).toBe(depthError);
+  });
+
+  it.each([
+    ['unary minus', `${'-'.repeat(20_000)}1`],
+    ['not', `${'!'.repeat(20_000)}true`],
+    ['arrays', `${'['.repeat(10_000)}${']'.repeat(10_000)}`],
+    ['maps', `${'{a: '.repeat(5_000)}1${'}'.repeat(5_000)}`],
+    ['calls', `${'abs('.repeat(5_000)}1${')'.repeat(5_000)}`],
+    ['predicates', `${'all(result, '.repeat(2_000)}true${')'.repeat(2_000)}`],
+    ['a left-leaning chain of +', Array(5_000).fill('1').join(' + ')],
+    ['a right-leaning chain of **', Array(5_000).fill('2').join(' ** ')],
+    ['a chain of comparisons', Array(5_000).fill('1').join(' < ')],
+    ['member accesses', `result${'.a'.repeat(5_000)}`],
+    ['ternaries', `${'true ? 1 : '.repeat(3_000)}2`],
+  ])('deep %s: clean compile error', (_what, source) => {
+    const err = attempt(source);
+    expect(err.phase).toBe('compile');
+    expect(err.message).toBe(depthError);
+  });
+
+  it('caps source length and node count', () => {
+    expect(attempt('1'.padEnd(LIMITS.maxSourceLength + 1, ' ')).message).toBe(
+      `expression is too long (${LIMITS.maxSourceLength + 1} characters, at most ${LIMITS.maxSourceLength})`,
+    );
+    expect(attempt(`[${'1,'.repeat(LIMITS.maxNodes + 1)}]`).message).toBe(
+      'compilation failed: expression exceeds maximum allowed nodes',
+    );
+  });
+
+  const stepsError = `evaluation exceeded ${LIMITS.maxSteps} steps`;
+
+  it.each([
+    ['len(filter(1..1000000, # > 0))'],
+    ['len(1..10000000000)'],
+    ['map(1..1000, map(1..1000, #))'],
+    ['map(1..100, {map(1..100, {map(1..100, {0})})})'],
+    ['sum(1..2000, sum(1..2000, #))'],
+    ['len(string(1..600000))'],
+    ['any(1..2000, # in 1..2000 && false)'],
+  ])('%s stops with a runtime error', (source) => {
+    const err = attempt(source);
+    expect(err.phase).toBe('runtime');
+    expect(err.message).toBe(stepsError);
+  });
+
+  it('work over large environment data counts too', () => {
+    const result = new Array<number>(2_000_000).fill(1);
+    expect(attempt('all(result, # > 0)', { result }).message).toBe(stepsError);
+    expect(attempt('result == result', { result }).message).toBe(stepsError);
+  });
+
+  it('work below the budget completes', () => {
+    expect(run(compile('len(filter(1..100000, # > 0))', new Set()), {})).toBe(100000n);
+  });
+
+  it('deeply nested environment data is an error, not a stack overflow', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(attempt('result == result', { result: deep }).message).toMatch(/value is nested too deeply/);
+    expect(attempt('string(result)', { result: deep }).message).toMatch(/value is nested too deeply/);
+    expect(attempt('max(result)', { result: deep }).message).toMatch(/value is nested too deeply/);
+  });
+
+  it('catastrophic regexes run in linear time (no backtracking)', () => {
+    const text = `${'a'.repeat(20_000)}!`;
+    expect(run(compile('text matches "(a+)+$"', new Set(['text'])), { text })).toBe(false);
+    expect(run(compile('text matches "^(a|aa)*$"', new Set(['text'])), { text })).toBe(false);
+    expect(run(compile('text matches "(a*)*b"', new Set(['text'])), { text })).toBe(false);
+  });
+
+  it('oversized regex programs are rejected when compiled', () => {
+    expect(attempt('"x" matches "(x{1000}){1000}"').message).toBe('error parsing regexp: expression too large');
+    expect(attempt('"x" matches "x{1001}"').message).toBe('error parsing regexp: invalid repeat count: `{1001}`');
+  });
+});
