@@ -215,6 +215,7 @@ export async function drive(initial: RunState, options: DriveOptions, ports: Dri
       state = r.state;
       publish(r.events);
       await persist();
+      if (control.stop.aborted) return { outcome: 'stopped', state, reason: stopReason(control.stop) };
 
       if (isTerminal(state.phase) && r.effects.length === 0) return { outcome: 'finished', state };
       if (options.exitOnPause && state.phase === 'Paused' && state.pause && (state.pause.durationMs === null || state.pause.reason === 'InconclusiveAnalysis')) {
@@ -228,6 +229,7 @@ export async function drive(initial: RunState, options: DriveOptions, ports: Dri
           startBackground(effect);
           continue;
         }
+        if (control.stop.aborted) return { outcome: 'stopped', state, reason: stopReason(control.stop) };
         try {
           await perform(effect, ports, options);
           wrote = true;

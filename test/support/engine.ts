@@ -108,11 +108,16 @@ export async function start(
 /** Advances the fake clock in steps until the run settles or `maxMs` passes. */
 export async function runUntilDone(h: Harness, s: Started, maxMs = 3_600_000, stepMs = 1_000): Promise<DriveResult> {
   let done: DriveResult | null = null;
-  void s.result!.then((r) => (done = r));
-  for (let t = 0; t < maxMs && !done; t += stepMs) {
+  let failed: { error: unknown } | null = null;
+  s.result!.then(
+    (r) => (done = r),
+    (error: unknown) => (failed = { error }),
+  );
+  for (let t = 0; t < maxMs && !done && !failed; t += stepMs) {
     await h.clock.advance(stepMs);
   }
   await settle();
+  if (failed) throw (failed as { error: unknown }).error;
   if (!done) throw new Error(`run did not finish within ${maxMs} ms; last phase ${h.store.run.state?.phase}; log:\n${h.cluster.log.join('\n')}`);
   return done;
 }

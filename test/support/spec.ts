@@ -87,3 +87,64 @@ export function seedWith(replacements: [string, string][]): string {
   }
   return text;
 }
+
+export interface RolloutYamlOptions {
+  replicas?: number;
+  steps: string[];
+  /** Extra lines under strategy.canary (indented 6 spaces), e.g. ['dynamicStableScale: true']. */
+  canary?: string[];
+  /** Lines under spec (indented 2 spaces), e.g. ['progressDeadlineSeconds: 60']. */
+  spec?: string[];
+  routing?: 'smi' | 'none';
+  background?: { template: string; startingStep?: number } | null;
+  /** Extra YAML documents (templates). */
+  docs?: string[];
+}
+
+/** A Rollout (and the default `errors` template) assembled from parts, for engine scenarios. */
+export function rolloutYaml(o: RolloutYamlOptions): string {
+  const routing = o.routing ?? 'smi';
+  const lines = [
+    'apiVersion: argoproj.io/v1alpha1',
+    'kind: Rollout',
+    'metadata: {name: myapp, namespace: apps}',
+    'spec:',
+    `  replicas: ${o.replicas ?? 2}`,
+    ...(o.spec ?? []).map((l) => `  ${l}`),
+    '  selector: {matchLabels: {app: myapp}}',
+    '  template:',
+    '    metadata: {labels: {app: myapp}}',
+    '    spec: {containers: [{name: myapp, image: "example/myapp:1"}]}',
+    '  strategy:',
+    '    canary:',
+    ...(routing === 'smi' ? ['      canaryService: myapp-canary', '      stableService: myapp-stable', '      trafficRouting: {smi: {rootService: myapp}}'] : []),
+    ...(o.canary ?? []).map((l) => `      ${l}`),
+    ...(o.background
+      ? [
+          '      analysis:',
+          `        templates: [{templateName: ${o.background.template}}]`,
+          ...(o.background.startingStep !== undefined ? [`        startingStep: ${o.background.startingStep}`] : []),
+        ]
+      : []),
+    '      steps:',
+    ...o.steps.map((s) => `        - ${s}`),
+  ];
+  return [lines.join('\n'), ...(o.docs ?? [])].join('\n---\n') + '\n';
+}
+
+/** An AnalysisTemplate with one Prometheus metric; `metric` lines go under the metric (indented 4). */
+export function templateYaml(name: string, metric: string[], metricName = 'm'): string {
+  return [
+    'apiVersion: argoproj.io/v1alpha1',
+    'kind: AnalysisTemplate',
+    `metadata: {name: ${name}, namespace: apps}`,
+    'spec:',
+    '  metrics:',
+    `    - name: ${metricName}`,
+    ...metric.map((l) => `      ${l}`),
+    '      provider:',
+    '        prometheus:',
+    '          address: http://prometheus:9090',
+    `          query: ${name}-query`,
+  ].join('\n');
+}
