@@ -1,0 +1,164 @@
+/**
+ * Defaulting of built-in types on every write, as the real server's defaulters and registry
+ * strategies do it. It matters to clients: a Deployment read back carries fields its manifest did
+ * not (strategy, revisionHistoryLimit, container imagePullPolicy, `template.metadata.creationTimestamp: null`),
+ * so code that compares manifests with live objects meets the same differences as on a cluster.
+ */
+import type { K8sObject } from '../store/types.js';
+import { isObject, type JsonObject } from './patch/json-value.js';
+
+type Obj = Record<string, unknown>;
+
+/** Allocates ClusterIPs from 10.96.0.0/16 (10.96.0.1 is the `kubernetes` Service on a real cluster). */
+export class ClusterIpAllocator {
+  private next = 10;
+
+  constructor(private readonly inUse: () => Set<string>) {}
+
+  allocate(): string {
+    const used = this.inUse();
+    for (;;) {
+      const n = this.next++;
+      const ip = `10.96.${Math.floor(n / 254) % 256}.${(n % 254) + 1}`;
+      if (!used.has(ip)) return ip;
+    }
+  }
+}
+
+/** Fills defaults in place for the kinds the real server defaults; other kinds are left as they are. */
+export function applyDefaults(kind: string, obj: K8sObject, ips: ClusterIpAllocator): void {
+  switch (kind) {
+    case 'Deployment':
+      return defaultDeployment(obj);
+    case 'ReplicaSet':
+      return defaultReplicaSet(obj);
+    case 'Pod':
+      return defaultPod(obj);
+    case 'Service':
+      return defaultService(obj, ips);
+    case 'Namespace':
+      return defaultNamespace(obj);
+    case 'Secret':
+      obj['type'] ??= 'Opaque';
+      return;
+    default:
+      return;
+  }
+}
+
+function child(o: Obj, key: string): Obj {
+  const v = o[key];
+  if (isObject(v)) return v as Obj;
+  const fresh: Obj = {};
+  o[key] = fresh;
+  return fresh;
+}
+
+function defaultDeployment(d: K8sObject): void {
+  const spec = child(d, 'spec');
+  spec['replicas'] ??= 1;
+  spec['revisionHistoryLimit'] ??= 10;
+  spec['progressDeadlineSeconds'] ??= 600;
+  const strategy = child(spec, 'strategy');
+  strategy['type'] ??= 'RollingUpdate';
+  if (strategy['type'] === 'RollingUpdate') {
+    const ru = child(strategy, 'rollingUpdate');
+    ru['maxUnavailable'] ??= '25%';
+    ru['maxSurge'] ??= '25%';
+  }
+  defaultTemplate(spec);
+  d['status'] ??= {};
+}
+
+function defaultReplicaSet(rs: K8sObject): void {
+  const spec = child(rs, 'spec');
+  spec['replicas'] ??= 1;
+  defaultTemplate(spec);
+  rs['status'] ??= { replicas: 0 };
+}
+
+function defaultTemplate(spec: Obj): void {
+  const template = child(spec, 'template');
+  const meta = child(template, 'metadata');
+  // Go serialises the template's zero creationTimestamp as null (k8s <= 1.32).
+  if (!('creationTimestamp' in meta)) meta['creationTimestamp'] = null;
+  defaultPodSpec(child(template, 'spec'));
+}
+
+function defaultPod(pod: K8sObject): void {
+  const spec = child(pod, 'spec');
+  defaultPodSpec(spec);
+  spec['enableServiceLinks'] ??= true;
+  spec['preemptionPolicy'] ??= 'PreemptLowerPriority';
+  spec['priority'] ??= 0;
+  spec['serviceAccountName'] ??= 'default';
+  spec['serviceAccount'] ??= spec['serviceAccountName'];
+  const status = child(pod, 'status');
+  status['phase'] ??= 'Pending';
+  status['qosClass'] ??= qosClass(spec);
+}
+
+function defaultPodSpec(spec: Obj): void {
+  spec['restartPolicy'] ??= 'Always';
+  spec['terminationGracePeriodSeconds'] ??= 30;
+  spec['dnsPolicy'] ??= 'ClusterFirst';
+  spec['securityContext'] ??= {};
+  spec['schedulerName'] ??= 'default-scheduler';
+  for (const list of ['containers', 'initContainers']) {
+    const containers = spec[list];
+    if (!Array.isArray(containers)) continue;
+    for (const c of containers) if (isObject(c)) defaultContainer(c);
+  }
+}
+
+function defaultContainer(c: JsonObject): void {
+  c['terminationMessagePath'] ??= '/dev/termination-log';
+  c['terminationMessagePolicy'] ??= 'File';
+  c['resources'] ??= {};
+  if (c['imagePullPolicy'] === undefined) {
+    const image = typeof c['image'] === 'string' ? c['image'] : '';
+    const tag = /:([^/:@]+)$/.exec(image.split('@')[0]!)?.[1];
+    c['imagePullPolicy'] = image.includes('@') ? 'IfNotPresent' : !tag || tag === 'latest' ? 'Always' : 'IfNotPresent';
+  }
+  const ports = c['ports'];
+  if (Array.isArray(ports)) for (const p of ports) if (isObject(p)) p['protocol'] ??= 'TCP';
+}
+
+function qosClass(spec: Obj): string {
+  const containers = Array.isArray(spec['containers']) ? (spec['containers'] as JsonObject[]) : [];
+  const any = containers.some((c) => {
+    const r = isObject(c['resources']) ? c['resources'] : {};
+    return (isObject(r['requests']) && Object.keys(r['requests']).length > 0) || (isObject(r['limits']) && Object.keys(r['limits']).length > 0);
+  });
+  return any ? 'Burstable' : 'BestEffort';
+}
+
+function defaultService(svc: K8sObject, ips: ClusterIpAllocator): void {
+  const spec = child(svc, 'spec');
+  spec['type'] ??= 'ClusterIP';
+  spec['sessionAffinity'] ??= 'None';
+  if (spec['type'] !== 'ExternalName') {
+    if (spec['clusterIP'] === undefined || spec['clusterIP'] === '') spec['clusterIP'] = ips.allocate();
+    spec['clusterIPs'] ??= [spec['clusterIP']];
+    spec['ipFamilies'] ??= ['IPv4'];
+    spec['ipFamilyPolicy'] ??= 'SingleStack';
+    spec['internalTrafficPolicy'] ??= 'Cluster';
+  }
+  const ports = spec['ports'];
+  if (Array.isArray(ports)) {
+    for (const p of ports) {
+      if (!isObject(p)) continue;
+      p['protocol'] ??= 'TCP';
+      if (p['targetPort'] === undefined) p['targetPort'] = p['port'] ?? null;
+    }
+  }
+  svc['status'] ??= { loadBalancer: {} };
+}
+
+function defaultNamespace(ns: K8sObject): void {
+  ns.metadata.labels = { ...(ns.metadata.labels ?? {}), 'kubernetes.io/metadata.name': ns.metadata.name };
+  const spec = child(ns, 'spec');
+  spec['finalizers'] ??= ['kubernetes'];
+  const status = child(ns, 'status');
+  status['phase'] ??= 'Active';
+}

@@ -1,0 +1,37 @@
+/**
+ * The steps every write shares after decoding: defaults, validation, the store write (dry-run or
+ * not), and the stored object shown back in the requested version.
+ */
+import type { K8sObject } from '../../store/types.js';
+import { applyDefaults } from '../defaults.js';
+import { badRequest } from '../errors.js';
+import { validateObject } from '../validation.js';
+import { present, toStorage, type Call, type ServerContext } from './context.js';
+
+export type WriteKind = { kind: 'create' } | { kind: 'update'; current: K8sObject; subresource: '' | 'status' };
+
+export function commit(ctx: ServerContext, call: Call, obj: K8sObject, write: WriteKind, dryRun: boolean): K8sObject {
+  const mainWrite = write.kind === 'create' || write.subresource === '';
+  if (mainWrite && call.type.builtin) applyDefaults(call.type.kind, obj, ctx.ips);
+  if (mainWrite) validateObject(call.type, obj, write.kind === 'update' ? present(call, write.current) : undefined);
+  const stored = toStorage(call, obj);
+  switch (write.kind) {
+    case 'create':
+      return present(call, ctx.store.create(call.storage, call.namespace, stored, { dryRun }));
+    case 'update':
+      return present(call, ctx.store.update(call.storage, call.namespace, stored, { dryRun, ...(write.subresource === 'status' ? { subresource: 'status' as const } : {}) }));
+  }
+}
+
+/** checkName: the object must name itself as the URL does (PUT and PATCH). */
+export function checkName(call: Call, obj: K8sObject): void {
+  const name = obj.metadata?.name ?? '';
+  if (name !== call.info.pathName) throw badRequest(`the name of the object (${name}) does not match the name on the URL (${call.info.pathName})`);
+  if (call.type.namespaced) {
+    const ns = obj.metadata.namespace;
+    if (ns && ns !== call.info.namespace) throw badRequest(`the namespace of the object (${ns}) does not match the namespace on the request (${call.info.namespace})`);
+    obj.metadata.namespace = call.info.namespace;
+  } else {
+    delete obj.metadata.namespace;
+  }
+}
