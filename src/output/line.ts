@@ -1,0 +1,66 @@
+/**
+ * One plain line per RunEvent, for CI logs and pipes: timestamped, no escape codes unless the
+ * palette has colours. The formatter table is a mapped type: a new event kind without a formatter
+ * does not compile.
+ */
+import type { RunEvent } from '../engine/events.js';
+import type { Palette } from '../util/palette.js';
+import { clockTime, describeStep, formatDuration, isoTime, stepOf } from './words.js';
+
+type Formatters = { [K in RunEvent['kind']]: (e: Extract<RunEvent, { kind: K }>, p: Palette) => string | null };
+
+const FORMAT: Formatters = {
+  started: (e, p) =>
+    `${e.resumed ? 'resumed' : 'started'} ${e.mode === 'canary' ? 'canary' : e.mode === 'initial' ? 'first deploy' : 'rollback to stable'} of ${p.bold(`${e.namespace}/${e.name}`)} revision ${e.revision}${e.stableRevision ? ` (stable ${e.stableRevision})` : ''}: ${e.images.join(', ')}${e.mode === 'canary' ? `, ${e.stepCount} steps` : ''}${e.timeScale !== 1 ? p.yellow(` [time scale x${e.timeScale}: pauses, intervals and delays shortened]`) : ''}`,
+  stepStarted: (e) => `step ${stepOf(e.index, e.stepCount)}: ${describeStep(e.step)}`,
+  stepCompleted: (e, p) => p.green(`step ${stepOf(e.index, e.stepCount)} done`),
+  weightChanged: (e, p) => `weight ${e.from ?? 0}% -> ${p.bold(`${e.to}%`)} canary (${e.router})`,
+  waiting: (e, p) => `waiting for ${e.track} pods: ${e.ready}/${e.desired} available${e.problem ? p.red(` (${e.problem})`) : ''}`,
+  paused: (e, p) =>
+    p.yellow(
+      e.reason === 'InconclusiveAnalysis'
+        ? 'paused: inconclusive analysis; `canary promote` continues, `canary abort` rolls back'
+        : e.until === null
+          ? 'paused until `canary promote`'
+          : `paused until ${clockTime(e.until)} (${formatDuration(e.until - e.at)})`,
+    ),
+  resumed: (e) => (e.by === 'promote' ? 'resumed by promote' : null),
+  analysisStarted: (e) => `analysis ${e.runId} started: ${e.metrics.join(', ') || 'no metrics'}${e.dryRun.length ? ` (dry-run: ${e.dryRun.join(', ')})` : ''}`,
+  measurement: (e, p) => {
+    const colour = e.phase === 'Successful' ? p.green : e.phase === 'Failed' ? p.red : p.yellow;
+    const c = e.counts;
+    const value = e.value !== null ? ` ${e.value}` : '';
+    const why = e.phase !== 'Successful' && e.message ? `: ${e.message}` : '';
+    return `${e.metric} ${colour(e.phase)}${value} (✔${c.successful} ✖${c.failed} ?${c.inconclusive} ⚠${c.error})${why}`;
+  },
+  analysisCompleted: (e, p) => {
+    const colour = e.phase === 'Successful' ? p.green : p.red;
+    return `analysis ${e.runId} ${colour(e.phase)}${e.message && e.phase !== 'Successful' ? `: ${e.message}` : ''}`;
+  },
+  requestReceived: (e) => `${e.request.kind} requested by ${e.request.by || 'someone'}${e.request.reason ? ` (${e.request.reason})` : ''}: ${e.outcome}`,
+  promoting: (e) => `promoting: ${PROMOTION[e.stage]}`,
+  rollingBack: (e, p) => p.red(`rolling back: ${e.reason}`),
+  scaledDown: (e) => `${e.track} scaled down to ${e.replicas}`,
+  deadlineExceeded: (e, p) => p.red(`${e.message}${e.abort ? '' : ' (still waiting: progressDeadlineAbort is false)'}`),
+  warning: (e, p) => p.yellow(`warning: ${e.message}`),
+  finished: () => null, // the final line says it, with the verdict
+};
+
+const PROMOTION = {
+  CanaryFull: 'canary to full size',
+  TrafficToCanary: 'all traffic to the canary',
+  UpdateStable: 'rolling the stable Deployment to the new revision',
+  TrafficToStable: 'traffic back to stable (now the new revision)',
+  ScaleDown: 'waiting to scale the canary down',
+} as const;
+
+export function formatEvent(e: RunEvent, p: Palette): string | null {
+  const f = FORMAT[e.kind] as (e: RunEvent, p: Palette) => string | null;
+  return f(e, p);
+}
+
+/** `2026-11-26T10:00:00.000Z myapp <text>` */
+export function eventLine(e: RunEvent, name: string, p: Palette): string | null {
+  const text = formatEvent(e, p);
+  return text === null ? null : `${p.dim(isoTime(e.at))} ${name} ${text}`;
+}

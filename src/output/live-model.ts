@@ -1,0 +1,79 @@
+/** What the live terminal view shows, folded from RunEvents. Pure. */
+import type { RunEvent, StepSummary } from '../engine/events.js';
+import type { Phase } from '../engine/types.js';
+
+export interface MetricLine {
+  runId: string;
+  metric: string;
+  phase: string;
+  value: string | null;
+  counts: { successful: number; failed: number; inconclusive: number; error: number };
+  at: number;
+}
+
+export interface LiveModel {
+  rollout: string;
+  revision: string;
+  images: string[];
+  timeScale: number;
+  steps: StepSummary[];
+  stepIndex: number;
+  weight: number | null;
+  waiting: { track: string; ready: number; desired: number; problem: string | null } | null;
+  pause: { until: number | null; inconclusive: boolean } | null;
+  /** What is happening now, one line. */
+  activity: string;
+  metrics: MetricLine[];
+  notes: string[];
+  finished: Phase | null;
+}
+
+export function initialModel(rollout: string, steps: StepSummary[]): LiveModel {
+  return { rollout, revision: '', images: [], timeScale: 1, steps, stepIndex: 0, weight: null, waiting: null, pause: null, activity: 'starting', metrics: [], notes: [], finished: null };
+}
+
+export function foldEvent(m: LiveModel, e: RunEvent): LiveModel {
+  switch (e.kind) {
+    case 'started':
+      return { ...m, revision: e.revision, images: e.images, timeScale: e.timeScale, stepIndex: e.mode === 'canary' ? m.stepIndex : m.steps.length, activity: e.mode === 'initial' ? 'first deploy: creating the stable Deployment' : e.mode === 'rollbackToStable' ? 'rolling back to the stable revision' : 'starting' };
+    case 'stepStarted':
+      return { ...m, stepIndex: e.index, waiting: null, pause: null, activity: `step ${e.index + 1}/${e.stepCount}` };
+    case 'stepCompleted':
+      return { ...m, stepIndex: e.index + 1, waiting: null, pause: null };
+    case 'weightChanged':
+      return { ...m, weight: e.to };
+    case 'waiting':
+      return { ...m, waiting: { track: e.track, ready: e.ready, desired: e.desired, problem: e.problem } };
+    case 'paused':
+      return { ...m, pause: { until: e.until, inconclusive: e.reason === 'InconclusiveAnalysis' } };
+    case 'resumed':
+      return { ...m, pause: null };
+    case 'analysisStarted':
+      return m;
+    case 'measurement': {
+      const line: MetricLine = { runId: e.runId, metric: e.metric, phase: e.phase, value: e.value, counts: e.counts, at: e.at };
+      const others = m.metrics.filter((x) => !(x.runId === e.runId && x.metric === e.metric));
+      return { ...m, metrics: [...others, line] };
+    }
+    case 'analysisCompleted':
+      return e.phase === 'Successful' ? m : note(m, `analysis ${e.runId} ${e.phase}`);
+    case 'requestReceived':
+      return note(m, `${e.request.kind} by ${e.request.by || 'someone'}: ${e.outcome}`);
+    case 'promoting':
+      return { ...m, stepIndex: m.steps.length, waiting: null, pause: null, activity: `promoting: ${e.stage}` };
+    case 'rollingBack':
+      return { ...note(m, `rolling back: ${e.reason}`), waiting: null, pause: null, activity: 'rolling back to stable' };
+    case 'scaledDown':
+      return m;
+    case 'deadlineExceeded':
+      return note(m, e.message);
+    case 'warning':
+      return note(m, `warning: ${e.message}`);
+    case 'finished':
+      return { ...m, finished: e.phase, activity: e.phase };
+  }
+}
+
+function note(m: LiveModel, text: string): LiveModel {
+  return { ...m, notes: [...m.notes, text].slice(-3) };
+}

@@ -1,0 +1,60 @@
+/** The live terminal view of a run: step list with marks, weight bar, latest measurement per metric, time left. Pure. */
+import type { Palette } from '../util/palette.js';
+import type { LiveModel } from './live-model.js';
+import { describeStep, formatDuration } from './words.js';
+
+const BAR = 24;
+
+export function renderLiveView(m: LiveModel, now: number, p: Palette, width = 80): string[] {
+  const lines: string[] = [];
+  lines.push(`${activityLine(m, now)}`);
+  lines.push(p.dim(`${m.rollout}  revision ${m.revision}  ${m.images.join(', ')}${m.timeScale !== 1 ? `  time scale x${m.timeScale}` : ''}`));
+  m.steps.forEach((s, i) => {
+    const mark = i < m.stepIndex ? p.green('✔') : i === m.stepIndex && !m.finished ? p.cyan('›') : p.dim('·');
+    const text = `${String(i + 1).padStart(2)}. ${describeStep(s)}`;
+    lines.push(`  ${mark} ${i === m.stepIndex && !m.finished ? p.bold(text) : i < m.stepIndex ? text : p.dim(text)}`);
+  });
+  if (m.weight !== null) {
+    const filled = Math.round((m.weight / 100) * BAR);
+    lines.push(`  weight ${p.cyan('█'.repeat(filled))}${p.dim('░'.repeat(BAR - filled))} ${m.weight}% canary`);
+  }
+  for (const x of m.metrics) {
+    const colour = x.phase === 'Successful' ? p.green : x.phase === 'Failed' ? p.red : p.yellow;
+    const c = x.counts;
+    lines.push(`  ${x.metric} ${colour(x.phase)} ${x.value ?? ''} ${p.dim(`✔${c.successful} ✖${c.failed} ?${c.inconclusive} ⚠${c.error}, ${formatDuration(Math.max(0, now - x.at))} ago`)}`);
+  }
+  for (const n of m.notes) lines.push(p.yellow(`  ${n}`));
+  return lines.map((l) => truncate(l, width));
+}
+
+function activityLine(m: LiveModel, now: number): string {
+  if (m.finished) return m.finished;
+  if (m.pause) {
+    if (m.pause.inconclusive) return 'paused: inconclusive analysis (canary promote / canary abort)';
+    if (m.pause.until === null) return 'paused until `canary promote`';
+    return `paused: ${formatDuration(Math.max(0, m.pause.until - now))} left`;
+  }
+  if (m.waiting) return `waiting for ${m.waiting.track} pods: ${m.waiting.ready}/${m.waiting.desired} available${m.waiting.problem ? ` (${m.waiting.problem})` : ''}`;
+  const step = m.steps[m.stepIndex];
+  return step && m.activity.startsWith('step') ? `${m.activity}: ${describeStep(step)}` : m.activity;
+}
+
+/** Cuts visible text to the terminal width, leaving escape sequences intact. */
+function truncate(line: string, width: number): string {
+  let visible = 0;
+  let out = '';
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === '\u001b') {
+      const end = line.indexOf('m', i);
+      if (end > i) {
+        out += line.slice(i, end + 1);
+        i = end;
+        continue;
+      }
+    }
+    if (visible >= width - 1) return `${out}…${line.includes('\u001b') ? '\u001b[0m' : ''}`;
+    out += line[i];
+    visible++;
+  }
+  return out;
+}

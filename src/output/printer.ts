@@ -1,0 +1,120 @@
+/**
+ * Where a run's events go: a live view on a terminal (ora spinner, redrawn at most every 200 ms),
+ * one plain line per event otherwise, or JSON Lines with `-o json` (human lines then go to stderr).
+ * In GitHub Actions the summary is appended to $GITHUB_STEP_SUMMARY and a failure is annotated.
+ */
+import { appendFile } from 'node:fs/promises';
+import type { Ora } from 'ora';
+import type { RunEvent, StepSummary } from '../engine/events.js';
+import type { Clock } from '../util/clock.js';
+import type { Palette } from '../util/palette.js';
+import { githubErrorAnnotation, githubSummary } from './github.js';
+import { eventJson, resultJson } from './json.js';
+import { eventLine } from './line.js';
+import { foldEvent, initialModel, type LiveModel } from './live-model.js';
+import { renderLiveView } from './live-view.js';
+import { renderFinalLine, type FinalLine } from './verdict.js';
+
+type Stream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+
+export interface PrinterOptions {
+  mode: 'tty' | 'lines' | 'json';
+  stdout: Stream;
+  stderr: Stream;
+  palette: Palette;
+  errPalette: Palette;
+  env: NodeJS.ProcessEnv;
+  clock: Clock;
+  rollout: string;
+  name: string;
+  steps: StepSummary[];
+}
+
+export interface RunPrinter {
+  event(e: RunEvent): void;
+  /** A line outside the event stream (preflight results, the plan, hints). */
+  info(text: string): void;
+  done(f: FinalLine, exitCode: number): Promise<void>;
+}
+
+const REDRAW_MS = 200;
+
+export async function createRunPrinter(o: PrinterOptions): Promise<RunPrinter> {
+  const events: RunEvent[] = [];
+  const human = o.mode === 'json' ? o.stderr : o.stdout;
+  const hp = o.mode === 'json' ? o.errPalette : o.palette;
+  let model: LiveModel = initialModel(o.rollout, o.steps);
+  let spinner: Ora | null = null;
+  const stop = new AbortController();
+  let dirty = false;
+
+  if (o.mode === 'tty') {
+    const { default: ora } = await import('ora');
+    spinner = ora({ stream: o.stdout, text: 'starting', discardStdin: false, hideCursor: true }).start();
+    void (async () => {
+      while (!stop.signal.aborted) {
+        await o.clock.sleep(REDRAW_MS, stop.signal);
+        if (stop.signal.aborted) break;
+        // Redraw on change, and every second for countdowns.
+        if (dirty || o.clock.now() % 1000 < REDRAW_MS) redraw();
+      }
+    })();
+  }
+
+  function redraw(): void {
+    dirty = false;
+    if (!spinner) return;
+    const width = Math.max(40, (o.stdout.columns ?? 80) - 2);
+    spinner.text = renderLiveView(model, o.clock.now(), o.palette, width).join('\n');
+  }
+
+  const writeLine = (s: Stream, text: string) => s.write(`${text}\n`);
+
+  return {
+    event(e) {
+      events.push(e);
+      model = foldEvent(model, e);
+      switch (o.mode) {
+        case 'tty':
+          dirty = true;
+          return;
+        case 'json': {
+          writeLine(o.stdout, eventJson(e, o.rollout));
+          const line = eventLine(e, o.name, hp);
+          if (line) writeLine(human, line);
+          return;
+        }
+        case 'lines': {
+          const line = eventLine(e, o.name, hp);
+          if (line) writeLine(human, line);
+          return;
+        }
+      }
+    },
+    info(text) {
+      if (spinner) spinner.clear();
+      writeLine(human, text);
+      if (spinner) spinner.render();
+    },
+    async done(f, exitCode) {
+      stop.abort();
+      if (spinner) {
+        spinner.stop();
+        writeLine(o.stdout, renderLiveView(model, o.clock.now(), o.palette, Math.max(40, (o.stdout.columns ?? 80) - 2)).slice(1).join('\n'));
+      }
+      if (o.mode === 'json') writeLine(o.stdout, resultJson(f, exitCode, o.clock.now()));
+      writeLine(human, renderFinalLine(f, hp));
+      if (o.env.GITHUB_ACTIONS === 'true') {
+        const annotation = githubErrorAnnotation(f);
+        if (annotation) writeLine(o.stdout, annotation);
+      }
+      if (o.env.GITHUB_STEP_SUMMARY) {
+        try {
+          await appendFile(o.env.GITHUB_STEP_SUMMARY, githubSummary(events, f));
+        } catch (err) {
+          writeLine(o.stderr, `warning: could not write the GitHub step summary to ${o.env.GITHUB_STEP_SUMMARY}: ${(err as Error).message}`);
+        }
+      }
+    },
+  };
+}
