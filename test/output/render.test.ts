@@ -1,0 +1,86 @@
+/** The run's renderers: every event kind has a line, JSON keeps stable names, the live view fits the width. */
+import type { RunEvent } from '../../src/engine/events.js';
+import { githubErrorAnnotation, githubSummary } from '../../src/output/github.js';
+import { eventJson } from '../../src/output/json.js';
+import { eventLine, formatEvent } from '../../src/output/line.js';
+import { foldEvent, initialModel } from '../../src/output/live-model.js';
+import { renderLiveView } from '../../src/output/live-view.js';
+import { renderFinalLine, type FinalLine } from '../../src/output/verdict.js';
+import { plainPalette } from '../../src/util/palette.js';
+
+const T = Date.UTC(2026, 10, 26, 10, 0, 0);
+const counts = { successful: 3, failed: 1, inconclusive: 0, error: 0 };
+
+const EVENTS: RunEvent[] = [
+  { kind: 'started', at: T, namespace: 'apps', name: 'myapp', mode: 'canary', resumed: false, revision: 'abc123', stableRevision: 'def456', images: ['ghcr.io/mccutchen/go-httpbin:2.17.1'], stepCount: 9, timeScale: 0.1 },
+  { kind: 'stepStarted', at: T + 1, index: 0, stepCount: 9, step: { kind: 'setWeight', weight: 10 } },
+  { kind: 'waiting', at: T + 2, track: 'canary', ready: 0, desired: 1, problem: 'CrashLoopBackOff (myapp-canary-x)' },
+  { kind: 'weightChanged', at: T + 3, from: 0, to: 10, router: 'TrafficSplit' },
+  { kind: 'stepCompleted', at: T + 4, index: 0, stepCount: 9 },
+  { kind: 'paused', at: T + 5, reason: 'PauseStep', until: T + 30_005 },
+  { kind: 'resumed', at: T + 6, by: 'promote' },
+  { kind: 'analysisStarted', at: T + 7, runId: 'background', metrics: ['success-rate'], dryRun: [] },
+  { kind: 'measurement', at: T + 8, runId: 'background', metric: 'success-rate', phase: 'Failed', value: '[3]', message: 'matched failureCondition', counts },
+  { kind: 'analysisCompleted', at: T + 9, runId: 'background', phase: 'Failed', message: 'Metric "success-rate" assessed Failed due to failed (1) > failureLimit (0)' },
+  { kind: 'requestReceived', at: T + 10, request: { id: 'r', kind: 'abort', at: T, by: 'alice@laptop', reason: 'budget' }, outcome: 'rolling back to stable' },
+  { kind: 'promoting', at: T + 11, stage: 'UpdateStable' },
+  { kind: 'rollingBack', at: T + 12, cause: 'analysis', reason: 'analysis background failed' },
+  { kind: 'scaledDown', at: T + 13, track: 'canary', replicas: 0 },
+  { kind: 'deadlineExceeded', at: T + 14, abort: false, message: 'ProgressDeadlineExceeded: myapp-canary has 0/1 pods available after 10m' },
+  { kind: 'warning', at: T + 15, message: 'setting the canary weight to 10% failed: connect ECONNRESET' },
+  { kind: 'finished', at: T + 16, phase: 'Degraded', revision: 'abc123', stepIndex: 1, stepCount: 9, durationMs: 16, reason: 'analysis failed' },
+];
+
+describe('plain lines', () => {
+  it('say what happened for every event kind, with a timestamp', () => {
+    const lines = EVENTS.map((e) => eventLine(e, 'myapp', plainPalette));
+    expect(lines).toMatchSnapshot();
+    for (const l of lines) if (l) expect(l).toMatch(/^2026-11-26T10:00:00\.\d{3}Z myapp /);
+  });
+  it('mention a time scale other than 1', () => {
+    expect(formatEvent(EVENTS[0]!, plainPalette)).toContain('time scale x0.1');
+  });
+});
+
+describe('JSON Lines', () => {
+  it('use type/time/rollout and the event fields', () => {
+    const o = JSON.parse(eventJson(EVENTS[3]!, 'apps/myapp'));
+    expect(o).toEqual({ type: 'weightChanged', time: '2026-11-26T10:00:00.003Z', rollout: 'apps/myapp', from: 0, to: 10, router: 'TrafficSplit' });
+  });
+});
+
+describe('the live view', () => {
+  it('marks done, current and future steps and fits the width', () => {
+    const steps = [
+      { kind: 'setWeight', weight: 10 },
+      { kind: 'pause', durationMs: 30_000 },
+      { kind: 'setWeight', weight: 40 },
+    ] as const;
+    let m = initialModel('apps/myapp', [...steps]);
+    for (const e of EVENTS.slice(0, 6)) m = foldEvent(m, e);
+    const lines = renderLiveView(m, T + 20_005, plainPalette, 60);
+    expect(lines[0]).toBe('paused: 10s left');
+    expect(lines.some((l) => l.includes('✔  1. setWeight 10%'))).toBe(true);
+    expect(lines.some((l) => l.includes('›  2. pause 30s'))).toBe(true);
+    expect(lines.some((l) => l.includes('weight ██'))).toBe(true);
+    for (const l of lines) expect([...l].length).toBeLessThanOrEqual(60);
+  });
+});
+
+describe('final line and GitHub', () => {
+  const f: FinalLine = { verdict: 'rolled back', name: 'myapp', namespace: 'apps', revision: 'abc123', step: '2/9', durationMs: 47_000, reason: 'analysis background failed: metric success-rate: result [3]' };
+  it('the final line says verdict, revision, step, duration and reason', () => {
+    expect(renderFinalLine(f, plainPalette)).toBe('✖ rolled back: apps/myapp revision abc123, step 2/9, 47s: analysis background failed: metric success-rate: result [3]');
+  });
+  it('a failure becomes an ::error:: annotation, a success none', () => {
+    expect(githubErrorAnnotation(f)).toBe('::error title=canary rolled back::apps/myapp revision abc123 rolled back at step 2/9: analysis background failed: metric success-rate: result [3]');
+    expect(githubErrorAnnotation({ ...f, verdict: 'promoted' })).toBeNull();
+  });
+  it('the step summary has steps, weights over time and measurements', () => {
+    const md = githubSummary(EVENTS, f);
+    expect(md).toContain('### ❌ canary rolled back: `apps/myapp`');
+    expect(md).toContain('| 1/9 | setWeight 10% | 10:00:00Z |');
+    expect(md).toContain('**Canary weight over time:** 10% at 10:00:00Z');
+    expect(md).toContain('| 10:00:00Z | background | success-rate | Failed | [3] |');
+  });
+});
