@@ -1,0 +1,131 @@
+/**
+ * HTTP to the API server with the kubeconfig's credentials. client-node's KubeConfig supplies the
+ * TLS agent (CA, client certificate, insecure-skip-tls-verify, proxy-url) and the Authorization
+ * header (token, exec and auth-provider plugins) for every request, as its generated clients do;
+ * this file only moves bytes, so that deadlines, retries and Status parsing live in one place
+ * (client.ts) for every resource, core or custom.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
+
+export interface WireRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path below the server URL, e.g. `/api/v1/namespaces/apps/configmaps/x`. */
+  path: string;
+  query?: Record<string, string | undefined>;
+  body?: string;
+  contentType?: string;
+}
+
+export interface WireResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** The request never got an HTTP answer: refused, reset, cut, TLS failure, credentials plugin failure. */
+export class TransportError extends Error {
+  constructor(
+    message: string,
+    /** ECONNREFUSED, ECONNRESET, ETIMEDOUT, ENOTFOUND, CREDENTIALS, a TLS code... */
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'TransportError';
+  }
+}
+
+export interface Transport {
+  /** The API server URL, e.g. `https://10.0.0.1:6443`. */
+  readonly server: string;
+  /** One exchange; the body is read whole. Rejects with TransportError, or the signal's reason. */
+  send(req: WireRequest, signal: AbortSignal): Promise<WireResponse>;
+  /** A streaming GET: on 200, onLine gets each line until the server ends the stream; else the answer. */
+  stream(req: WireRequest, signal: AbortSignal, onLine: (line: string) => void): Promise<WireResponse>;
+}
+
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+export function kubeTransport(kc: KubeConfig, userAgent = 'canary'): Transport {
+  const server = kc.getCurrentCluster()?.server;
+  if (!server) throw new Error('kubeTransport: the kubeconfig has no current cluster');
+
+  const open = async (req: WireRequest, signal: AbortSignal): Promise<http.IncomingMessage> => {
+    const url = new URL(server.replace(/\/+$/, '') + req.path);
+    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
+    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': userAgent };
+    if (req.body !== undefined) headers['Content-Type'] = req.contentType ?? 'application/json';
+    const options: https.RequestOptions = { method: req.method, headers };
+    try {
+      await kc.applyToHTTPSOptions(options);
+    } catch (err) {
+      throw new TransportError(`cannot get credentials for the API server: ${errText(err)}`, 'CREDENTIALS', { cause: err });
+    }
+    signal.throwIfAborted();
+    return new Promise((resolve, reject) => {
+      const lib = url.protocol === 'https:' ? https : http;
+      const r = lib.request(url, { ...options, signal }, resolve);
+      r.on('error', (err) => reject(signal.aborted ? signal.reason : toTransportError(err)));
+      r.end(req.body);
+    });
+  };
+
+  return {
+    server,
+    async send(req, signal) {
+      const res = await open(req, signal);
+      return { status: res.statusCode ?? 0, headers: res.headers, body: await readBody(res, signal) };
+    },
+    async stream(req, signal, onLine) {
+      const res = await open(req, signal);
+      if (res.statusCode !== 200) return { status: res.statusCode ?? 0, headers: res.headers, body: await readBody(res, signal) };
+      await new Promise<void>((resolve, reject) => {
+        let pending = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          pending += chunk;
+          let nl: number;
+          while ((nl = pending.indexOf('\n')) >= 0) {
+            const line = pending.slice(0, nl).trim();
+            pending = pending.slice(nl + 1);
+            if (line) onLine(line);
+          }
+        });
+        res.on('end', () => {
+          if (pending.trim()) onLine(pending.trim());
+          resolve();
+        });
+        res.on('error', (err) => reject(signal.aborted ? signal.reason : toTransportError(err)));
+        res.on('aborted', () => reject(signal.aborted ? signal.reason : new TransportError('the watch stream was cut', 'ECONNRESET')));
+      });
+      return { status: 200, headers: res.headers, body: '' };
+    },
+  };
+}
+
+function readBody(res: http.IncomingMessage, signal: AbortSignal): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) res.destroy(new TransportError(`answer larger than ${MAX_BODY_BYTES} bytes`, 'EMSGSIZE'));
+      else chunks.push(c);
+    });
+    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    res.on('error', (err) => reject(signal.aborted ? signal.reason : toTransportError(err)));
+    res.on('aborted', () => reject(signal.aborted ? signal.reason : new TransportError('the connection was cut mid-answer', 'ECONNRESET')));
+  });
+}
+
+function toTransportError(err: unknown): TransportError {
+  if (err instanceof TransportError) return err;
+  const e = err as NodeJS.ErrnoException;
+  return new TransportError(errText(err), typeof e?.code === 'string' ? e.code : 'EUNKNOWN', { cause: err });
+}
+
+function errText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
