@@ -39,7 +39,10 @@ export async function handleRequest(p: Pipeline, req: IncomingMessage, res: Serv
   const note = (s: string): void => {
     notes.push(s);
   };
-  res.on('close', () => {
+  let logged = false;
+  const log = (): void => {
+    if (logged) return;
+    logged = true;
     p.stats.log({
       at,
       method: req.method ?? 'GET',
@@ -50,7 +53,14 @@ export async function handleRequest(p: Pipeline, req: IncomingMessage, res: Serv
       ms: Date.now() - started,
       ...(notes.length ? { note: notes.join('; ') } : {}),
     });
-  });
+  };
+  // Logged as the answer ends (before the client can read it), or when the connection goes.
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.end = ((...args: unknown[]) => {
+    log();
+    return end(...args);
+  }) as typeof res.end;
+  res.on('close', log);
 
   try {
     if (info.kind === 'nonresource' && isHealthPath(info.path)) {
