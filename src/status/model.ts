@@ -1,0 +1,236 @@
+/**
+ * The status view model: everything `canary status` shows, as strings, numbers and icons, never
+ * colours. Renderers (tree, lines, JSON/YAML) only lay it out. `-o json|yaml` prints it verbatim, so
+ * these names are a public schema (docs/status.md): add fields freely, rename or remove only with a
+ * new STATUS_SCHEMA_VERSION. Timestamps are RFC 3339 strings (UTC, seconds); durations are ms.
+ */
+import type { AnalysisPhase } from '../analysis/types.js';
+import type { Phase, RunMode, RunRequest } from '../engine/types.js';
+import type { Icon } from './icons.js';
+import type { RouteInfo } from './types.js';
+
+export const STATUS_SCHEMA_VERSION = 1;
+
+/** The phases a user of Argo Rollouts knows, plus Unknown when no run was ever recorded. */
+export type StatusPhase = 'Healthy' | 'Progressing' | 'Paused' | 'Degraded' | 'Aborted' | 'Unknown';
+
+/** Why the rollout is in its phase; stable codes for scripts. */
+export type StatusReason =
+  | 'NoRun'
+  | 'WaitingForRun' // --revision given and the state belongs to another revision (or none yet)
+  | 'NewRunStarting' // a live runner holds the Lease but the state is still the previous run's
+  | 'Initializing' // first deploy of the stable Deployment
+  | 'StepInProgress'
+  | 'Promoting'
+  | 'RestoringStable' // the stable template was applied again: the canary is undone, no steps
+  | 'PauseStep'
+  | 'PausedUntilPromote'
+  | 'InconclusiveAnalysis'
+  | 'Promoted'
+  | 'Deployed'
+  | 'StableRestored'
+  | 'AlreadyStable'
+  | 'AnalysisFailed'
+  | 'ProgressDeadlineExceeded'
+  | 'RunnerLost'
+  | 'AbortedByUser'
+  | 'Interrupted'
+  | 'TimedOut';
+
+export interface StatusSummary {
+  phase: StatusPhase;
+  icon: Icon;
+  reason: StatusReason;
+  /** What is happening. Changes only when something happens, so line-per-change output can dedup on it. */
+  message: string;
+  /** The part that moves with the clock ("18s left", "for 45s"); null when nothing does. */
+  timing: string | null;
+  /** The run ended and this verdict will not change (the only state `status --watch` exits on). */
+  settled: boolean;
+  /** What the reader can do now; null when nothing is needed. */
+  next: string | null;
+}
+
+export interface RunSummary {
+  id: string;
+  mode: RunMode;
+  revision: string;
+  stableRevision: string | null;
+  /** The runner's own phase (RunState.phase), for scripts that want the finer grain. */
+  phase: Phase;
+  startedAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+  /** now - startedAt */
+  ageMs: number;
+  /** now - updatedAt: how stale the state is. */
+  updatedAgoMs: number;
+}
+
+export interface StepView {
+  /** 1-based step the run is on, as the run's messages count ("paused at step 2/9"); count when all are done. */
+  current: number;
+  count: number;
+  /** Steps completed (Argo's currentStepIndex). */
+  completed: number;
+  /** "2/9" */
+  label: string;
+}
+
+export type Track = 'stable' | 'canary';
+
+export interface ImageView {
+  image: string;
+  tags: Track[];
+}
+
+export interface ReplicasView {
+  desired: number;
+  current: number;
+  /** Pods of the run's revision. */
+  updated: number;
+  ready: number;
+  available: number;
+}
+
+export interface RunnerView {
+  /** live: a runner holds a fresh Lease. lost: the run needs one and none is live. idle: the run ended, none needed. */
+  state: 'live' | 'lost' | 'idle';
+  /** The Lease holder, or the last runner that wrote the state when the Lease is free. */
+  identity: string | null;
+  renewedAt: string | null;
+  renewedAgoMs: number | null;
+  /** null: nobody holds the Lease. */
+  leaseExpired: boolean | null;
+  text: string;
+}
+
+export interface PauseView {
+  reason: 'PauseStep' | 'InconclusiveAnalysis';
+  startedAt: string;
+  /** null: until `canary promote`. */
+  durationMs: number | null;
+  /** null for an indefinite pause; 0 once over. With no live runner: what was left when it stopped. */
+  remainingMs: number | null;
+}
+
+export interface ObjectStatus {
+  icon: Icon;
+  text: string;
+}
+
+export interface PodView {
+  name: string;
+  ready: boolean;
+  phase: string;
+  restarts: number;
+  reason: string | null;
+  ageMs: number;
+  status: ObjectStatus;
+}
+
+export interface DeploymentView {
+  name: string;
+  track: Track;
+  revision: string | null;
+  images: string[];
+  replicas: number;
+  current: number;
+  updated: number;
+  ready: number;
+  available: number;
+  ageMs: number | null;
+  status: ObjectStatus;
+  pods: PodView[];
+}
+
+export interface RouteView {
+  kind: RouteInfo['kind'];
+  name: string | null;
+  /** Canary weight on the object; null when it does not exist (or kind 'none'). */
+  weight: number | null;
+}
+
+export interface WeightView {
+  /** null when unknown (route object missing, no pods). */
+  value: number | null;
+  /** route: read from the TrafficSplit/HTTPRoute. pods: no trafficRouting, canary share of available pods. */
+  source: 'route' | 'pods';
+}
+
+export interface Counts {
+  successful: number;
+  failed: number;
+  inconclusive: number;
+  error: number;
+}
+
+export interface MetricView {
+  name: string;
+  phase: AnalysisPhase;
+  icon: Icon;
+  dryRun: boolean;
+  counts: Counts;
+  /** The last finished measurement's value as Argo prints it ("[0.99]"); null when none had one. */
+  lastValue: string | null;
+  /** The last error message, when the last finished measurement was an error. */
+  lastError: string | null;
+  /** First number of each retained finished measurement, oldest first; null where there was none (error, [], NaN, text). */
+  samples: (number | null)[];
+  message: string | null;
+}
+
+export interface AnalysisView {
+  /** "background" or "step-N" */
+  id: string;
+  phase: AnalysisPhase;
+  icon: Icon;
+  message: string | null;
+  startedAt: string;
+  completedAt: string | null;
+  ageMs: number;
+  counts: Counts;
+  metrics: MetricView[];
+}
+
+export interface RequestView {
+  kind: RunRequest['kind'];
+  by: string;
+  reason: string | null;
+  at: string;
+  agoMs: number;
+}
+
+export interface EventView {
+  at: string;
+  agoMs: number;
+  reason: string;
+  message: string;
+}
+
+export interface StatusView {
+  schemaVersion: typeof STATUS_SCHEMA_VERSION;
+  name: string;
+  namespace: string;
+  observedAt: string;
+  status: StatusSummary;
+  /** null when no run is recorded, or while waiting for the run of revisionWanted. */
+  run: RunSummary | null;
+  revisionWanted: string | null;
+  strategy: 'Canary';
+  /** null when the run has no steps to walk (first deploy, restoring stable) or there is no run. */
+  step: StepView | null;
+  /** The weight the steps ask for now (Argo's SetWeight); null when no canary steps apply. */
+  setWeight: number | null;
+  actualWeight: WeightView;
+  images: ImageView[];
+  replicas: ReplicasView;
+  runner: RunnerView;
+  pause: PauseView | null;
+  deployments: DeploymentView[];
+  route: RouteView;
+  analyses: AnalysisView[];
+  /** Requests not yet handled by the runner. */
+  pendingRequests: RequestView[];
+  lastEvent: EventView | null;
+}

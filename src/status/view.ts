@@ -1,0 +1,88 @@
+/**
+ * toStatusView: what `canary status` knows about one rollout, as a view model (Argo's
+ * info.NewRolloutInfo). Pure: a function of the gathered input and `now`, nothing else.
+ */
+import { isTerminal, type Pause, type RunState } from '../engine/types.js';
+import { analysisViews } from './analysis.js';
+import { focusOf } from './focus.js';
+import { STATUS_SCHEMA_VERSION, type EventView, type PauseView, type RequestView, type RunSummary, type StatusView, type StepView } from './model.js';
+import { lastAliveAt, runnerOf } from './runner.js';
+import { summarize } from './summary.js';
+import { iso } from './time.js';
+import type { StatusInput } from './types.js';
+import { actualWeight, deploymentViews, imageViews, replicasView } from './workloads.js';
+
+export function toStatusView(input: StatusInput): StatusView {
+  const { now } = input;
+  const focus = focusOf(input);
+  const state = focus.kind === 'run' ? focus.state : null;
+  const runner = runnerOf(input.name, state, input.lease.holder, now);
+  const status = summarize(input, focus, runner);
+  const active = state !== null && !isTerminal(state.phase);
+  const steps = state !== null && state.mode === 'canary';
+  return {
+    schemaVersion: STATUS_SCHEMA_VERSION,
+    name: input.name,
+    namespace: input.namespace,
+    observedAt: iso(now),
+    status,
+    run: state && runSummary(state, now),
+    revisionWanted: input.revisionWanted ?? null,
+    strategy: 'Canary',
+    step: steps ? stepView(state) : null,
+    setWeight: steps ? state.setWeight : null,
+    actualWeight: actualWeight(input.route, input.stable, input.canary),
+    images: imageViews({ ...input, state }, active),
+    replicas: replicasView(input, state?.revision ?? null),
+    runner,
+    pause: state?.pause && active ? pauseView(state.pause, runner.state === 'live' ? now : lastAliveAt(state, input.lease.holder)) : null,
+    deployments: deploymentViews(input),
+    route: { kind: input.route.kind, name: input.route.name, weight: input.route.weight },
+    analyses: state ? analysisViews(state.analyses, now) : [],
+    pendingRequests: pendingRequests(input, state),
+    lastEvent: state ? lastEvent(state, now) : null,
+  };
+}
+
+function runSummary(state: RunState, now: number): RunSummary {
+  return {
+    id: state.runId,
+    mode: state.mode,
+    revision: state.revision,
+    stableRevision: state.stableRevision,
+    phase: state.phase,
+    startedAt: iso(state.startedAt),
+    updatedAt: iso(state.updatedAt),
+    finishedAt: state.finishedAt === null ? null : iso(state.finishedAt),
+    ageMs: Math.max(0, now - state.startedAt),
+    updatedAgoMs: Math.max(0, now - state.updatedAt),
+  };
+}
+
+function stepView(state: RunState): StepView {
+  const count = state.stepCount;
+  const current = Math.min(state.stepIndex + 1, count);
+  return { current, count, completed: Math.min(state.stepIndex, count), label: `${current}/${count}` };
+}
+
+/** `clock`: now while a runner counts the pause down; when none does, the moment it stopped (the time left is kept). */
+function pauseView(p: Pause, clock: number): PauseView {
+  return {
+    reason: p.reason,
+    startedAt: iso(p.startedAt),
+    durationMs: p.durationMs,
+    remainingMs: p.durationMs === null ? null : Math.max(0, p.startedAt + p.durationMs - Math.max(clock, p.startedAt)),
+  };
+}
+
+function pendingRequests(input: StatusInput, state: RunState | null): RequestView[] {
+  const handled = new Set(state?.handledRequests ?? []);
+  return (input.requests ?? [])
+    .filter((r) => !handled.has(r.id))
+    .map((r) => ({ kind: r.kind, by: r.by, reason: r.reason, at: iso(r.at), agoMs: Math.max(0, input.now - r.at) }));
+}
+
+function lastEvent(state: RunState, now: number): EventView | null {
+  const e = state.history.at(-1);
+  return e ? { at: iso(e.at), agoMs: Math.max(0, now - e.at), reason: e.reason, message: e.message } : null;
+}

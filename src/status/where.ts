@@ -1,0 +1,40 @@
+/** Where a run is, in the words its own messages use ("at step 3/9", "while promoting (UpdateStable)"). */
+import { assertNever } from '../util/assert-never.js';
+import type { RunState } from '../engine/types.js';
+import { formatDuration } from '../util/duration.js';
+import { formatRemaining } from './time.js';
+
+export function stepLabel(state: Pick<RunState, 'stepIndex' | 'stepCount'>): string {
+  return `${Math.min(state.stepIndex + 1, state.stepCount)}/${state.stepCount}`;
+}
+
+/**
+ * Where a run that nobody drives stopped. `lastAliveAt`: when its runner was last known alive, which
+ * is what a pause's remaining time is measured against (a resumed run keeps that remainder).
+ */
+export function stoppedWhere(state: RunState, lastAliveAt: number): string {
+  const phase = state.phase;
+  switch (phase) {
+    case 'Initializing':
+      return 'during the first deploy';
+    case 'Progressing':
+      return `at step ${stepLabel(state)}`;
+    case 'Paused': {
+      const p = state.pause;
+      if (p?.reason === 'InconclusiveAnalysis') return `while paused on an inconclusive analysis at step ${stepLabel(state)}`;
+      if (!p || p.durationMs === null) return `while paused at step ${stepLabel(state)} until promoted`;
+      const left = p.startedAt + p.durationMs - Math.max(lastAliveAt, p.startedAt);
+      return `while paused at step ${stepLabel(state)} (${formatRemaining(left)} of ${formatDuration(p.durationMs)} left)`;
+    }
+    case 'Promoting':
+      return `while promoting (${state.promotion?.stage ?? 'CanaryFull'})`;
+    case 'RollingBack':
+      return `while rolling back (${state.rollback?.reason ?? 'reason unknown'})`;
+    case 'Healthy':
+    case 'Degraded':
+    case 'Aborted':
+      return `after it ended ${phase}`;
+    default:
+      return assertNever(phase, 'phase');
+  }
+}
