@@ -126,6 +126,8 @@ function toTransportError(err: unknown): TransportError {
   return new TransportError(errText(err), typeof e?.code === 'string' ? e.code : 'EUNKNOWN', { cause: err });
 }
 
+/** Node's own errors come from another realm under test runners: duck-type the message. */
 function errText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  const m = (err as { message?: unknown } | null)?.message;
+  return typeof m === 'string' && m ? m : String(err);
 }
