@@ -99,7 +99,8 @@ export function forbidden(call: CallInfo, status: ApiStatus): UnreachableError {
 /** An API group/version the cluster does not serve: a CRD that is not installed. */
 export function notServed(call: CallInfo, resource: ApiResource, status?: ApiStatus): UnreachableError {
   const todo = resource.install ? `: ${resource.install}` : '';
-  return new UnreachableError(`${resource.kind} (${resource.group || 'core'}/${resource.version}) is not served by this cluster${todo}`, {
+  const api = resource.version ? `${resource.group || 'core'}/${resource.version}` : resource.group;
+  return new UnreachableError(`${resource.kind} (${api}) is not served by this cluster${todo}`, {
     ...(status ? { cause: new ApiCallError(call, status) } : {}),
     hint: `kubectl api-resources --api-group=${resource.group} lists what the cluster serves`,
   });

@@ -1,0 +1,160 @@
+/**
+ * Gateway API HTTPRoute (Argo's gatewayAPI plugin config: httpRoute(s) + namespace). The routes are
+ * the user's: canary only rewrites the weights of the stable and canary backendRefs in the rules
+ * that reference both, with a JSON patch guarded by a `test` of the resourceVersion, so other rules,
+ * other backends and concurrent edits by others are never overwritten. The route's parent status
+ * (Accepted at the current generation) tells whether the mesh or gateway took the weights.
+ */
+import type { KubeClient, KubeObject, JsonPatchOp } from '../kube/client.js';
+import { retryConflicts } from '../kube/conflict.js';
+import { ApiCallError, isInvalid } from '../kube/errors.js';
+import { httpRoutes, type ApiResource } from '../kube/resources.js';
+import { UsageError } from '../util/errors.js';
+import { apiResolver } from './api-version.js';
+import type { TrafficRouter } from './router.js';
+import { canaryPercent, splitWeights } from './weights.js';
+
+export const GATEWAY_VERSIONS = ['v1', 'v1beta1'] as const;
+
+export interface GatewayRouterOptions {
+  client: KubeClient;
+  /** Where the HTTPRoutes live (the plugin's `namespace`, else the Rollout's). */
+  namespace: string;
+  routes: readonly string[];
+  /** Where the Services live: the Rollout's namespace. */
+  servicesNamespace: string;
+  stableService: string;
+  canaryService: string;
+}
+
+interface BackendRef {
+  group?: string;
+  kind?: string;
+  name: string;
+  namespace?: string;
+  weight?: number;
+}
+
+interface Condition {
+  type: string;
+  status: string;
+  observedGeneration?: number;
+}
+
+type HttpRoute = KubeObject & {
+  spec?: { rules?: { backendRefs?: BackendRef[] }[] };
+  status?: { parents?: { conditions?: Condition[] }[] };
+};
+
+/** A rule that references both Services: where the weights are written. */
+interface Managed {
+  rule: number;
+  stable: number;
+  canary: number;
+}
+
+export class GatewayApiRouter implements TrafficRouter {
+  readonly kind = 'gatewayAPI' as const;
+  private readonly api: () => Promise<ApiResource>;
+
+  constructor(private readonly o: GatewayRouterOptions) {
+    this.api = apiResolver(o.client, httpRoutes, GATEWAY_VERSIONS);
+  }
+
+  describe(): string {
+    return this.o.routes.map((r) => `HTTPRoute ${this.o.namespace}/${r}`).join(', ');
+  }
+
+  async check(): Promise<void> {
+    for (const name of this.o.routes) this.managed(name, await this.read(name));
+  }
+
+  async getWeight(): Promise<number | null> {
+    const name = this.o.routes[0]!;
+    const route = await this.read(name);
+    const first = this.managed(name, route)[0]!;
+    const refs = route.spec!.rules![first.rule]!.backendRefs!;
+    return canaryPercent(refs[first.canary]!.weight ?? 1, refs[first.stable]!.weight ?? 1);
+  }
+
+  async setWeight(canaryWeight: number): Promise<void> {
+    const [canary, stable] = splitWeights(canaryWeight);
+    const api = await this.api();
+    for (const name of this.o.routes) {
+      const what = `HTTPRoute ${this.o.namespace}/${name}`;
+      await retryConflicts({ what }, async () => {
+        const route = await this.read(name);
+        const ops: JsonPatchOp[] = [];
+        for (const m of this.managed(name, route)) {
+          const refs = route.spec!.rules![m.rule]!.backendRefs!;
+          if (refs[m.canary]!.weight !== canary) ops.push({ op: 'add', path: `/spec/rules/${m.rule}/backendRefs/${m.canary}/weight`, value: canary });
+          if (refs[m.stable]!.weight !== stable) ops.push({ op: 'add', path: `/spec/rules/${m.rule}/backendRefs/${m.stable}/weight`, value: stable });
+        }
+        if (ops.length === 0) return;
+        const rv = route.metadata.resourceVersion;
+        const guarded: JsonPatchOp[] = [{ op: 'test', path: '/metadata/resourceVersion', value: rv }, ...ops];
+        try {
+          await this.o.client.patch(api, this.o.namespace, name, { type: 'json', ops: guarded });
+        } catch (err) {
+          // A failed `test` is a 422; it is a lost race only if the route changed since the read.
+          if (isInvalid(err) && (await this.read(name)).metadata.resourceVersion !== rv) throw asConflict(err);
+          throw err;
+        }
+      });
+    }
+  }
+
+  async verifyWeight(canaryWeight: number): Promise<boolean | null> {
+    const [canary, stable] = splitWeights(canaryWeight);
+    let unknown = false;
+    for (const name of this.o.routes) {
+      const route = await this.read(name);
+      for (const m of this.managed(name, route)) {
+        const refs = route.spec!.rules![m.rule]!.backendRefs!;
+        if ((refs[m.canary]!.weight ?? 1) !== canary || (refs[m.stable]!.weight ?? 1) !== stable) return false;
+      }
+      const parents = route.status?.parents ?? [];
+      if (parents.length === 0) {
+        unknown = true;
+        continue;
+      }
+      const generation = route.metadata.generation ?? 0;
+      for (const p of parents) {
+        const accepted = p.conditions?.find((c) => c.type === 'Accepted');
+        if (!accepted || accepted.status !== 'True' || (accepted.observedGeneration ?? 0) < generation) return false;
+      }
+    }
+    return unknown ? null : true;
+  }
+
+  private async read(name: string): Promise<HttpRoute> {
+    const route = await this.o.client.tryGet<HttpRoute>(await this.api(), this.o.namespace, name);
+    if (route) return route;
+    throw new UsageError(`HTTPRoute ${this.o.namespace}/${name} not found: canary writes the weights of an existing route and does not create one`, {
+      hint: `apply the route first (see examples/gateway-api/httproute.yaml), or fix trafficRouting.plugins["argoproj-labs/gatewayAPI"]`,
+    });
+  }
+
+  /** The rules referencing both Services; throws when there is none. */
+  private managed(name: string, route: HttpRoute): Managed[] {
+    const isService = (ref: BackendRef, service: string) =>
+      ref.name === service && (ref.kind ?? 'Service') === 'Service' && (ref.group ?? '') === '' && (ref.namespace ?? this.o.namespace) === this.o.servicesNamespace;
+    const found: Managed[] = [];
+    (route.spec?.rules ?? []).forEach((rule, i) => {
+      const refs = rule.backendRefs ?? [];
+      const stable = refs.findIndex((r) => isService(r, this.o.stableService));
+      const canary = refs.findIndex((r) => isService(r, this.o.canaryService));
+      if (stable >= 0 && canary >= 0) found.push({ rule: i, stable, canary });
+    });
+    if (found.length > 0) return found;
+    throw new UsageError(
+      `HTTPRoute ${this.o.namespace}/${name} has no rule with backendRefs to both Service ${this.o.stableService} and Service ${this.o.canaryService}`,
+      { hint: `add both to the rule to split (e.g. ${this.o.stableService} weight 100, ${this.o.canaryService} weight 0)` },
+    );
+  }
+}
+
+function asConflict(err: ApiCallError): ApiCallError {
+  return new ApiCallError(err.call, { ...err.status, code: 409, reason: 'Conflict' }, { retryable: true });
+}
+
