@@ -1,0 +1,192 @@
+import { KubeClient } from '../../src/kube/client.js';
+import { kubeTransport, type Transport } from '../../src/kube/transport.js';
+import { GatewayApiRouter, type GatewayRouterOptions } from '../../src/routing/gateway-api.js';
+import { createRouter } from '../../src/routing/factory.js';
+import { systemClock } from '../../src/util/clock.js';
+import { UnreachableError, UsageError } from '../../src/util/errors.js';
+import type { K8sObject } from '../sandbox/store/types.js';
+import { kubeSandbox, requestsFor, seed, stored, typeOf, type KubeSandbox } from '../kube/support/sandbox.js';
+
+const HR = 'httproutes.gateway.networking.k8s.io';
+
+/** The example route plus what canary must never touch: another rule, another backend, a filter. */
+function route(): Record<string, unknown> & { metadata: { name: string; namespace: string } } {
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name: 'myapp', namespace: 'apps' },
+    spec: {
+      parentRefs: [{ group: 'core', kind: 'Service', name: 'myapp', port: 80 }],
+      rules: [
+        {
+          matches: [{ headers: [{ name: 'x-debug', value: '1' }] }],
+          backendRefs: [{ name: 'debug', port: 80, weight: 1 }],
+        },
+        {
+          backendRefs: [
+            { name: 'myapp-stable', port: 80, weight: 100 },
+            { name: 'mirror-sink', port: 80, weight: 0 },
+            { name: 'myapp-canary', port: 80, weight: 0 },
+          ],
+          filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { add: [{ name: 'x-via', value: 'canary' }] } }],
+        },
+      ],
+    },
+  };
+}
+
+function router(sb: KubeSandbox, o: Partial<GatewayRouterOptions> = {}): GatewayApiRouter {
+  return new GatewayApiRouter({
+    client: sb.client,
+    namespace: 'apps',
+    routes: ['myapp'],
+    servicesNamespace: 'apps',
+    stableService: 'myapp-stable',
+    canaryService: 'myapp-canary',
+    ...o,
+  });
+}
+
+const rules = (sb: KubeSandbox) => (stored(sb, 'httproutes', 'myapp')!['spec'] as { rules: { backendRefs: { name: string; weight?: number }[] }[] }).rules;
+
+describe('Gateway API HTTPRoute router', () => {
+  let sb: KubeSandbox;
+  beforeEach(async () => {
+    sb = await kubeSandbox({ apis: { gatewayApi: ['v1', 'v1beta1'] } });
+  });
+  afterEach(() => sb.close());
+
+  it('writes only the two weights; other rules, backends and fields are untouched', async () => {
+    seed(sb, 'httproutes', route());
+    const r = router(sb);
+    await r.check();
+    expect(await r.getWeight()).toBe(0);
+    await r.setWeight(30);
+    const expected = route().spec as { rules: { backendRefs: { weight: number }[] }[] };
+    expected.rules[1]!.backendRefs[0]!.weight = 70;
+    expected.rules[1]!.backendRefs[2]!.weight = 30;
+    expect(stored(sb, 'httproutes', 'myapp')!['spec']).toEqual(expected);
+    expect(await r.getWeight()).toBe(30);
+    const patch = sb.api.stats.requests().find((q) => q.method === 'PATCH');
+    expect(patch?.url).toMatch(/^\/apis\/gateway.networking.k8s.io\/v1\/namespaces\/apps\/httproutes\/myapp/);
+  });
+
+  it('a second write of the same weight sends no patch and keeps the resourceVersion', async () => {
+    seed(sb, 'httproutes', route());
+    await router(sb).setWeight(30);
+    const rv = stored(sb, 'httproutes', 'myapp')!.metadata.resourceVersion;
+    sb.api.stats.reset();
+    await router(sb).setWeight(30);
+    expect(requestsFor(sb, HR)).toEqual({ get: 1 });
+    expect(stored(sb, 'httproutes', 'myapp')!.metadata.resourceVersion).toBe(rv);
+  });
+
+  it('someone editing the route between the read and the patch: the guarded patch fails, is redone, and keeps their edit', async () => {
+    seed(sb, 'httproutes', route());
+    let patches = 0;
+    const inner = kubeTransport(sb.kc);
+    const racing: Transport = {
+      server: inner.server,
+      stream: (req, signal, onLine) => inner.stream(req, signal, onLine),
+      send: (req, signal) => {
+        if (req.method === 'PATCH' && patches++ === 0) {
+          sb.store.mutate(typeOf(sb, 'httproutes'), 'apps', 'myapp', (o: K8sObject) => {
+            (o['spec'] as { rules: { backendRefs: { weight: number }[] }[] }).rules[0]!.backendRefs[0]!.weight = 7;
+          });
+        }
+        return inner.send(req, signal);
+      },
+    };
+    const client = new KubeClient(racing, { clock: systemClock });
+    await router(sb, { client }).setWeight(20);
+    expect(patches).toBe(2);
+    const statuses = sb.api.stats.requests().filter((q) => q.method === 'PATCH').map((q) => q.status);
+    expect(statuses).toEqual([422, 200]);
+    expect(rules(sb)[0]!.backendRefs[0]!.weight).toBe(7);
+    expect(rules(sb)[1]!.backendRefs.map((b) => b.weight)).toEqual([80, 0, 20]);
+  });
+
+  it('409 conflicts on the patch are re-read and re-applied', async () => {
+    seed(sb, 'httproutes', route());
+    sb.api.faults.conflicts(0.5, { verbs: ['patch'] });
+    for (const w of [10, 20, 30, 40, 50]) await router(sb).setWeight(w);
+    expect(sb.api.stats.requests().filter((q) => q.method === 'PATCH').map((q) => q.status)).toContain(409);
+    expect(rules(sb)[1]!.backendRefs.map((b) => b.weight)).toEqual([50, 0, 50]);
+  });
+
+  it('a route without both backends is refused, naming what to add', async () => {
+    const r = route();
+    (r['spec'] as { rules: { backendRefs: { name: string }[] }[] }).rules[1]!.backendRefs.splice(2, 1);
+    seed(sb, 'httproutes', r);
+    const err = await router(sb).setWeight(10).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toBe('HTTPRoute apps/myapp has no rule with backendRefs to both Service myapp-stable and Service myapp-canary');
+    expect((err as UsageError).hint).toBe('add both to the rule to split (e.g. myapp-stable weight 100, myapp-canary weight 0)');
+  });
+
+  it('a missing route is not created: canary says so', async () => {
+    await expect(router(sb).check()).rejects.toThrow('HTTPRoute apps/myapp not found: canary writes the weights of an existing route and does not create one');
+  });
+
+  it('verifyWeight: null without status; true once Accepted at the current generation; false when stale', async () => {
+    seed(sb, 'httproutes', route());
+    const r = router(sb);
+    await r.setWeight(10);
+    expect(await r.verifyWeight(10)).toBeNull();
+    const accept = (observed: number) =>
+      sb.store.mutate(
+        typeOf(sb, 'httproutes'),
+        'apps',
+        'myapp',
+        (o: K8sObject) => {
+          o['status'] = {
+            parents: [
+              {
+                parentRef: { group: 'core', kind: 'Service', name: 'myapp' },
+                controllerName: 'linkerd.io/policy-controller',
+                conditions: [{ type: 'Accepted', status: 'True', reason: 'Accepted', message: '', observedGeneration: observed, lastTransitionTime: '2026-01-01T00:00:00Z' }],
+              },
+            ],
+          };
+        },
+        { subresource: 'status' },
+      );
+    const generation = stored(sb, 'httproutes', 'myapp')!.metadata.generation!;
+    accept(generation);
+    expect(await r.verifyWeight(10)).toBe(true);
+    expect(await r.verifyWeight(20)).toBe(false);
+    await r.setWeight(20);
+    expect(stored(sb, 'httproutes', 'myapp')!.metadata.generation).toBe(generation + 1);
+    expect(await r.verifyWeight(20)).toBe(false);
+    accept(generation + 1);
+    expect(await r.verifyWeight(20)).toBe(true);
+  });
+
+  it('speaks v1beta1 when only v1beta1 is served', async () => {
+    await sb.close();
+    sb = await kubeSandbox({ apis: { gatewayApi: ['v1beta1'] } });
+    seed(sb, 'httproutes', route());
+    await router(sb).setWeight(10);
+    expect(sb.api.stats.requests().find((q) => q.method === 'PATCH')?.url).toMatch(/^\/apis\/gateway.networking.k8s.io\/v1beta1\//);
+  });
+
+  it('an absent Gateway API is a clear message', async () => {
+    await sb.close();
+    sb = await kubeSandbox({ apis: {} });
+    const err = await router(sb).check().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnreachableError);
+    expect((err as Error).message).toMatch(/^HTTPRoute \(gateway.networking.k8s.io\) is not served by this cluster: install the Gateway API CRDs/);
+  });
+
+  it('createRouter: routes from the plugin config, namespace defaulting to the Rollout\'s; no router without trafficRouting', () => {
+    const target = { name: 'myapp', namespace: 'apps', stableService: 'myapp-stable', canaryService: 'myapp-canary' };
+    const gw = createRouter({ kind: 'gatewayAPI', loc: { line: 1, col: 1 } as never, httpRoutes: ['a', 'b'], namespace: null }, target, sb.client);
+    expect(gw?.describe()).toBe('HTTPRoute apps/a, HTTPRoute apps/b');
+    const smi = createRouter({ kind: 'smi', loc: { line: 1, col: 1 } as never, rootService: null, trafficSplitName: 'ts' }, target, sb.client);
+    expect(smi?.describe()).toBe('TrafficSplit apps/ts');
+    expect(createRouter({ kind: 'none' }, target, sb.client)).toBeNull();
+    expect(() => createRouter({ kind: 'smi', loc: {} as never, rootService: null, trafficSplitName: null }, { ...target, canaryService: null }, sb.client)).toThrow(
+      'Rollout apps/myapp: traffic routing needs both canaryService and stableService',
+    );
+  });
+});
