@@ -42,8 +42,7 @@ export function requestInfo(method: string, rawUrl: string): RequestInfo {
   const query = url.searchParams;
   const nonResource: NonResourceRequest = { kind: 'nonresource', verb: method.toLowerCase(), path, query };
 
-  const raw = path.split('/').filter((p) => p !== '');
-  let parts = raw.map(decodeSegment);
+  let parts = path.split('/').filter((p) => p !== '').map(decodeSegment);
   if (parts.length < 3 || (parts[0] !== 'api' && parts[0] !== 'apis')) return nonResource;
   const prefix = parts[0];
   parts = parts.slice(1);
@@ -75,10 +74,11 @@ export function requestInfo(method: string, rawUrl: string): RequestInfo {
   const pathName = parts[1] ?? '';
   const subresource = parts[2] ?? '';
 
-  // Everything after .../NAME/proxy, kept encoded as the client sent it.
+  // Everything after .../NAME/proxy, decoded as the real server's URL parsing decodes it
+  // (a client that escaped the slashes of its path still reaches the same upstream path).
   let proxyPath = '';
   if (subresource === 'proxy') {
-    const rest = raw.slice(raw.length - parts.length + 3);
+    const rest = parts.slice(3);
     proxyPath = '/' + rest.join('/') + (path.endsWith('/') && rest.length ? '/' : '');
   }
 
