@@ -1,9 +1,11 @@
 /**
- * `dryRun` and `measurementRetention` rules: metric names as unanchored regular expressions (Go's
- * regexp.MatchString), each rule required to match at least one metric. Pure.
+ * `dryRun` and `measurementRetention` rules: metric names as unanchored Go regular expressions
+ * (regexp.MatchString, RE2 syntax), each rule required to match at least one metric. Pure.
  */
 import type { DryRunRule, RetentionRule } from '../spec/types.js';
+import { messageOf } from '../util/errors.js';
 import { DEFAULT_MEASUREMENT_RETENTION } from './assess.js';
+import { goRegexpMatch } from './expr/index.js';
 
 export interface MetricFlags {
   dryRun: boolean;
@@ -32,14 +34,13 @@ export function applyMetricRules(
 }
 
 function matching(names: readonly string[], pattern: string, where: string, errors: string[]): string[] {
-  let re: RegExp;
+  let matched: string[];
   try {
-    re = new RegExp(pattern);
+    matched = names.filter((n) => goRegexpMatch(pattern, n));
   } catch (err) {
-    errors.push(`${where}: metricName "${pattern}" is not a valid regular expression: ${(err as Error).message}`);
+    errors.push(`${where}: metricName "${pattern}" is not a valid regular expression: ${messageOf(err)}`);
     return [];
   }
-  const matched = names.filter((n) => re.test(n));
   if (matched.length === 0) errors.push(`${where}: Rule didn't match any metric name(s)`);
   return matched;
 }

@@ -5,9 +5,9 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import axios, { AxiosError } from 'axios';
+import type { Readable } from 'node:stream';
+import axios from 'axios';
 import type { Clock } from '../util/clock.js';
-import { messageOf } from '../util/errors.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -47,21 +47,22 @@ export async function exchange(req: HttpRequest, clock: Clock, signal: AbortSign
   void clock.sleep(req.timeoutMs, AbortSignal.any([finished.signal, signal])).then(() => {
     if (finished.signal.aborted || signal.aborted) return;
     timedOut = true;
-    deadline.abort();
+    deadline.abort(new Error(`no answer within ${req.timeoutMs} ms`));
   });
+  const stop = AbortSignal.any([deadline.signal, signal]);
   try {
-    const res = await axios.request<string>({
+    const res = await axios.request<Readable>({
       method: req.method,
       url: req.url,
       params: req.params,
       data: req.body,
       headers: req.headers,
-      responseType: 'text',
-      transformResponse: [(data: string) => data],
+      // A stream, so that the size cap is ours: checked against Content-Length first, then while reading.
+      responseType: 'stream',
       validateStatus: () => true,
-      maxContentLength: req.maxBodyBytes,
+      maxContentLength: -1,
       maxRedirects: 5,
-      signal: AbortSignal.any([deadline.signal, signal]),
+      signal: stop,
       httpAgent: new http.Agent({ keepAlive: false }),
       httpsAgent: new https.Agent({
         keepAlive: false,
@@ -71,20 +72,59 @@ export async function exchange(req: HttpRequest, clock: Clock, signal: AbortSign
         ...(req.tls.key !== undefined ? { key: req.tls.key } : {}),
       }),
     });
+    const announced = Number(res.headers['content-length']);
+    const body = Number.isFinite(announced) && announced > req.maxBodyBytes ? null : await readCapped(res.data, req.maxBodyBytes, stop);
+    if (body === null) {
+      res.data.destroy();
+      return { kind: 'too-large', limit: req.maxBodyBytes };
+    }
     return {
       kind: 'response',
       status: res.status,
       statusText: res.statusText || (http.STATUS_CODES[res.status] ?? ''),
       contentType: String(res.headers['content-type'] ?? ''),
-      body: typeof res.data === 'string' ? res.data : String(res.data ?? ''),
+      body,
     };
   } catch (err) {
     if (signal.aborted) throw signal.reason ?? err;
     if (timedOut) return { kind: 'timeout', afterMs: req.timeoutMs };
-    return classify(err, req.maxBodyBytes);
+    return classify(err);
   } finally {
     finished.abort();
   }
+}
+
+/** The body as text, or null once it grows past `limit` bytes (the rest is never read). */
+function readCapped(stream: Readable, limit: number, stop: AbortSignal): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onAbort = () => {
+      stream.destroy();
+      reject(stop.reason);
+    };
+    if (stop.aborted) return onAbort();
+    stop.addEventListener('abort', onAbort, { once: true });
+    const done = () => stop.removeEventListener('abort', onAbort);
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        done();
+        stream.destroy();
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    stream.on('end', () => {
+      done();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    stream.on('error', (err) => {
+      done();
+      reject(err);
+    });
+  });
 }
 
 const NETWORK_CODES = new Set([
@@ -97,9 +137,8 @@ const TLS_CODES = new Set([
   'EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER',
 ]);
 
-function classify(err: unknown, maxBodyBytes: number): HttpOutcome {
-  const message = describe(err);
-  if (/maxContentLength size of \d+ exceeded/.test(message)) return { kind: 'too-large', limit: maxBodyBytes };
+function classify(err: unknown): HttpOutcome {
+  const message = errorText(err);
   const code = codeOf(err);
   if (code && TLS_CODES.has(code)) return { kind: 'unreachable', message, tls: true };
   if (code && NETWORK_CODES.has(code)) return { kind: 'unreachable', message, tls: false };
@@ -112,16 +151,20 @@ function codeOf(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** Node reports a failed dual-stack connect as an AggregateError with an empty message. */
-function describe(err: unknown): string {
-  const parts: unknown[] = [err, (err as { cause?: unknown })?.cause];
-  for (const e of parts) {
+/**
+ * The message of a transport error. Node reports a failed dual-stack connect as an AggregateError
+ * with an empty message; errors may also come from another realm, so no instanceof.
+ */
+export function errorText(err: unknown): string {
+  for (const e of [err, (err as { cause?: unknown } | undefined)?.cause]) {
     const nested = (e as { errors?: unknown[] } | undefined)?.errors;
-    if (Array.isArray(nested) && nested.length > 0) return nested.map(messageOf).join('; ');
-    const m = e instanceof Error ? e.message : '';
-    if (m) return m;
+    if (Array.isArray(nested) && nested.length > 0) return nested.map(errorText).join('; ');
+    const message = (e as { message?: unknown } | undefined)?.message;
+    if (typeof message === 'string' && message !== '') return message;
   }
-  return err instanceof AxiosError && err.code ? err.code : messageOf(err);
+  const code = codeOf(err);
+  if (code) return code;
+  return typeof err === 'string' ? err : String(err);
 }
 
 /** The first line of a body, short enough to quote in a message. */

@@ -284,3 +284,12 @@ describe('substitution escaping', () => {
     });
   });
 });
+
+describe('metric rules', () => {
+  it('reads metricName as Go RE2 and reports an invalid one', async () => {
+    const t = template({ metrics: [metric({ name: 'a' })], dryRun: [{ loc, metricName: '(a' }] });
+    const out = await resolveAnalysis(request(merged(t)));
+    if (out.ok) throw new Error('expected errors');
+    expect(out.errors[0]!.message).toMatch(/^AnalysisTemplate success-rate-analysis: dryRun\[0\]: metricName "\(a" is not a valid regular expression: .*missing closing \)/);
+  });
+});

@@ -1,0 +1,195 @@
+/**
+ * The Prometheus provider (Argo metricproviders/prometheus): an instant query at now, or a range
+ * query; auth from the metric (headers, basicAuth, oauth2) or from canary's own options (bearer
+ * token, CA file); in-cluster addresses through the API server's service proxy. Every failure is
+ * a `{ ok: false }` result whose message names the address and quotes Prometheus.
+ */
+import { readFile } from 'node:fs/promises';
+import { evalTime } from '../analysis/expr/index.js';
+import type { PrometheusSpec } from '../spec/types.js';
+import { assertNever } from '../util/assert-never.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import { formatDuration } from '../util/duration.js';
+import { EndpointResolver, PROXY_NOTE, type Endpoint, type Via } from './endpoint.js';
+import { DEFAULT_MAX_BODY_BYTES, errorText, exchange, setHeader, type HttpOutcome, type TlsOptions } from './http.js';
+import { OAuth2Tokens } from './oauth2.js';
+import { formatWarnings, readQueryResponse } from './prometheus-response.js';
+import type { ProviderResult } from './provider.js';
+import type { ServiceProxy } from './service-proxy.js';
+
+export interface PrometheusOptions {
+  /** `--prometheus-address`: replaces the address of every metric. */
+  addressOverride?: string;
+  /** `ARGO_ROLLOUTS_PROMETHEUS_ADDRESS`: used when a metric has no address. */
+  addressFallback?: string;
+  /** `CANARY_PROMETHEUS_TOKEN`: sent as a Bearer token unless the metric sets its own Authorization. */
+  bearerToken?: string;
+  /** `--prometheus-ca-file`: PEM bundle trusted for https addresses. */
+  caFile?: string;
+  via?: Via;
+  serviceProxy?: ServiceProxy;
+  resolvesHost?: (host: string) => Promise<boolean>;
+  clock?: Clock;
+  /** Answers larger than this are refused rather than read whole (default 10 MB). */
+  maxBodyBytes?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export class PrometheusProvider {
+  private readonly clock: Clock;
+  private readonly endpoints: EndpointResolver;
+  private readonly tokens: OAuth2Tokens;
+  private ca: Promise<{ ok: true; pem: Buffer } | { ok: false; message: string }> | null = null;
+
+  constructor(private readonly options: PrometheusOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.endpoints = new EndpointResolver({ via: options.via, serviceProxy: options.serviceProxy, resolvesHost: options.resolvesHost });
+    this.tokens = new OAuth2Tokens(this.clock);
+  }
+
+  /** One measurement. Rejects only when `signal` aborts. */
+  async measure(spec: PrometheusSpec, signal: AbortSignal): Promise<ProviderResult> {
+    const metadata: Record<string, string> = { resolvedQuery: spec.query };
+    const fail = (message: string): ProviderResult => ({ ok: false, message, metadata });
+
+    const address = this.options.addressOverride || spec.address || this.options.addressFallback || null;
+    if (!address) {
+      return fail('prometheus address is not configured: set provider.prometheus.address, ARGO_ROLLOUTS_PROMETHEUS_ADDRESS or --prometheus-address');
+    }
+    const url = parseAddress(address);
+    if (!url) return fail(`prometheus address "${address}" is not a URL with a scheme and host, e.g. http://prometheus.monitoring.svc:9090`);
+    const shown = address.replace(/\/+$/, '');
+    const direct = await this.directTls(spec.insecure);
+    if (!direct.ok) return fail(`Prometheus ${shown}: ${direct.message}`);
+    const resolved = await this.endpoints.resolve(url, direct.tls, `Prometheus ${shown}`);
+    if (!resolved.ok) return fail(resolved.message);
+    const endpoint = resolved.endpoint;
+    const label = endpoint.proxied ? `Prometheus ${shown} ${PROXY_NOTE}` : `Prometheus ${shown}`;
+
+    const timeoutMs = spec.timeoutMs > 0 ? spec.timeoutMs : DEFAULT_TIMEOUT_MS;
+    const headers = await this.headers(spec, direct.tls, timeoutMs, signal);
+    if (!headers.ok) return fail(`${label}: ${headers.message}`);
+    for (const [k, v] of Object.entries(endpoint.headers)) setHeader(headers.headers, k, v);
+
+    const request = this.request(spec, url, endpoint);
+    if (!request.ok) return fail(`${label}: ${request.message}`);
+    const res = await exchange(
+      {
+        method: 'GET',
+        url: request.url,
+        params: request.params,
+        headers: headers.headers,
+        timeoutMs,
+        tls: endpoint.tls,
+        maxBodyBytes: this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      },
+      this.clock,
+      signal,
+    );
+    if (res.kind !== 'response') return fail(transportMessage(label, res));
+    const answer = readQueryResponse(res.status, res.statusText, res.contentType, res.body);
+    if (!answer.ok) return fail(`${label}: query failed: ${answer.message}`);
+    if (answer.warnings.length > 0) metadata['warnings'] = formatWarnings(answer.warnings);
+    return { ok: true, value: answer.value, valueText: answer.valueText, metadata };
+  }
+
+  /** Preflight: can `vector(1)` be queried? null when yes, else what went wrong. */
+  async ping(spec: PrometheusSpec, signal: AbortSignal = new AbortController().signal): Promise<string | null> {
+    const result = await this.measure({ ...spec, query: 'vector(1)', rangeQuery: null }, signal);
+    return result.ok ? null : result.message;
+  }
+
+  private request(
+    spec: PrometheusSpec,
+    url: URL,
+    endpoint: Endpoint,
+  ): { ok: true; url: string; params: Record<string, string> } | { ok: false; message: string } {
+    const base = endpoint.baseUrl + url.pathname.replace(/\/+$/, '');
+    const now = this.clock.now();
+    if (!spec.rangeQuery) return { ok: true, url: `${base}/api/v1/query`, params: { query: spec.query, time: seconds(now) } };
+    const times: number[] = [];
+    for (const field of ['start', 'end'] as const) {
+      try {
+        times.push(evalTime(spec.rangeQuery[field], now));
+      } catch (err) {
+        return { ok: false, message: `failed to parse rangeQuery.${field} as time: ${errorText(err)}` };
+      }
+    }
+    const step = spec.rangeQuery.stepMs;
+    if (!(step > 0)) return { ok: false, message: `rangeQuery.step must be a positive duration, got ${formatDuration(step)}` };
+    return {
+      ok: true,
+      url: `${base}/api/v1/query_range`,
+      params: { query: spec.query, start: seconds(times[0]!), end: seconds(times[1]!), step: String(step / 1000) },
+    };
+  }
+
+  /** Authorization, lowest precedence first: canary's token, the metric's headers, basicAuth, oauth2. */
+  private async headers(
+    spec: PrometheusSpec,
+    tls: TlsOptions,
+    timeoutMs: number,
+    signal: AbortSignal,
+  ): Promise<{ ok: true; headers: Record<string, string> } | { ok: false; message: string }> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (this.options.bearerToken) setHeader(headers, 'Authorization', `Bearer ${this.options.bearerToken}`);
+    for (const h of spec.headers) setHeader(headers, h.key, h.value);
+    if (spec.basicAuth) {
+      const pair = `${spec.basicAuth.username}:${spec.basicAuth.password}`;
+      setHeader(headers, 'Authorization', `Basic ${Buffer.from(pair).toString('base64')}`);
+    }
+    if (spec.oauth2) {
+      const token = await this.tokens.token(spec.oauth2, tls, timeoutMs, signal);
+      if (!token.ok) return token;
+      setHeader(headers, 'Authorization', `Bearer ${token.token}`);
+    }
+    return { ok: true, headers };
+  }
+
+  private async directTls(insecure: boolean): Promise<{ ok: true; tls: TlsOptions } | { ok: false; message: string }> {
+    if (!this.options.caFile) return { ok: true, tls: { insecure } };
+    const file = this.options.caFile;
+    this.ca ??= readFile(file).then(
+      (pem) => ({ ok: true as const, pem }),
+      (err: unknown) => ({ ok: false as const, message: `cannot read the CA file ${file}: ${errorText(err)}` }),
+    );
+    const ca = await this.ca;
+    return ca.ok ? { ok: true, tls: { insecure, ca: ca.pem } } : ca;
+  }
+}
+
+function transportMessage(label: string, res: Exclude<HttpOutcome, { kind: 'response' }>): string {
+  switch (res.kind) {
+    case 'timeout':
+      return `${label}: query timed out after ${formatDuration(res.afterMs)}`;
+    case 'too-large':
+      return `${label}: query failed: the answer is larger than ${formatBytes(res.limit)}; aggregate the query (e.g. sum by (...)) so it returns fewer series`;
+    case 'unreachable':
+      return res.tls
+        ? `${label} is unreachable: ${res.message} (set insecure: true on the metric, or trust its CA with --prometheus-ca-file)`
+        : `${label} is unreachable: ${res.message}`;
+    case 'failed':
+      return `${label}: query failed: ${res.message}`;
+    default:
+      return assertNever(res, 'http outcome');
+  }
+}
+
+function parseAddress(address: string): URL | null {
+  try {
+    const url = new URL(address);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Prometheus takes times as Unix seconds with a fraction. */
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(3);
+}
+
+function formatBytes(n: number): string {
+  return n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MB` : `${n} bytes`;
+}
