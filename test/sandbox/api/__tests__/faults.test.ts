@@ -65,6 +65,13 @@ describe('fault injection', () => {
     });
   });
 
+  it('answers 503 ServiceUnavailable when asked to', async () => {
+    server.faults.add({ kind: 'status', code: 503, share: 1, match: { verbs: ['get'] } });
+    const r = await get(server, `${CM}/target`);
+    expect(r.status).toBe(503);
+    expect(r.json).toMatchObject({ kind: 'Status', reason: 'ServiceUnavailable', code: 503 });
+  });
+
   it('answers 429 with Retry-After in plain text, as API Priority and Fairness does', async () => {
     server.faults.tooManyRequests(1, 3, { verbs: ['list'] });
     const r = await get(server, CM);

@@ -346,6 +346,21 @@ describe('versions, conversion and representations', () => {
     expect(row.object).toMatchObject({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: { name: 'defaults' } });
   });
 
+  it('prints Pods as READY/STATUS/RESTARTS/AGE from their status', async () => {
+    const pod = (await post(server, '/api/v1/namespaces/apps/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'i:1' }] } })).json;
+    expect(pod.status).toEqual({ phase: 'Pending', qosClass: 'BestEffort' });
+    const restartedAt = new Date(Date.now() - 65_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const running = await put(server, '/api/v1/namespaces/apps/pods/p/status', {
+      ...pod,
+      status: { phase: 'Running', podIP: '10.244.0.7', containerStatuses: [{ name: 'c', ready: true, restartCount: 2, state: { running: { startedAt: restartedAt } }, lastState: { terminated: { exitCode: 1, finishedAt: restartedAt } } }] },
+    });
+    expect(running.status).toBe(200);
+    const table = await get(server, '/api/v1/namespaces/apps/pods', { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' });
+    expect(table.json.columnDefinitions.filter((c: { priority: number }) => c.priority === 0).map((c: { name: string }) => c.name)).toEqual(['Name', 'Ready', 'Status', 'Restarts', 'Age']);
+    expect(table.json.rows[0].cells.slice(0, 4)).toEqual(['p', '1/1', 'Running', expect.stringMatching(/^2 \(6[5-7]s ago\)$/)]);
+    expect(table.json.rows[0].cells[5]).toBe('10.244.0.7');
+  });
+
   it('answers YAML when asked and 406 for representations it does not serve', async () => {
     const yaml = await get(server, `${CM}/settings`, { accept: 'application/yaml' });
     expect(yaml.headers['content-type']).toBe('application/yaml');
