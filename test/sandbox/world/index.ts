@@ -12,7 +12,7 @@ import { LoadGenerator, type LoadOptions } from './load.js';
 import { Mesh } from './mesh/mesh.js';
 import { startMeshServer, type MeshServer } from './mesh/mesh-server.js';
 import { startPrometheus, type Prometheus, type PrometheusOptions } from './prometheus.js';
-import { requireType } from './resources.js';
+import { requireType, type Admit } from './resources.js';
 import type { Log } from './scheduler.js';
 
 export interface WorldOptions {
@@ -27,6 +27,8 @@ export interface WorldOptions {
   crashBackoffMs?: number;
   prometheus?: false | Omit<PrometheusOptions, 'targets'>;
   log?: Log;
+  /** The API server's defaulting, applied to the ReplicaSets and Pods the controllers create. */
+  admit?: Admit;
 }
 
 export interface LoadSpec {
@@ -63,6 +65,7 @@ export async function startWorld(opts: WorldOptions): Promise<World> {
     ...(opts.images ? { images: opts.images } : {}),
     ...(opts.podStartDelayMs !== undefined ? { podStartDelayMs: opts.podStartDelayMs } : {}),
     ...(opts.crashBackoffMs !== undefined ? { crashBackoffMs: opts.crashBackoffMs } : {}),
+    ...(opts.admit ? { admit: opts.admit } : {}),
   });
   const mesh = new Mesh({ store: opts.store, pods: workloads.kubelet, clock, log, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
   const loads = new Set<LoadGenerator>();

@@ -4,7 +4,16 @@
  * the store at run time: the world works with whatever versions the sandbox serves.
  */
 import type { ObjectStore } from '../store/store.js';
-import type { ResourceType } from '../store/types.js';
+import type { K8sObject, ResourceType } from '../store/types.js';
+
+/**
+ * What the API server does to an object on create before storing it (defaulting). The world's
+ * controllers write to the store directly, so the sandbox passes the API server's defaulter here
+ * to make controller-created ReplicaSets, Pods and Services look like a real cluster's.
+ */
+export type Admit = (kind: string, obj: K8sObject) => void;
+
+export const admitAsIs: Admit = () => undefined;
 
 const WORLD_TYPES = {
   namespaces: { group: '', resource: 'namespaces' },

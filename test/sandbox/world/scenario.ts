@@ -11,7 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import type { ObjectStore } from '../store/store.js';
 import type { K8sObject } from '../store/types.js';
 import { INJECT_ANNOTATION } from './deployments/mesh-injection.js';
-import { requireType } from './resources.js';
+import { admitAsIs, requireType, type Admit, type WorldTypeName } from './resources.js';
 
 export type Scenario = 'seed' | 'empty';
 
@@ -49,25 +49,24 @@ export function readSeedServices(file = seedServicesFile()): K8sObject[] {
   return out;
 }
 
-export function layOutScenario(store: ObjectStore, scenario: Scenario): void {
+/** Creates what a scenario holds before anyone connects; `admit` is the API server's defaulting. */
+export function layOutScenario(store: ObjectStore, scenario: Scenario, admit: Admit = admitAsIs): void {
   switch (scenario) {
     case 'empty':
-      return ensureNamespace(store, 'default');
+      return ensureNamespace(store, 'default', undefined, admit);
     case 'seed':
-      return layOutSeed(store);
+      return layOutSeed(store, admit);
   }
 }
 
-function layOutSeed(store: ObjectStore): void {
-  const services = requireType(store, 'services');
-  const deployments = requireType(store, 'deployments');
-  ensureNamespace(store, 'default');
+function layOutSeed(store: ObjectStore, admit: Admit): void {
+  ensureNamespace(store, 'default', undefined, admit);
   // The article: `kubectl create namespace apps; kubectl annotate namespace apps linkerd.io/inject=enabled`.
-  ensureNamespace(store, SEED.namespace, { [INJECT_ANNOTATION]: 'enabled' });
-  ensureNamespace(store, SEED.monitoring);
-  for (const svc of readSeedServices()) store.create(services, svc.metadata.namespace ?? SEED.namespace, svc);
+  ensureNamespace(store, SEED.namespace, { [INJECT_ANNOTATION]: 'enabled' }, admit);
+  ensureNamespace(store, SEED.monitoring, undefined, admit);
+  for (const svc of readSeedServices()) create(store, 'services', svc.metadata.namespace ?? SEED.namespace, svc, admit);
   const labels = { app: SEED.client };
-  store.create(deployments, SEED.namespace, {
+  create(store, 'deployments', SEED.namespace, {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: SEED.client, namespace: SEED.namespace, labels },
@@ -79,7 +78,7 @@ function layOutSeed(store: ObjectStore): void {
         spec: { containers: [{ name: 'slow-cooker', image: SEED.clientImage }] },
       },
     },
-  });
+  }, admit);
 }
 
 /**
@@ -87,13 +86,13 @@ function layOutSeed(store: ObjectStore): void {
  * `monitoring/prometheus-server:80`); the process behind them is the sandbox's real Prometheus,
  * reached through the API server's service proxy.
  */
-export function layOutPrometheusObjects(store: ObjectStore): void {
+export function layOutPrometheusObjects(store: ObjectStore, admit: Admit = admitAsIs): void {
   const services = requireType(store, 'services');
   const deployments = requireType(store, 'deployments');
-  ensureNamespace(store, SEED.monitoring);
+  ensureNamespace(store, SEED.monitoring, undefined, admit);
   const prom = { app: 'prometheus', component: 'server' };
   if (!store.tryGet(deployments, SEED.monitoring, SEED.prometheusService)) {
-    store.create(deployments, SEED.monitoring, {
+    create(store, 'deployments', SEED.monitoring, {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: SEED.prometheusService, namespace: SEED.monitoring, labels: prom },
@@ -102,20 +101,25 @@ export function layOutPrometheusObjects(store: ObjectStore): void {
         selector: { matchLabels: prom },
         template: { metadata: { labels: prom }, spec: { containers: [{ name: 'prometheus-server', image: 'quay.io/prometheus/prometheus:v2.42.0', ports: [{ containerPort: 9090 }] }] } },
       },
-    });
+    }, admit);
   }
   if (!store.tryGet(services, SEED.monitoring, SEED.prometheusService)) {
-    store.create(services, SEED.monitoring, {
+    create(store, 'services', SEED.monitoring, {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: SEED.prometheusService, namespace: SEED.monitoring, labels: prom },
       spec: { type: 'ClusterIP', selector: prom, ports: [{ name: 'http', port: SEED.prometheusPort, targetPort: 9090, protocol: 'TCP' }] },
-    });
+    }, admit);
   }
 }
 
-export function ensureNamespace(store: ObjectStore, name: string, annotations?: Record<string, string>): void {
-  const t = requireType(store, 'namespaces');
-  if (store.tryGet(t, null, name)) return;
-  store.create(t, null, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name }, ...(annotations ? { annotations } : {}) } });
+export function ensureNamespace(store: ObjectStore, name: string, annotations?: Record<string, string>, admit: Admit = admitAsIs): void {
+  if (store.tryGet(requireType(store, 'namespaces'), null, name)) return;
+  create(store, 'namespaces', null, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name }, ...(annotations ? { annotations } : {}) } }, admit);
+}
+
+function create(store: ObjectStore, type: WorldTypeName, namespace: string | null, obj: K8sObject, admit: Admit): K8sObject {
+  const o = structuredClone(obj);
+  admit(o.kind ?? '', o);
+  return store.create(requireType(store, type), namespace, o);
 }

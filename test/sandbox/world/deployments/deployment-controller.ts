@@ -11,7 +11,7 @@ import type { ObjectStore } from '../../store/store.js';
 import { selectorObjectMatches } from '../../store/selectors.js';
 import type { K8sObject, ResourceType } from '../../store/types.js';
 import type { EventRecorder } from '../events.js';
-import { isType, requireType } from '../resources.js';
+import { isType, requireType, type Admit } from '../resources.js';
 import { Timers, WorkQueue, type Log } from '../scheduler.js';
 import { condition, getCondition, REASONS, rolloutStatus, complete, setCondition, type DeploymentStatus } from './deployment-status.js';
 import { fenceposts, newReplicaSetReplicas, proportionalScale, scaleDownOld, type RsCounts } from './rolling.js';
@@ -33,6 +33,7 @@ export interface DeploymentControllerOptions {
   clock: Clock;
   events: EventRecorder;
   log: Log;
+  admit: Admit;
 }
 
 const SOURCE = { component: 'deployment-controller' };
@@ -94,6 +95,9 @@ export class DeploymentController {
       this.opts.log(`deployment-controller: Deployment ${ns}/${name} is invalid and left alone: ${invalid}`);
       return;
     }
+    // Compare and copy the template as the API server would store it in a ReplicaSet (defaulted), so
+    // that a Deployment written without defaults still recognises its own ReplicaSet.
+    spec.template = this.admittedTemplate(spec.template);
     const ctx: Ctx = { ns, d, spec, status: structuredClone((d['status'] ?? {}) as DeploymentStatus) };
     const owned = this.ownedReplicaSets(ns, d);
     let newRS = owned.find((rs) => sameTemplate(rs.template, spec.template));
@@ -155,6 +159,12 @@ export class DeploymentController {
     }
   }
 
+  private admittedTemplate(template: DeploymentSpec['template']): DeploymentSpec['template'] {
+    const probe: K8sObject = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'probe' }, spec: { template: structuredClone(template) } };
+    this.opts.admit('ReplicaSet', probe);
+    return (probe['spec'] as { template: DeploymentSpec['template'] }).template;
+  }
+
   private ownedReplicaSets(ns: string, d: K8sObject): ReplicaSetView[] {
     return this.opts.store
       .list(this.rsType, ns)
@@ -208,7 +218,7 @@ export class DeploymentController {
     }
     const { maxSurge } = fenceposts(spec);
     const template = withHash(spec.template, hash);
-    const created = this.opts.store.create(this.rsType, ns, {
+    const rs: K8sObject = {
       apiVersion: 'apps/v1',
       kind: 'ReplicaSet',
       metadata: {
@@ -233,7 +243,9 @@ export class DeploymentController {
         },
         template,
       },
-    });
+    };
+    this.opts.admit('ReplicaSet', rs);
+    const created = this.opts.store.create(this.rsType, ns, rs);
     if (replicas > 0) this.event(ctx, `Scaled up replica set ${name} from 0 to ${replicas}`);
     setCondition(status, condition('Progressing', 'True', REASONS.newRSCreated, `Created new replica set "${name}"`, this.opts.clock.now()));
     return replicaSetView(created);

@@ -7,6 +7,7 @@ import type { ObjectStore } from '../../store/store.js';
 import { EventRecorder } from '../events.js';
 import { imageTable, type ImageTable } from '../images.js';
 import { forkRandom } from '../random.js';
+import type { Admit } from '../resources.js';
 import type { Log } from '../scheduler.js';
 import { DeploymentController } from './deployment-controller.js';
 import { Kubelet } from './kubelet.js';
@@ -22,6 +23,8 @@ export interface WorkloadsOptions {
   podStartDelayMs?: number;
   crashBackoffMs?: number;
   log?: Log;
+  /** Defaulting for the ReplicaSets and Pods the controllers create. */
+  admit?: Admit;
 }
 
 export interface Workloads {
@@ -47,8 +50,9 @@ export function startWorkloads(opts: WorkloadsOptions): Workloads {
     ...(opts.crashBackoffMs !== undefined ? { crashBackoffMs: opts.crashBackoffMs } : {}),
     log,
   });
-  const replicaSets = new ReplicaSetController({ store: opts.store, clock, events, random: forkRandom(seed, 'pod-names'), log });
-  const deployments = new DeploymentController({ store: opts.store, clock, events, log });
+  const admit = opts.admit ?? (() => undefined);
+  const replicaSets = new ReplicaSetController({ store: opts.store, clock, events, random: forkRandom(seed, 'pod-names'), log, admit });
+  const deployments = new DeploymentController({ store: opts.store, clock, events, log, admit });
   kubelet.start();
   replicaSets.start();
   deployments.start();

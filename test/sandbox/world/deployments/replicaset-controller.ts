@@ -10,7 +10,7 @@ import { selectorObjectMatches } from '../../store/selectors.js';
 import type { K8sObject, ResourceType } from '../../store/types.js';
 import type { EventRecorder } from '../events.js';
 import { randomSuffix, type Random } from '../random.js';
-import { isType, requireType } from '../resources.js';
+import { isType, requireType, type Admit } from '../resources.js';
 import { Timers, WorkQueue, type Log } from '../scheduler.js';
 import { INJECTED_ANNOTATIONS, injectedLabels, shouldInject } from './mesh-injection.js';
 import { controllerRef, controllerUid, num, replicaSetView, type ReplicaSetView } from './shapes.js';
@@ -21,6 +21,7 @@ export interface ReplicaSetControllerOptions {
   events: EventRecorder;
   random: Random;
   log: Log;
+  admit: Admit;
 }
 
 const SOURCE = { component: 'replicaset-controller' };
@@ -131,7 +132,7 @@ export class ReplicaSetController {
         if (attempt > 20) throw new Error(`ReplicaSet ${ns}/${rs.name}: could not find a free pod name`);
         continue;
       }
-      const pod = store.create(this.podsType, ns, {
+      const pod: K8sObject = {
         apiVersion: 'v1',
         kind: 'Pod',
         metadata: {
@@ -143,9 +144,11 @@ export class ReplicaSetController {
           ownerReferences: [ownerRef(rs)],
         },
         spec: structuredClone(template.spec ?? {}),
-      });
+      };
+      this.opts.admit('Pod', pod);
+      const created = store.create(this.podsType, ns, pod);
       this.opts.events.record(withKind(rs.obj), 'Normal', 'SuccessfulCreate', `Created pod: ${name}`, SOURCE);
-      return pod;
+      return created;
     }
   }
 
