@@ -4,7 +4,7 @@
  * read from the given context, then `{{args.name}}` substituted into every metric.
  * Every problem is collected, naming the template and the arg; nothing throws for bad input.
  */
-import type { DryRunRule, JsonValue, RetentionRule, RolloutArg } from '../spec/types.js';
+import type { DryRunRule, JsonValue, MetricSpec, RetentionRule, RolloutArg } from '../spec/types.js';
 import { assertNever } from '../util/assert-never.js';
 import { messageOf } from '../util/errors.js';
 import { uniqueRules, type MergedTemplate, type SourcedArg } from './compose.js';
@@ -60,31 +60,38 @@ export async function resolveAnalysis(req: ResolveRequest): Promise<Resolution> 
   const { planned, errors, warnings } = planArgs(req.template.args, req.args, req.context);
   const { values, secrets } = await readValues(planned, req, errors);
   if (errors.length > 0) return { ok: false, errors };
+  const specs = substituteAll(req.template, values, errors);
+  if (errors.length > 0) return { ok: false, errors };
+  const metrics = withRules(specs, req, errors);
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, metrics, secrets, warnings };
+}
 
-  const specs = [];
-  for (const m of req.template.metrics) {
+function substituteAll(template: MergedTemplate, values: ReadonlyMap<string, string>, errors: ArgError[]): MetricSpec[] {
+  const specs: MetricSpec[] = [];
+  for (const m of template.metrics) {
     const resolved = resolveMetricStrings(m.spec, values);
     if (resolved.ok) specs.push(resolved.value);
     else for (const e of resolved.errors) errors.push({ template: m.template, arg: null, message: `${m.template}: metric ${m.spec.name}: ${e}` });
   }
-  const ruleErrors: string[] = [];
-  const dryRun = uniqueRules([...(req.dryRun ?? []), ...req.template.dryRun], 'Dry-Run', ruleErrors);
-  const retention = uniqueRules([...(req.measurementRetention ?? []), ...req.template.measurementRetention], 'Measurement Retention', ruleErrors);
-  if (errors.length === 0) {
-    const names = specs.map((s) => s.name);
-    names.forEach((n, i) => {
-      if (names.indexOf(n) !== i) ruleErrors.push(`metrics[${i}]: duplicate name '${n}' after substituting args`);
-    });
-    const rules = applyMetricRules(names, dryRun, retention);
-    if (!rules.ok) ruleErrors.push(...rules.errors);
-    else if (ruleErrors.length === 0) {
-      const metrics = specs.map((spec) => ({ spec, ...rules.flags.get(spec.name)! }));
-      return { ok: true, metrics, secrets, warnings };
-    }
-  }
+  return specs;
+}
+
+/** The caller's dryRun/measurementRetention rules and the templates' own, applied to the substituted names. */
+function withRules(specs: readonly MetricSpec[], req: ResolveRequest, errors: ArgError[]): ResolvedMetric[] {
+  const problems: string[] = [];
+  const dryRun = uniqueRules([...(req.dryRun ?? []), ...req.template.dryRun], 'Dry-Run', problems);
+  const retention = uniqueRules([...(req.measurementRetention ?? []), ...req.template.measurementRetention], 'Measurement Retention', problems);
+  const names = specs.map((s) => s.name);
+  names.forEach((n, i) => {
+    if (names.indexOf(n) !== i) problems.push(`metrics[${i}]: duplicate name '${n}' after substituting args`);
+  });
+  const rules = applyMetricRules(names, dryRun, retention);
+  if (!rules.ok) problems.push(...rules.errors);
   const where = req.template.templates.join(', ');
-  for (const e of ruleErrors) errors.push({ template: where, arg: null, message: `${where}: ${e}` });
-  return { ok: false, errors };
+  for (const p of problems) errors.push({ template: where, arg: null, message: `${where}: ${p}` });
+  if (!rules.ok || problems.length > 0) return [];
+  return specs.map((spec) => ({ spec, ...rules.flags.get(spec.name)! }));
 }
 
 /**

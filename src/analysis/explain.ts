@@ -1,6 +1,7 @@
 /**
  * One line saying why a run ended as it did, naming the metric, the measured value, the condition
- * and the limit, for rollout messages, CI annotations and the exit summary. Pure.
+ * and the limit, for rollout messages, CI annotations and the exit summary. Pure. It quotes the
+ * resolved conditions, which may hold secret args: print it through the run's Redactor.
  */
 import type { MetricSpec } from '../spec/types.js';
 import { effectiveCount, isCompleted, limitBreach } from './assess.js';
