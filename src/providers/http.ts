@@ -137,7 +137,8 @@ const TLS_CODES = new Set([
   'EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER',
 ]);
 
-function classify(err: unknown): HttpOutcome {
+/** What a failed exchange means for messages: the network, TLS, or something else. */
+export function classify(err: unknown): HttpOutcome {
   const message = errorText(err);
   const code = codeOf(err);
   if (code && TLS_CODES.has(code)) return { kind: 'unreachable', message, tls: true };
