@@ -21,7 +21,7 @@ export function stepActivity(input: StatusInput, state: RunState): Activity {
   const step = `step ${stepLabel(state)}`;
   const run = state.analyses.find((r) => r.id === `step-${state.stepIndex + 1}`);
   if (run && !isCompleted(run.phase)) {
-    return { message: `${step}: analysis ${run.id} is running (${run.metrics.map((m) => m.name).join(', ') || 'no metrics'})`, timing: `for ${formatAge(input.now - run.startedAt)}` };
+    return { message: `${step}: analysis ${run.id} is running (${run.metrics.map((m) => m.name).join(', ') || 'no metrics'})`, timing: `${formatAge(input.now - run.startedAt)} so far` };
   }
   const canary = input.canary;
   if (canary && canary.revision !== null && canary.revision !== state.revision && canary.replicas > 0) {
@@ -96,5 +96,5 @@ function podWait(track: 'stable' | 'canary', d: StatusInput['stable']): string {
 
 /** How long the run has waited for pods without progress (what progressDeadlineSeconds counts). */
 function waitingFor(now: number, state: RunState): string | null {
-  return state.progress.since === null ? null : `for ${formatAge(now - state.progress.since)}`;
+  return state.progress.since === null ? null : `${formatAge(now - state.progress.since)} so far`;
 }

@@ -7,7 +7,8 @@ import { isTerminal, type RunState } from '../engine/types.js';
 import type { StatusInput } from './types.js';
 
 export type Focus =
-  | { kind: 'run'; state: RunState }
+  /** pinned: the caller asked for this run's revision; its verdict stands whoever holds the Lease next. */
+  | { kind: 'run'; state: RunState; pinned: boolean }
   /** No run recorded, and no revision asked for. */
   | { kind: 'none' }
   /** The wanted revision's run has not written its state yet; `other` is what the state shows. */
@@ -17,8 +18,8 @@ export type Focus =
 
 export function focusOf(input: StatusInput): Focus {
   const { state, revisionWanted: wanted } = input;
-  if (wanted === undefined) return state ? { kind: 'run', state } : { kind: 'none' };
-  if (state && revisionMatches(state.revision, wanted)) return { kind: 'run', state };
+  if (wanted === undefined) return state ? { kind: 'run', state, pinned: false } : { kind: 'none' };
+  if (state && revisionMatches(state.revision, wanted)) return { kind: 'run', state, pinned: true };
   const idle = state === null || isTerminal(state.phase);
   const stableIsWanted = input.stable?.revision != null && revisionMatches(input.stable.revision, wanted);
   // As `canary run` decides "nothing to do": stable already runs it and no canary is left over.

@@ -65,6 +65,8 @@ export interface RunSummary {
   ageMs: number;
   /** now - updatedAt: how stale the state is. */
   updatedAgoMs: number;
+  /** now - finishedAt */
+  finishedAgoMs: number | null;
 }
 
 export interface StepView {
@@ -220,7 +222,7 @@ export interface StatusView {
   strategy: 'Canary';
   /** null when the run has no steps to walk (first deploy, restoring stable) or there is no run. */
   step: StepView | null;
-  /** The weight the steps ask for now (Argo's SetWeight); null when no canary steps apply. */
+  /** The weight the steps ask for now (Argo's SetWeight); null when no canary steps apply or the run ended. */
   setWeight: number | null;
   actualWeight: WeightView;
   images: ImageView[];

@@ -63,7 +63,7 @@ export function summarize(input: StatusInput, focus: Focus, runner: RunnerView):
     case 'alreadyStable':
       return summary('Healthy', 'AlreadyStable', `revision ${focus.wanted} is already the stable revision: nothing to roll out`, { settled: true });
     case 'run':
-      return ofRun(input, focus.state, runner);
+      return ofRun(input, focus.state, focus.pinned, runner);
     default:
       return assertNever(focus, 'focus');
   }
@@ -71,14 +71,14 @@ export function summarize(input: StatusInput, focus: Focus, runner: RunnerView):
 
 type Ended = Extract<Phase, 'Healthy' | 'Degraded' | 'Aborted'>;
 
-function ofRun(input: StatusInput, state: RunState, runner: RunnerView): StatusSummary {
+function ofRun(input: StatusInput, state: RunState, pinned: boolean, runner: RunnerView): StatusSummary {
   const phase = state.phase;
   switch (phase) {
     case 'Healthy':
     case 'Degraded':
     case 'Aborted':
       // A live runner other than the one that finished: a new run took the lease and has not written yet.
-      if (runner.state === 'live' && runner.identity !== state.owner) {
+      if (!pinned && runner.state === 'live' && runner.identity !== state.owner) {
         return summary('Progressing', 'NewRunStarting', `${runner.identity} holds the lease: a new run is starting (the last run, of revision ${state.revision}, ended ${phase})`);
       }
       return ended(state, phase, input.name);
@@ -104,7 +104,7 @@ function running(input: StatusInput, state: RunState, phase: Exclude<Phase, Ende
   }
   if (state.progress.exceeded && phase !== 'RollingBack') {
     return summary('Degraded', 'ProgressDeadlineExceeded', `${state.message}; the run keeps waiting (progressDeadlineAbort is off)`, {
-      timing: state.progress.since === null ? null : `waiting for ${formatAge(input.now - state.progress.since)}`,
+      timing: state.progress.since === null ? null : `waiting ${formatAge(input.now - state.progress.since)} so far`,
       next: `fix the pods and the run continues, or \`canary abort ${name}\` rolls back`,
     });
   }

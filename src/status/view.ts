@@ -20,6 +20,7 @@ export function toStatusView(input: StatusInput): StatusView {
   const status = summarize(input, focus, runner);
   const active = state !== null && !isTerminal(state.phase);
   const steps = state !== null && state.mode === 'canary';
+  // Once the run ended the steps ask for nothing: a promoted run is back at 0 on the new stable.
   return {
     schemaVersion: STATUS_SCHEMA_VERSION,
     name: input.name,
@@ -30,7 +31,7 @@ export function toStatusView(input: StatusInput): StatusView {
     revisionWanted: input.revisionWanted ?? null,
     strategy: 'Canary',
     step: steps ? stepView(state) : null,
-    setWeight: steps ? state.setWeight : null,
+    setWeight: steps && active ? state.setWeight : null,
     actualWeight: actualWeight(input.route, input.stable, input.canary),
     images: imageViews({ ...input, state }, active),
     replicas: replicasView(input, state?.revision ?? null),
@@ -56,6 +57,7 @@ function runSummary(state: RunState, now: number): RunSummary {
     finishedAt: state.finishedAt === null ? null : iso(state.finishedAt),
     ageMs: Math.max(0, now - state.startedAt),
     updatedAgoMs: Math.max(0, now - state.updatedAt),
+    finishedAgoMs: state.finishedAt === null ? null : Math.max(0, now - state.finishedAt),
   };
 }
 

@@ -1,0 +1,37 @@
+/** The colour of a status, chosen by its icon: the one place the status renderers pick colours. */
+import type { Palette } from '../util/palette.js';
+import { assertNever } from '../util/assert-never.js';
+import type { Icon } from './icons.js';
+
+export function paint(icon: Icon, text: string, p: Palette): string {
+  switch (icon) {
+    case '✔':
+      return p.green(text);
+    case '✖':
+      return p.red(text);
+    case '◌':
+    case '⚠':
+      return p.yellow(text);
+    case '॥':
+      return p.cyan(text);
+    case '?':
+    case '•':
+    case '◷':
+      return p.gray(text);
+    default:
+      return assertNever(icon, 'icon');
+  }
+}
+
+export interface RenderOptions {
+  /** `-o wide`: extra columns, nothing truncated, no width budget. */
+  wide?: boolean;
+  /** Width budget when not wide; 80 by default, as kubectl-argo-rollouts output is read in 80-column CI logs. */
+  maxWidth?: number;
+}
+
+export const DEFAULT_WIDTH = 80;
+
+export function widthBudget(o: RenderOptions): number | null {
+  return o.wide ? null : o.maxWidth ?? DEFAULT_WIDTH;
+}
