@@ -41,7 +41,7 @@ export function typeOf(sb: KubeSandbox, resource: string): ResourceType {
 }
 
 /** Writes an object straight into the store (what another tool or a person would have applied). */
-export function seed(sb: KubeSandbox, resource: string, obj: Record<string, unknown> & { metadata: { name: string; namespace?: string } }): K8sObject {
+export function seed(sb: KubeSandbox, resource: string, obj: Record<string, unknown> & { metadata: { name: string; namespace?: string; [k: string]: unknown } }): K8sObject {
   return sb.store.create(typeOf(sb, resource), obj.metadata.namespace ?? 'apps', obj as K8sObject);
 }
 
