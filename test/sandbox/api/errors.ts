@@ -172,6 +172,18 @@ export function notAcceptable(accepted: readonly string[]): ApiError {
   return new ApiError(406, 'NotAcceptable', `only the following media types are accepted: ${accepted.join(', ')}`);
 }
 
+/**
+ * The 1.32 not-found handler's answer (plain text "404 page not found"), for paths no API group
+ * serves: an absent CRD, an unknown group or version. Clients print "the server could not find
+ * the requested resource" for it.
+ */
+export class PlainNotFound extends Error {
+  constructor() {
+    super('404 page not found');
+    this.name = 'PlainNotFound';
+  }
+}
+
 /** go-restful's answer for a method the path does not serve. */
 export function methodNotAllowed(): ApiError {
   return new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});

@@ -19,7 +19,7 @@ import { kubeconfigYaml } from './kubeconfig.js';
 import { handleRequest } from './pipeline.js';
 import { ServiceProxy } from './proxy.js';
 import { Stats } from './stats.js';
-import { generateTls } from './tls.js';
+import { serverTls } from './tls.js';
 import { WatchHub } from './watch-hub.js';
 
 export { catalog, servedTypes, withVersions, type CatalogType, type ServedApis, type SmiVersion, type GatewayApiVersion } from './catalog.js';
@@ -32,7 +32,7 @@ export interface ApiServerOptions {
   store: ObjectStore;
   /** 0 (default) picks a free port. The host is always 127.0.0.1. */
   port?: number;
-  /** 'auto' (default): HTTPS with a CA made by openssl at start, plain HTTP when openssl is missing. */
+  /** 'auto' (default): HTTPS with a CA made by openssl (once per process), plain HTTP when openssl is missing. */
   tls?: 'auto' | 'off';
   /** The bearer token clients must send; default: a random one. */
   token?: string;
@@ -85,7 +85,7 @@ const DEFAULT_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { store } = options;
-  const tls = options.tls === 'off' ? undefined : await generateTls(options.openssl);
+  const tls = options.tls === 'off' ? undefined : await serverTls(options.openssl);
   const token = options.token ?? randomBytes(24).toString('hex');
   const authorizer = new Authorizer(options.authorizer);
   const faults = new Faults(options.faultSeed ?? 1);

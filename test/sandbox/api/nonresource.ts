@@ -2,11 +2,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResourceType } from '../store/types.js';
 import { aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions, groupNames, groupVersions } from './discovery.js';
-import { notAcceptable } from './errors.js';
+import { notAcceptable, PlainNotFound } from './errors.js';
 import { negotiate, SERVED_MEDIA_TYPES } from './negotiation.js';
 import { openApiV3GroupVersion, openApiV3Root, parseGvPath } from './openapi.js';
 import { writeJson, writeObject, writeText } from './respond.js';
-import { PlainNotFound } from './resources.js';
 
 /** The version this sandbox reports; kubectl 1.32 clients see no version skew. */
 export const SERVER_VERSION = {
@@ -23,8 +22,10 @@ export const SERVER_VERSION = {
 
 const HEALTH_CHECKS = ['ping', 'log', 'etcd', 'poststarthook/start-apiextensions-controllers', 'poststarthook/crd-informer-synced'];
 
+const HEALTH_PATH = /^\/(healthz|livez|readyz)(\/.*)?$/;
+
 export function isHealthPath(path: string): boolean {
-  return /^\/(healthz|livez|readyz)(\/.*)?$/.test(path);
+  return HEALTH_PATH.test(path);
 }
 
 export interface NonResourceOptions {
@@ -34,7 +35,7 @@ export interface NonResourceOptions {
 }
 
 export function serveNonResource(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, o: NonResourceOptions): void {
-  const health = /^\/(healthz|livez|readyz)(\/.*)?$/.exec(path);
+  const health = HEALTH_PATH.exec(path);
   if (health) {
     const which = health[1]!;
     if (health[2] && health[2] !== '/' && !HEALTH_CHECKS.includes(health[2].slice(1))) throw new PlainNotFound();

@@ -7,16 +7,16 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Authorizer } from './authorizer.js';
-import { ApiError, conflict, forbidden, internalError, serviceUnavailable, STALE_OBJECT, statusOf, unauthorized } from './errors.js';
+import type { CatalogType } from './catalog.js';
+import { ApiError, conflict, forbidden, internalError, PlainNotFound, serviceUnavailable, STALE_OBJECT, statusOf, unauthorized } from './errors.js';
 import type { Faults, FaultPlan } from './faults.js';
 import type { ServerContext } from './handlers/context.js';
 import { isHealthPath, serveNonResource } from './nonresource.js';
 import type { ServiceProxy } from './proxy.js';
 import { requestInfo, type RequestInfo } from './request-info.js';
-import { PlainNotFound, resolveType, serveResource, writePlainNotFound } from './resources.js';
+import { resolveType, serveResource } from './resources.js';
 import { writeStatus, writeText } from './respond.js';
 import type { Stats } from './stats.js';
-import type { CatalogType } from './catalog.js';
 
 export interface Pipeline {
   ctx: ServerContext;
@@ -147,7 +147,7 @@ function answerError(res: ServerResponse, err: unknown, note: (s: string) => voi
     res.destroy();
     return;
   }
-  if (err instanceof PlainNotFound) return writePlainNotFound(res);
+  if (err instanceof PlainNotFound) return writeText(res, 404, '404 page not found\n');
   const status = statusOf(err);
   if (!(err instanceof ApiError) && status.code === 500) note(`internal: ${(err as Error)?.stack ?? String(err)}`);
   writeStatus(res, status);

@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, type CatalogType } from './catalog.js';
 import { storageType } from './conversion.js';
-import { methodNotAllowed, unknownResource } from './errors.js';
+import { methodNotAllowed, PlainNotFound, unknownResource } from './errors.js';
 import type { Call, ServerContext } from './handlers/context.js';
 import { handleCreate } from './handlers/create.js';
 import { handleDelete, handleDeleteCollection } from './handlers/delete.js';
@@ -20,17 +20,6 @@ import { handleUpdate } from './handlers/update.js';
 import { handleWatch } from './handlers/watch.js';
 import type { ServiceProxy } from './proxy.js';
 import type { ResourceRequest, Verb } from './request-info.js';
-import { writeText } from './respond.js';
-
-export class PlainNotFound extends Error {
-  constructor() {
-    super('404 page not found');
-  }
-}
-
-export function writePlainNotFound(res: ServerResponse): void {
-  writeText(res, 404, '404 page not found\n');
-}
 
 /** The served type a request names, or the not-found answer the real server gives. */
 export function resolveType(ctx: ServerContext, info: ResourceRequest): CatalogType {

@@ -1,7 +1,9 @@
 /**
- * TLS material made with the openssl CLI at start: a throw-away CA and a server certificate for
- * 127.0.0.1 and localhost, both EC P-256 (two openssl runs, ~20 ms each). Clients verify the
- * server against the CA, as they do against a real cluster's kubeconfig.
+ * TLS material made with the openssl CLI: a throw-away CA and a server certificate for
+ * 127.0.0.1 and localhost, both EC P-256 (two openssl runs, 20-100 ms each depending on load).
+ * Clients verify the server against the CA, as they do against a real cluster's kubeconfig.
+ * The material depends on nothing but the host names, so one process makes it once and every
+ * server it starts reuses it.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -45,7 +47,21 @@ authorityKeyIdentifier = keyid
 
 const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-noenc'];
 
-/** A CA and a server certificate signed by it, or undefined when no openssl binary can be run. */
+const made = new Map<string, Promise<TlsMaterial | undefined>>();
+
+/** The process's CA and server certificate (made on first use), or undefined when no openssl binary can be run. */
+export function serverTls(openssl = 'openssl'): Promise<TlsMaterial | undefined> {
+  let m = made.get(openssl);
+  if (!m) {
+    m = generateTls(openssl);
+    made.set(openssl, m);
+    // A failed run is not remembered: the next server start tries again.
+    m.catch(() => made.delete(openssl));
+  }
+  return m;
+}
+
+/** A new CA and a server certificate signed by it, or undefined when no openssl binary can be run. */
 export async function generateTls(openssl = 'openssl'): Promise<TlsMaterial | undefined> {
   const dir = await mkdtemp(join(tmpdir(), 'canary-sandbox-tls-'));
   try {

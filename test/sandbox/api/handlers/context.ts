@@ -6,7 +6,7 @@ import type { Authorizer } from '../authorizer.js';
 import type { CatalogType } from '../catalog.js';
 import { fromVersion, toVersion } from '../conversion.js';
 import type { ClusterIpAllocator } from '../defaults.js';
-import { ApiError, badRequest, notAcceptable } from '../errors.js';
+import { ApiError, notAcceptable } from '../errors.js';
 import { negotiate, SERVED_MEDIA_TYPES, type NegotiateOptions, type Output } from '../negotiation.js';
 import type { ResourceRequest } from '../request-info.js';
 import type { WatchHub } from '../watch-hub.js';
@@ -49,23 +49,26 @@ export function toStorage(call: Call, obj: K8sObject): K8sObject {
   return fromVersion(call.type, call.storage, obj);
 }
 
+/** `...Options.meta.k8s.io "" is invalid: <field error>`: how the real server refuses bad write options. */
+function invalidOptions(call: Call, field: string, message: string, reason: string): ApiError {
+  const options = call.info.verb === 'create' ? 'CreateOptions' : call.info.verb === 'patch' ? 'PatchOptions' : 'UpdateOptions';
+  return new ApiError(422, 'Invalid', `${options}.meta.k8s.io "" is invalid: ${field}: ${message}`, {
+    group: 'meta.k8s.io',
+    kind: options,
+    causes: [{ reason, message, field }],
+  });
+}
+
 /** `?dryRun=All` (the only value the real server accepts). */
 export function isDryRun(call: Call, bodyValues?: unknown): boolean {
   const values = [...call.info.query.getAll('dryRun'), ...(Array.isArray(bodyValues) ? bodyValues.map(String) : [])];
-  for (const v of values) {
-    if (v !== 'All') {
-      const detail = `dryRun: Unsupported value: []string{${JSON.stringify(v)}}: supported values: "All"`;
-      throw new ApiError(422, 'Invalid', `${call.info.verb === 'create' ? 'CreateOptions' : 'UpdateOptions'}.meta.k8s.io "" is invalid: ${detail}`, {
-        group: 'meta.k8s.io',
-        causes: [{ reason: 'FieldValueNotSupported', message: detail.slice('dryRun: '.length), field: 'dryRun' }],
-      });
-    }
-  }
+  const bad = values.find((v) => v !== 'All');
+  if (bad !== undefined) throw invalidOptions(call, 'dryRun', `Unsupported value: []string{${JSON.stringify(bad)}}: supported values: "All"`, 'FieldValueNotSupported');
   return values.length > 0;
 }
 
 /** fieldManager is accepted (no managedFields are kept) but validated like the real server. */
 export function checkFieldManager(call: Call): void {
   const fm = call.info.query.get('fieldManager');
-  if (fm !== null && fm.length > 128) throw badRequest(`fieldManager: Too long: may not be more than 128 bytes`);
+  if (fm !== null && fm.length > 128) throw invalidOptions(call, 'fieldManager', 'Too long: may not be more than 128 bytes', 'FieldValueTooLong');
 }
