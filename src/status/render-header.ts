@@ -4,7 +4,7 @@
  */
 import type { Palette } from '../util/palette.js';
 import type { StatusView } from './model.js';
-import { paint, widthBudget, type RenderOptions } from './style.js';
+import { paint, statusText, widthBudget, type RenderOptions } from './style.js';
 import { truncateMiddle, width, wrap } from './text.js';
 import { formatAge } from './time.js';
 
@@ -39,7 +39,7 @@ function fields(view: StatusView, room: number | null): Field[] {
     { label: 'Name:', lines: [view.name] },
     { label: 'Namespace:', lines: [view.namespace] },
     { label: 'Status:', lines: [`${s.icon} ${s.phase}`], style: (t, p) => paint(s.icon, t, p) },
-    { label: 'Message:', lines: [s.message + (s.timing ? ` (${s.timing})` : '')] },
+    { label: 'Message:', lines: [statusText(s)] },
   ];
   if (s.next) out.push({ label: 'Next:', lines: [s.next] });
   out.push(

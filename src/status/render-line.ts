@@ -5,7 +5,7 @@
 import { assertNever } from '../util/assert-never.js';
 import type { Palette } from '../util/palette.js';
 import type { RunnerView, StatusView } from './model.js';
-import { paint, widthBudget, type RenderOptions } from './style.js';
+import { paint, statusText, widthBudget, type RenderOptions } from './style.js';
 import { renderTable, type Column } from './table.js';
 import { formatAge } from './time.js';
 
@@ -53,7 +53,7 @@ function runnerCell(r: RunnerView): string {
 /** `2026-11-26T10:00:00Z myapp Paused - paused at step 2/9 for 30s (18s left)`: time, name, phase, message. */
 export function renderWatchLine(view: StatusView, palette: Palette): string {
   const s = view.status;
-  return `${view.observedAt} ${view.name} ${paint(s.icon, s.phase, palette)} - ${s.message}${s.timing ? ` (${s.timing})` : ''}`;
+  return `${view.observedAt} ${view.name} ${paint(s.icon, s.phase, palette)} - ${statusText(s)}`;
 }
 
 /** What must change for a new watch line: the phase or the message, never the clock ("18s left"). */

@@ -20,8 +20,8 @@ export function renderTree(view: StatusView, palette: Palette, options: RenderOp
 interface Node {
   icon: string | null;
   name: string;
-  /** How the name gives way when the column is narrow. */
-  truncate?: Cell['truncate'];
+  /** How the name gives way when the column is narrow; 'keep': it does not. */
+  truncate?: Cell['truncate'] | 'keep';
   infoTruncate?: Cell['truncate'];
   kind: string;
   status: ObjectStatus | null;
@@ -32,12 +32,13 @@ interface Node {
 }
 
 // Pod names are what overflows 80 columns; they give way first, down to their unique suffix.
+// INFO keeps room for an AnalysisRun's counters (✔ 10 ✖ 0 ? 0 ⚠ 0).
 const COLUMNS: Column[] = [
-  { header: 'NAME', shrinkOrder: 1, minWidth: 24 },
+  { header: 'NAME', shrinkOrder: 1, minWidth: 22 },
   { header: 'KIND' },
   { header: 'STATUS', shrinkOrder: 3, minWidth: 14 },
   { header: 'AGE' },
-  { header: 'INFO', shrinkOrder: 2, minWidth: 12 },
+  { header: 'INFO', shrinkOrder: 2, minWidth: 16 },
 ];
 
 export function renderObjects(view: StatusView, palette: Palette, options: RenderOptions = {}): string[] {
@@ -53,20 +54,25 @@ export function renderObjects(view: StatusView, palette: Palette, options: Rende
   };
   const rows: Cell[][] = [];
   flatten(root, '', '', rows, wide);
-  const columns = wide ? [...COLUMNS, { header: 'IMAGES' }] : COLUMNS;
+  const columns = wide ? [...COLUMNS.slice(0, 4), { header: 'IMAGES' }, COLUMNS[4]!] : COLUMNS;
   return renderTable(columns, rows, palette, widthBudget(options));
 }
 
 function flatten(node: Node, branch: string, indent: string, rows: Cell[][], wide: boolean): void {
   const status = node.status;
   const row: Cell[] = [
-    { prefix: branch + (node.icon ? `${node.icon} ` : ''), text: node.name, truncate: node.truncate ?? 'middle' },
+    {
+      prefix: branch + (node.icon ? `${node.icon} ` : ''),
+      text: node.name,
+      ...(node.truncate === 'keep' ? { keep: true } : { truncate: node.truncate ?? 'middle' }),
+    },
     { text: node.kind },
     status ? { text: `${status.icon} ${status.text}`, style: (s, p) => paint(status.icon, s, p) } : { text: '' },
     { text: node.ageMs === null ? '' : formatAge(node.ageMs) },
+    // INFO stays last, as Argo's: it is the free-form column.
+    ...(wide ? [{ text: node.images ?? '' }] : []),
     { text: node.info, truncate: node.infoTruncate ?? 'end' },
   ];
-  if (wide) row.push({ text: node.images ?? '' });
   rows.push(row);
   node.children.forEach((child, i) => {
     const last = i === node.children.length - 1;
@@ -85,6 +91,7 @@ function revisionNodes(view: StatusView, wide: boolean): Node[] {
   return [...groups].map(([revision, deployments]) => ({
     icon: KIND_ICON.revision,
     name: `revision:${revision}`,
+    truncate: 'keep',
     kind: '',
     status: null,
     ageMs: null,

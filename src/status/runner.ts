@@ -7,7 +7,7 @@ import type { LeaseHolder } from '../engine/ports.js';
 import { isTerminal, type RunState } from '../engine/types.js';
 import type { RunnerView } from './model.js';
 import { formatAge, iso } from './time.js';
-import { stoppedWhere } from './where.js';
+import { briefWhere } from './where.js';
 
 /** A lease never renewed cannot prove its holder alive. */
 export function isLive(holder: LeaseHolder | null, now: number): holder is LeaseHolder & { renewedAt: number } {
@@ -47,7 +47,7 @@ export function runnerOf(name: string, state: RunState | null, holder: LeaseHold
     identity: holder?.identity ?? state.owner,
     state: 'lost',
     text:
-      `no live runner (${lease}): the last run stopped ${stoppedWhere(state, lastAliveAt(state, holder))}; ` +
+      `no live runner (${lease}): the last run stopped ${briefWhere(state)}; ` +
       `\`canary run\` resumes, \`canary abort ${name}\` rolls back`,
   };
 }

@@ -2,6 +2,7 @@
 import type { Palette } from '../util/palette.js';
 import { assertNever } from '../util/assert-never.js';
 import type { Icon } from './icons.js';
+import type { StatusSummary } from './model.js';
 
 export function paint(icon: Icon, text: string, p: Palette): string {
   switch (icon) {
@@ -34,4 +35,11 @@ export const DEFAULT_WIDTH = 80;
 
 export function widthBudget(o: RenderOptions): number | null {
   return o.wide ? null : o.maxWidth ?? DEFAULT_WIDTH;
+}
+
+/** The message with its clock-driven part: "paused at step 2/9 for 30s (18s left)". */
+export function statusText(s: Pick<StatusSummary, 'message' | 'timing'>): string {
+  if (!s.timing) return s.message;
+  // "(CrashLoopBackOff) (95s so far)" reads as a stutter.
+  return s.message.endsWith(')') ? `${s.message}, ${s.timing}` : `${s.message} (${s.timing})`;
 }

@@ -97,7 +97,7 @@ function running(input: StatusInput, state: RunState, phase: Exclude<Phase, Ende
   const name = input.name;
   if (runner.state === 'lost') {
     const since = lastAliveAt(state, input.lease.holder);
-    return summary('Degraded', 'RunnerLost', `no live runner: the run of revision ${state.revision} stopped ${stoppedWhere(state, since)}`, {
+    return summary('Degraded', 'RunnerLost', `runner lost: the run of revision ${state.revision} stopped ${stoppedWhere(state, since)}`, {
       timing: `last seen ${formatAge(input.now - since)} ago`,
       next: `\`canary run\` resumes it, \`canary abort ${name}\` rolls back`,
     });

@@ -21,17 +21,16 @@ export interface Cell {
   /** What survives a cut: 'end' keeps the start (default), 'middle' both ends, 'start' the end. */
   truncate?: 'middle' | 'end' | 'start';
   style?: (s: string, p: Palette) => string;
+  /** Never truncated: the column does not shrink below this cell. */
+  keep?: boolean;
 }
 
 const GAP = 2;
 
 export function renderTable(columns: readonly Column[], rows: readonly Cell[][], palette: Palette, maxWidth: number | null): string[] {
-  const widths = fitWidths(
-    columns,
-    columns.map((c, i) => Math.max(width(c.header), ...rows.map((r) => cellWidth(r[i]))),
-    ),
-    maxWidth,
-  );
+  const natural = columns.map((c, i) => Math.max(width(c.header), ...rows.map((r) => cellWidth(r[i]))));
+  const kept = columns.map((c, i) => Math.max(c.minWidth ?? 0, ...rows.map((r) => (r[i]?.keep ? cellWidth(r[i]) : 0))));
+  const widths = fitWidths(columns, natural, kept, maxWidth);
   const header = columns.map((c, i) => (i === columns.length - 1 ? c.header : padEnd(c.header, widths[i]!))).join(' '.repeat(GAP));
   return [header.trimEnd(), ...rows.map((r) => renderRow(r, widths, palette))];
 }
@@ -40,7 +39,7 @@ function cellWidth(c: Cell | undefined): number {
   return c ? width(c.prefix ?? '') + width(c.text) : 0;
 }
 
-function fitWidths(columns: readonly Column[], natural: number[], maxWidth: number | null): number[] {
+function fitWidths(columns: readonly Column[], natural: number[], minimum: number[], maxWidth: number | null): number[] {
   const widths = [...natural];
   if (maxWidth === null) return widths;
   let excess = widths.reduce((a, b) => a + b, 0) + GAP * (columns.length - 1) - maxWidth;
@@ -50,7 +49,7 @@ function fitWidths(columns: readonly Column[], natural: number[], maxWidth: numb
     .sort((a, b) => a.order - b.order);
   for (const { i } of order) {
     if (excess <= 0) break;
-    const give = Math.max(0, Math.min(excess, widths[i]! - (columns[i]!.minWidth ?? 0)));
+    const give = Math.max(0, Math.min(excess, widths[i]! - minimum[i]!));
     widths[i]! -= give;
     excess -= give;
   }

@@ -8,8 +8,30 @@ export function stepLabel(state: Pick<RunState, 'stepIndex' | 'stepCount'>): str
   return `${Math.min(state.stepIndex + 1, state.stepCount)}/${state.stepCount}`;
 }
 
+/** Where a run is, briefly: "at step 3/9", "while promoting". */
+export function briefWhere(state: RunState): string {
+  const phase = state.phase;
+  switch (phase) {
+    case 'Initializing':
+      return 'during the first deploy';
+    case 'Progressing':
+    case 'Paused':
+      return `at step ${stepLabel(state)}`;
+    case 'Promoting':
+      return 'while promoting';
+    case 'RollingBack':
+      return 'while rolling back';
+    case 'Healthy':
+    case 'Degraded':
+    case 'Aborted':
+      return `after it ended ${phase}`;
+    default:
+      return assertNever(phase, 'phase');
+  }
+}
+
 /**
- * Where a run that nobody drives stopped. `lastAliveAt`: when its runner was last known alive, which
+ * Where a run that nobody drives stopped, in detail. `lastAliveAt`: when its runner was last known alive, which
  * is what a pause's remaining time is measured against (a resumed run keeps that remainder).
  */
 export function stoppedWhere(state: RunState, lastAliveAt: number): string {

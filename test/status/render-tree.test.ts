@@ -1,0 +1,82 @@
+import { toStatusView } from '../../src/status/view.js';
+import { renderTree } from '../../src/status/render-tree.js';
+import { renderJson, renderYaml } from '../../src/status/json.js';
+import { plainPalette, type Palette } from '../../src/util/palette.js';
+import { FIXTURES, type FixtureName } from './fixtures.js';
+import { expectGolden, overWidth } from './golden.js';
+
+const names = Object.keys(FIXTURES) as FixtureName[];
+
+describe.each(names)('%s', (name) => {
+  const view = toStatusView(FIXTURES[name]);
+  const tree = renderTree(view, plainPalette);
+
+  it('renders the golden tree', () => {
+    expectGolden(`tree/${name}.txt`, tree);
+  });
+
+  it('fits 80 columns', () => {
+    expect(overWidth(tree)).toEqual([]);
+  });
+
+  it('prints the golden JSON', () => {
+    expectGolden(`json/${name}.json`, renderJson(view));
+  });
+});
+
+describe('-o wide', () => {
+  it('adds the IMAGES column, counts and messages per metric, and truncates nothing', () => {
+    const text = renderTree(toStatusView(FIXTURES.rolledBackByAnalysis), plainPalette, { wide: true });
+    expectGolden('tree/rolledBackByAnalysis.wide.txt', text);
+    expect(text).toContain('IMAGES');
+    expect(text).toContain('myapp-stable-5d8f7c9b4-abcde');
+    expect(text).toMatch(/^ {2}└─success-rate .* ██·▃▁ \[0\.42\] ✔ 2 ✖ 2 \? 0 ⚠ 1 failed \(2\) > failureLimit \(1\)$/m);
+    expect(text).toMatch(/myapp-stable +Deployment +✔ Healthy +3d +ghcr\.io\/mccutchen\/go-httpbin:2\.17\.0 +stable,available:5\/5$/m);
+  });
+});
+
+describe('-o yaml', () => {
+  it('is the same document as JSON, messages unfolded', () => {
+    const yaml = renderYaml(toStatusView(FIXTURES.pausedInconclusive));
+    expectGolden('yaml/pausedInconclusive.yaml', yaml);
+    expect(yaml).toMatch(/^ {2}message: 'paused: analysis step-5 was inconclusive .* \(inconclusive 1 > inconclusiveLimit 0\)\)'$/m);
+  });
+});
+
+describe('colours', () => {
+  // Marks each colour so the test sees where the renderer used which.
+  const marking: Palette = {
+    red: (s) => `<red>${s}</red>`,
+    green: (s) => `<green>${s}</green>`,
+    yellow: (s) => `<yellow>${s}</yellow>`,
+    blue: (s) => `<blue>${s}</blue>`,
+    cyan: (s) => `<cyan>${s}</cyan>`,
+    magenta: (s) => `<magenta>${s}</magenta>`,
+    gray: (s) => `<gray>${s}</gray>`,
+    bold: (s) => `<bold>${s}</bold>`,
+    dim: (s) => `<dim>${s}</dim>`,
+  };
+
+  it('come only from the palette, by status icon, after the columns are measured', () => {
+    const text = renderTree(toStatusView(FIXTURES.waitingForCanaryPods), marking);
+    expect(text).toContain('Status:          <yellow>◌ Progressing</yellow>');
+    expect(text).toMatch(/ Pod +<red>✖ CrashLoopBackOff<\/red> +2m +restarts:4$/m);
+    expect(text).toMatch(/ Pod +<green>✔ Running<\/green> +20m +ready$/m);
+    // Without the marks, the layout is exactly the plain one.
+    expect(text.replace(/<\/?[a-z]+>/g, '')).toBe(renderTree(toStatusView(FIXTURES.waitingForCanaryPods), plainPalette));
+  });
+
+  it('paint a lost runner red', () => {
+    const text = renderTree(toStatusView(FIXTURES.noLiveRunner), marking);
+    expect(text).toContain('Runner:          <red>no live runner');
+  });
+});
+
+describe('narrow budgets', () => {
+  it('keeps pod suffixes and the sparkline end when the width is tight', () => {
+    const text = renderTree(toStatusView(FIXTURES.pausedWithTimeLeft), plainPalette, { maxWidth: 72 });
+    expect(overWidth(text, 72)).toEqual([]);
+    expect(text).toMatch(/□ …-5d8f7c9b4-abcde|□ …5d8f7c9b4-abcde/);
+    expect(text).toMatch(/success-rate .* ▆▁█▃ \[0\.98\]$/m);
+  });
+});
