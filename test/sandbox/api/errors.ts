@@ -123,7 +123,8 @@ export function invalid(type: ResourceType, name: string, errors: FieldError[]):
 export type FieldError =
   | { type: 'FieldValueInvalid'; field: string; value: unknown; detail: string }
   | { type: 'FieldValueRequired'; field: string; detail: string }
-  | { type: 'FieldValueForbidden'; field: string; detail: string };
+  | { type: 'FieldValueForbidden'; field: string; detail: string }
+  | { type: 'FieldValueTooLong'; field: string; maxBytes: number };
 
 function fieldErrorBody(e: FieldError): string {
   switch (e.type) {
@@ -133,6 +134,8 @@ function fieldErrorBody(e: FieldError): string {
       return `Required value${e.detail ? `: ${e.detail}` : ''}`;
     case 'FieldValueForbidden':
       return `Forbidden${e.detail ? `: ${e.detail}` : ''}`;
+    case 'FieldValueTooLong':
+      return `Too long: may not be more than ${e.maxBytes} bytes`;
   }
 }
 

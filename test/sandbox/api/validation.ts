@@ -87,16 +87,96 @@ function labelErrors(labels: unknown, path: string): FieldError[] {
   return out;
 }
 
+/** The real limits: 256 KiB of annotations per object, 1 MiB of data per ConfigMap or Secret. */
+const MAX_ANNOTATIONS_BYTES = 256 * 1024;
+const MAX_DATA_BYTES = 1024 * 1024;
+
 /** Validation on create and update; `old` is the stored object on update. Throws 422 Invalid. */
 export function validateObject(type: ResourceType, obj: K8sObject, old?: K8sObject): void {
   const t = describe(type);
   const name = obj.metadata.name;
   const errors: FieldError[] = [];
   if (!old) for (const d of nameErrors(t.nameRule, name)) errors.push({ type: 'FieldValueInvalid', field: 'metadata.name', value: name, detail: d });
+  if (old?.metadata.uid && obj.metadata.uid && obj.metadata.uid !== old.metadata.uid) {
+    errors.push({ type: 'FieldValueInvalid', field: 'metadata.uid', value: obj.metadata.uid, detail: 'field is immutable' });
+  }
   errors.push(...labelErrors(obj.metadata.labels, 'metadata.labels'));
-  if (t.builtin && (type.kind === 'Deployment' || type.kind === 'ReplicaSet')) errors.push(...workloadErrors(obj, old));
-  if (t.builtin && type.kind === 'Service') errors.push(...serviceErrors(obj));
+  const annotationBytes = Object.entries(obj.metadata.annotations ?? {}).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
+  if (annotationBytes > MAX_ANNOTATIONS_BYTES) errors.push({ type: 'FieldValueTooLong', field: 'metadata.annotations', maxBytes: MAX_ANNOTATIONS_BYTES });
+  if (t.builtin) errors.push(...kindErrors(type, obj, old));
   if (errors.length) throw invalid(type, name, errors);
+}
+
+function kindErrors(type: ResourceType, obj: K8sObject, old: K8sObject | undefined): FieldError[] {
+  switch (type.kind) {
+    case 'Deployment':
+    case 'ReplicaSet':
+      return workloadErrors(obj, old);
+    case 'Service':
+      return serviceErrors(obj);
+    case 'ConfigMap':
+    case 'Secret':
+      return dataErrors(obj);
+    case 'Event':
+      // The strict events.k8s.io rules apply to creation only (ValidateEventCreate).
+      if (type.group === 'events.k8s.io') return old ? [] : eventsV1Errors(obj);
+      return coreEventErrors(obj);
+    default:
+      return [];
+  }
+}
+
+const CONFIG_KEY = '[-._a-zA-Z0-9]+';
+
+/** ConfigMap and Secret keys (IsConfigMapKey) and the 1 MiB total. */
+function dataErrors(obj: K8sObject): FieldError[] {
+  const errors: FieldError[] = [];
+  let total = 0;
+  for (const field of ['data', 'binaryData', 'stringData']) {
+    const data = obj[field];
+    if (!isObject(data)) continue;
+    for (const [key, value] of Object.entries(data)) {
+      total += Buffer.byteLength(String(value));
+      const problems: string[] = [];
+      if (key.length > 253) problems.push('must be no more than 253 characters');
+      if (!new RegExp(`^${CONFIG_KEY}$`).test(key)) problems.push(regexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", CONFIG_KEY, 'key.name', 'KEY_NAME', 'key-name'));
+      if (key === '.' || key === '..') problems.push(`must not be '${key}'`);
+      else if (key.startsWith('..')) problems.push("must not start with '..'");
+      for (const d of problems) errors.push({ type: 'FieldValueInvalid', field: `${field}[${key}]`, value: key, detail: d });
+    }
+  }
+  if (total > MAX_DATA_BYTES) errors.push({ type: 'FieldValueTooLong', field: '', maxBytes: MAX_DATA_BYTES });
+  return errors;
+}
+
+/** core/v1 Events: an event without eventTime must name its own namespace in involvedObject (legacyValidateEvent). */
+function coreEventErrors(obj: K8sObject): FieldError[] {
+  const involved = isObject(obj['involvedObject']) ? obj['involvedObject'] : {};
+  const involvedNs = typeof involved['namespace'] === 'string' ? involved['namespace'] : '';
+  const ns = obj.metadata.namespace ?? '';
+  const hasEventTime = typeof obj['eventTime'] === 'string' && obj['eventTime'] !== '';
+  const mismatch = hasEventTime ? !involvedNs && ns !== 'default' && ns !== 'kube-system' : involvedNs ? involvedNs !== ns : ns !== '' && ns !== 'default';
+  const errors: FieldError[] = mismatch ? [{ type: 'FieldValueInvalid', field: 'involvedObject.namespace', value: involvedNs, detail: 'does not match event.namespace' }] : [];
+  if (hasEventTime) {
+    for (const field of ['reportingComponent', 'reportingInstance', 'action', 'reason']) {
+      if (!obj[field]) errors.push({ type: 'FieldValueRequired', field, detail: '' });
+    }
+  }
+  return errors;
+}
+
+/** events.k8s.io/v1 Events are validated strictly on create (ValidateEventCreate). */
+function eventsV1Errors(obj: K8sObject): FieldError[] {
+  const errors: FieldError[] = [];
+  if (!obj['eventTime']) errors.push({ type: 'FieldValueRequired', field: 'eventTime', detail: '' });
+  for (const field of ['reportingController', 'reportingInstance', 'action', 'reason']) {
+    if (!obj[field]) errors.push({ type: 'FieldValueRequired', field, detail: '' });
+  }
+  if (obj['type'] !== 'Normal' && obj['type'] !== 'Warning') errors.push({ type: 'FieldValueInvalid', field: 'type', value: '', detail: `has invalid value: ${String(obj['type'] ?? '')}` });
+  for (const field of ['deprecatedFirstTimestamp', 'deprecatedLastTimestamp', 'deprecatedCount', 'deprecatedSource']) {
+    if (obj[field] !== undefined && obj[field] !== null && obj[field] !== 0) errors.push({ type: 'FieldValueInvalid', field, value: '', detail: 'needs to be unset' });
+  }
+  return errors;
 }
 
 function workloadErrors(obj: K8sObject, old: K8sObject | undefined): FieldError[] {

@@ -214,6 +214,37 @@ describe('validation and decoding', () => {
     expect(changed.json.message).toContain('field is immutable');
   });
 
+  it('validates ConfigMap keys and the 1 MiB limit, and the 256 KiB annotation limit', async () => {
+    const key = await post(server, CM, configMap('bad-key', { 'a/b': 'x' }));
+    expect(key.status).toBe(422);
+    expect(key.json.message).toBe(
+      `ConfigMap "bad-key" is invalid: data[a/b]: Invalid value: "a/b": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')`,
+    );
+    const big = await post(server, CM, configMap('too-big', { state: 'x'.repeat(1024 * 1024 + 1) }));
+    expect(big.status).toBe(422);
+    expect(big.json.message).toBe('ConfigMap "too-big" is invalid: : Too long: may not be more than 1048576 bytes');
+    const annotated = await post(server, CM, { ...configMap('annotated'), metadata: { name: 'annotated', annotations: { huge: 'x'.repeat(256 * 1024) } } });
+    expect(annotated.json.message).toBe('ConfigMap "annotated" is invalid: metadata.annotations: Too long: may not be more than 262144 bytes');
+  });
+
+  it('validates Events: the involved object namespace, and the strict events.k8s.io/v1 create rules', async () => {
+    const core = await post(server, '/api/v1/namespaces/apps/events', {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: 'misplaced' },
+      involvedObject: { kind: 'Deployment', name: 'web', namespace: 'other' },
+      reason: 'X',
+      message: 'x',
+    });
+    expect(core.status).toBe(422);
+    expect(core.json.message).toBe('Event "misplaced" is invalid: involvedObject.namespace: Invalid value: "other": does not match event.namespace');
+    const v1 = await post(server, '/apis/events.k8s.io/v1/namespaces/apps/events', { apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: { name: 'sparse' }, regarding: { kind: 'Deployment', name: 'web', namespace: 'apps' }, note: 'n', type: 'Normal', deprecatedCount: 1 });
+    expect(v1.status).toBe(422);
+    expect(v1.json.message).toBe(
+      'Event.events.k8s.io "sparse" is invalid: [eventTime: Required value, reportingController: Required value, reportingInstance: Required value, action: Required value, reason: Required value, deprecatedCount: Invalid value: "": needs to be unset]',
+    );
+  });
+
   it('honours dryRun=All: validated and answered, nothing stored', async () => {
     const r = await post(server, `${CM}?dryRun=All`, configMap('dry'));
     expect(r.status).toBe(201);
