@@ -9,14 +9,15 @@ import { paint, statusText, widthBudget, type RenderOptions } from './style.js';
 import { renderTable, type Column } from './table.js';
 import { formatAge } from './time.js';
 
+// At their minimum the columns fill exactly 80; the runner's identity gives way first.
 const LIST_COLUMNS: Column[] = [
   { header: 'NAMESPACE', shrinkOrder: 3, minWidth: 9 },
-  { header: 'NAME', shrinkOrder: 2, minWidth: 12 },
+  { header: 'NAME', shrinkOrder: 2, minWidth: 14 },
   { header: 'STATUS' },
   { header: 'STEP' },
   { header: 'SETWEIGHT' },
   { header: 'ACTUAL' },
-  { header: 'RUNNER', shrinkOrder: 1, minWidth: 10 },
+  { header: 'RUNNER', shrinkOrder: 1, minWidth: 8 },
   { header: 'AGE' },
 ];
 
@@ -42,7 +43,7 @@ function runnerCell(r: RunnerView): string {
     case 'live':
       return r.identity ?? '-';
     case 'lost':
-      return 'none (lost)';
+      return 'lost';
     case 'idle':
       return '-';
     default:
