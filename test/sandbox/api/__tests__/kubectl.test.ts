@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -185,6 +185,45 @@ describeKubectl('real kubectl 1.32 against the sandbox', () => {
     expect(r.stdout).toMatch(/^Replicas:\s+3 desired \| 0 updated \| 0 total \| 0 available \| 0 unavailable$/m);
     expect(r.stdout).toMatch(/Image:\s+ghcr\.io\/mccutchen\/go-httpbin:2\.18/);
     expect(r.stdout).toMatch(/Normal\s+CanaryStep\s+\S+\s+canary\s+step 2\/9: weight 10%/);
+  });
+
+  it('scales through the scale subresource and diffs with a server-side dry run', async () => {
+    expect((await kubectl(server, 'scale', 'deployment', 'web', '-n', 'apps', '--replicas=4')).stdout).toBe('deployment.apps/web scaled\n');
+    expect((await get(server, '/apis/apps/v1/namespaces/apps/deployments/web')).json.spec.replicas).toBe(4);
+    const diff = await kubectl(server, 'diff', '-f', join(dir, 'app.yaml'));
+    expect(diff.code).toBe(1);
+    expect(diff.stdout).toMatch(/^-  replicas: 4$/m);
+    expect(diff.stdout).toMatch(/^\+  replicas: 1$/m);
+    expect((await get(server, '/apis/apps/v1/namespaces/apps/deployments/web')).json.spec.replicas).toBe(4);
+  });
+
+  it('follows changes with get --watch', async () => {
+    const started = Date.now();
+    const child = spawn(KUBECTL, ['--kubeconfig', join(dir, 'kubeconfig'), '--cache-dir', join(dir, 'cache'), 'get', 'configmaps', '-n', 'apps', '--watch', '--output-watch-events'], {
+      env: { PATH: process.env['PATH'] ?? '/usr/bin', HOME: dir },
+    });
+    let out = '';
+    const until = (what: string, done: () => boolean): Promise<void> =>
+      new Promise((resolve, reject) => {
+        const check = (): void => {
+          if (done()) return resolve();
+          if (Date.now() - started > 15000) return reject(new Error(`kubectl get --watch: no ${what}; output so far: ${out}`));
+          setTimeout(check, 20);
+        };
+        check();
+      });
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    try {
+      // kubectl lists (nothing yet), then watches; the change must come after the watch is open.
+      await until('watch request', () => server.openWatches() > 0);
+      await post(server, '/api/v1/namespaces/apps/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'watched' }, data: { a: '1' } });
+      await until('line for the new ConfigMap', () => out.includes('watched'));
+      expect(out).toMatch(/^ADDED\s+watched\s+1\s+\d+s$/m);
+    } finally {
+      child.kill();
+      await new Promise((r) => child.once('exit', r));
+      timings.push({ args: 'get configmaps -n apps --watch --output-watch-events (until the event)', ms: Date.now() - started });
+    }
   });
 
   it('answers kubectl auth can-i from the authorizer rules', async () => {
