@@ -1,0 +1,214 @@
+/**
+ * `npm run sandbox`: a local cluster on loopback until Ctrl+C. Writes a kubeconfig, prints how to
+ * point kubectl and canary at it, then prints `ready` once the API server, the mesh and Prometheus
+ * all answer. SIGINT/SIGTERM shut it down cleanly; a second signal exits at once.
+ */
+import { mkdir } from 'node:fs/promises';
+import https from 'node:https';
+import { dirname, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseDuration } from '../../src/util/duration.js';
+import type { GatewayApiVersion, ServedApis, SmiVersion } from './api/index.js';
+import { startSandbox, type Sandbox, type SandboxOptions } from './index.js';
+import { PrometheusNotInstalledError } from './world/prometheus.js';
+import { SEED } from './world/scenario.js';
+
+const USAGE = `usage: npm run sandbox -- [options]
+
+  --scenario seed|empty     seed (default): the seed article's namespaces, Services, client and load
+  --kubeconfig PATH         where to write the kubeconfig (default ./.sandbox/kubeconfig)
+  --port N                  API server port (default: a free one)
+  --rps N                   load rate from apps/dependant-api-service to apps/myapp (default 10)
+  --path PATH               load request path (default /get)
+  --no-load                 no load generator
+  --no-prometheus           no Prometheus (analysis queries will fail)
+  --smi V[,V]               TrafficSplit versions served (default v1alpha1,v1alpha2; "none" to omit)
+  --gateway-api V[,V]       HTTPRoute versions served (default v1,v1beta1; "none" to omit)
+  --pod-start-delay D       pod creation to Ready, e.g. 1s or 200ms (default 200ms)
+  --seed N                  seed of the world's random choices (default 42)
+  --tls off                 plain HTTP instead of HTTPS
+  -h, --help`;
+
+class UsageError extends Error {}
+
+function parseOptions(argv: string[]): SandboxOptions & { kubeconfigPath: string } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      scenario: { type: 'string' },
+      kubeconfig: { type: 'string' },
+      port: { type: 'string' },
+      rps: { type: 'string' },
+      path: { type: 'string' },
+      'no-load': { type: 'boolean' },
+      'no-prometheus': { type: 'boolean' },
+      smi: { type: 'string' },
+      'gateway-api': { type: 'string' },
+      'pod-start-delay': { type: 'string' },
+      seed: { type: 'string' },
+      tls: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE + '\n');
+    process.exit(0);
+  }
+  const scenario = values.scenario ?? 'seed';
+  if (scenario !== 'seed' && scenario !== 'empty') throw new UsageError(`--scenario must be seed or empty, got ${JSON.stringify(scenario)}`);
+  const int = (flag: string, v: string | undefined, min: number): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number >= ${min}, got ${JSON.stringify(v)}`);
+    return n;
+  };
+  const port = int('--port', values.port, 0);
+  const rps = values.rps === undefined ? undefined : Number(values.rps);
+  if (rps !== undefined && !(rps > 0)) throw new UsageError(`--rps must be a number > 0, got ${JSON.stringify(values.rps)}`);
+  const seed = int('--seed', values.seed, 0);
+  let podStartDelayMs: number | undefined;
+  if (values['pod-start-delay'] !== undefined) {
+    const d = parseDuration(values['pod-start-delay']);
+    if (!d.ok) throw new UsageError(`--pod-start-delay: ${d.message}`);
+    podStartDelayMs = d.ms;
+  }
+  if (values.tls !== undefined && values.tls !== 'off') throw new UsageError(`--tls accepts only "off", got ${JSON.stringify(values.tls)}`);
+  const apis: ServedApis = {
+    smi: versions<SmiVersion>('--smi', values.smi, ['v1alpha1', 'v1alpha2', 'v1alpha3', 'v1alpha4'], ['v1alpha1', 'v1alpha2']),
+    gatewayApi: versions<GatewayApiVersion>('--gateway-api', values['gateway-api'], ['v1', 'v1beta1'], ['v1', 'v1beta1']),
+  };
+  const load: SandboxOptions['load'] = values['no-load'] ? false : scenario === 'seed' || rps !== undefined ? { rps: rps ?? 10, path: values.path ?? '/get', durationMs: 24 * 3_600_000 } : false;
+  return {
+    scenario,
+    apis,
+    load,
+    prometheus: !values['no-prometheus'],
+    kubeconfigPath: resolve(values.kubeconfig ?? '.sandbox/kubeconfig'),
+    ...(port !== undefined ? { port } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(podStartDelayMs !== undefined ? { podStartDelayMs } : {}),
+    ...(values.tls === 'off' ? { tls: 'off' as const } : {}),
+  };
+}
+
+function versions<V extends string>(flag: string, value: string | undefined, known: readonly V[], dflt: V[]): V[] {
+  if (value === undefined) return dflt;
+  if (value === 'none') return [];
+  const list = value.split(',').map((v) => v.trim());
+  const unknown = list.filter((v) => !known.includes(v as V));
+  if (unknown.length) throw new UsageError(`${flag}: unknown version ${unknown.join(', ')} (known: ${known.join(', ')}, or none)`);
+  return list as V[];
+}
+
+function describe(sb: Sandbox, opts: SandboxOptions & { kubeconfigPath: string }): string {
+  const rel = relative(process.cwd(), opts.kubeconfigPath);
+  const shown = rel.startsWith('..') ? opts.kubeconfigPath : rel;
+  const lines = [
+    `canary sandbox (scenario ${opts.scenario})`,
+    `  API server   ${sb.api.url} (bearer token in the kubeconfig)`,
+    `  kubeconfig   ${opts.kubeconfigPath}`,
+    `  mesh         ${sb.world.meshServer.url}/metrics (Linkerd proxy metrics)`,
+    sb.prometheus
+      ? `  Prometheus   ${sb.prometheus.url} = http://${SEED.prometheusService}.${SEED.monitoring}.svc.cluster.local:${SEED.prometheusPort} through the service proxy`
+      : '  Prometheus   off (--no-prometheus): analysis queries will fail',
+    `  served APIs  TrafficSplit ${opts.apis?.smi?.join(', ') || 'none'}; HTTPRoute ${opts.apis?.gatewayApi?.join(', ') || 'none'}`,
+    sb.load
+      ? `  load         ${sb.load.stats().rps} rps from ${SEED.namespace}/${SEED.client} to ${SEED.namespace}/${SEED.rootService}`
+      : '  load         none',
+    '',
+    'Point kubectl and canary at it:',
+    `  export KUBECONFIG=${shown}`,
+    `  kubectl get deploy,pods,svc -n ${opts.scenario === 'seed' ? SEED.namespace : 'default'}`,
+    ...(opts.scenario === 'seed'
+      ? [
+          '  canary run examples/seed/rollout.yaml examples/seed/analysis-template.yaml',
+          '  canary run examples/seed/rollout.yaml examples/seed/analysis-template.yaml --image myapp=ghcr.io/mccutchen/go-httpbin:2.18   # a bad release',
+        ]
+      : []),
+    '',
+    'Ctrl+C stops it.',
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** Resolves once every part of the sandbox answers over HTTP. */
+async function answering(sb: Sandbox): Promise<void> {
+  const checks = [
+    fetchOk(`${sb.world.meshServer.url}/metrics`),
+    ...(sb.prometheus ? [fetchOk(`${sb.prometheus.url}/-/ready`)] : []),
+    sb.api.caPem ? httpsOk(`${sb.api.url}/version`, sb.api.caPem, sb.api.token) : fetchOk(`${sb.api.url}/version`, { authorization: `Bearer ${sb.api.token}` }),
+  ];
+  await Promise.all(checks);
+}
+
+/** fetch() cannot be given a CA; the API server's certificate is signed by the sandbox's own. */
+function httpsOk(url: string, ca: string, token: string): Promise<void> {
+  return new Promise((resolveOk, reject) => {
+    const req = https.get(url, { ca, headers: { authorization: `Bearer ${token}` }, timeout: 10_000 }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolveOk() : reject(new Error(`${url} answered ${res.statusCode}`))));
+    });
+    req.on('timeout', () => req.destroy(new Error(`${url} did not answer within 10 s`)));
+    req.on('error', reject);
+  });
+}
+
+async function fetchOk(url: string, headers: Record<string, string> = {}): Promise<void> {
+  const res = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) });
+  await res.arrayBuffer();
+  if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+}
+
+async function main(): Promise<number> {
+  let opts: SandboxOptions & { kubeconfigPath: string };
+  try {
+    opts = parseOptions(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`sandbox: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}\n`);
+    return 2;
+  }
+  await mkdir(dirname(opts.kubeconfigPath), { recursive: true });
+  let sb: Sandbox;
+  try {
+    sb = await startSandbox(opts);
+  } catch (err) {
+    if (err instanceof PrometheusNotInstalledError) {
+      process.stderr.write(`sandbox: ${err.message}\n(or start without it: npm run sandbox -- --no-prometheus)\n`);
+      return 1;
+    }
+    throw err;
+  }
+  process.stdout.write(describe(sb, opts));
+  await answering(sb);
+  process.stdout.write('ready\n');
+
+  return new Promise<number>((resolveExit) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        process.stderr.write(`sandbox: ${signal} again, exiting without cleanup\n`);
+        process.exit(130);
+      }
+      stopping = true;
+      process.stderr.write(`sandbox: ${signal}, shutting down\n`);
+      sb.close().then(
+        () => resolveExit(0),
+        (err: unknown) => {
+          process.stderr.write(`sandbox: shutdown failed: ${err instanceof Error ? err.message : String(err)}\n`);
+          resolveExit(1);
+        },
+      );
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`sandbox: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);
