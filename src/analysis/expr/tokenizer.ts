@@ -25,12 +25,24 @@ const DIGIT = /\p{Nd}/u;
 // Go's unicode.IsSpace: Latin-1 spaces plus the White_Space property (JavaScript's \s differs).
 const SPACE = /[\t\n\v\f\r \u0085\u00A0\p{Zs}\u2028\u2029]/u;
 
+// ASCII fast paths: the Unicode regexes cost microseconds per character on long inputs.
+function isAsciiLetter(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36;
+}
+
 export function isIdentifierStart(ch: string): boolean {
-  return LETTER.test(ch);
+  const c = ch.charCodeAt(0);
+  return c < 128 ? isAsciiLetter(c) : LETTER.test(ch);
 }
 
 export function isIdentifierPart(ch: string): boolean {
-  return LETTER.test(ch) || DIGIT.test(ch);
+  const c = ch.charCodeAt(0);
+  return c < 128 ? isAsciiLetter(c) || (c >= 48 && c <= 57) : LETTER.test(ch) || DIGIT.test(ch);
+}
+
+function isSpace(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  return c < 128 ? c === 32 || (c >= 9 && c <= 13) : SPACE.test(ch);
 }
 
 export function tokenize(source: string): Token[] {
@@ -52,7 +64,7 @@ class Lexer {
         return this.tokens;
       }
       this.pos += ch.length;
-      if (SPACE.test(ch)) continue;
+      if (isSpace(ch)) continue;
       if (ch === '"' || ch === "'") this.quoted(ch, start);
       else if (ch === '`') this.raw(start);
       else if (ch >= '0' && ch <= '9') this.number(start);
@@ -71,9 +83,12 @@ class Lexer {
     }
   }
 
+  /** The character (code point) at `offset`, or '' at the end. */
   private peek(offset = this.pos): string {
-    const cp = this.src.codePointAt(offset);
-    return cp === undefined ? '' : String.fromCodePoint(cp);
+    const c = this.src.charCodeAt(offset);
+    if (Number.isNaN(c)) return '';
+    if (c < 0xd800 || c > 0xdbff) return this.src[offset]!;
+    return String.fromCodePoint(this.src.codePointAt(offset)!);
   }
 
   private acceptOne(chars: string): boolean {
