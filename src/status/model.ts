@@ -14,28 +14,31 @@ export const STATUS_SCHEMA_VERSION = 1;
 /** The phases a user of Argo Rollouts knows, plus Unknown when no run was ever recorded. */
 export type StatusPhase = 'Healthy' | 'Progressing' | 'Paused' | 'Degraded' | 'Aborted' | 'Unknown';
 
-/** Why the rollout is in its phase; stable codes for scripts. */
-export type StatusReason =
-  | 'NoRun'
-  | 'WaitingForRun' // --revision given and the state belongs to another revision (or none yet)
-  | 'NewRunStarting' // a live runner holds the Lease but the state is still the previous run's
-  | 'Initializing' // first deploy of the stable Deployment
-  | 'StepInProgress'
-  | 'Promoting'
-  | 'RestoringStable' // the stable template was applied again: the canary is undone, no steps
-  | 'PauseStep'
-  | 'PausedUntilPromote'
-  | 'InconclusiveAnalysis'
-  | 'Promoted'
-  | 'Deployed'
-  | 'StableRestored'
-  | 'AlreadyStable'
-  | 'AnalysisFailed'
-  | 'ProgressDeadlineExceeded'
-  | 'RunnerLost'
-  | 'AbortedByUser'
-  | 'Interrupted'
-  | 'TimedOut';
+/** Why the rollout is in its phase; stable codes for scripts (docs/status.md lists each). */
+export const STATUS_REASONS = [
+  'NoRun',
+  'WaitingForRun', // --revision given and the state belongs to another revision (or none yet)
+  'NewRunStarting', // a live runner holds the Lease but the state is still the previous run's
+  'Initializing', // first deploy of the stable Deployment
+  'StepInProgress',
+  'Promoting',
+  'RestoringStable', // the stable template was applied again: the canary is undone, no steps
+  'PauseStep',
+  'PausedUntilPromote',
+  'InconclusiveAnalysis',
+  'Promoted',
+  'Deployed',
+  'StableRestored',
+  'AlreadyStable',
+  'AnalysisFailed',
+  'ProgressDeadlineExceeded',
+  'RunnerLost',
+  'AbortedByUser',
+  'Interrupted',
+  'TimedOut',
+] as const;
+
+export type StatusReason = (typeof STATUS_REASONS)[number];
 
 export interface StatusSummary {
   phase: StatusPhase;

@@ -30,11 +30,11 @@ export function runnerOf(name: string, state: RunState | null, holder: LeaseHold
     leaseExpired: holder === null ? null : !isLive(holder, now),
   };
   if (isLive(holder, now)) {
-    return { ...base, state: 'live', text: `${holder.identity} (lease renewed ${formatAge(now - holder.renewedAt)} ago)` };
+    return { state: 'live', ...base, text: `${holder.identity} (lease renewed ${formatAge(now - holder.renewedAt)} ago)` };
   }
   if (state === null || isTerminal(state.phase)) {
     const ended = state?.finishedAt != null ? ` (the run ended ${formatAge(now - state.finishedAt)} ago)` : '';
-    return { ...base, state: 'idle', text: `none${ended}` };
+    return { state: 'idle', ...base, text: `none${ended}` };
   }
   const lease =
     holder === null
@@ -43,9 +43,9 @@ export function runnerOf(name: string, state: RunState | null, holder: LeaseHold
         ? `the lease of ${holder.identity} was never renewed`
         : `the lease of ${holder.identity} expired ${formatAge(now - holder.renewedAt - holder.durationMs)} ago`;
   return {
+    state: 'lost',
     ...base,
     identity: holder?.identity ?? state.owner,
-    state: 'lost',
     text:
       `no live runner (${lease}): the last run stopped ${briefWhere(state)}; ` +
       `\`canary run\` resumes, \`canary abort ${name}\` rolls back`,
