@@ -26,7 +26,6 @@ const USAGE = `usage: npm run sandbox -- [options]
   --gateway-api V[,V]       HTTPRoute versions served (default v1,v1beta1; "none" to omit)
   --pod-start-delay D       pod creation to Ready, e.g. 1s or 200ms (default 200ms)
   --seed N                  seed of the world's random choices (default 42)
-  --tls off                 plain HTTP instead of HTTPS
   -h, --help`;
 
 class UsageError extends Error {}
@@ -46,7 +45,6 @@ function parseOptions(argv: string[]): SandboxOptions & { kubeconfigPath: string
       'gateway-api': { type: 'string' },
       'pod-start-delay': { type: 'string' },
       seed: { type: 'string' },
-      tls: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -73,7 +71,6 @@ function parseOptions(argv: string[]): SandboxOptions & { kubeconfigPath: string
     if (!d.ok) throw new UsageError(`--pod-start-delay: ${d.message}`);
     podStartDelayMs = d.ms;
   }
-  if (values.tls !== undefined && values.tls !== 'off') throw new UsageError(`--tls accepts only "off", got ${JSON.stringify(values.tls)}`);
   const apis: ServedApis = {
     smi: versions<SmiVersion>('--smi', values.smi, ['v1alpha1', 'v1alpha2', 'v1alpha3', 'v1alpha4'], ['v1alpha1', 'v1alpha2']),
     gatewayApi: versions<GatewayApiVersion>('--gateway-api', values['gateway-api'], ['v1', 'v1beta1'], ['v1', 'v1beta1']),
@@ -88,7 +85,6 @@ function parseOptions(argv: string[]): SandboxOptions & { kubeconfigPath: string
     ...(port !== undefined ? { port } : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(podStartDelayMs !== undefined ? { podStartDelayMs } : {}),
-    ...(values.tls === 'off' ? { tls: 'off' as const } : {}),
   };
 }
 
