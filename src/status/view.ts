@@ -20,7 +20,6 @@ export function toStatusView(input: StatusInput): StatusView {
   const status = summarize(input, focus, runner);
   const active = state !== null && !isTerminal(state.phase);
   const steps = state !== null && state.mode === 'canary';
-  // Once the run ended the steps ask for nothing: a promoted run is back at 0 on the new stable.
   return {
     schemaVersion: STATUS_SCHEMA_VERSION,
     name: input.name,
@@ -31,6 +30,7 @@ export function toStatusView(input: StatusInput): StatusView {
     revisionWanted: input.revisionWanted ?? null,
     strategy: 'Canary',
     step: steps ? stepView(state) : null,
+    // Once the run ended the steps ask for nothing: a promoted run is back at 0 on the new stable.
     setWeight: steps && active ? state.setWeight : null,
     actualWeight: actualWeight(input.route, input.stable, input.canary),
     images: imageViews({ ...input, state }, active),

@@ -31,8 +31,8 @@ export function briefWhere(state: RunState): string {
 }
 
 /**
- * Where a run that nobody drives stopped, in detail. `lastAliveAt`: when its runner was last known alive, which
- * is what a pause's remaining time is measured against (a resumed run keeps that remainder).
+ * Where a run that nobody drives stopped, in detail. `lastAliveAt`: when its runner was last known
+ * alive, which is what a pause's remaining time is measured against (a resumed run keeps that remainder).
  */
 export function stoppedWhere(state: RunState, lastAliveAt: number): string {
   const phase = state.phase;
