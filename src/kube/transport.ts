@@ -5,6 +5,7 @@
  * this file only moves bytes, so that deadlines, retries and Status parsing live in one place
  * (client.ts) for every resource, core or custom.
  */
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -49,8 +50,10 @@ export interface Transport {
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 export function kubeTransport(kc: KubeConfig, userAgent = 'canary'): Transport {
-  const server = kc.getCurrentCluster()?.server;
+  const cluster = kc.getCurrentCluster();
+  const server = cluster?.server;
   if (!server) throw new Error('kubeTransport: the kubeconfig has no current cluster');
+  const agents = keepAliveAgents(!!cluster.proxyUrl);
 
   const open = async (req: WireRequest, signal: AbortSignal): Promise<http.IncomingMessage> => {
     const url = new URL(server.replace(/\/+$/, '') + req.path);
@@ -63,6 +66,7 @@ export function kubeTransport(kc: KubeConfig, userAgent = 'canary'): Transport {
     } catch (err) {
       throw new TransportError(`cannot get credentials for the API server: ${errText(err)}`, 'CREDENTIALS', { cause: err });
     }
+    options.agent = agents(url, options);
     signal.throwIfAborted();
     return new Promise((resolve, reject) => {
       const lib = url.protocol === 'https:' ? https : http;
@@ -103,6 +107,31 @@ export function kubeTransport(kc: KubeConfig, userAgent = 'canary'): Transport {
       return { status: 200, headers: res.headers, body: '' };
     },
   };
+}
+
+/**
+ * client-node builds a new agent for every request (a TCP and TLS handshake each time, ~25 ms on
+ * loopback); canary keeps connections alive in one agent per TLS identity (CA, client certificate,
+ * verification), so a credential plugin that rotates its certificate gets a fresh one. With a
+ * proxy-url, client-node's proxy agent is used as is.
+ */
+function keepAliveAgents(proxied: boolean): (url: URL, o: https.RequestOptions) => http.Agent | undefined {
+  const cache = new Map<string, http.Agent>();
+  return (url, o) => {
+    if (proxied) return o.agent instanceof http.Agent ? o.agent : undefined;
+    const tls = { ca: o.ca, cert: o.cert, key: o.key, rejectUnauthorized: o.rejectUnauthorized, servername: o.servername };
+    const key = createHash('sha256').update(`${url.protocol}${JSON.stringify(tls, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('base64') : v))}`).digest('hex');
+    let agent = cache.get(key);
+    if (!agent) {
+      agent = url.protocol === 'https:' ? new https.Agent({ keepAlive: true, ...definedOnly(tls) }) : new http.Agent({ keepAlive: true });
+      cache.set(key, agent);
+    }
+    return agent;
+  };
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function readBody(res: http.IncomingMessage, signal: AbortSignal): Promise<string> {

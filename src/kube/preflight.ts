@@ -1,0 +1,156 @@
+/**
+ * Everything `canary run` checks before its first write, as data (`run --dry-run` renders it):
+ * the cluster answers, the routing API is served, every permission canary uses is granted (one
+ * list of what is missing), the route and Deployments are canary's or absent, the Services exist
+ * with ports, and the Lease is free or stale. Checks never write and never throw.
+ */
+import type { Lock } from '../engine/ports.js';
+import { GATEWAY_VERSIONS } from '../routing/gateway-api.js';
+import type { TrafficRouter } from '../routing/router.js';
+import { SMI_VERSIONS } from '../routing/smi.js';
+import type { RolloutSpec } from '../spec/types.js';
+import { messageOf } from '../util/errors.js';
+import type { KubeClient, KubeObject } from './client.js';
+import { pickVersion, servedVersions } from './discovery.js';
+import { describePermission, requiredPermissions, type Permission, type PermissionInputs } from './permissions.js';
+import { GATEWAY_GROUP, SelfSubjectAccessReviews, Services, SMI_GROUP } from './resources.js';
+
+export interface PreflightCheck {
+  name: string;
+  ok: boolean;
+  message: string;
+  hint?: string;
+}
+
+export interface PreflightInput {
+  client: KubeClient;
+  namespace: string;
+  rollout: RolloutSpec;
+  router: TrafficRouter | null;
+  /** The Workloads adapter's ownership/selector check. */
+  workloads: { check(): Promise<void> };
+  lock: Lock;
+  permissions: Omit<PermissionInputs, 'namespace' | 'routing'>;
+  /** Services the manifests provide and `--apply-services` will create. */
+  servicesToApply?: readonly string[];
+  /** Checks run by the caller (e.g. Prometheus `ping`): resolve with a message, reject with the failure. */
+  probes?: readonly { name: string; run: () => Promise<string> }[];
+}
+
+export async function preflight(input: PreflightInput): Promise<PreflightCheck[]> {
+  const cluster = await check('cluster', async () => {
+    const v = await input.client.getPath<{ gitVersion?: string }>('/version');
+    return `Kubernetes ${v?.gitVersion ?? '(version unknown)'} at ${input.client.server}`;
+  });
+  if (!cluster.ok) return [cluster];
+  const routing = input.rollout.canary.trafficRouting;
+  const api = await check('routing API', () => routingApi(input.client, routing.kind));
+  const checks: PreflightCheck[] = [
+    cluster,
+    api,
+    await permissions(input.client, requiredPermissions({ ...input.permissions, namespace: input.namespace, routing })),
+  ];
+  if (input.router && api.ok) {
+    const router = input.router;
+    checks.push(await check('route', async () => (await router.check(), `${router.describe()}: absent (canary creates it) or usable`)));
+  }
+  checks.push(await check('deployments', async () => (await input.workloads.check(), `${input.rollout.name}-stable and ${input.rollout.name}-canary: absent or managed by canary`)));
+  checks.push(...(await services(input)));
+  checks.push(await check('lock', () => lease(input.lock, input.client.clock.now())));
+  for (const p of input.probes ?? []) checks.push(await check(p.name, p.run));
+  return checks;
+}
+
+async function check(name: string, run: () => Promise<string>): Promise<PreflightCheck> {
+  try {
+    return { name, ok: true, message: await run() };
+  } catch (err) {
+    const hint = (err as { hint?: unknown } | null)?.hint;
+    return { name, ok: false, message: messageOf(err), ...(typeof hint === 'string' && hint ? { hint } : {}) };
+  }
+}
+
+async function routingApi(client: KubeClient, kind: RolloutSpec['canary']['trafficRouting']['kind']): Promise<string> {
+  if (kind === 'none') return 'no trafficRouting: replica-weighted (the canary\'s share of pods approximates the weight)';
+  const [group, wanted, what] = kind === 'smi' ? [SMI_GROUP, SMI_VERSIONS, 'TrafficSplit'] : [GATEWAY_GROUP, GATEWAY_VERSIONS, 'HTTPRoute'];
+  const served = await servedVersions(client, group);
+  const version = pickVersion(served, wanted);
+  if (!version) {
+    const why = served.length ? `serves ${group} ${served.join(', ')}, and canary speaks ${wanted.join(', ')}` : `does not serve ${group}`;
+    throw new Failed(`${what}: the cluster ${why}`, kind === 'smi' ? 'install linkerd-smi (linkerd smi install | kubectl apply -f -) or route with the Gateway API' : 'install the Gateway API CRDs (standard channel)');
+  }
+  return `${what} ${group}/${version} (served: ${served.join(', ')})`;
+}
+
+/** A failed check with what to do next; preflight results are data, not exit kinds. */
+class Failed extends Error {
+  constructor(message: string, readonly hint: string) {
+    super(message);
+  }
+}
+
+async function permissions(client: KubeClient, wanted: Permission[]): Promise<PreflightCheck> {
+  try {
+    const allowed = await mapLimited(wanted, 8, (p) => allowedTo(client, p));
+    const missing = wanted.filter((_, i) => !allowed[i]);
+    if (missing.length === 0) return { name: 'permissions', ok: true, message: `all ${wanted.length} permissions canary uses are granted` };
+    return {
+      name: 'permissions',
+      ok: false,
+      message: `missing ${missing.length} of ${wanted.length} permissions: ${missing.map(describePermission).join(', ')}`,
+      hint: 'grant them with a Role like examples/rbac.yaml (kubectl apply -f examples/rbac.yaml, namespaces adapted)',
+    };
+  } catch (err) {
+    return { name: 'permissions', ok: false, message: `cannot review permissions: ${messageOf(err)}` };
+  }
+}
+
+async function allowedTo(client: KubeClient, p: Permission): Promise<boolean> {
+  const review = await client.create<{ status?: { allowed?: boolean } }>(SelfSubjectAccessReviews, null, {
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SelfSubjectAccessReview',
+    spec: { resourceAttributes: { namespace: p.namespace, verb: p.verb, group: p.group, resource: p.resource, ...(p.subresource ? { subresource: p.subresource } : {}) } },
+  });
+  return review.status?.allowed === true;
+}
+
+async function services(input: PreflightInput): Promise<PreflightCheck[]> {
+  const c = input.rollout.canary;
+  const root = c.trafficRouting.kind === 'smi' ? (c.trafficRouting.rootService ?? c.stableService) : null;
+  const names = [...new Set([c.stableService, c.canaryService, root].filter((n): n is string => !!n))];
+  return Promise.all(
+    names.map((name) =>
+      check(`service ${name}`, async () => {
+        const svc = await input.client.tryGet<KubeObject & { spec?: { ports?: unknown[] } }>(Services, input.namespace, name);
+        if (!svc) {
+          if (input.servicesToApply?.includes(name)) return `Service ${input.namespace}/${name}: absent, --apply-services creates it`;
+          throw new Failed(`Service ${input.namespace}/${name} not found`, 'create it, or pass --apply-services with its manifest');
+        }
+        if (!svc.spec?.ports?.length) throw new Failed(`Service ${input.namespace}/${name} has no ports`, 'give it the port your pods serve on');
+        return `Service ${input.namespace}/${name}: ${svc.spec.ports.length} port(s)`;
+      }),
+    ),
+  );
+}
+
+async function lease(lock: Lock, now: number): Promise<string> {
+  const holder = await lock.holder();
+  if (!holder) return 'free';
+  const ago = holder.renewedAt === null ? 'never renewed' : `renewed ${Math.max(0, Math.round((now - holder.renewedAt) / 1000))}s ago`;
+  if (holder.renewedAt === null || now - holder.renewedAt > holder.durationMs) return `held by ${holder.identity} (${ago}): stale, canary takes it over`;
+  if (holder.identity === lock.identity) return 'held by this runner';
+  throw new Failed(`held by ${holder.identity} (${ago})`, 'another canary run drives this rollout: follow it with `canary status`, or stop it with `canary abort`');
+}
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
