@@ -43,11 +43,25 @@ export function parseGoDuration(input: string): DurationParse {
       return { ok: false, message: `time: unknown unit ${JSON.stringify(unitText)} in duration ${quoted}` };
     }
     let ns = BigInt(whole || '0') * unit;
-    if (fraction) ns += (BigInt(fraction) * unit) / 10n ** BigInt(fraction.length);
+    if (fraction) ns += fractionOf(fraction, unit);
     total += ns;
     if (total > MAX_NS || (total === MAX_NS && !negative)) return invalid;
   }
   return { ok: true, nanoseconds: Number(negative ? -total : total) };
+}
+
+/** Go computes the fractional part in float64 from at most ~18 digits; so does this, for equal results
+ * ("0.3333333333333333333h" is exactly 20m in Go). */
+function fractionOf(digits: string, unit: bigint): bigint {
+  let value = 0n;
+  let scale = 1;
+  for (const d of digits) {
+    const next = value * 10n + BigInt(d);
+    if (next > MAX_NS - 1n) break;
+    value = next;
+    scale *= 10;
+  }
+  return BigInt(Math.trunc(Number(value) * (Number(unit) / scale)));
 }
 
 /** Go's Duration.String: "1h0m0s", "1m30s", "1.5s", "300ms", "0s". */
