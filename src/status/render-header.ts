@@ -63,8 +63,8 @@ function fields(view: StatusView, room: number | null): Field[] {
   if (view.lastEvent) {
     const e = view.lastEvent;
     // Some messages already begin with their reason ("ProgressDeadlineExceeded: ...").
-    const text = e.message.startsWith(`${e.reason}:`) ? e.message : `${e.reason}: ${e.message}`;
-    out.push({ label: 'Last event:', lines: [`${text} (${formatAge(e.agoMs)} ago)`] });
+    const message = e.message.startsWith(`${e.reason}: `) ? e.message.slice(e.reason.length + 2) : e.message;
+    out.push({ label: 'Last event:', lines: [`${e.reason} ${formatAge(e.agoMs)} ago: ${message}`] });
   }
   return out;
 }

@@ -30,9 +30,12 @@ const GAP = 2;
 export function renderTable(columns: readonly Column[], rows: readonly Cell[][], palette: Palette, maxWidth: number | null): string[] {
   const natural = columns.map((c, i) => Math.max(width(c.header), ...rows.map((r) => cellWidth(r[i]))));
   const kept = columns.map((c, i) => Math.max(c.minWidth ?? 0, ...rows.map((r) => (r[i]?.keep ? cellWidth(r[i]) : 0))));
-  const widths = fitWidths(columns, natural, kept, maxWidth);
+  const fitted = fitWidths(columns, natural, kept, maxWidth);
+  // Cut once, then measure: a cut at a word boundary can leave a column wider than anything in it.
+  const cells = rows.map((r) => r.map((c, i) => ({ cell: c, text: cut(c, Math.max(0, fitted[i]! - width(c.prefix ?? ''))) })));
+  const widths = columns.map((c, i) => Math.max(width(c.header), ...cells.map((r) => (r[i] ? width(r[i].cell.prefix ?? '') + width(r[i].text) : 0))));
   const header = columns.map((c, i) => (i === columns.length - 1 ? c.header : padEnd(c.header, widths[i]!))).join(' '.repeat(GAP));
-  return [header.trimEnd(), ...rows.map((r) => renderRow(r, widths, palette))];
+  return [header.trimEnd(), ...cells.map((r) => renderRow(r, widths, palette))];
 }
 
 function cellWidth(c: Cell | undefined): number {
@@ -70,16 +73,12 @@ function cut(cell: Cell, room: number): string {
   }
 }
 
-function renderRow(row: readonly Cell[], widths: readonly number[], palette: Palette): string {
-  const out: string[] = [];
-  row.forEach((cell, i) => {
-    const w = widths[i]!;
+function renderRow(row: readonly { cell: Cell; text: string }[], widths: readonly number[], palette: Palette): string {
+  const out = row.map(({ cell, text }, i) => {
     const prefix = cell.prefix ?? '';
-    const room = Math.max(0, w - width(prefix));
-    const text = cut(cell, room);
     const shown = prefix + (cell.style && text ? cell.style(text, palette) : text);
-    const pad = i === row.length - 1 ? '' : ' '.repeat(Math.max(0, w - width(prefix) - width(text)));
-    out.push(shown + pad);
+    const pad = i === row.length - 1 ? '' : ' '.repeat(Math.max(0, widths[i]! - width(prefix) - width(text)));
+    return shown + pad;
   });
   return out.join(' '.repeat(GAP)).trimEnd();
 }
