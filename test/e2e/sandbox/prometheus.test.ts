@@ -42,6 +42,15 @@ if (requirePrometheus('sandbox world with a real Prometheus')) {
       expect(Number(stable[0]!.value[1])).toBe(100);
     });
 
+    it("Flagger's request-duration (p99 of inbound latency, ms) is a small number for in-process pods", async () => {
+      const prom = good.world.prometheus!;
+      const q =
+        'histogram_quantile(0.99, sum(rate(response_latency_ms_bucket{namespace="apps", deployment=~"myapp-canary", direction="inbound"}[30s])) by (le))';
+      const r = await eventually(() => prom.query(q), (v) => v.length > 0 && Number.isFinite(Number(v[0]!.value[1])), 'p99 latency');
+      expect(Number(r[0]!.value[1])).toBeGreaterThan(0);
+      expect(Number(r[0]!.value[1])).toBeLessThanOrEqual(50);
+    });
+
     it('the load saw what Prometheus saw: failures only behind the canary', () => {
       const s = bad.world.mesh.metrics;
       expect(s.responses({ deployment: 'dependant-api-service', direction: 'outbound', dst_service: 'myapp-stable' }, 'failure')).toBe(0);
