@@ -80,3 +80,27 @@ describe('narrow budgets', () => {
     expect(text).toMatch(/success-rate .* ▆▁█▃ \[0\.98\]$/m);
   });
 });
+
+describe('long names everywhere', () => {
+  it('still fit 80 columns, and the wide view keeps them whole', () => {
+    const long = 'checkout-frontend-service-with-a-very-long-name-for-testing';
+    const image = `registry.example.internal:5000/platform/teams/checkout/${long}:2026.11.26-abcdef0123456789`;
+    const base = FIXTURES.waitingForCanaryPods;
+    const input = {
+      ...base,
+      name: long,
+      namespace: 'shop-production-eu-west-1',
+      lease: { holder: { identity: `gitlab-runner-${'x'.repeat(60)}@ci.example.internal`, renewedAt: base.now - 1000, durationMs: 15_000 } },
+      canary: { ...base.canary!, name: `${long}-canary`, images: [image], pods: base.canary!.pods.map((p) => ({ ...p, name: `${long}-canary-6f8d9c7b5-x2x4k` })) },
+      route: { kind: 'HTTPRoute' as const, name: `${long}-route`, weight: 0 },
+    };
+    const view = toStatusView(input);
+    const text = renderTree(view, plainPalette);
+    expect(overWidth(text)).toEqual([]);
+    expect(text).toContain('(canary)');
+    expect(text).toMatch(/□ …-x2x4k|□ …6f8d9c7b5-x2x4k|□ …-6f8d9c7b5-x2x4k/);
+    const wide = renderTree(view, plainPalette, { wide: true });
+    expect(wide).toContain(`${image} (canary)`);
+    expect(wide).toContain(`${long}-canary-6f8d9c7b5-x2x4k`);
+  });
+});
