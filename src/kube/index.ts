@@ -1,0 +1,102 @@
+/**
+ * The kube layer's front door for commands: `connect()` finds the cluster like kubectl (validating
+ * --context before any client exists) and hands out the adapters for one rollout, all sharing one
+ * client (deadline, retries, typed errors), one clock and one holder identity.
+ *
+ *   const cluster = connect({ kubeconfig, context, namespace: flags.namespace, clock: systemClock });
+ *   const ns = cluster.namespaceFor(rollout.namespace);
+ *   const lock = cluster.lock(rollout.name, ns);  // lock.identity is the run's owner
+ */
+import type { RolloutSpec } from '../spec/types.js';
+import type { TrafficRouter } from '../routing/router.js';
+import { createRouter } from '../routing/factory.js';
+import type { ServiceProxy } from '../providers/service-proxy.js';
+import type { Clock } from '../util/clock.js';
+import { KubeClient } from './client.js';
+import { KubeEventRecorder } from './events.js';
+import { holderIdentity } from './identity.js';
+import { loadKubeconfig, resolveNamespace, type LoadedKubeconfig } from './kubeconfig.js';
+import { LeaseLock } from './lease.js';
+import type { RetryPolicy } from './retry.js';
+import { KubeSecretReader } from './secrets.js';
+import { kubeServiceProxy } from './service-proxy.js';
+import { ConfigMapStateStore } from './state-store.js';
+import { kubeTransport } from './transport.js';
+import { KubeWorkloads } from './workloads.js';
+
+export { preflight, type PreflightCheck, type PreflightInput } from './preflight.js';
+export { requiredPermissions, describePermission, type Permission, type PermissionInputs } from './permissions.js';
+export { LostOwnershipError } from './errors.js';
+export type { KubeClient } from './client.js';
+
+export interface ConnectOptions {
+  /** --kubeconfig */
+  kubeconfig?: string;
+  /** --context */
+  context?: string;
+  /** -n / --namespace */
+  namespace?: string;
+  /** --request-timeout in ms (default 30 s). */
+  requestTimeoutMs?: number;
+  clock: Clock;
+  /** Default process.env (KUBECONFIG, HOME, CI variables for the holder identity). */
+  env?: NodeJS.ProcessEnv;
+  /** Non-fatal trouble (a watch that keeps failing, Events that cannot be written), once per message. */
+  warn?: (message: string) => void;
+  retry?: Partial<RetryPolicy>;
+}
+
+export interface Cluster {
+  readonly kubeconfig: LoadedKubeconfig;
+  readonly client: KubeClient;
+  /** user@host pid N [CI job URL]: the Lease holder and the run's owner. */
+  readonly identity: string;
+  /** -n, else the Rollout's metadata.namespace, else the context's namespace, else `default`. */
+  namespaceFor(rolloutNamespace: string | null): string;
+  workloads(rollout: RolloutSpec, namespace: string, options?: { adopt?: boolean }): KubeWorkloads;
+  /** null without trafficRouting (replica-weighted). */
+  router(rollout: RolloutSpec, namespace: string, options?: { adopt?: boolean }): TrafficRouter | null;
+  stateStore(rollout: string, namespace: string): ConfigMapStateStore;
+  lock(rollout: string, namespace: string, options?: { durationSeconds?: number }): LeaseLock;
+  events(rollout: string, namespace: string): KubeEventRecorder;
+  secrets(): KubeSecretReader;
+  /** Resolves the credentials once (exec plugins run here); they are refreshed in the background. */
+  serviceProxy(): Promise<ServiceProxy>;
+}
+
+export function connect(options: ConnectOptions): Cluster {
+  const env = options.env ?? process.env;
+  const loaded = loadKubeconfig({
+    env,
+    ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}),
+    ...(options.context !== undefined ? { context: options.context } : {}),
+  });
+  const client = new KubeClient(kubeTransport(loaded.kc), {
+    clock: options.clock,
+    context: loaded.context,
+    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+  });
+  const identity = holderIdentity(env);
+  const warn = options.warn ?? (() => undefined);
+  return {
+    kubeconfig: loaded,
+    client,
+    identity,
+    namespaceFor: (rolloutNamespace) => resolveNamespace({ flag: options.namespace ?? null, rollout: rolloutNamespace, context: loaded.namespace }),
+    workloads: (rollout, namespace, o = {}) => new KubeWorkloads({ client, namespace, rollout, adopt: o.adopt ?? false, warn }),
+    router: (rollout, namespace, o = {}) =>
+      createRouter(
+        rollout.canary.trafficRouting,
+        { name: rollout.name, namespace, stableService: rollout.canary.stableService, canaryService: rollout.canary.canaryService },
+        client,
+        { adopt: o.adopt ?? false },
+      ),
+    stateStore: (rollout, namespace) => new ConfigMapStateStore({ client, namespace, rollout, warn }),
+    lock: (rollout, namespace, o = {}) =>
+      new LeaseLock({ client, namespace, rollout, identity, clock: options.clock, ...(o.durationSeconds !== undefined ? { durationSeconds: o.durationSeconds } : {}) }),
+    events: (rollout, namespace) => new KubeEventRecorder({ client, namespace, rollout, clock: options.clock, instance: identity.split(' ')[0]!, warn }),
+    secrets: () => new KubeSecretReader(client),
+    serviceProxy: () => kubeServiceProxy(loaded.kc, { clock: options.clock }),
+  };
+}
