@@ -50,6 +50,11 @@ export interface LoadStats extends Tally {
   noSource: number;
   /** Requests not sent because maxInFlight was reached. */
   dropped: number;
+  /**
+   * Requests sent by a client pod without a Linkerd proxy (its namespace was not annotated
+   * `linkerd.io/inject: enabled` when it started): they bypass TrafficSplits and HTTPRoutes.
+   */
+  unmeshed: number;
   /** Outcome per backend Service actually reached (`myapp-canary`); `(none)` when no backend answered. */
   byBackend: Record<string, Tally>;
   byStatus: Record<string, number>;
@@ -93,7 +98,7 @@ export class LoadGenerator {
     this.clock = opts.clock ?? systemClock;
     this.durationMs = opts.durationMs ?? 3_600_000;
     this.maxRequests = opts.maxRequests ?? Math.ceil(opts.rps * 3600);
-    this.s = { sent: 0, ok: 0, failed: 0, inFlight: 0, noSource: 0, dropped: 0, byBackend: {}, byStatus: {}, timeline: [], rps: opts.rps, running: false };
+    this.s = { sent: 0, ok: 0, failed: 0, inFlight: 0, noSource: 0, dropped: 0, unmeshed: 0, byBackend: {}, byStatus: {}, timeline: [], rps: opts.rps, running: false };
     this.done = new Promise((r) => (this.resolveDone = r));
   }
 
@@ -187,6 +192,7 @@ export class LoadGenerator {
       this.s.noSource++;
       return;
     }
+    if ((r.outcome === 'response' || r.outcome === 'no-endpoints') && !r.meshedClient) this.s.unmeshed++;
     const bad = failed(r);
     const backend = r.outcome === 'response' || r.outcome === 'no-endpoints' ? r.backend.service : '(none)';
     const status = r.outcome === 'unresolved' ? 'unresolved' : String(r.status);

@@ -61,6 +61,7 @@ describe('load generator (manual clock)', () => {
     expect(s.failed / s.sent).toBeGreaterThan(0.12);
     expect(s.failed / s.sent).toBeLessThan(0.18);
     expect(s.byStatus['500']).toBe(s.failed);
+    expect(s.unmeshed).toBe(0);
     // The client's proxy saw the same failures, labelled as the seed's query expects.
     expect(w.mesh.metrics.responses({ deployment: CLIENT, direction: 'outbound', dst_service: 'myapp-canary' }, 'failure', 500)).toBe(canary.failed);
   });
@@ -89,6 +90,18 @@ describe('load generator (manual clock)', () => {
     await clock.advance(1_000);
     const s = await g.done;
     expect(s).toMatchObject({ sent: 0, noSource: 20, ok: 0, failed: 0 });
+  });
+
+  it('counts requests from a client without a proxy: they bypass the split', async () => {
+    w.close();
+    w = startMeshWorld({ clock, meshedClient: false });
+    await clock.advance(100);
+    w.store.create(T.trafficsplits, 'apps', trafficSplit('v1alpha2', 0, 100));
+    const g = start({ maxRequests: 30 });
+    await clock.advance(1_000);
+    const s = await g.done;
+    expect(s).toMatchObject({ sent: 30, unmeshed: 30 });
+    expect(Object.keys(s.byBackend)).toEqual(['myapp']);
   });
 
   it('drops and counts requests beyond maxInFlight', async () => {

@@ -43,9 +43,9 @@ export interface MeshRequest {
 
 export type MeshResult =
   /** A pod answered (any status, including the 500s of a bad release). */
-  | { outcome: 'response'; status: number; response: HttpResponse; backend: Backend; pod: string; latencyMs: number }
+  | { outcome: 'response'; status: number; response: HttpResponse; backend: Backend; pod: string; latencyMs: number; meshedClient: boolean }
   /** The chosen backend Service has no Ready pod (or does not exist): the proxy answers 503. */
-  | { outcome: 'no-endpoints'; status: 503; backend: Backend; latencyMs: number }
+  | { outcome: 'no-endpoints'; status: 503; backend: Backend; latencyMs: number; meshedClient: boolean }
   /** An HTTPRoute rule whose backend weights are all zero: nothing may receive it, 500. */
   | { outcome: 'no-backend'; status: 500; latencyMs: number }
   /** The client Deployment has no Ready pod: nothing was sent. */
@@ -121,7 +121,7 @@ export class Mesh {
     const handler = pod && this.opts.pods.handler(backend.namespace, pod.metadata.name);
     if (!pod || !handler) {
       this.proxyAnswer(source, meshedClient, authority, backend, 503, overhead);
-      return { outcome: 'no-endpoints', status: 503, backend, latencyMs: overhead };
+      return { outcome: 'no-endpoints', status: 503, backend, latencyMs: overhead, meshedClient };
     }
 
     const outKey = meshedClient ? this.metrics.request(podKey(source!), { ...podLabels(source!), ...outboundLabels(authority, backend, pod) }) : undefined;
@@ -131,7 +131,7 @@ export class Mesh {
     const latencyMs = this.clock.now() - started + overhead;
     if (inKey) this.metrics.response(inKey, response.status, latencyMs - overhead / 2);
     if (outKey) this.metrics.response(outKey, response.status, latencyMs);
-    return { outcome: 'response', status: response.status, response, backend, pod: pod.metadata.name, latencyMs };
+    return { outcome: 'response', status: response.status, response, backend, pod: pod.metadata.name, latencyMs, meshedClient };
   }
 
   /** Ready pods selected by a Service's selector right now. */
