@@ -9,6 +9,7 @@ import type { Clock } from '../util/clock.js';
 import { ApiCallError, forbidden, notServed, parseStatus, unauthorized, unreachable, type CallInfo } from './errors.js';
 import { describeTarget, resourcePath, type ApiResource } from './resources.js';
 import { backoffMs, DEFAULT_RETRY, isTransientStatus, isTransientTransport, serverDelayMs, type RetryPolicy } from './retry.js';
+import { deadline } from './deadline.js';
 import { TransportError, type Transport, type WireRequest, type WireResponse } from './transport.js';
 
 export interface ObjectMeta {
@@ -229,27 +230,4 @@ function parseEvent<T>(line: string): WatchEvent<T> | null {
   } catch {
     return null;
   }
-}
-
-/** An AbortSignal that fires after `ms` on the clock, or with the parent. */
-export function deadline(clock: Clock, ms: number, parent?: AbortSignal): { signal: AbortSignal; expired(): boolean; dispose(): void } {
-  const ctl = new AbortController();
-  const stop = new AbortController();
-  let expired = false;
-  const onParent = () => ctl.abort(parent!.reason);
-  if (parent?.aborted) ctl.abort(parent.reason);
-  else parent?.addEventListener('abort', onParent, { once: true });
-  void clock.sleep(ms, stop.signal).then(() => {
-    if (stop.signal.aborted) return;
-    expired = true;
-    ctl.abort(new TransportError(`no answer within ${ms} ms`, 'DEADLINE'));
-  });
-  return {
-    signal: ctl.signal,
-    expired: () => expired,
-    dispose: () => {
-      stop.abort();
-      parent?.removeEventListener('abort', onParent);
-    },
-  };
 }
