@@ -164,7 +164,7 @@ function dueAt(run: AnalysisRun, metric: ResolvedMetric): number | null {
   if (limit !== null && result.count >= limit) return null;
   // Errors are retried sooner than the interval; they do not use up `count`. Without an interval
   // (only reachable with an invalid count > 1) Argo also falls back to the retry interval.
-  if (last.phase === 'Error' || metric.spec.intervalMs === null) return last.finishedAt + ERROR_RETRY_INTERVAL_MS;
+  if (last.phase === 'Error' || metric.spec.intervalMs === null) return last.finishedAt + (metric.errorRetryMs ?? ERROR_RETRY_INTERVAL_MS);
   return last.finishedAt + metric.spec.intervalMs;
 }
 

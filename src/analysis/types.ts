@@ -58,4 +58,6 @@ export interface ResolvedMetric {
   dryRun: boolean;
   /** Measurements kept in history (measurementRetention or the default 10). */
   retention: number;
+  /** Wait after an Error before measuring again; Argo's 10 s unless --time-scale shortens it. */
+  errorRetryMs?: number;
 }

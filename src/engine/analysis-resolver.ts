@@ -3,6 +3,7 @@
  * its templates merged, args resolved (secrets read now, never persisted), durations time-scaled.
  */
 import { resolveAnalysis, type ArgContext } from '../analysis/args.js';
+import { ERROR_RETRY_INTERVAL_MS } from '../analysis/assess.js';
 import { mergeTemplates } from '../analysis/compose.js';
 import type { SecretReader } from '../analysis/secrets.js';
 import type { ResolvedMetric } from '../analysis/types.js';
@@ -48,6 +49,7 @@ export function scaleMetric(m: ResolvedMetric, factor: number): ResolvedMetric {
   const scale = (ms: number) => Math.max(1, Math.round(ms * factor));
   return {
     ...m,
+    errorRetryMs: scale(ERROR_RETRY_INTERVAL_MS),
     spec: {
       ...m.spec,
       intervalMs: m.spec.intervalMs === null ? null : scale(m.spec.intervalMs),
