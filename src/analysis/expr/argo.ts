@@ -86,10 +86,15 @@ const NO_NAMES: ReadonlySet<string> = new Set();
  * builtins. Returns the condition's bool; throws ExprError, e.g. "expected bool, but got int".
  */
 export function evalCondition(source: string, result: unknown, options: RunOptions = {}): boolean {
-  const program = compileWith(source, CONDITION_NAMES, CONDITION_FUNCTIONS);
-  const value = runProgram(program, { result: result === undefined ? null : result }, options);
+  const value = evalConditionValue(source, result, options);
   if (typeof value !== 'boolean') throw new ExprError('runtime', `expected bool, but got ${typeName(value)}`);
   return value;
+}
+
+/** A condition's value without the bool requirement, in the same environment: for explaining a
+ * verdict ("result[0] was 0.97") and for documentation. Throws ExprError. */
+export function evalConditionValue(source: string, result: unknown, options: RunOptions = {}): unknown {
+  return runProgram(compileWith(source, CONDITION_NAMES, CONDITION_FUNCTIONS), { result: result === undefined ? null : result }, options);
 }
 
 /** Lint-time check of a condition without data: null, or the compile error it would raise. */

@@ -12,7 +12,7 @@ import { cachedGoRegex } from './regex.js';
 export { ExprError } from './errors.js';
 export type { ExprPhase } from './errors.js';
 export type { Program, RunOptions } from './program.js';
-export { evalCondition, checkCondition, evalTime } from './argo.js';
+export { evalCondition, evalConditionValue, checkCondition, evalTime } from './argo.js';
 export { ExprDuration, ExprTime, typeName } from './values.js';
 export { LIMITS } from './limits.js';
 

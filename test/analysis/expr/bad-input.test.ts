@@ -252,3 +252,13 @@ describe('bounded work', () => {
     expect(attempt('"x" matches "x{1001}"').message).toBe('error parsing regexp: invalid repeat count: `{1001}`');
   });
 });
+
+describe('the step cost the docs quote', () => {
+  it('all(result, # < 0.5) costs 5 steps per sample: 199,999 samples fit, 200,000 do not', () => {
+    const condition = compile('all(result, # < 0.5)', new Set(['result']));
+    expect(run(condition, { result: new Array<number>(199_999).fill(0.1) })).toBe(true);
+    expect(() => run(condition, { result: new Array<number>(200_000).fill(0.1) })).toThrow(
+      `evaluation exceeded ${LIMITS.maxSteps} steps`,
+    );
+  });
+});
