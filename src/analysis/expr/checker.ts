@@ -73,7 +73,7 @@ class Checker {
       case 'slice':
         return this.slice(node);
       case 'call':
-        return Object.hasOwn(PREDICATE_SHAPES, node.name) ? this.predicateCall(node) : this.call(node);
+        return PREDICATE_SHAPES.has(node.name) ? this.predicateCall(node) : this.call(node);
       case 'predicate':
         return this.predicateBody(node);
       case 'conditional': {

@@ -2,16 +2,17 @@
  * Go's time.ParseDuration and Duration.String, which expr's `duration()` and `string()` use.
  * (src/util/duration.ts is the manifest reader's variant: it also accepts bare seconds.)
  */
-const UNIT_NS: Record<string, bigint> = {
-  ns: 1n,
-  us: 1_000n,
-  'µs': 1_000n,
-  'μs': 1_000n,
-  ms: 1_000_000n,
-  s: 1_000_000_000n,
-  m: 60_000_000_000n,
-  h: 3_600_000_000_000n,
-};
+// A Map, not an object literal: a unit spelled "constructor" must not find Object.prototype's.
+const UNIT_NS = new Map<string, bigint>([
+  ['ns', 1n],
+  ['us', 1_000n],
+  ['µs', 1_000n],
+  ['μs', 1_000n],
+  ['ms', 1_000_000n],
+  ['s', 1_000_000_000n],
+  ['m', 60_000_000_000n],
+  ['h', 3_600_000_000_000n],
+]);
 
 const MAX_NS = 2n ** 63n;
 
@@ -38,7 +39,7 @@ export function parseGoDuration(input: string): DurationParse {
     const unitText = /^[^\d.]*/.exec(rest)![0];
     if (unitText === '') return { ok: false, message: `time: missing unit in duration ${quoted}` };
     rest = rest.slice(unitText.length);
-    const unit = UNIT_NS[unitText];
+    const unit = UNIT_NS.get(unitText);
     if (unit === undefined) {
       return { ok: false, message: `time: unknown unit ${JSON.stringify(unitText)} in duration ${quoted}` };
     }

@@ -15,41 +15,44 @@ interface OperatorInfo {
   op: BinaryOperator | '|';
 }
 
-const BINARY: Record<string, OperatorInfo> = {
-  '|': { precedence: 0, right: false, op: '|' },
-  or: { precedence: 10, right: false, op: '||' },
-  '||': { precedence: 10, right: false, op: '||' },
-  and: { precedence: 15, right: false, op: '&&' },
-  '&&': { precedence: 15, right: false, op: '&&' },
-  '==': { precedence: 20, right: false, op: '==' },
-  '!=': { precedence: 20, right: false, op: '!=' },
-  '<': { precedence: 20, right: false, op: '<' },
-  '>': { precedence: 20, right: false, op: '>' },
-  '>=': { precedence: 20, right: false, op: '>=' },
-  '<=': { precedence: 20, right: false, op: '<=' },
-  in: { precedence: 20, right: false, op: 'in' },
-  matches: { precedence: 20, right: false, op: 'matches' },
-  contains: { precedence: 20, right: false, op: 'contains' },
-  startsWith: { precedence: 20, right: false, op: 'startsWith' },
-  endsWith: { precedence: 20, right: false, op: 'endsWith' },
-  '..': { precedence: 25, right: false, op: '..' },
-  '+': { precedence: 30, right: false, op: '+' },
-  '-': { precedence: 30, right: false, op: '-' },
-  '*': { precedence: 60, right: false, op: '*' },
-  '/': { precedence: 60, right: false, op: '/' },
-  '%': { precedence: 60, right: false, op: '%' },
-  '**': { precedence: 100, right: true, op: '**' },
-  '^': { precedence: 100, right: true, op: '**' },
-  '??': { precedence: 500, right: false, op: '??' },
-};
+// Maps, not object literals: the keys looked up come from the input, and must never reach Object.prototype.
+const BINARY = new Map<string, OperatorInfo>(
+  Object.entries({
+    '|': { precedence: 0, right: false, op: '|' },
+    or: { precedence: 10, right: false, op: '||' },
+    '||': { precedence: 10, right: false, op: '||' },
+    and: { precedence: 15, right: false, op: '&&' },
+    '&&': { precedence: 15, right: false, op: '&&' },
+    '==': { precedence: 20, right: false, op: '==' },
+    '!=': { precedence: 20, right: false, op: '!=' },
+    '<': { precedence: 20, right: false, op: '<' },
+    '>': { precedence: 20, right: false, op: '>' },
+    '>=': { precedence: 20, right: false, op: '>=' },
+    '<=': { precedence: 20, right: false, op: '<=' },
+    in: { precedence: 20, right: false, op: 'in' },
+    matches: { precedence: 20, right: false, op: 'matches' },
+    contains: { precedence: 20, right: false, op: 'contains' },
+    startsWith: { precedence: 20, right: false, op: 'startsWith' },
+    endsWith: { precedence: 20, right: false, op: 'endsWith' },
+    '..': { precedence: 25, right: false, op: '..' },
+    '+': { precedence: 30, right: false, op: '+' },
+    '-': { precedence: 30, right: false, op: '-' },
+    '*': { precedence: 60, right: false, op: '*' },
+    '/': { precedence: 60, right: false, op: '/' },
+    '%': { precedence: 60, right: false, op: '%' },
+    '**': { precedence: 100, right: true, op: '**' },
+    '^': { precedence: 100, right: true, op: '**' },
+    '??': { precedence: 500, right: false, op: '??' },
+  } satisfies Record<string, OperatorInfo>),
+);
 
 // `not` binds tighter than comparisons in expr: `not a == b` is `(not a) == b`.
-const UNARY: Record<string, { precedence: number; op: UnaryOperator }> = {
-  not: { precedence: 50, op: '!' },
-  '!': { precedence: 50, op: '!' },
-  '-': { precedence: 90, op: '-' },
-  '+': { precedence: 90, op: '+' },
-};
+const UNARY = new Map<string, { precedence: number; op: UnaryOperator }>([
+  ['not', { precedence: 50, op: '!' }],
+  ['!', { precedence: 50, op: '!' }],
+  ['-', { precedence: 90, op: '-' }],
+  ['+', { precedence: 90, op: '+' }],
+]);
 
 const NEGATABLE = new Set(['in', 'matches', 'contains', 'startsWith', 'endsWith']);
 const CHAINED_COMPARISONS = new Set(['<', '>', '<=', '>=']);
@@ -57,23 +60,25 @@ const CHAINED_COMPARISONS = new Set(['<', '>', '<=', '>=']);
 type ArgShape = 'expr' | 'predicate' | 'optional-predicate' | 'optional-expr';
 
 /** expr's builtins whose arguments include a closure; the parser must know them to parse `# > 1`. */
-export const PREDICATE_SHAPES: Readonly<Record<string, readonly ArgShape[]>> = {
-  all: ['expr', 'predicate'],
-  none: ['expr', 'predicate'],
-  any: ['expr', 'predicate'],
-  one: ['expr', 'predicate'],
-  filter: ['expr', 'predicate'],
-  map: ['expr', 'predicate'],
-  count: ['expr', 'optional-predicate'],
-  sum: ['expr', 'optional-predicate'],
-  find: ['expr', 'predicate'],
-  findIndex: ['expr', 'predicate'],
-  findLast: ['expr', 'predicate'],
-  findLastIndex: ['expr', 'predicate'],
-  groupBy: ['expr', 'predicate'],
-  sortBy: ['expr', 'predicate', 'optional-expr'],
-  reduce: ['expr', 'predicate', 'optional-expr'],
-};
+export const PREDICATE_SHAPES: ReadonlyMap<string, readonly ArgShape[]> = new Map(
+  Object.entries({
+    all: ['expr', 'predicate'],
+    none: ['expr', 'predicate'],
+    any: ['expr', 'predicate'],
+    one: ['expr', 'predicate'],
+    filter: ['expr', 'predicate'],
+    map: ['expr', 'predicate'],
+    count: ['expr', 'optional-predicate'],
+    sum: ['expr', 'optional-predicate'],
+    find: ['expr', 'predicate'],
+    findIndex: ['expr', 'predicate'],
+    findLast: ['expr', 'predicate'],
+    findLastIndex: ['expr', 'predicate'],
+    groupBy: ['expr', 'predicate'],
+    sortBy: ['expr', 'predicate', 'optional-expr'],
+    reduce: ['expr', 'predicate', 'optional-expr'],
+  } satisfies Record<string, ArgShape[]>),
+);
 
 export interface ParseResult {
   root: Node;
@@ -176,11 +181,11 @@ class Parser {
       if (opToken.value === 'not') {
         const suffix = this.peekToken(1);
         if (suffix.kind !== 'Operator' || !NEGATABLE.has(suffix.value)) throw this.unexpected(suffix);
-        if (BINARY[suffix.value]!.precedence < precedence) break;
+        if (BINARY.get(suffix.value)!.precedence < precedence) break;
         negated = this.advance();
         opToken = suffix;
       }
-      const info = BINARY[opToken.value];
+      const info = BINARY.get(opToken.value);
       if (!info || info.precedence < precedence) break;
       this.advance();
       if (info.op === '|') {
@@ -212,7 +217,7 @@ class Parser {
     let root: Node | null = null;
     for (;;) {
       const right = this.expression(precedence + 1);
-      const op = BINARY[opToken.value]!.op as BinaryOperator;
+      const op = BINARY.get(opToken.value)!.op as BinaryOperator;
       const node = this.make({ kind: 'binary', at: opToken.at, op, spelled: opToken.value, left, right });
       root = root ? this.make({ kind: 'binary', at: opToken.at, op: '&&', spelled: '&&', left: root, right: node }) : node;
       if (!(this.is('Operator') && CHAINED_COMPARISONS.has(this.current.value))) return root;
@@ -250,8 +255,9 @@ class Parser {
 
   private primary(): Node {
     const token = this.current;
-    if (token.kind === 'Operator' && UNARY[token.value]) {
-      const { precedence, op } = UNARY[token.value]!;
+    const unary = token.kind === 'Operator' ? UNARY.get(token.value) : undefined;
+    if (unary) {
+      const { precedence, op } = unary;
       this.advance();
       const operand = this.expression(precedence);
       return this.postfix(this.make({ kind: 'unary', at: token.at, op, spelled: token.value, operand }));
@@ -338,7 +344,7 @@ class Parser {
   }
 
   private call(name: Token, piped: Node[]): Node {
-    const shape = Object.hasOwn(PREDICATE_SHAPES, name.value) ? PREDICATE_SHAPES[name.value]! : null;
+    const shape = PREDICATE_SHAPES.get(name.value) ?? null;
     const args = shape ? this.predicateArguments(shape.slice(piped.length), [...piped]) : this.arguments([...piped]);
     return this.make({ kind: 'call', at: name.at, name: name.value, args });
   }

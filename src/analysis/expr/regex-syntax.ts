@@ -8,7 +8,7 @@ import { Fault } from './errors.js';
 import { LIMITS } from './limits.js';
 
 export interface CharSet {
-  ranges: [number, number][];
+  ranges: Ranges;
   /** Unicode property tests (\pL, \p{Greek}); each is a fixed single-character pattern. */
   properties: RegExp[];
   negated: boolean;
@@ -34,62 +34,101 @@ interface Flags {
   U: boolean;
 }
 
-const PERL: Record<string, [number, number][]> = {
-  d: [[48, 57]],
-  s: [
-    [9, 10],
-    [12, 13],
-    [32, 32],
-  ],
-  w: [
-    [48, 57],
-    [65, 90],
-    [95, 95],
-    [97, 122],
-  ],
-};
+type Ranges = [number, number][];
 
-const POSIX: Record<string, [number, number][]> = {
-  alnum: [
-    [48, 57],
-    [65, 90],
-    [97, 122],
+const WORD: Ranges = [
+  [48, 57],
+  [65, 90],
+  [95, 95],
+  [97, 122],
+];
+
+// Maps rather than object literals: class names come from the pattern, and `[[:constructor:]]`
+// must not find Object.prototype's constructor.
+const PERL = new Map<string, Ranges>([
+  ['d', [[48, 57]]],
+  [
+    's',
+    [
+      [9, 10],
+      [12, 13],
+      [32, 32],
+    ],
   ],
-  alpha: [
-    [65, 90],
-    [97, 122],
+  ['w', WORD],
+]);
+
+const POSIX = new Map<string, Ranges>([
+  [
+    'alnum',
+    [
+      [48, 57],
+      [65, 90],
+      [97, 122],
+    ],
   ],
-  ascii: [[0, 127]],
-  blank: [
-    [9, 9],
-    [32, 32],
+  [
+    'alpha',
+    [
+      [65, 90],
+      [97, 122],
+    ],
   ],
-  cntrl: [
-    [0, 31],
-    [127, 127],
+  ['ascii', [[0, 127]]],
+  [
+    'blank',
+    [
+      [9, 9],
+      [32, 32],
+    ],
   ],
-  digit: [[48, 57]],
-  graph: [[33, 126]],
-  lower: [[97, 122]],
-  print: [[32, 126]],
-  punct: [
-    [33, 47],
-    [58, 64],
-    [91, 96],
-    [123, 126],
+  [
+    'cntrl',
+    [
+      [0, 31],
+      [127, 127],
+    ],
   ],
-  space: [
-    [9, 13],
-    [32, 32],
+  ['digit', [[48, 57]]],
+  ['graph', [[33, 126]]],
+  ['lower', [[97, 122]]],
+  ['print', [[32, 126]]],
+  [
+    'punct',
+    [
+      [33, 47],
+      [58, 64],
+      [91, 96],
+      [123, 126],
+    ],
   ],
-  upper: [[65, 90]],
-  word: PERL.w!,
-  xdigit: [
-    [48, 57],
-    [65, 70],
-    [97, 102],
+  [
+    'space',
+    [
+      [9, 13],
+      [32, 32],
+    ],
   ],
-};
+  ['upper', [[65, 90]]],
+  ['word', WORD],
+  [
+    'xdigit',
+    [
+      [48, 57],
+      [65, 70],
+      [97, 102],
+    ],
+  ],
+]);
+
+const CONTROL_ESCAPES = new Map([
+  ['a', 7],
+  ['f', 12],
+  ['n', 10],
+  ['r', 13],
+  ['t', 9],
+  ['v', 11],
+]);
 
 export function parseRegex(pattern: string): RegexNode {
   return new RegexParser(pattern).parse();
@@ -292,9 +331,10 @@ class RegexParser {
   private classEscape(flags: Flags, start: number): CharSet | null {
     const ch = String.fromCodePoint(this.peek()!);
     const lower = ch.toLowerCase();
-    if (PERL[lower] && (ch === lower || ch === lower.toUpperCase())) {
+    const perl = PERL.get(lower);
+    if (perl && (ch === lower || ch === lower.toUpperCase())) {
       this.pos++;
-      return { ranges: PERL[lower]!, properties: [], negated: ch !== lower, fold: false };
+      return { ranges: perl, properties: [], negated: ch !== lower, fold: false };
     }
     if (ch !== 'p' && ch !== 'P') return null;
     this.pos++;
@@ -343,8 +383,8 @@ class RegexParser {
       this.pos += m[0].length;
       return value;
     }
-    const controls: Record<string, number> = { a: 7, f: 12, n: 10, r: 13, t: 9, v: 11 };
-    if (controls[ch] !== undefined) return controls[ch]!;
+    const control = CONTROL_ESCAPES.get(ch);
+    if (control !== undefined) return control;
     if (c < 128 && !/[0-9A-Za-z]/.test(ch)) return c;
     throw this.fail('invalid escape sequence', this.text(start));
   }
@@ -364,7 +404,7 @@ class RegexParser {
         const rest = this.text(this.pos, Math.min(this.cps.length, this.pos + 16));
         const m = /^\[:(\^?)([a-z]+):\]/.exec(rest);
         if (m) {
-          const ranges = POSIX[m[2]!];
+          const ranges = POSIX.get(m[2]!);
           if (!ranges) throw this.fail('invalid character class range', m[0]);
           this.pos += m[0].length;
           if (m[1]) set.properties.push(...complementProperty(ranges));

@@ -19,6 +19,16 @@ export function describeToken(token: Token): string {
   return token.value === '' ? token.kind : `${token.kind}(${JSON.stringify(token.value)})`;
 }
 
+const SIMPLE_ESCAPES = new Map([
+  ['a', '\x07'],
+  ['b', '\b'],
+  ['f', '\f'],
+  ['n', '\n'],
+  ['r', '\r'],
+  ['t', '\t'],
+  ['v', '\v'],
+  ['\\', '\\'],
+]);
 const WORD_OPERATORS = new Set(['not', 'in', 'or', 'and', 'matches', 'contains', 'startsWith', 'endsWith', 'let', 'if', 'else']);
 const LETTER = /[\p{L}_$]/u;
 const DIGIT = /\p{Nd}/u;
@@ -216,8 +226,8 @@ class Lexer {
     const at = this.pos - 1;
     const ch = this.peek();
     this.pos += ch.length;
-    const simple: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\' };
-    if (ch in simple) return simple[ch]!;
+    const simple = SIMPLE_ESCAPES.get(ch);
+    if (simple !== undefined) return simple;
     if (ch === quote || ch === '"' || ch === "'") return ch;
     if (ch >= '0' && ch <= '7') return this.codePoint(ch + this.take(2), 8, 3, 255, at);
     if (ch === 'x') return this.codePoint(this.take(2), 16, 2, 255, at);

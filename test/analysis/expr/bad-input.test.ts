@@ -145,6 +145,18 @@ describe('JavaScript internals stay out of reach', () => {
     expect(attempt(source, { result: {} }).phase).toBe(phase);
   });
 
+  it.each([
+    ['"x" matches "[[:constructor:]]"', 'error parsing regexp: invalid character class range: `[:constructor:]`'],
+    ['duration("1constructor")', 'time: unknown unit "constructor" in duration "1constructor"'],
+    ['duration("1__proto__")', 'time: unknown unit "__proto__" in duration "1__proto__"'],
+    ['constructor(1)', 'unknown name constructor'],
+    ['toString(result)', 'unknown name toString'],
+    ['__proto__', 'unknown name __proto__'],
+    ['"\\constructor"', 'invalid char escape'],
+  ])('names from the input never hit Object.prototype in canary\'s own tables: %s', (source, message) => {
+    expect(attempt(source, { result: [1] }).message).toBe(message);
+  });
+
   it('a map literal key named __proto__ is an ordinary key and pollutes nothing', () => {
     const value = run(compile('{"__proto__": {"polluted": 1}, "constructor": 2}', new Set()), {}) as Record<string, unknown>;
     expect(Object.getPrototypeOf(value)).toBeNull();

@@ -37,7 +37,7 @@ describe('robustness: only ExprError, for any input', () => {
   });
 
   it('arbitrary strings over the syntax alphabet', () => {
-    const syntax = fc.constantFrom(...'()[]{}.,:;?!#"\'`|&=<>+-*/%^ _$0123456789aeinortx\\\n'.split(''), 'not ', ' in ', 'result', '..', '??', '?.', 'all(', 'len(');
+    const syntax = fc.constantFrom(...'()[]{}.,:;?!#"\'`|&=<>+-*/%^ _$0123456789aeinortx\\\n'.split(''), 'not ', ' in ', 'result', '..', '??', '?.', 'all(', 'len(', 'constructor', '__proto__', 'toString', '[[:', ':]]', 'duration("1');
     fc.assert(
       fc.property(fc.array(syntax, { maxLength: 60 }).map((parts) => parts.join('')), results, survives),
       { numRuns: 4000 },
