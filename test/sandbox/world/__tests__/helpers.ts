@@ -89,3 +89,29 @@ export function isReady(pod: K8sObject): boolean {
 }
 
 export const quiet = () => () => undefined;
+
+/** Handles that a started sandbox could leave behind: timers, immediates, servers, sockets. */
+export function resources(): string[] {
+  return process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap' && r !== 'PipeWrap' && r !== 'FSReqCallback');
+}
+
+/** Resources once earlier tests' closed servers were released (that takes a few loop turns). */
+export async function settledResources(): Promise<string[]> {
+  await new Promise((r) => setTimeout(r, 50));
+  return resources();
+}
+
+/** Handle types (with counts) present now beyond those present before. */
+export function leftovers(before: string[], after: string[]): Record<string, number> {
+  const count = (xs: string[]) => xs.reduce<Record<string, number>>((m, x) => ((m[x] = (m[x] ?? 0) + 1), m), {});
+  const b = count(before);
+  const out: Record<string, number> = {};
+  for (const [k, n] of Object.entries(count(after))) if (n > (b[k] ?? 0)) out[k] = n - (b[k] ?? 0);
+  return out;
+}
+
+/** Leftovers after a close, allowing half a second for client sockets to see the server's FIN. */
+export async function leftoversAfterClose(before: string[]): Promise<Record<string, number>> {
+  for (let i = 0; i < 50 && Object.keys(leftovers(before, resources())).length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+  return leftovers(before, resources());
+}

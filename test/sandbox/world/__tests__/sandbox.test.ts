@@ -3,6 +3,7 @@ import https from 'node:https';
 import { dirname } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { startSandbox, type Sandbox } from '../../index.js';
+import { leftoversAfterClose, settledResources } from './helpers.js';
 
 /** GET through the API server with the sandbox's CA and token, as kubectl would. */
 function apiGet(sb: Sandbox, path: string): Promise<{ status: number; body: string }> {
@@ -68,12 +69,13 @@ describe('startSandbox (without Prometheus)', () => {
 });
 
 describe('startSandbox scenarios and close', () => {
-  it('empty: only namespaces, no load; close removes the temporary kubeconfig and stops everything', async () => {
-    const sb = await startSandbox({ scenario: 'empty', prometheus: false });
+  it('empty: only namespaces; close stops load and servers, removes the temporary kubeconfig, leaves no handle the temporary kubeconfig and stops everything', async () => {
+    const before = await settledResources();
+    const sb = await startSandbox({ scenario: 'empty', prometheus: false, load: { rps: 50, from: 'default/client', to: 'default/web' } });
     const dir = dirname(sb.kubeconfigPath);
     try {
       expect(existsSync(sb.kubeconfigPath)).toBe(true);
-      expect(sb.load).toBeUndefined();
+      expect(sb.load?.stats().running).toBe(true);
       expect(sb.prometheus).toBeUndefined();
       const kc = new k8s.KubeConfig();
       kc.loadFromFile(sb.kubeconfigPath);
@@ -86,6 +88,8 @@ describe('startSandbox scenarios and close', () => {
     expect(existsSync(dir)).toBe(false);
     await expect(apiGet(sb, '/version')).rejects.toThrow();
     await expect(fetch(`${sb.world.meshServer.url}/metrics`)).rejects.toThrow();
+    expect(sb.load?.stats().running).toBe(false);
+    expect(await leftoversAfterClose(before)).toEqual({});
   });
 
   it('serves the SMI and Gateway API versions asked for', async () => {

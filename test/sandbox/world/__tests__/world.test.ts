@@ -2,24 +2,10 @@ import { applyDefaults, ClusterIpAllocator } from '../../api/defaults.js';
 import type { K8sObject } from '../../store/types.js';
 import { startWorld } from '../index.js';
 import { layOutScenario, readSeedServices, SEED } from '../scenario.js';
-import { cond, deployment, isReady, newStore, podsOf, status, T, waitFor } from './helpers.js';
+import { cond, deployment, isReady, leftovers, leftoversAfterClose, newStore, podsOf, resources, settledResources, status, T, waitFor } from './helpers.js';
 
 const ips = new ClusterIpAllocator(() => new Set());
 const admit = (kind: string, obj: K8sObject) => applyDefaults(kind, obj, ips);
-
-/** Handles that a started world could leave behind: timers, immediates, servers, sockets. */
-function resources(): string[] {
-  return process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap' && r !== 'PipeWrap' && r !== 'FSReqCallback');
-}
-
-/** Handle types (with counts) present now beyond those present before. */
-function leftovers(before: string[], after: string[]): Record<string, number> {
-  const count = (xs: string[]) => xs.reduce<Record<string, number>>((m, x) => ((m[x] = (m[x] ?? 0) + 1), m), {});
-  const b = count(before);
-  const out: Record<string, number> = {};
-  for (const [k, n] of Object.entries(count(after))) if (n > (b[k] ?? 0)) out[k] = n - (b[k] ?? 0);
-  return out;
-}
 
 describe('the world as a whole', () => {
   it("lays out the seed scenario from examples/seed/services.yaml, defaulted like the API server's objects", async () => {
@@ -66,9 +52,7 @@ describe('the world as a whole', () => {
   });
 
   it('close() stops load, servers, controllers and timers: nothing is left running', async () => {
-    // Handles of earlier tests' closed servers are released a few loop turns after close.
-    await new Promise((r) => setTimeout(r, 50));
-    const before = resources();
+    const before = await settledResources();
     const store = newStore();
     layOutScenario(store, 'seed', admit);
     const world = await startWorld({ store, podStartDelayMs: 5, admit, prometheus: false });
@@ -86,8 +70,6 @@ describe('the world as a whole', () => {
     expect(stats.running).toBe(false);
     expect(stats.inFlight).toBe(0);
     expect(status(store.get(T.deployments, 'apps', SEED.client))['availableReplicas']).toBe(1);
-    // The test's own keep-alive client socket sees the server's FIN a few turns later.
-    for (let i = 0; i < 50 && Object.keys(leftovers(before, resources())).length > 0; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(leftovers(before, resources())).toEqual({});
+    expect(await leftoversAfterClose(before)).toEqual({});
   });
 });
