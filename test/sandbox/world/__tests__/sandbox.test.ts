@@ -3,7 +3,7 @@ import https from 'node:https';
 import { dirname } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { startSandbox, type Sandbox } from '../../index.js';
-import { leftoversAfterClose, settledResources } from './helpers.js';
+import { leftoversAfterClose, settledResources, waitFor } from './helpers.js';
 
 /** GET through the API server with the sandbox's CA and token, as kubectl would. */
 function apiGet(sb: Sandbox, path: string): Promise<{ status: number; body: string }> {
@@ -55,8 +55,7 @@ describe('startSandbox (without Prometheus)', () => {
     const rs = await apps.listNamespacedReplicaSet({ namespace: 'apps', labelSelector: 'track=stable' });
     expect(rs.items).toHaveLength(1);
     // The load (10 rps to myapp) now reaches the new pods through the mesh.
-    await new Promise((r) => setTimeout(r, 500));
-    expect(sb.load!.stats().byBackend['myapp']?.ok).toBeGreaterThan(0);
+    await waitFor(sb.store, 'load answered by myapp pods', () => (sb.load!.stats().byBackend['myapp']?.ok ?? 0) > 0);
   });
 
   it('reaches Services through the API server service proxy (unmeshed, like kubectl proxy)', async () => {
