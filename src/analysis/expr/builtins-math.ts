@@ -76,7 +76,7 @@ function extreme(name: 'min' | 'max'): FunctionSpec {
       }
       let best: bigint | number | null = null;
       for (const v of collectNumbers(name, args, ctx.charge)) {
-        if (best === null || order(name === 'max' ? '<' : '>', best, v)) best = v;
+        if (best === null || order(name === 'max' ? '<' : '>', best, v, ctx.charge)) best = v;
       }
       return best;
     },

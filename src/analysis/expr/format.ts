@@ -16,8 +16,10 @@ export function formatValue(value: unknown, charge: (n: number) => void = () => 
       return '<nil>';
     case 'bool':
     case 'int':
-    case 'string':
       return String(value);
+    case 'string':
+      charge(Math.ceil((value as string).length / LIMITS.charsPerStep));
+      return value as string;
     case 'float':
       return formatGoFloat(value as number);
     case 'array': {

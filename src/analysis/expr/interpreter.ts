@@ -10,7 +10,7 @@ import { errorAt, Fault } from './errors.js';
 import { formatValue } from './format.js';
 import type { CallContext } from './function-spec.js';
 import { LIMITS } from './limits.js';
-import { arithmetic, equal, membership, negate, order, range, stringTest } from './ops.js';
+import { arithmetic, chargeText, equal, membership, negate, order, range, stringTest } from './ops.js';
 import { PREDICATES } from './predicates.js';
 import { cachedGoRegex } from './regex.js';
 import { isNil, kindOf, ownValue, RESERVED_KEYS, typeName, type ExprMap, type Value } from './values.js';
@@ -148,14 +148,14 @@ class Interpreter implements CallContext {
       case '<=':
       case '>':
       case '>=':
-        return order(op, l, r);
+        return order(op, l, r, this.charge);
       case '+':
       case '-':
       case '*':
       case '/':
       case '%':
       case '**':
-        return arithmetic(op, l, r);
+        return arithmetic(op, l, r, this.charge);
       case 'in':
         return membership(l, r, this.charge);
       case 'matches':
@@ -166,7 +166,7 @@ class Interpreter implements CallContext {
       case 'contains':
       case 'startsWith':
       case 'endsWith':
-        return stringTest(op, l, r);
+        return stringTest(op, l, r, this.charge);
       case '..':
         return range(l, r, this.charge);
     }
@@ -192,7 +192,11 @@ class Interpreter implements CallContext {
     const spec = lookupFunction(this.evaluation.scope, node.name);
     if (!spec) throw new Fault(`unknown name ${node.name}`);
     const args = node.args.map((arg) => this.eval(arg));
-    return spec.call(args, this);
+    // Text in and out is charged here once for every builtin and environment function.
+    for (const arg of args) if (typeof arg === 'string') chargeText(this.charge, arg);
+    const result = spec.call(args, this);
+    if (typeof result === 'string') chargeText(this.charge, result);
+    return result;
   }
 
   private predicateCall(node: Extract<Node, { kind: 'call' }>): Value {
@@ -212,7 +216,7 @@ class Interpreter implements CallContext {
           }
         }
       : null;
-    return spec.run(items, apply);
+    return spec.run(items, apply, this.charge);
   }
 }
 
@@ -226,8 +230,8 @@ function fetch(object: Value, key: Value, ctx: CallContext): Value {
       return items[i] ?? null;
     }
     case 'string': {
+      chargeText(ctx.charge, object as string);
       const bytes = utf8(object as string);
-      ctx.charge(bytes.length);
       const i = position(key, bytes.length);
       if (i < 0 || i >= bytes.length) throw new Fault(`index out of range: ${i} (array length is ${bytes.length})`);
       // Go indexes strings by byte.
@@ -263,6 +267,7 @@ function position(key: Value, length: number): number {
 function slice(object: Value, from: Value, to: Value, ctx: CallContext): Value {
   const kind = kindOf(object);
   if (kind !== 'array' && kind !== 'string') throw new Fault(`cannot slice ${typeName(object)}`);
+  if (kind === 'string') chargeText(ctx.charge, object as string);
   const items = kind === 'array' ? (object as readonly Value[]) : utf8(object as string);
   const length = items.length;
   const bound = (value: Value, fallback: number): number => {

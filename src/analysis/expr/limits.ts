@@ -11,8 +11,11 @@ export const LIMITS = {
   /** Nesting, counted both while parsing (parentheses, unary chains) and in the finished tree
    * (long operator chains). Keeps every recursive walk far below the JavaScript stack limit. */
   maxDepth: 256,
-  /** Evaluation steps: one per node evaluated, per element built or copied, per regex step. */
+  /** Evaluation steps: one per node evaluated, per element built or scanned, per `charsPerStep`
+   * characters of text handled, per regex step. */
   maxSteps: 1_000_000,
+  /** Text is charged in chunks, so a huge string repeated by a predicate cannot escape the budget. */
+  charsPerStep: 32,
   /** Instructions of one compiled regular expression (RE2 rejects large ones too). */
   maxRegexProgram: 10_000,
   /** Repetition count in `x{n,m}`, as in Go's regexp/syntax. */

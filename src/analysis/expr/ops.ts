@@ -20,6 +20,13 @@ import {
 } from './values.js';
 
 export type Charge = (steps: number) => void;
+
+/** Charges the work of reading or producing text: one step per LIMITS.charsPerStep characters. */
+export function chargeText(charge: Charge, ...texts: string[]): void {
+  let length = 0;
+  for (const text of texts) length += text.length;
+  if (length > 0) charge(Math.ceil(length / LIMITS.charsPerStep));
+}
 export type ArithmeticOperator = '+' | '-' | '*' | '/' | '%' | '**';
 export type OrderOperator = '<' | '<=' | '>' | '>=';
 
@@ -34,7 +41,9 @@ export function equal(a: unknown, b: unknown, charge: Charge, depth = 0): boolea
     case 'nil':
       return true;
     case 'bool':
+      return a === b;
     case 'string':
+      chargeText(charge, a as string);
       return a === b;
     case 'time':
       return (a as ExprTime).epochMs === (b as ExprTime).epochMs;
@@ -90,7 +99,7 @@ function deepEqual(a: unknown, b: unknown, charge: Charge, depth: number): boole
   }
 }
 
-export function order(op: OrderOperator, a: unknown, b: unknown): boolean {
+export function order(op: OrderOperator, a: unknown, b: unknown, charge: Charge): boolean {
   let c: number | null = null;
   if (isNumber(a) && isNumber(b)) {
     if (typeof a === 'bigint' && typeof b === 'bigint') c = a < b ? -1 : a > b ? 1 : 0;
@@ -100,7 +109,10 @@ export function order(op: OrderOperator, a: unknown, b: unknown): boolean {
       if (Number.isNaN(x) || Number.isNaN(y)) return false;
       c = x < y ? -1 : x > y ? 1 : 0;
     }
-  } else if (typeof a === 'string' && typeof b === 'string') c = compareCodePoints(a, b);
+  } else if (typeof a === 'string' && typeof b === 'string') {
+    chargeText(charge, a, b);
+    c = compareCodePoints(a, b);
+  }
   else if (a instanceof ExprTime && b instanceof ExprTime) c = Math.sign(a.epochMs - b.epochMs);
   else if (a instanceof ExprDuration && b instanceof ExprDuration) c = Math.sign(a.nanoseconds - b.nanoseconds);
   if (c === null) throw new Fault(`invalid operation: ${typeName(a)} ${op} ${typeName(b)}`);
@@ -116,11 +128,14 @@ export function order(op: OrderOperator, a: unknown, b: unknown): boolean {
   }
 }
 
-export function arithmetic(op: ArithmeticOperator, a: unknown, b: unknown): Value {
+export function arithmetic(op: ArithmeticOperator, a: unknown, b: unknown, charge: Charge): Value {
   if (isNumber(a) && isNumber(b)) return numeric(op, a, b);
   const result = timeArithmetic(op, a, b);
   if (result !== undefined) return result;
-  if (op === '+' && typeof a === 'string' && typeof b === 'string') return a + b;
+  if (op === '+' && typeof a === 'string' && typeof b === 'string') {
+    chargeText(charge, a, b);
+    return a + b;
+  }
   throw new Fault(`invalid operation: ${typeName(a)} ${op} ${typeName(b)}`);
 }
 
@@ -228,10 +243,11 @@ export function membership(needle: unknown, haystack: unknown, charge: Charge): 
   }
 }
 
-export function stringTest(op: 'contains' | 'startsWith' | 'endsWith', a: unknown, b: unknown): boolean {
+export function stringTest(op: 'contains' | 'startsWith' | 'endsWith', a: unknown, b: unknown, charge: Charge): boolean {
   if (typeof a !== 'string' || typeof b !== 'string') {
     throw new Fault(`invalid operation: ${op} (mismatched types ${typeName(a)} and ${typeName(b)})`);
   }
+  chargeText(charge, a);
   switch (op) {
     case 'contains':
       return a.includes(b);

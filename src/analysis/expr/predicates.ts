@@ -4,7 +4,7 @@
  * this file decides what its results mean.
  */
 import { Fault } from './errors.js';
-import { arithmetic } from './ops.js';
+import { arithmetic, type Charge } from './ops.js';
 import type { StaticType } from './static-types.js';
 import { typeName, type Value } from './values.js';
 
@@ -16,7 +16,7 @@ export interface PredicateSpec {
   /** Whether the closure is a test that must return a bool. */
   readonly test: boolean;
   result(body: StaticType): StaticType;
-  run(items: readonly Value[], apply: Apply): Value;
+  run(items: readonly Value[], apply: Apply, charge: Charge): Value;
 }
 
 function truth(value: Value): boolean {
@@ -51,11 +51,11 @@ export const PREDICATES: ReadonlyMap<string, PredicateSpec> = new Map(
     spec('filter', true, 'array', (items, apply) => items.filter((item, i) => tester(apply)(item ?? null, i))),
     spec('map', false, 'array', (items, apply) => items.map((item, i) => (apply ? apply(item ?? null, i) : (item ?? null)))),
     spec('count', true, 'int', (items, apply) => BigInt(items.filter((item, i) => tester(apply)(item ?? null, i)).length)),
-    spec('sum', false, null, (items, apply) => {
+    spec('sum', false, null, (items, apply, charge) => {
       // expr starts from the int 0 and adds each element to the accumulator: sum([]) is 0, an int.
       let total: Value = 0n;
       items.forEach((item, i) => {
-        total = arithmetic('+', apply ? apply(item ?? null, i) : (item ?? null), total);
+        total = arithmetic('+', apply ? apply(item ?? null, i) : (item ?? null), total, charge);
       });
       return total;
     }),

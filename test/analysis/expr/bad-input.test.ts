@@ -240,6 +240,24 @@ describe('bounded work', () => {
     expect(attempt('result == result', { result }).message).toBe(stepsError);
   });
 
+  it('text is charged by length, so a big string repeated by a predicate cannot escape the budget', () => {
+    const s = 'x'.repeat(100_000);
+    for (const source of [
+      'map(1..1000, upper(s))',
+      'all(1..1000, s + "y" != "")',
+      'all(1..1000, s == s + "")',
+      'all(1..1000, s contains "y" || true)',
+      'all(1..1000, len(s) > 0)',
+      'all(1..1000, s[1:] != "")',
+      'len(string(map(1..1000, s)))',
+      'all(1..1000, s < s + "y")',
+    ]) {
+      expect(attempt(source, { s }).message).toBe(stepsError);
+    }
+    // Once is fine: 100,000 characters are about 3,000 steps.
+    expect(run(compile('len(upper(s))', new Set(['s'])), { s })).toBe(100_000n);
+  });
+
   it('work below the budget completes', () => {
     expect(run(compile('len(filter(1..100000, # > 0))', new Set()), {})).toBe(100000n);
   });
