@@ -48,7 +48,6 @@ export function startWorkloads(opts: WorkloadsOptions): Workloads {
     seed,
     startDelayMs: opts.podStartDelayMs ?? 200,
     ...(opts.crashBackoffMs !== undefined ? { crashBackoffMs: opts.crashBackoffMs } : {}),
-    log,
   });
   const admit = opts.admit ?? (() => undefined);
   const replicaSets = new ReplicaSetController({ store: opts.store, clock, events, random: forkRandom(seed, 'pod-names'), log, admit });

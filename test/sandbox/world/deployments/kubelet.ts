@@ -13,7 +13,7 @@ import { httpbin, type Handler } from '../httpbin.js';
 import { behaviourOf, type ImageBehaviour, type ImageTable } from '../images.js';
 import { fnv32a, forkRandom } from '../random.js';
 import { isType, requireType } from '../resources.js';
-import { Timers, type Log } from '../scheduler.js';
+import { Timers } from '../scheduler.js';
 import { isoSeconds, type Container } from './shapes.js';
 
 export interface KubeletOptions {
@@ -27,7 +27,6 @@ export interface KubeletOptions {
   /** First CrashLoopBackOff delay; doubles per restart up to maxCrashBackoffMs (kubelet: 10s, 5m). */
   crashBackoffMs?: number;
   maxCrashBackoffMs?: number;
-  log: Log;
 }
 
 export const NODE_NAME = 'sandbox-control-plane';
@@ -38,6 +37,8 @@ interface PodState {
   uid: string;
   containers: { name: string; image: string; behaviour: ImageBehaviour }[];
   restarts: number;
+  /** Image pulls failed once already: the kubelet now backs off (ImagePullBackOff). */
+  pullBackOff: boolean;
   handler: Handler | undefined;
   ip: string;
   startTime: number;
@@ -106,7 +107,7 @@ export class Kubelet {
       behaviour: behaviourOf(c.image ?? '', this.opts.images),
     }));
     const n = this.nextIp++;
-    const state: PodState = { key, uid, containers, restarts: 0, handler: undefined, ip: `10.244.${(n >> 8) & 255}.${n & 255}`, startTime: this.opts.clock.now() };
+    const state: PodState = { key, uid, containers, restarts: 0, pullBackOff: false, handler: undefined, ip: `10.244.${(n >> 8) & 255}.${n & 255}`, startTime: this.opts.clock.now() };
     this.pods.set(key, state);
     this.opts.store.mutate(this.podsType, ns, name, (p) => {
       p['spec'] = { ...((p['spec'] as object | undefined) ?? {}), nodeName: NODE_NAME };
@@ -156,7 +157,7 @@ export class Kubelet {
     if (serving && serving.behaviour.kind === 'serve' && state.containers.every((c) => c.behaviour.kind === 'serve')) {
       state.handler = httpbin({ behaviour: serving.behaviour, random: forkRandom(this.opts.seed, state.key), clock: this.opts.clock });
     }
-    this.writeStatus(state, () => this.runningStatus(state, now, 'ErrImagePull'));
+    this.writeStatus(state, () => this.runningStatus(state, now));
     if (state.containers.some((c) => c.behaviour.kind === 'crash')) this.scheduleCrash(state);
     if (state.containers.some((c) => c.behaviour.kind === 'pull')) {
       this.timers.after(`${state.key}|pull`, this.crashBackoffMs, () => {
@@ -167,7 +168,8 @@ export class Kubelet {
           this.event(p, 'Normal', 'BackOff', `Back-off pulling image "${c.image}"`);
           this.event(p, 'Warning', 'Failed', 'Error: ImagePullBackOff');
         }
-        this.writeStatus(state, () => this.runningStatus(state, this.opts.clock.now(), 'ImagePullBackOff'));
+        state.pullBackOff = true;
+        this.writeStatus(state, () => this.runningStatus(state, this.opts.clock.now()));
       });
     }
   }
@@ -181,12 +183,12 @@ export class Kubelet {
     for (const c of state.containers) {
       if (c.behaviour.kind === 'crash') this.event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${name}_${ns}(${state.uid})`);
     }
-    this.writeStatus(state, () => this.runningStatus(state, this.opts.clock.now(), 'ErrImagePull'));
+    this.writeStatus(state, () => this.runningStatus(state, this.opts.clock.now()));
     const backoff = Math.min(this.maxCrashBackoffMs, this.crashBackoffMs * 2 ** (state.restarts - 1));
     this.timers.after(`${state.key}|crash`, backoff, () => this.scheduleCrash(state));
   }
 
-  private runningStatus(state: PodState, now: number, pullReason: 'ErrImagePull' | 'ImagePullBackOff'): Record<string, unknown> {
+  private runningStatus(state: PodState, now: number): Record<string, unknown> {
     const [ns, name] = state.key.split('/') as [string, string];
     const containerStatuses = state.containers.map((c) => {
       const base = { name: c.name, image: c.image, imageID: '', containerID: '' };
@@ -223,7 +225,7 @@ export class Kubelet {
             restartCount: 0,
             state: {
               waiting:
-                pullReason === 'ErrImagePull'
+                !state.pullBackOff
                   ? { reason: 'ErrImagePull', message: `rpc error: code = NotFound desc = failed to pull and unpack image "${c.image}": not found` }
                   : { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` },
             },
