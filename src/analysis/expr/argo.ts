@@ -3,7 +3,7 @@
  * successCondition/failureCondition, and EvalTime for a Prometheus rangeQuery's start and end.
  */
 import { ExprError, Fault } from './errors.js';
-import { requireArg, type FunctionSpec, type FunctionTable } from './function-spec.js';
+import { requireArg, type CallContext, type FunctionSpec, type FunctionTable } from './function-spec.js';
 import { formatValue } from './format.js';
 import { parseGoFloat, parseGoInt } from './go-strconv.js';
 import { compileWith, runProgram, staticType, type RunOptions } from './program.js';
@@ -28,8 +28,8 @@ const floatTest = (name: string, test: (x: number) => boolean): FunctionSpec =>
   );
 
 /** Argo's asInt/asFloat panic on anything else; the panic text becomes the evaluation error. */
-function unsupported(name: string, value: Value): Fault {
-  return new Fault(`${name}() not supported on ${typeName(value)} ${formatValue(value)}`);
+function unsupported(name: string, value: Value, ctx: CallContext): Fault {
+  return new Fault(`${name}() not supported on ${typeName(value)} ${formatValue(value, ctx.charge)}`);
 }
 
 const IS_NAN = floatTest('isNaN', Number.isNaN);
@@ -41,7 +41,7 @@ const CONDITION_FUNCTIONS: FunctionTable = new Map(
       'asInt',
       1,
       () => 'int',
-      ([x]) => {
+      ([x], ctx) => {
         if (typeof x === 'bigint') return x;
         if (typeof x === 'number') return floatToInt(x);
         if (typeof x === 'string') {
@@ -49,21 +49,21 @@ const CONDITION_FUNCTIONS: FunctionTable = new Map(
           if (parsed.ok) return parsed.value;
           throw new Fault(parsed.message);
         }
-        throw unsupported('asInt', x ?? null);
+        throw unsupported('asInt', x ?? null, ctx);
       },
     ),
     goFunction(
       'asFloat',
       1,
       () => 'float',
-      ([x]) => {
+      ([x], ctx) => {
         if (typeof x === 'bigint' || typeof x === 'number') return Number(x);
         if (typeof x === 'string') {
           const parsed = parseGoFloat(x);
           if (parsed.ok) return parsed.value;
           throw new Fault(parsed.message);
         }
-        throw unsupported('asFloat', x ?? null);
+        throw unsupported('asFloat', x ?? null, ctx);
       },
     ),
     IS_NAN,

@@ -280,9 +280,12 @@ function slice(object: Value, from: Value, to: Value, ctx: CallContext): Value {
   const start = Math.min(bound(from, 0), end);
   ctx.charge(end - start);
   if (kind === 'array') return (items as readonly Value[]).slice(start, end);
-  return new TextDecoder().decode((items as Uint8Array).subarray(start, end));
+  return decoder.decode((items as Uint8Array).subarray(start, end));
 }
 
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
 function utf8(text: string): Uint8Array {
-  return new TextEncoder().encode(text);
+  return encoder.encode(text);
 }
