@@ -67,7 +67,9 @@ export function formatGoFloat(value: number): string {
 /** Go's Time.String in UTC: `2023-08-14 00:00:00 +0000 UTC`, fractional seconds when present. */
 export function formatGoTime(time: ExprTime): string {
   const ms = Math.floor(time.epochMs);
-  const iso = new Date(ms).toISOString(); // 2023-08-14T00:00:00.000Z
+  const date = new Date(ms);
+  if (Number.isNaN(date.getTime())) throw new Fault('time out of range');
+  const iso = date.toISOString(); // 2023-08-14T00:00:00.000Z
   const nanos = Math.round((time.epochMs - ms) * 1e6) + (ms - Math.floor(ms / 1000) * 1000) * 1e6;
   const frac = nanos === 0 ? '' : `.${String(nanos).padStart(9, '0').replace(/0+$/, '')}`;
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${frac} +0000 UTC`;

@@ -180,6 +180,13 @@ function goPow(x: number, y: number): number {
   return x ** y;
 }
 
+/** A Duration from float arithmetic on nanoseconds, wrapped to int64 as Go's Duration arithmetic wraps. */
+function duration(nanoseconds: number): ExprDuration {
+  if (!Number.isFinite(nanoseconds)) throw new Fault('duration out of range');
+  if (Math.abs(nanoseconds) <= Number.MAX_SAFE_INTEGER) return new ExprDuration(nanoseconds);
+  return new ExprDuration(Number(BigInt.asIntN(64, BigInt(Math.trunc(nanoseconds)))));
+}
+
 function timeArithmetic(op: ArithmeticOperator, a: unknown, b: unknown): Value | undefined {
   const ta = a instanceof ExprTime ? a : null;
   const tb = b instanceof ExprTime ? b : null;
@@ -189,18 +196,18 @@ function timeArithmetic(op: ArithmeticOperator, a: unknown, b: unknown): Value |
     case '+':
       if (ta && db) return new ExprTime(ta.epochMs + db.nanoseconds / 1e6);
       if (da && tb) return new ExprTime(tb.epochMs + da.nanoseconds / 1e6);
-      if (da && db) return new ExprDuration(da.nanoseconds + db.nanoseconds);
+      if (da && db) return duration(da.nanoseconds + db.nanoseconds);
       return undefined;
     case '-':
-      if (ta && tb) return new ExprDuration(Math.round((ta.epochMs - tb.epochMs) * 1e6));
+      if (ta && tb) return duration(Math.round((ta.epochMs - tb.epochMs) * 1e6));
       if (ta && db) return new ExprTime(ta.epochMs - db.nanoseconds / 1e6);
-      if (da && db) return new ExprDuration(da.nanoseconds - db.nanoseconds);
+      if (da && db) return duration(da.nanoseconds - db.nanoseconds);
       return undefined;
     case '*':
       // Go: an int times a Duration is a Duration; a float64 times one is a float64 of nanoseconds.
-      if (da && db) return new ExprDuration(da.nanoseconds * db.nanoseconds);
-      if (da && typeof b === 'bigint') return new ExprDuration(da.nanoseconds * Number(b));
-      if (db && typeof a === 'bigint') return new ExprDuration(db.nanoseconds * Number(a));
+      if (da && db) return duration(da.nanoseconds * db.nanoseconds);
+      if (da && typeof b === 'bigint') return duration(da.nanoseconds * Number(b));
+      if (db && typeof a === 'bigint') return duration(db.nanoseconds * Number(a));
       if (da && typeof b === 'number') return da.nanoseconds * b;
       if (db && typeof a === 'number') return db.nanoseconds * a;
       return undefined;

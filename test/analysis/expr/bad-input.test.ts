@@ -2,7 +2,7 @@
  * Hostile and broken input: every case ends in an ExprError with a useful message, never in a
  * JavaScript exception, a stack overflow, a hang, or a reach into JavaScript internals.
  */
-import { compile, ExprError, LIMITS, run } from '../../../src/analysis/expr/index.js';
+import { compile, ExprError, ExprTime, formatValue, LIMITS, run } from '../../../src/analysis/expr/index.js';
 
 function attempt(source: string, env: Record<string, unknown> = { result: [1, 2] }): ExprError {
   try {
@@ -280,6 +280,19 @@ describe('bounded work', () => {
   it('oversized regex programs are rejected when compiled', () => {
     expect(attempt('"x" matches "(x{1000}){1000}"').message).toBe('error parsing regexp: expression too large');
     expect(attempt('"x" matches "x{1001}"').message).toBe('error parsing regexp: invalid repeat count: `{1001}`');
+  });
+});
+
+describe('time and duration overflow', () => {
+  const at = Date.UTC(2024, 0, 1);
+
+  it('Duration arithmetic wraps to int64, as in Go', () => {
+    expect(formatValue(run(compile('duration("2562047h") * 2', new Set()), {}))).toBe('-1h34m33.709551616s');
+  });
+
+  it('a time outside the printable range is an error, not a RangeError', () => {
+    expect(() => formatValue(new ExprTime(1e300))).toThrow(new ExprError('runtime', 'time out of range'));
+    expect(run(compile('now() + duration("2562047h") > now()', new Set()), {}, { nowMs: at })).toBe(true);
   });
 });
 
