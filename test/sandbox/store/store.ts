@@ -48,6 +48,8 @@ export class ObjectStore {
   private readonly watches = new Set<WatchRegistration>();
   private readonly changeListeners = new Set<(type: ResourceType, event: WatchEvent) => void>();
   private readonly historySize: number;
+  /** Errors thrown by onChange listeners, kept for tests to inspect. */
+  readonly listenerErrors: unknown[] = [];
   private readonly now: () => Date;
   readonly types: ResourceType[];
 
@@ -166,7 +168,7 @@ export class ObjectStore {
       creationTimestamp: current.metadata.creationTimestamp!,
     };
     if (ns === null) delete next.metadata.namespace;
-    const specChanged = JSON.stringify(stripMeta(current)) !== JSON.stringify(stripMeta(next));
+    const specChanged = canonical(stripMeta(current)) !== canonical(stripMeta(next));
     const metaChanged = JSON.stringify({ ...current.metadata, resourceVersion: '' }) !== JSON.stringify({ ...next.metadata, resourceVersion: '' });
     const statusChanged = JSON.stringify(current.status ?? null) !== JSON.stringify(next.status ?? null);
     if (!specChanged && !metaChanged && !statusChanged) return clone(current); // no-op writes do not bump resourceVersion
@@ -269,7 +271,14 @@ export class ObjectStore {
         this.watches.delete(w);
       }
     }
-    for (const l of [...this.changeListeners]) l(type, { type: event.type, object: clone(event.object) });
+    for (const l of [...this.changeListeners]) {
+      // A failing in-process controller must not undo a write that already happened, nor starve the others.
+      try {
+        l(type, { type: event.type, object: clone(event.object) });
+      } catch (err) {
+        this.listenerErrors.push(err);
+      }
+    }
   }
 
   private requireNamespace(ns: string): void {
@@ -331,6 +340,16 @@ function asSeenBy(accept: (o: K8sObject) => boolean, h: HistoryEntry): WatchEven
 function stripMeta(o: K8sObject): unknown {
   const { metadata: _m, status: _s, ...rest } = o;
   return rest;
+}
+
+/** JSON with sorted keys: the same object written with keys in another order is the same spec. */
+function canonical(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v ?? null);
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  return `{${Object.keys(v as object)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+    .join(',')}}`;
 }
 
 export function clone<T>(v: T): T {
