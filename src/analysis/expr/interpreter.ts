@@ -12,7 +12,7 @@ import type { CallContext } from './function-spec.js';
 import { LIMITS } from './limits.js';
 import { arithmetic, chargeText, equal, membership, negate, order, range, stringTest } from './ops.js';
 import { PREDICATES } from './predicates.js';
-import { cachedGoRegex } from './regex.js';
+import { cachedGoRegex, type GoRegex } from './regex.js';
 import { isNil, kindOf, ownValue, RESERVED_KEYS, typeName, type ExprMap, type Value } from './values.js';
 
 export interface Evaluation {
@@ -162,7 +162,7 @@ class Interpreter implements CallContext {
         if (typeof l !== 'string' || typeof r !== 'string') {
           throw new Fault(`invalid operation: matches (mismatched types ${typeName(l)} and ${typeName(r)})`);
         }
-        return cachedGoRegex(r).test(l, this.charge);
+        return this.regex(r).test(l, this.charge);
       case 'contains':
       case 'startsWith':
       case 'endsWith':
@@ -170,6 +170,14 @@ class Interpreter implements CallContext {
       case '..':
         return range(l, r, this.charge);
     }
+  }
+
+  /** Every use is charged the size of the compiled pattern, hit or miss in the cache, so the
+   * budget does not depend on what earlier evaluations left in the cache. */
+  private regex(pattern: string): GoRegex {
+    const regex = cachedGoRegex(pattern);
+    this.charge(regex.size);
+    return regex;
   }
 
   private bool(value: Value, spelled: string): boolean {

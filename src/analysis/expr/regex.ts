@@ -18,6 +18,8 @@ type Instruction =
 
 export interface GoRegex {
   readonly pattern: string;
+  /** Instructions in the compiled program: what compiling it cost. */
+  readonly size: number;
   /** Go's regexp.MatchString. `charge` is called with the work done, for the caller's step budget. */
   test(text: string, charge: (steps: number) => void): boolean;
 }
@@ -25,7 +27,7 @@ export interface GoRegex {
 /** Throws Fault with Go's wording ("error parsing regexp: ...") for invalid patterns. */
 export function compileGoRegex(pattern: string): GoRegex {
   const program = new Compiler().compile(parseRegex(pattern));
-  return { pattern, test: (text, charge) => run(program, text, charge) };
+  return { pattern, size: program.length, test: (text, charge) => run(program, text, charge) };
 }
 
 const cache = new Lru<string, GoRegex | Fault>(128);

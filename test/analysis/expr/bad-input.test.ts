@@ -277,6 +277,11 @@ describe('bounded work', () => {
     expect(run(compile('text matches "(a*)*b"', new Set(['text'])), { text })).toBe(false);
   });
 
+  it('dynamic patterns are charged their compiled size on every use', () => {
+    expect(attempt('all(1..2000, "x" matches ("x{1000}" + string(#)) || true)').message).toBe(stepsError);
+    expect(run(compile('all(1..100, "x" matches ("x{1000}" + string(#)) || true)', new Set()), {})).toBe(true);
+  });
+
   it('oversized regex programs are rejected when compiled', () => {
     expect(attempt('"x" matches "(x{1000}){1000}"').message).toBe('error parsing regexp: expression too large');
     expect(attempt('"x" matches "x{1001}"').message).toBe('error parsing regexp: invalid repeat count: `{1001}`');
