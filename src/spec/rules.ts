@@ -2,6 +2,7 @@
  * Cross-field and cross-document rules, Argo's validation plus what canary needs to run a spec.
  * Each rule is a pure function of the whole SpecSet, so lint, run and analyze apply the same checks.
  */
+import { checkCondition } from '../analysis/expr/index.js';
 import { issue, type Issue, type Loc, type Locator } from './issues.js';
 import { placeholdersOf } from './placeholders.js';
 import { collectTemplates, describeRef } from './template-index.js';
@@ -276,6 +277,36 @@ const services: Rule = {
   },
 };
 
+/** Conditions are compiled now, so a typo fails lint instead of the first measurement. */
+const conditions: Rule = {
+  id: 'conditions-compile',
+  check(spec) {
+    const out: Issue[] = [];
+    for (const t of spec.templates) {
+      for (const m of t.metrics) {
+        for (const field of ['successCondition', 'failureCondition'] as const) {
+          const source = m[field];
+          if (source === null || /\{\{.*\}\}/.test(source)) continue; // placeholders are checked after substitution
+          const e = checkCondition(source);
+          if (!e) continue;
+          const loc = at(m, field);
+          // Point at the offending character when the expression sits on the line of its key.
+          const col = e.column !== undefined && (e.line ?? 1) === 1 ? loc.col + e.column - 1 : loc.col;
+          out.push(err({ ...loc, col }, `${e.message}${e.detail ? `\n${indent(e.detail)}` : ''}`));
+        }
+      }
+    }
+    return out;
+  },
+};
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
+}
+
 const prometheusAddress: Rule = {
   id: 'prometheus-address',
   check(spec, ctx) {
@@ -299,6 +330,7 @@ export const RULES: readonly Rule[] = [
   args,
   refMetrics,
   services,
+  conditions,
   prometheusAddress,
 ];
 

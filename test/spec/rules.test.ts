@@ -63,6 +63,8 @@ const rows: Row[] = [
   ['setHeaderRoute is named as unsupported', seedWith([['- setWeight: 10', '- setHeaderRoute: {name: x}']]), /setHeaderRoute is not supported/],
   ['other routers are named', seedWith([['        smi:\n          rootService: myapp\n', '        istio: {}\n']]), /Istio traffic routing: canary writes SMI TrafficSplits/],
   ['blue-green is named', seedWith([['    canary:\n      canaryService', '    blueGreen: {}\n    canary:\n      canaryService']]), /blue-green rollouts are not supported/],
+  ['conditions compile', seedWith([['failureCondition: len(result) > 0 && result[0] > 0', 'failureCondition: len(result) > 0 && result[0] >> 0']]), /failureCondition: .*unexpected/],
+  ['conditions return a bool', seedWith([['failureCondition: len(result) > 0 && result[0] > 0', 'failureCondition: len(result)']]), /expected bool, but got int/],
   ['misspelt fields get a suggestion', seedWith([['- setWeight: 50', '- setweight: 50']]), /unknown field "setweight", did you mean "setWeight"\?/],
   ['misspelt metric fields get a suggestion', seedWith([['      interval: 15s', '      intervall: 15s']]), /unknown field "intervall", did you mean "interval"\?/],
 ];
