@@ -1,8 +1,286 @@
+/**
+ * `canary run FILES...`: validate, preflight, take the Lease, then drive the rollout in the
+ * foreground until it is promoted or rolled back. The exit code is the verdict.
+ */
 import type { Outcome } from '../cli/exit-codes.js';
-import type { Io } from '../cli/io.js';
+import { write, type Io } from '../cli/io.js';
+import { parseDurationOption, parseOutput, parsePairs } from '../cli/options.js';
 import type { Invocation } from '../cli/program.js';
-import { UsageError } from '../util/errors.js';
+import { planRun } from '../engine/plan.js';
+import { templateRevision, withImages } from '../engine/revision.js';
+import { decideStart } from '../engine/start.js';
+import { parseTimeScale, scaleRollout } from '../engine/time-scale.js';
+import type { Cluster } from '../kube/index.js';
+import { renderPlan, renderPreflight } from '../output/plan.js';
+import { loadSpec } from '../spec/index.js';
+import { formatIssue } from '../spec/issues.js';
+import type { JsonObject, RolloutArg, RolloutSpec, SpecSet } from '../spec/types.js';
+import { systemClock } from '../util/clock.js';
+import { UnreachableError, UsageError } from '../util/errors.js';
+import { createRedactor } from '../util/redact.js';
+import { manifestsOf } from './manifests.js';
+import { buildProvider, type ProviderFlags } from './providers.js';
+import { runInForeground } from './runner.js';
 
-export default async function run(_inv: Invocation, _io: Io): Promise<Outcome> {
-  throw new UsageError('canary run is not implemented yet', { hint: 'this verb arrives with a later release; canary lint works today' });
+interface RunFlags extends ProviderFlags {
+  recursive?: boolean;
+  image: string[];
+  dryRun?: boolean;
+  timeout?: string;
+  onInterrupt: 'rollback' | 'leave';
+  exitOnPause?: boolean;
+  timeScale?: string;
+  applyServices?: boolean;
+  adopt?: boolean;
+  arg: string[];
+  output?: string;
+}
+
+export default async function run(inv: Invocation, io: Io): Promise<Outcome> {
+  const flags = inv.options as unknown as RunFlags;
+  const output = parseOutput(flags.output, ['text', 'json']) as 'text' | 'json';
+  const timeScale = parseTimeScale(flags.timeScale);
+  const timeoutMs = parseDurationOption('--timeout', flags.timeout) ?? null;
+  const images = parsePairs('--image', flags.image);
+  const argOverrides = parsePairs('--arg', flags.arg);
+  const clock = systemClock;
+
+  const { spec, rollout: written } = await readSpec(inv, io, flags);
+  const { connect } = await import('../kube/index.js');
+  const cluster = connect({
+    kubeconfig: inv.global.kubeconfig,
+    context: inv.global.context,
+    namespace: inv.global.namespace,
+    requestTimeoutMs: parseDurationOption('--request-timeout', inv.global.requestTimeout),
+    clock,
+    env: io.env,
+    warn: (m) => write(io.stderr, io.errPalette.yellow(`warning: ${m}`)),
+  });
+  const namespace = namespaceOf(written, cluster, inv.global.namespace);
+  const rollout: RolloutSpec = withArgs({ ...written, namespace }, argOverrides);
+  const { template, unknown } = withImages(rollout.template, images);
+  if (unknown.length) {
+    const names = containerNames(rollout.template);
+    throw new UsageError(`--image ${unknown.join(', ')}: Rollout ${rollout.name} has no container of that name`, { hint: `its containers: ${names.join(', ')}` });
+  }
+  const revision = templateRevision(template);
+  const serviceProxy = await cluster.serviceProxy();
+  const provider = buildProvider(flags, io, clock, serviceProxy);
+
+  if (flags.applyServices) await applyServices(cluster, spec, namespace, io, flags.dryRun ?? false);
+  const checks = await runPreflight(cluster, spec, rollout, namespace, provider, flags);
+
+  if (flags.dryRun) return dryRun(io, cluster, spec, rollout, template as JsonObject, revision, timeScale, checks);
+
+  const failed = checks.filter((c) => !c.ok && c.name !== 'lock');
+  if (failed.length) {
+    write(io.stderr, renderPreflight(checks, io.errPalette));
+    throw new UnreachableError(`preflight failed for Rollout ${namespace}/${rollout.name}: ${failed.map((c) => c.name).join(', ')}`, { hint: failed[0]!.hint ?? 'fix the checks marked ✖ above, then run again' });
+  }
+
+  return runInForeground({
+    io,
+    clock,
+    cluster,
+    namespace,
+    spec,
+    rollout,
+    template: template as JsonObject,
+    revision,
+    manifests: manifestsOf(rollout, template as JsonObject, spec.templates, spec.services),
+    provider,
+    output,
+    timeScale,
+    exitOnPause: flags.exitOnPause ?? false,
+    timeoutMs,
+    onInterrupt: flags.onInterrupt ?? 'rollback',
+    adopt: flags.adopt ?? false,
+    retry: false,
+  });
+}
+
+async function readSpec(inv: Invocation, io: Io, flags: RunFlags): Promise<{ spec: SpecSet; rollout: RolloutSpec }> {
+  const result = await loadSpec(
+    inv.args,
+    { namespace: inv.global.namespace ?? null, prometheusAddress: flags.prometheusAddress ?? io.env.ARGO_ROLLOUTS_PROMETHEUS_ADDRESS ?? null },
+    { recursive: Boolean(flags.recursive), cwd: io.cwd },
+  );
+  const errors = result.issues.filter((i) => i.severity === 'error');
+  for (const w of result.issues.filter((i) => i.severity === 'warning')) write(io.stderr, io.errPalette.yellow(`warning: ${formatIssue(w)}`));
+  if (errors.length) {
+    for (const e of errors) write(io.stderr, formatIssue(e));
+    throw new UsageError(`the manifests have ${errors.length} problem${errors.length === 1 ? '' : 's'}: nothing was changed in the cluster`, { hint: `fix them (\`canary lint ${inv.args.join(' ')}\` shows the same list)` });
+  }
+  const rollouts = result.spec.rollouts;
+  if (rollouts.length !== 1) {
+    throw new UsageError(
+      rollouts.length === 0 ? `no Rollout in ${inv.args.join(', ')}: canary run needs an argoproj.io/v1alpha1 Rollout` : `${rollouts.length} Rollouts in the files (${rollouts.map((r) => r.name).join(', ')}): canary run drives one at a time`,
+      { hint: rollouts.length ? 'pass the files of one Rollout (and its templates)' : 'add the Rollout manifest to the command line' },
+    );
+  }
+  return { spec: result.spec, rollout: rollouts[0]! };
+}
+
+function namespaceOf(rollout: RolloutSpec, cluster: Cluster, flag: string | undefined): string {
+  if (flag && rollout.namespace && flag !== rollout.namespace) {
+    throw new UsageError(`the Rollout's metadata.namespace is "${rollout.namespace}" but -n is "${flag}"`, { hint: `pass -n ${rollout.namespace}, or change metadata.namespace` });
+  }
+  return cluster.namespaceFor(rollout.namespace);
+}
+
+/** `--arg name=value` replaces (or adds) that arg in every analysis the Rollout references. */
+function withArgs(rollout: RolloutSpec, pairs: [string, string][]): RolloutSpec {
+  if (pairs.length === 0) return rollout;
+  const override = (args: RolloutArg[]): RolloutArg[] => {
+    const out = args.filter((a) => !pairs.some(([n]) => n === a.name));
+    for (const [name, value] of pairs) out.push({ loc: { file: '--arg', line: 0, col: 0, path: name }, name, source: { kind: 'value', value } });
+    return out;
+  };
+  return {
+    ...rollout,
+    canary: {
+      ...rollout.canary,
+      analysis: rollout.canary.analysis ? { ...rollout.canary.analysis, args: override(rollout.canary.analysis.args) } : null,
+      steps: rollout.canary.steps.map((s) => (s.kind === 'analysis' ? { ...s, analysis: { ...s.analysis, args: override(s.analysis.args) } } : s)),
+    },
+  };
+}
+
+async function runPreflight(cluster: Cluster, spec: SpecSet, rollout: RolloutSpec, namespace: string, provider: ReturnType<typeof buildProvider>, flags: RunFlags) {
+  const { preflight } = await import('../kube/index.js');
+  const addresses = prometheusAddresses(spec, flags);
+  const secretNamespaces = spec.templates.some((t) => t.args.some((a) => a.source.kind === 'secretKeyRef')) ? [namespace] : [];
+  const proxyNamespaces = [...new Set(addresses.map((a) => /^https?:\/\/[^.]+\.([^.:/]+)\.svc/.exec(a)?.[1]).filter((x): x is string => !!x))];
+  return preflight({
+    client: cluster.client,
+    namespace,
+    rollout,
+    router: cluster.router(rollout, namespace, { adopt: flags.adopt ?? false }),
+    workloads: cluster.workloads(rollout, namespace, { adopt: flags.adopt ?? false }),
+    lock: cluster.lock(rollout.name, namespace),
+    permissions: { applyServices: flags.applyServices ?? false, secretNamespaces, proxyNamespaces },
+    ...(flags.applyServices ? { servicesToApply: spec.services.map((s) => s.name) } : {}),
+    probes: addresses.map((address) => ({
+      name: 'prometheus',
+      run: async () => {
+        const problem = await provider.prometheus.ping(
+          { kind: 'prometheus', address, query: 'vector(1)', timeoutMs: 10_000, insecure: false, headers: [], basicAuth: null, oauth2: null, rangeQuery: null },
+          AbortSignal.timeout(15_000),
+        );
+        if (problem) throw new UnreachableError(problem, { hint: 'check the address, or pass --prometheus-address' });
+        return `${address} answers`;
+      },
+    })),
+  });
+}
+
+/** Distinct Prometheus addresses the Rollout's analyses will query (placeholders left for later). */
+function prometheusAddresses(spec: SpecSet, flags: RunFlags): string[] {
+  if (flags.prometheusAddress) return [flags.prometheusAddress];
+  const out = new Set<string>();
+  for (const t of spec.templates) for (const m of t.metrics) if (m.provider.kind === 'prometheus' && m.provider.address && !m.provider.address.includes('{{')) out.add(m.provider.address);
+  return [...out];
+}
+
+async function applyServices(cluster: Cluster, spec: SpecSet, namespace: string, io: Io, dryRun: boolean): Promise<void> {
+  const { Services } = await import('../kube/resources.js');
+  for (const s of spec.services) {
+    const ns = s.namespace ?? namespace;
+    const existing = await cluster.client.tryGet(Services, ns, s.name);
+    if (existing) continue;
+    const body = { ...structuredClone(s.manifest), metadata: { ...(s.manifest.metadata as object), namespace: ns } };
+    if (dryRun) {
+      write(io.stdout, `would create Service ${ns}/${s.name}`);
+      continue;
+    }
+    await cluster.client.create(Services, ns, body);
+    write(io.stdout, `created Service ${ns}/${s.name} (--apply-services)`);
+  }
+}
+
+async function dryRun(io: Io, cluster: Cluster, spec: SpecSet, rollout: RolloutSpec, template: JsonObject, revision: string, timeScale: number, checks: Awaited<ReturnType<typeof runPreflight>>): Promise<Outcome> {
+  const namespace = rollout.namespace!;
+  const workloads = cluster.workloads(rollout, namespace);
+  const router = cluster.router(rollout, namespace);
+  const stored = await cluster.stateStore(rollout.name, namespace).load();
+  let obs;
+  try {
+    obs = { ...(await workloads.observe()), weight: router ? await router.getWeight() : null, weightVerified: null };
+  } catch {
+    obs = { stable: null, canary: null, services: { stable: null, canary: null }, weight: null, weightVerified: null };
+  }
+  const scaled = scaleRollout(rollout, timeScale);
+  const decision = decideStart({
+    stored: stored.state,
+    obs,
+    ctx: { spec: scaled, template, revision, metrics: new Map(), analysisErrors: new Map(), redactor: createRedactor([]), now: Date.now(), owner: 'dry-run', timeScale },
+    runId: 'dry-run',
+    retry: false,
+    lastAliveAt: null,
+    images: { canary: [], stable: [] },
+  });
+  const mode = decision.kind === 'new' || decision.kind === 'resume' ? decision.state.mode : 'canary';
+  const plan = planRun(scaled, spec.templates, mode);
+  const routing =
+    rollout.canary.trafficRouting.kind === 'smi'
+      ? `SMI TrafficSplit ${namespace}/${rollout.canary.trafficRouting.trafficSplitName ?? rollout.name} (root Service ${rollout.canary.trafficRouting.rootService ?? rollout.canary.stableService})`
+      : rollout.canary.trafficRouting.kind === 'gatewayAPI'
+        ? `Gateway API HTTPRoute ${rollout.canary.trafficRouting.httpRoutes.join(', ')}`
+        : 'replica-weighted (no trafficRouting)';
+  write(
+    io.stdout,
+    renderPlan(
+      plan,
+      {
+        rollout: `${namespace}/${rollout.name}`,
+        revision,
+        stableRevision: obs.stable?.revision ?? null,
+        images: containerImages(template),
+        timeScale,
+        routing,
+        why: decision.why,
+      },
+      io.palette,
+    ),
+  );
+  write(io.stdout, '');
+  write(io.stdout, renderPreflight(checks, io.palette));
+  write(io.stdout, '');
+  write(io.stdout, await objectsToWrite(rollout, namespace, template, revision, plan.steps[0]?.canaryReplicas ?? 0));
+  const failed = checks.filter((c) => !c.ok && c.name !== 'lock');
+  return failed.length ? 'unreachable' : 'ok';
+}
+
+async function objectsToWrite(rollout: RolloutSpec, namespace: string, template: JsonObject, revision: string, firstCanary: number): Promise<string> {
+  const { desiredDeployment } = await import('../kube/deployment-spec.js');
+  const { stringify } = await import('yaml');
+  const docs = [
+    desiredDeployment(rollout, namespace, 'canary', { template, revision, replicas: firstCanary }),
+  ];
+  const lines = [
+    'objects canary writes:',
+    `  Deployment ${namespace}/${rollout.name}-stable    (the serving version; created on the first deploy, rolled to the new template at promotion)`,
+    `  Deployment ${namespace}/${rollout.name}-canary    (the new version; first step below)`,
+    ...(rollout.canary.stableService ? [`  Service ${namespace}/${rollout.canary.stableService}: selector + canary-rollouts/track=stable`] : []),
+    ...(rollout.canary.canaryService ? [`  Service ${namespace}/${rollout.canary.canaryService}: selector + canary-rollouts/track=canary (back to stable when done)`] : []),
+    ...(rollout.canary.trafficRouting.kind === 'smi'
+      ? [`  TrafficSplit ${namespace}/${rollout.canary.trafficRouting.trafficSplitName ?? rollout.name}: backends ${rollout.canary.canaryService} / ${rollout.canary.stableService}`]
+      : rollout.canary.trafficRouting.kind === 'gatewayAPI'
+        ? rollout.canary.trafficRouting.httpRoutes.map((r) => `  HTTPRoute ${r}: the weights of the ${rollout.canary.canaryService} and ${rollout.canary.stableService} backendRefs only`)
+        : []),
+    `  ConfigMap ${namespace}/${rollout.name}-canary-run (run state), Lease ${namespace}/${rollout.name}-canary-lock, Events on the stable Deployment`,
+    '',
+    ...docs.map((d) => `---\n${stringify(d, { lineWidth: 0 })}`),
+  ];
+  return lines.join('\n');
+}
+
+function containerNames(template: JsonObject): string[] {
+  const spec = template.spec as { containers?: { name?: string }[] } | undefined;
+  return (spec?.containers ?? []).map((c) => c.name ?? '');
+}
+
+function containerImages(template: JsonObject): string[] {
+  const spec = template.spec as { containers?: { image?: string }[] } | undefined;
+  return (spec?.containers ?? []).map((c) => c.image ?? '');
 }

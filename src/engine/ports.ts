@@ -12,6 +12,8 @@ export interface WorkloadStatus {
   revision: string | null;
   /** spec.replicas */
   replicas: number;
+  /** All pods, old template included (status.replicas): more than `updated` while a rolling update runs. */
+  current: number;
   /** Pods of the current template (status.updatedReplicas), once the Deployment controller saw the spec. */
   updated: number;
   ready: number;

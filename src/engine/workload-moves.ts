@@ -19,15 +19,20 @@ export function ensureService(tx: Tx, obs: Observation, service: Track, track: T
   if (configured && obs.services[service] !== track) tx.effect({ kind: 'routeService', service, track });
 }
 
-/** Pods of the desired revision that are available, 0 while the controller has not caught up. */
+/**
+ * Pods of the desired revision that are available, 0 while the controller has not caught up.
+ * During a rolling update old pods count in `available` too: assume they all are, which gives a
+ * lower bound for the new ones.
+ */
 export function availableOf(w: WorkloadStatus | null, revision: string): number {
   if (!w || w.revision !== revision || !w.observed) return 0;
-  return Math.min(w.available, w.updated);
+  const old = Math.max(0, w.current - w.updated);
+  return Math.max(0, Math.min(w.updated, w.available - old));
 }
 
-/** The Deployment runs `revision` with `replicas` pods, every one updated and available. */
+/** `kubectl rollout status` done: `replicas` pods of `revision`, every one available, no old pod left. */
 export function isSettled(w: WorkloadStatus | null, revision: string, replicas: number): boolean {
-  return !!w && w.revision === revision && w.observed && w.replicas === replicas && w.updated >= replicas && w.available >= replicas;
+  return !!w && w.revision === revision && w.observed && w.replicas === replicas && w.updated >= replicas && w.current <= w.updated && w.available >= replicas;
 }
 
 export function servicesConfigured(ctx: EngineContext): { stable: boolean; canary: boolean } {

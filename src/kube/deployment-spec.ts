@@ -17,6 +17,7 @@ export interface Deployment extends KubeObject {
   };
   status?: {
     observedGeneration?: number;
+    replicas?: number;
     updatedReplicas?: number;
     readyReplicas?: number;
     availableReplicas?: number;

@@ -175,9 +175,11 @@ function sameSelector(a: { matchLabels?: unknown; matchExpressions?: unknown }, 
   return norm(a) === norm(b);
 }
 
+/** `kubectl rollout status` done: every pod updated and available, no old pod left. */
 function settled(d: Deployment): boolean {
   const want = d.spec?.replicas ?? 1;
-  return (d.status?.availableReplicas ?? 0) >= want && (d.status?.updatedReplicas ?? 0) >= want;
+  const updated = d.status?.updatedReplicas ?? 0;
+  return updated >= want && (d.status?.replicas ?? 0) <= updated && (d.status?.availableReplicas ?? 0) >= want;
 }
 
 function statusOf(d: Deployment, pods: readonly Pod[]): WorkloadStatus {
@@ -187,6 +189,7 @@ function statusOf(d: Deployment, pods: readonly Pod[]): WorkloadStatus {
   return {
     revision,
     replicas: d.spec?.replicas ?? 1,
+    current: d.status?.replicas ?? 0,
     updated: d.status?.updatedReplicas ?? 0,
     ready: d.status?.readyReplicas ?? 0,
     available: d.status?.availableReplicas ?? 0,

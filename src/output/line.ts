@@ -14,7 +14,7 @@ const FORMAT: Formatters = {
     `${e.resumed ? 'resumed' : 'started'} ${e.mode === 'canary' ? 'canary' : e.mode === 'initial' ? 'first deploy' : 'rollback to stable'} of ${p.bold(`${e.namespace}/${e.name}`)} revision ${e.revision}${e.stableRevision ? ` (stable ${e.stableRevision})` : ''}: ${e.images.join(', ')}${e.mode === 'canary' ? `, ${e.stepCount} steps` : ''}${e.timeScale !== 1 ? p.yellow(` [time scale x${e.timeScale}: pauses, intervals and delays shortened]`) : ''}`,
   stepStarted: (e) => `step ${stepOf(e.index, e.stepCount)}: ${describeStep(e.step)}`,
   stepCompleted: (e, p) => p.green(`step ${stepOf(e.index, e.stepCount)} done`),
-  weightChanged: (e, p) => `weight ${e.from ?? 0}% -> ${p.bold(`${e.to}%`)} canary (${e.router})`,
+  weightChanged: (e, p) => (e.from === null ? `weight ${p.bold(`${e.to}%`)} canary (${e.router})` : `weight ${e.from}% -> ${p.bold(`${e.to}%`)} canary (${e.router})`),
   waiting: (e, p) => `waiting for ${e.track} pods: ${e.ready}/${e.desired} available${e.problem ? p.red(` (${e.problem})`) : ''}`,
   paused: (e, p) =>
     p.yellow(

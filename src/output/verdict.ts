@@ -48,7 +48,7 @@ export function finalLine(state: RunState, now: number, override?: { verdict: Ve
     name: state.rollout.name,
     namespace: state.rollout.namespace,
     revision: state.revision,
-    step: state.stepCount === 0 ? '0/0' : stepOf(state.stepIndex, state.stepCount),
+    step: state.mode !== 'canary' || state.stepCount === 0 ? '-' : stepOf(state.stepIndex, state.stepCount),
     durationMs: (state.finishedAt ?? now) - state.startedAt,
     reason: override?.reason ?? state.message,
   };

@@ -122,7 +122,7 @@ describe('KubeWorkloads', () => {
     const d = desired(r, 2);
     await w.ensure('stable', d);
     const o = await until(w, (x) => x.stable?.available === 2);
-    expect(o.stable).toEqual({ revision: d.revision, replicas: 2, updated: 2, ready: 2, available: 2, observed: true, images: ['example/myapp:1'], problem: null });
+    expect(o.stable).toEqual({ revision: d.revision, replicas: 2, current: 2, updated: 2, ready: 2, available: 2, observed: true, images: ['example/myapp:1'], problem: null });
     expect(o.canary).toBeNull();
   });
 

@@ -46,6 +46,7 @@ export class FakeCluster {
     return {
       revision: d.revision,
       replicas: d.replicas,
+      current: now >= d.updatedAt || track === 'canary' ? d.replicas : d.replicas + Math.min(d.availableBefore, d.replicas),
       updated: now >= d.updatedAt ? d.replicas : 0,
       ready: ready ? d.replicas : Math.min(d.availableBefore, d.replicas),
       available: ready ? d.replicas : Math.min(d.availableBefore, d.replicas),

@@ -1,0 +1,35 @@
+/**
+ * The manifests of a run, stored next to its state, so that `canary abort` and `canary retry` can
+ * act without the files: the Rollout as it was run (--image applied), its templates and Services.
+ */
+import { stringify } from 'yaml';
+import { readDocuments } from '../spec/documents.js';
+import { sortIssues, formatIssue } from '../spec/issues.js';
+import { parseManifestText } from '../spec/load.js';
+import { validate } from '../spec/rules.js';
+import { SourceDoc } from '../spec/source.js';
+import type { AnalysisTemplateSpec, JsonObject, RolloutSpec, ServiceSpec, SpecSet } from '../spec/types.js';
+import { InternalError } from '../util/errors.js';
+
+const STORED = '<stored manifests>';
+
+export function manifestsOf(rollout: RolloutSpec, template: JsonObject, templates: readonly AnalysisTemplateSpec[], services: readonly ServiceSpec[]): string {
+  const doc = structuredClone(docValue(rollout)) as { spec: { template: JsonObject } };
+  doc.spec.template = template;
+  const docs = [doc, ...templates.map(docValue), ...services.map((s) => s.manifest)];
+  return docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
+}
+
+export function readStoredManifests(text: string, namespace: string): SpecSet {
+  const { docs, issues } = parseManifestText(text, STORED);
+  const read = readDocuments(docs, [STORED], issues);
+  issues.push(...validate(read.spec, { namespace, prometheusAddress: null }));
+  const errors = sortIssues(issues).filter((i) => i.severity === 'error');
+  if (errors.length) throw new InternalError(`the manifests stored with the run do not read back: ${errors.map(formatIssue).join('; ')}`);
+  return read.spec;
+}
+
+function docValue(x: RolloutSpec | AnalysisTemplateSpec): unknown {
+  if (!(x.source instanceof SourceDoc)) throw new InternalError(`${x.name}: no source document to store`);
+  return x.source.value;
+}

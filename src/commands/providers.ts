@@ -1,0 +1,33 @@
+/** The metric provider from the flags and environment, shared by `run` and `analyze`. */
+import type { Io } from '../cli/io.js';
+import { createMetricProvider, type Providers } from '../providers/index.js';
+import type { ServiceProxy } from '../providers/service-proxy.js';
+import type { Clock } from '../util/clock.js';
+import { UsageError } from '../util/errors.js';
+
+export interface ProviderFlags {
+  prometheusAddress?: string;
+  prometheusVia?: string;
+  prometheusCaFile?: string;
+  prometheusTokenEnv?: string;
+}
+
+/** `serviceProxy` is null when there is no cluster (e.g. `canary analyze` without a kubeconfig). */
+export function buildProvider(flags: ProviderFlags, io: Io, clock: Clock, serviceProxy: ServiceProxy | null): Providers {
+  const via = (flags.prometheusVia ?? 'auto') as 'auto' | 'direct' | 'proxy';
+  if (via === 'proxy' && !serviceProxy) throw new UsageError('--prometheus-via proxy needs a kubeconfig: there is no cluster to proxy through');
+  const token = io.env[flags.prometheusTokenEnv ?? 'CANARY_PROMETHEUS_TOKEN'];
+  const proxy = serviceProxy ? { serviceProxy } : {};
+  return createMetricProvider({
+    prometheus: {
+      ...(flags.prometheusAddress ? { addressOverride: flags.prometheusAddress } : {}),
+      ...(io.env.ARGO_ROLLOUTS_PROMETHEUS_ADDRESS ? { addressFallback: io.env.ARGO_ROLLOUTS_PROMETHEUS_ADDRESS } : {}),
+      ...(token ? { bearerToken: token } : {}),
+      ...(flags.prometheusCaFile ? { caFile: flags.prometheusCaFile } : {}),
+      via,
+      ...proxy,
+      clock,
+    },
+    web: { via, ...proxy, clock },
+  });
+}
