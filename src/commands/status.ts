@@ -1,8 +1,187 @@
+/**
+ * `canary status [NAME] [--watch]`: one rollout as a tree (or JSON/YAML), every rollout of a
+ * namespace as lines, or a watch that redraws on change and exits with the rollout's verdict.
+ */
 import type { Outcome } from '../cli/exit-codes.js';
-import type { Io } from '../cli/io.js';
+import { write, type Io } from '../cli/io.js';
+import { parseDurationOption, parseOutput } from '../cli/options.js';
 import type { Invocation } from '../cli/program.js';
-import { UsageError } from '../util/errors.js';
+import type { Cluster } from '../kube/index.js';
+import { ConfigMaps } from '../kube/resources.js';
+import { decodeRun, type RunConfigMap } from '../kube/run-configmap.js';
+import { MANAGED_BY_LABEL, MANAGER, ROLLOUT_LABEL } from '../kube/ownership.js';
+import { renderJson, renderJsonLine, renderYaml, statusList } from '../status/json.js';
+import type { StatusView } from '../status/model.js';
+import { renderList, WatchLines } from '../status/render-line.js';
+import { renderTree } from '../status/render-tree.js';
+import { toStatusView } from '../status/view.js';
+import { RedrawThrottle, watchDecision } from '../status/watch.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import { TimeoutError, UsageError } from '../util/errors.js';
+import { gatherStatus } from './status-source.js';
 
-export default async function status(_inv: Invocation, _io: Io): Promise<Outcome> {
-  throw new UsageError('canary status is not implemented yet', { hint: 'this verb arrives with a later release; canary lint works today' });
+interface StatusFlags {
+  watch?: boolean;
+  timeout?: string;
+  exitOnPause?: boolean;
+  revision?: string;
+  allNamespaces?: boolean;
+  output?: string;
+}
+
+export default async function status(inv: Invocation, io: Io): Promise<Outcome> {
+  const flags = inv.options as StatusFlags;
+  const output = parseOutput(flags.output, ['text', 'wide', 'json', 'yaml']);
+  const timeoutMs = parseDurationOption('--timeout', flags.timeout);
+  const clock = systemClock;
+  const { connect } = await import('../kube/index.js');
+  const cluster = connect({
+    kubeconfig: inv.global.kubeconfig,
+    context: inv.global.context,
+    namespace: inv.global.namespace,
+    requestTimeoutMs: parseDurationOption('--request-timeout', inv.global.requestTimeout),
+    clock,
+    env: io.env,
+  });
+  const name = inv.args[0];
+  if (!name) {
+    if (flags.watch) throw new UsageError('--watch needs a rollout name', { hint: 'canary status NAME --watch' });
+    return list(cluster, io, flags.allNamespaces ? null : cluster.namespaceFor(null), output, clock);
+  }
+  const namespace = cluster.namespaceFor(null);
+  const target = { name, namespace, ...(flags.revision ? { revisionWanted: flags.revision } : {}) };
+  if (!flags.watch) {
+    const view = await viewOf(cluster, target, clock.now());
+    write(io.stdout, render(view, output, io));
+    return 'ok';
+  }
+  return watch(cluster, target, io, { output, exitOnPause: flags.exitOnPause ?? false, revision: flags.revision, timeoutAt: timeoutMs === undefined ? null : clock.now() + timeoutMs }, clock);
+}
+
+async function viewOf(cluster: Cluster, target: { name: string; namespace: string; revisionWanted?: string }, now: number): Promise<StatusView> {
+  const { input } = await gatherStatus(cluster, target, now);
+  if (!input.state && !input.stable && !input.canary && !target.revisionWanted) {
+    throw new UsageError(`no rollout "${target.name}" in namespace ${target.namespace}: canary has no run state, and no ${target.name}-stable or ${target.name}-canary Deployment`, {
+      hint: `check the name and -n; \`canary status -n ${target.namespace}\` lists the rollouts canary manages`,
+    });
+  }
+  return toStatusView(input);
+}
+
+function render(view: StatusView, output: string, io: Io): string {
+  switch (output) {
+    case 'json':
+      return renderJson(view);
+    case 'yaml':
+      return renderYaml(view);
+    case 'wide':
+      return renderTree(view, io.palette, { wide: true });
+    default:
+      return renderTree(view, io.palette, { maxWidth: Math.max(80, io.stdout.columns ?? 80) });
+  }
+}
+
+interface WatchFlags {
+  output: string;
+  exitOnPause: boolean;
+  revision: string | undefined;
+  timeoutAt: number | null;
+}
+
+/** Redraws on change (watches, not polling), at most every 200 ms; exits on the verdict. */
+async function watch(cluster: Cluster, target: { name: string; namespace: string; revisionWanted?: string }, io: Io, f: WatchFlags, clock: Clock): Promise<Outcome> {
+  const tty = Boolean(io.stdout.isTTY) && f.output !== 'json' && f.output !== 'yaml';
+  const stop = new AbortController();
+  let changed = true;
+  let wake: (() => void) | null = null;
+  const poke = () => {
+    changed = true;
+    wake?.();
+  };
+  cluster.stateStore(target.name, target.namespace).watch(poke, stop.signal);
+  const rollout = await gatherStatus(cluster, target, clock.now()).then((r) => r.rollout).catch(() => null);
+  if (rollout) cluster.workloads({ ...rollout, namespace: target.namespace }, target.namespace).watch(poke, stop.signal);
+
+  const throttle = new RedrawThrottle(200);
+  const lines = new WatchLines(io.palette);
+  let drawnLines = 0;
+  let last: StatusView | null = null;
+  const draw = (frame: string) => {
+    if (tty) {
+      // Move up over the previous frame and clear below it, in one write: no flicker.
+      const up = drawnLines ? `\u001b[${drawnLines}A\r\u001b[J` : '';
+      io.stdout.write(up + frame);
+      drawnLines = frame.split('\n').length - 1;
+    } else {
+      io.stdout.write(frame.endsWith('\n') ? frame : `${frame}\n`);
+    }
+  };
+  try {
+    for (;;) {
+      const now = clock.now();
+      if (changed || tty) {
+        changed = false;
+        try {
+          last = toStatusView((await gatherStatus(cluster, target, now)).input);
+        } catch (err) {
+          if (!last) throw err;
+        }
+      }
+      let holdUntil: number | null = null;
+      if (last) {
+        if (tty) {
+          const frame = renderTree(last, io.palette, { maxWidth: Math.max(80, io.stdout.columns ?? 80) });
+          const d = throttle.offer(frame, now);
+          if (d.kind === 'draw') draw(frame);
+          if (d.kind === 'hold') holdUntil = d.until;
+        } else {
+          const line = f.output === 'json' ? renderJsonLine(last) : lines.next(last);
+          if (line) draw(line);
+        }
+        const decision = watchDecision(last, { exitOnPause: f.exitOnPause, ...(f.revision ? { revision: f.revision } : {}), timeoutAt: f.timeoutAt, now });
+        if (decision !== 'continue') {
+          if (tty) draw(renderTree(last, io.palette, { maxWidth: Math.max(80, io.stdout.columns ?? 80) }));
+          if (decision.outcome === 'timeout') throw new TimeoutError(decision.reason, { hint: 'raise --timeout, or look at the tree above for what it waits on' });
+          write(io.stderr, decision.reason);
+          return decision.outcome;
+        }
+      }
+      // Wait for a change; a terminal also redraws every second for countdowns and ages.
+      const wait = holdUntil !== null ? Math.max(0, holdUntil - now) : tty ? 1000 : f.timeoutAt !== null ? Math.max(0, Math.min(30_000, f.timeoutAt - now)) : 30_000;
+      const ac = new AbortController();
+      wake = () => ac.abort();
+      await clock.sleep(wait, ac.signal);
+      wake = null;
+      if (!tty && !changed && wait === 30_000) changed = true; // a safety net against a missed watch event
+    }
+  } finally {
+    stop.abort();
+  }
+}
+
+/** Every rollout canary manages in a namespace (or all), one line each. */
+async function list(cluster: Cluster, io: Io, namespace: string | null, output: string, clock: Clock): Promise<Outcome> {
+  const cms = await cluster.client.list<RunConfigMap>(ConfigMaps, namespace, { labelSelector: `${MANAGED_BY_LABEL}=${MANAGER},${ROLLOUT_LABEL}` });
+  const now = clock.now();
+  const views: StatusView[] = [];
+  for (const cm of cms.items.filter((c) => c.metadata.name.endsWith('-canary-run'))) {
+    const ns = cm.metadata.namespace ?? namespace ?? 'default';
+    const name = cm.metadata.labels?.[ROLLOUT_LABEL] ?? cm.metadata.name.replace(/-canary-run$/, '');
+    const run = decodeRun(cm, `ConfigMap ${ns}/${cm.metadata.name}`);
+    const holder = await cluster.lock(name, ns).holder().catch(() => null);
+    views.push(
+      toStatusView({ name, namespace: ns, now, state: run.state, lease: { holder }, stable: null, canary: null, route: { kind: 'none', name: null, weight: run.state?.weight ?? null }, requests: run.requests }),
+    );
+  }
+  switch (output) {
+    case 'json':
+      write(io.stdout, renderJson(statusList(views)));
+      break;
+    case 'yaml':
+      write(io.stdout, renderYaml(statusList(views)));
+      break;
+    default:
+      write(io.stdout, views.length ? renderList(views, io.palette) : `no rollouts managed by canary in ${namespace === null ? 'any namespace' : `namespace ${namespace}`}`);
+  }
+  return 'ok';
 }

@@ -90,6 +90,7 @@ function fresh(input: StartInput, mode: RunMode, stableRevision: string | null):
     updatedAt: now,
     finishedAt: null,
     owner: ctx.owner,
+    timeScale: ctx.timeScale,
   };
   switch (mode) {
     case 'initial':

@@ -98,7 +98,10 @@ export interface RunState {
   finishedAt: number | null;
   /** Who drives the run: the Lease holder identity of the runner that last wrote. */
   owner: string;
+  /** --time-scale the run was started with; a runner that resumes it (abort, retry) keeps it. */
+  timeScale: number;
 }
 
 export const HISTORY_LIMIT = 100;
-export const HANDLED_REQUESTS_LIMIT = 50;
+/** Handled request ids kept; the store deletes a request key once its id is listed here. */
+export const HANDLED_REQUESTS_LIMIT = 500;

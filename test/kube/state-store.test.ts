@@ -35,6 +35,7 @@ function runState(owner: string, over: Partial<RunState> = {}): RunState {
     updatedAt: 0,
     finishedAt: null,
     owner,
+    timeScale: 1,
     ...over,
   };
 }

@@ -111,6 +111,7 @@ export function runState(o: Partial<RunState> = {}): RunState {
     updatedAt: NOW - 3 * S,
     finishedAt: null,
     owner: RUNNER,
+    timeScale: 1,
     ...o,
   };
 }

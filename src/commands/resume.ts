@@ -1,0 +1,47 @@
+/** Drives a stored run from its stored manifests, when no runner is alive (`abort`, `retry`). */
+import type { Outcome } from '../cli/exit-codes.js';
+import type { Io } from '../cli/io.js';
+import { templateRevision } from '../engine/revision.js';
+import type { RunRequest } from '../engine/types.js';
+import type { JsonObject } from '../spec/types.js';
+import { UsageError } from '../util/errors.js';
+import { readStoredManifests } from './manifests.js';
+import { buildProvider } from './providers.js';
+import { runInForeground } from './runner.js';
+import type { Steering } from './steer.js';
+
+export async function resumeStored(s: Steering, io: Io, o: { requests?: RunRequest[]; retry?: boolean; accept: 'resume-only' | 'new-only' }): Promise<Outcome> {
+  const who = `${s.namespace}/${s.name}`;
+  if (!s.stored.manifests) {
+    throw new UsageError(`the run of ${who} has no stored manifests (written by an older canary)`, { hint: 'run `canary run` with the manifest files instead' });
+  }
+  const spec = readStoredManifests(s.stored.manifests, s.namespace);
+  const rollout = { ...spec.rollouts[0]!, namespace: s.namespace };
+  const template = rollout.template as JsonObject;
+  const proxy = await s.cluster.serviceProxy();
+  return runInForeground({
+    io,
+    clock: s.clock,
+    cluster: s.cluster,
+    namespace: s.namespace,
+    spec,
+    rollout,
+    template,
+    revision: templateRevision(template),
+    manifests: s.stored.manifests,
+    provider: buildProvider({}, io, s.clock, proxy),
+    output: 'text',
+    timeScale: s.stored.state?.timeScale ?? 1,
+    exitOnPause: false,
+    timeoutMs: null,
+    onInterrupt: 'leave',
+    adopt: false,
+    retry: o.retry ?? false,
+    requests: o.requests ?? [],
+    accept: (d) => {
+      if (o.accept === 'resume-only' && d.kind !== 'resume') return `nothing to do for ${who}: ${d.why}`;
+      if (o.accept === 'new-only' && d.kind !== 'new') return `nothing to retry for ${who}: ${d.why}`;
+      return null;
+    },
+  });
+}

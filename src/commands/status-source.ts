@@ -1,0 +1,117 @@
+/**
+ * Gathers what `canary status` shows, in one pass over the cluster: the run ConfigMap, the Lease,
+ * both Deployments with their pods, and the route object. The view itself is src/status (pure).
+ */
+import type { Cluster } from '../kube/index.js';
+import type { KubeObject } from '../kube/client.js';
+import type { Deployment } from '../kube/deployment-spec.js';
+import { Deployments, Pods } from '../kube/resources.js';
+import { REVISION_ANNOTATION, TRACK_LABEL, ROLLOUT_LABEL } from '../kube/ownership.js';
+import type { RolloutSpec } from '../spec/types.js';
+import type { DeploymentInfo, PodInfo, RouteInfo, StatusInput } from '../status/types.js';
+import { readStoredManifests } from './manifests.js';
+
+type Pod = KubeObject & {
+  metadata: { creationTimestamp?: string };
+  status?: {
+    phase?: string;
+    conditions?: { type: string; status: string }[];
+    containerStatuses?: { ready?: boolean; restartCount?: number; state?: { waiting?: { reason?: string }; terminated?: { reason?: string } }; lastState?: { terminated?: { reason?: string } } }[];
+  };
+};
+
+export interface StatusTarget {
+  name: string;
+  namespace: string;
+  revisionWanted?: string;
+}
+
+export async function gatherStatus(cluster: Cluster, t: StatusTarget, now: number): Promise<{ input: StatusInput; rollout: RolloutSpec | null }> {
+  const store = cluster.stateStore(t.name, t.namespace);
+  const lock = cluster.lock(t.name, t.namespace);
+  const [stored, holder, deployments, pods] = await Promise.all([
+    store.load(),
+    lock.holder(),
+    cluster.client.list<Deployment>(Deployments, t.namespace, { labelSelector: `${ROLLOUT_LABEL}=${t.name}` }),
+    cluster.client.list<Pod>(Pods, t.namespace, { labelSelector: TRACK_LABEL }),
+  ]);
+  const rollout = stored.manifests ? rolloutOf(stored.manifests, t.namespace) : null;
+  const byTrack = (track: string) => deployments.items.find((d) => d.metadata.labels?.[TRACK_LABEL] === track) ?? null;
+  const info = (d: Deployment | null) => (d ? deploymentInfo(d, pods.items, now) : null);
+  const route = await routeInfo(cluster, rollout, t.namespace);
+  return {
+    rollout,
+    input: {
+      name: t.name,
+      namespace: t.namespace,
+      now,
+      state: stored.state,
+      lease: { holder },
+      stable: info(byTrack('stable')),
+      canary: info(byTrack('canary')),
+      route,
+      ...(t.revisionWanted ? { revisionWanted: t.revisionWanted } : {}),
+      requests: stored.requests,
+      desiredReplicas: rollout?.replicas ?? null,
+    },
+  };
+}
+
+function rolloutOf(manifests: string, namespace: string): RolloutSpec | null {
+  try {
+    return readStoredManifests(manifests, namespace).rollouts[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+async function routeInfo(cluster: Cluster, rollout: RolloutSpec | null, namespace: string): Promise<RouteInfo> {
+  if (!rollout) return { kind: 'none', name: null, weight: null };
+  const tr = rollout.canary.trafficRouting;
+  if (tr.kind === 'none') return { kind: 'none', name: null, weight: null };
+  const router = cluster.router({ ...rollout, namespace }, namespace);
+  let weight: number | null = null;
+  try {
+    weight = router ? await router.getWeight() : null;
+  } catch {
+    weight = null;
+  }
+  const name = tr.kind === 'smi' ? tr.trafficSplitName ?? rollout.name : tr.httpRoutes[0]!;
+  return { kind: tr.kind === 'smi' ? 'TrafficSplit' : 'HTTPRoute', name, weight };
+}
+
+function deploymentInfo(d: Deployment, pods: readonly Pod[], now: number): DeploymentInfo {
+  const track = d.metadata.labels?.[TRACK_LABEL];
+  const selector = (d.spec?.selector?.matchLabels ?? {}) as Record<string, string>;
+  const mine = pods.filter((p) => p.metadata.labels?.[TRACK_LABEL] === track && Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v));
+  const created = Date.parse(String((d.metadata as { creationTimestamp?: string }).creationTimestamp ?? ''));
+  return {
+    name: d.metadata.name,
+    revision: d.metadata.annotations?.[REVISION_ANNOTATION] ?? null,
+    images: (d.spec?.template?.spec?.containers ?? []).map((c) => c.image ?? ''),
+    replicas: d.spec?.replicas ?? 1,
+    current: d.status?.replicas ?? 0,
+    updated: d.status?.updatedReplicas ?? 0,
+    ready: d.status?.readyReplicas ?? 0,
+    available: d.status?.availableReplicas ?? 0,
+    pods: mine.map((p) => podInfo(p, now)).sort((a, b) => a.name.localeCompare(b.name)),
+    ageMs: Number.isFinite(created) ? Math.max(0, now - created) : null,
+  };
+}
+
+function podInfo(p: Pod, now: number): PodInfo {
+  const statuses = p.status?.containerStatuses ?? [];
+  const reason =
+    statuses.map((c) => c.state?.waiting?.reason ?? c.state?.terminated?.reason ?? null).find((r) => r && r !== 'ContainerCreating') ??
+    statuses.map((c) => (c.lastState?.terminated?.reason === 'OOMKilled' ? 'OOMKilled' : null)).find(Boolean) ??
+    null;
+  const created = Date.parse(p.metadata.creationTimestamp ?? '');
+  return {
+    name: p.metadata.name,
+    ready: p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+    phase: p.status?.phase ?? 'Unknown',
+    restarts: statuses.reduce((n, c) => n + (c.restartCount ?? 0), 0),
+    reason,
+    ageMs: Number.isFinite(created) ? Math.max(0, now - created) : 0,
+  };
+}
