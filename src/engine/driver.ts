@@ -68,6 +68,8 @@ export type DriveResult =
 export class Inbox {
   private readonly items: Input[] = [];
   private waiter: (() => void) | null = null;
+  /** A poke that came while nobody waited: the next wait returns at once, so no change is missed. */
+  private poked = false;
 
   push(input: Input): void {
     this.items.push(input);
@@ -78,7 +80,8 @@ export class Inbox {
   poke(): void {
     const w = this.waiter;
     this.waiter = null;
-    w?.();
+    if (w) w();
+    else this.poked = true;
   }
 
   drain(): Input[] {
@@ -87,6 +90,13 @@ export class Inbox {
 
   get size(): number {
     return this.items.length;
+  }
+
+  /** True when something changed since the last wait; clears the mark. */
+  takePoke(): boolean {
+    const p = this.poked;
+    this.poked = false;
+    return p;
   }
 
   /** Resolves on the next push or poke. */
@@ -241,7 +251,8 @@ export async function drive(initial: RunState, options: DriveOptions, ports: Dri
           break;
         }
       }
-      if (wrote || failed || inbox.size > 0) continue;
+      // Clear the mark before observing again: a change during this pass triggers another one.
+      if (inbox.takePoke() || wrote || failed || inbox.size > 0) continue;
 
       const wakes = [r.wakeAt, timeoutAt !== null && !timedOut ? timeoutAt : null].filter((t): t is number => t !== null);
       const until = wakes.length ? Math.min(...wakes) : null;
@@ -303,6 +314,7 @@ export async function drive(initial: RunState, options: DriveOptions, ports: Dri
   }
 
   async function waitForChange(until: number | null, wakeOnPoke = true): Promise<void> {
+    if (wakeOnPoke && (inbox.takePoke() || inbox.size > 0)) return;
     const resync = options.resyncMs ?? DEFAULT_RESYNC_MS;
     const deadline = Math.min(until ?? Infinity, ports.clock.now() + resync);
     const wake = new AbortController();
