@@ -29,15 +29,17 @@ export interface StatusTarget {
 export async function gatherStatus(cluster: Cluster, t: StatusTarget, now: number): Promise<{ input: StatusInput; rollout: RolloutSpec | null }> {
   const store = cluster.stateStore(t.name, t.namespace);
   const lock = cluster.lock(t.name, t.namespace);
-  const [stored, holder, deployments, pods] = await Promise.all([
+  // The same reads as the runner's (get Deployments by name, list pods): the runner's Role suffices.
+  const [stored, holder, stable, canary, pods] = await Promise.all([
     store.load(),
     lock.holder(),
-    cluster.client.list<Deployment>(Deployments, t.namespace, { labelSelector: `${ROLLOUT_LABEL}=${t.name}` }),
+    cluster.client.tryGet<Deployment>(Deployments, t.namespace, `${t.name}-stable`),
+    cluster.client.tryGet<Deployment>(Deployments, t.namespace, `${t.name}-canary`),
     cluster.client.list<Pod>(Pods, t.namespace, { labelSelector: TRACK_LABEL }),
   ]);
   const rollout = stored.manifests ? rolloutOf(stored.manifests, t.namespace) : null;
-  const byTrack = (track: string) => deployments.items.find((d) => d.metadata.labels?.[TRACK_LABEL] === track) ?? null;
-  const info = (d: Deployment | null) => (d ? deploymentInfo(d, pods.items, now) : null);
+  const ours = (d: Deployment | null) => (d && d.metadata.labels?.[ROLLOUT_LABEL] === t.name ? d : null);
+  const info = (d: Deployment | null) => (ours(d) ? deploymentInfo(d!, pods.items, now) : null);
   const route = await routeInfo(cluster, rollout, t.namespace);
   return {
     rollout,
@@ -47,8 +49,8 @@ export async function gatherStatus(cluster: Cluster, t: StatusTarget, now: numbe
       now,
       state: stored.state,
       lease: { holder },
-      stable: info(byTrack('stable')),
-      canary: info(byTrack('canary')),
+      stable: info(stable),
+      canary: info(canary),
       route,
       ...(t.revisionWanted ? { revisionWanted: t.revisionWanted } : {}),
       requests: stored.requests,
