@@ -1,0 +1,47 @@
+/** The dry-run plan of the seed: 9 steps, 10/40/70/90/100, four 30 s pauses, background analysis every 15 s. */
+import { planRun } from '../../src/engine/plan.js';
+import { scaleRollout } from '../../src/engine/time-scale.js';
+import { loadSpec } from '../../src/spec/index.js';
+import { renderPlan } from '../../src/output/plan.js';
+import { plainPalette } from '../../src/util/palette.js';
+
+async function seed() {
+  const r = await loadSpec(['examples/seed/'], { namespace: null, prometheusAddress: null });
+  return { rollout: r.spec.rollouts[0]!, templates: r.spec.templates };
+}
+
+describe('the plan of the seed', () => {
+  it('lists the nine steps with weights, replica counts, pauses and the background analysis', async () => {
+    const { rollout, templates } = await seed();
+    const plan = planRun(rollout, templates, 'canary');
+    expect(plan.steps.map((s) => [s.step.kind, s.weight, s.canaryReplicas, s.stableReplicas, s.durationMs])).toEqual([
+      ['setWeight', 10, 1, 1, 0],
+      ['pause', 10, 1, 1, 30_000],
+      ['setWeight', 40, 1, 1, 0],
+      ['pause', 40, 1, 1, 30_000],
+      ['setWeight', 70, 1, 1, 0],
+      ['pause', 70, 1, 1, 30_000],
+      ['setWeight', 90, 1, 1, 0],
+      ['pause', 90, 1, 1, 30_000],
+      ['setWeight', 100, 1, 1, 0],
+    ]);
+    expect(plan.background).toEqual({ startingStep: 0, metrics: [{ name: 'success-rate', intervalMs: 15_000, count: null }] });
+    expect(plan.timedMs).toBe(4 * 30_000 + 30_000);
+    expect(plan.waitsForPromote).toBe(false);
+    const text = renderPlan(plan, { rollout: 'apps/myapp', revision: 'abc', stableRevision: 'def', images: ['x'], timeScale: 1, routing: 'SMI', why: 'new revision abc' }, plainPalette);
+    expect(text).toContain('background analysis from step 1: success-rate every 15s');
+    expect(text).toContain('expected time: 2m30s of pauses, analysis and delays, plus pod start-up');
+    expect(text.split('\n').filter((l) => /^ {2}\d /.test(l))).toHaveLength(9);
+  });
+
+  it('scales with --time-scale', async () => {
+    const { rollout, templates } = await seed();
+    const plan = planRun(scaleRollout(rollout, 0.1), templates, 'canary');
+    expect(plan.steps.filter((s) => s.step.kind === 'pause').map((s) => s.durationMs)).toEqual([3000, 3000, 3000, 3000]);
+  });
+
+  it('has no steps on a first deploy', async () => {
+    const { rollout, templates } = await seed();
+    expect(planRun(rollout, templates, 'initial').steps).toEqual([]);
+  });
+});
