@@ -5,7 +5,7 @@
  */
 import type { Outcome } from '../cli/exit-codes.js';
 import { write, type Io } from '../cli/io.js';
-import { parseDurationOption, parseOutput, parsePairs } from '../cli/options.js';
+import { parseOutput, parsePairs } from '../cli/options.js';
 import type { Invocation } from '../cli/program.js';
 import { resolveAnalysis } from '../analysis/args.js';
 import { isCompleted } from '../analysis/assess.js';
@@ -26,6 +26,7 @@ import { systemClock } from '../util/clock.js';
 import { formatDuration } from '../util/duration.js';
 import { CanaryError, UsageError } from '../util/errors.js';
 import { createRedactor } from '../util/redact.js';
+import { connectFrom } from './connect.js';
 import { buildProvider, type ProviderFlags } from './providers.js';
 
 interface AnalyzeFlags extends ProviderFlags {
@@ -137,8 +138,7 @@ function pickTemplate(templates: readonly AnalysisTemplateSpec[], name: string |
 /** The cluster is optional here: without a kubeconfig, analysis still runs against reachable addresses. */
 async function tryConnect(inv: Invocation, io: Io, clock: typeof systemClock): Promise<Cluster | null> {
   try {
-    const { connect } = await import('../kube/index.js');
-    return connect({ kubeconfig: inv.global.kubeconfig, context: inv.global.context, namespace: inv.global.namespace, requestTimeoutMs: parseDurationOption('--request-timeout', inv.global.requestTimeout), clock, env: io.env });
+    return await connectFrom(inv, io, clock);
   } catch (err) {
     if (inv.global.kubeconfig || inv.global.context || !(err instanceof CanaryError)) throw err;
     return null;

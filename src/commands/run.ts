@@ -15,6 +15,7 @@ import { renderPlan, renderPreflight } from '../output/plan.js';
 import { loadSpec } from '../spec/index.js';
 import { formatIssue } from '../spec/issues.js';
 import type { JsonObject, RolloutArg, RolloutSpec, SpecSet } from '../spec/types.js';
+import { connectFrom } from './connect.js';
 import { systemClock } from '../util/clock.js';
 import { UnreachableError, UsageError } from '../util/errors.js';
 import { createRedactor } from '../util/redact.js';
@@ -46,16 +47,7 @@ export default async function run(inv: Invocation, io: Io): Promise<Outcome> {
   const clock = systemClock;
 
   const { spec, rollout: written } = await readSpec(inv, io, flags);
-  const { connect } = await import('../kube/index.js');
-  const cluster = connect({
-    kubeconfig: inv.global.kubeconfig,
-    context: inv.global.context,
-    namespace: inv.global.namespace,
-    requestTimeoutMs: parseDurationOption('--request-timeout', inv.global.requestTimeout),
-    clock,
-    env: io.env,
-    warn: (m) => write(io.stderr, io.errPalette.yellow(`warning: ${m}`)),
-  });
+  const cluster = await connectFrom(inv, io, clock);
   const namespace = namespaceOf(written, cluster, inv.global.namespace);
   const rollout: RolloutSpec = withArgs({ ...written, namespace }, argOverrides);
   const { template, unknown } = withImages(rollout.template, images);

@@ -16,6 +16,7 @@ import { renderList, WatchLines } from '../status/render-line.js';
 import { renderTree } from '../status/render-tree.js';
 import { toStatusView } from '../status/view.js';
 import { RedrawThrottle, watchDecision } from '../status/watch.js';
+import { connectFrom } from './connect.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { TimeoutError, UsageError } from '../util/errors.js';
 import { gatherStatus } from './status-source.js';
@@ -34,15 +35,7 @@ export default async function status(inv: Invocation, io: Io): Promise<Outcome> 
   const output = parseOutput(flags.output, ['text', 'wide', 'json', 'yaml']);
   const timeoutMs = parseDurationOption('--timeout', flags.timeout);
   const clock = systemClock;
-  const { connect } = await import('../kube/index.js');
-  const cluster = connect({
-    kubeconfig: inv.global.kubeconfig,
-    context: inv.global.context,
-    namespace: inv.global.namespace,
-    requestTimeoutMs: parseDurationOption('--request-timeout', inv.global.requestTimeout),
-    clock,
-    env: io.env,
-  });
+  const cluster = await connectFrom(inv, io, clock);
   const name = inv.args[0];
   if (!name) {
     if (flags.watch) throw new UsageError('--watch needs a rollout name', { hint: 'canary status NAME --watch' });

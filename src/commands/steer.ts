@@ -5,11 +5,11 @@
 import { hostname, userInfo } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Io } from '../cli/io.js';
-import { parseDurationOption } from '../cli/options.js';
 import type { Invocation } from '../cli/program.js';
 import type { LeaseHolder, StoredRun } from '../engine/ports.js';
 import type { RunRequest, RunState } from '../engine/types.js';
 import type { Cluster } from '../kube/index.js';
+import { connectFrom } from './connect.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { formatDuration } from '../util/duration.js';
 import { TimeoutError, UsageError } from '../util/errors.js';
@@ -27,15 +27,7 @@ export interface Steering {
 
 export async function openSteering(inv: Invocation, io: Io): Promise<Steering> {
   const clock = systemClock;
-  const { connect } = await import('../kube/index.js');
-  const cluster = connect({
-    kubeconfig: inv.global.kubeconfig,
-    context: inv.global.context,
-    namespace: inv.global.namespace,
-    requestTimeoutMs: parseDurationOption('--request-timeout', inv.global.requestTimeout),
-    clock,
-    env: io.env,
-  });
+  const cluster = await connectFrom(inv, io, clock);
   const name = inv.args[0]!;
   const namespace = cluster.namespaceFor(null);
   const [stored, holder] = await Promise.all([cluster.stateStore(name, namespace).load(), cluster.lock(name, namespace).holder()]);

@@ -1,0 +1,19 @@
+/** The cluster for a command, from the global flags (kubectl's conventions). Loaded lazily by the verbs that need it. */
+import { write, type Io } from '../cli/io.js';
+import { parseDurationOption } from '../cli/options.js';
+import type { Invocation } from '../cli/program.js';
+import type { Cluster } from '../kube/index.js';
+import type { Clock } from '../util/clock.js';
+
+export async function connectFrom(inv: Invocation, io: Io, clock: Clock): Promise<Cluster> {
+  const { connect } = await import('../kube/index.js');
+  return connect({
+    kubeconfig: inv.global.kubeconfig,
+    context: inv.global.context,
+    namespace: inv.global.namespace,
+    requestTimeoutMs: parseDurationOption('--request-timeout', inv.global.requestTimeout),
+    clock,
+    env: io.env,
+    warn: (m) => write(io.stderr, io.errPalette.yellow(`warning: ${m}`)),
+  });
+}
