@@ -13,7 +13,9 @@ import type { EngineContext } from './context.js';
 import { effectKey, isBackground, type Effect } from './effects.js';
 import { summarizeStep, type RunEvent } from './events.js';
 import { kubeEventOf, withHistory } from './history.js';
-import { apply, reconcile, type Input } from './machine.js';
+import { Inbox } from './inbox.js';
+import { apply, reconcile } from './machine.js';
+import { describeEffect, observe, perform } from './perform.js';
 import type { EventRecorder, Observation, StateStore, StoredRun, Workloads } from './ports.js';
 import { isTerminal, type RunRequest, type RunState } from './types.js';
 
@@ -59,51 +61,12 @@ export interface DriveControl {
   inbox: Inbox;
 }
 
+export { Inbox };
+
 export type DriveResult =
   | { outcome: 'finished'; state: RunState }
   | { outcome: 'paused'; state: RunState }
   | { outcome: 'stopped'; state: RunState; reason: string };
-
-/** A queue of inputs with a wake-up: producers push, the loop drains. */
-export class Inbox {
-  private readonly items: Input[] = [];
-  private waiter: (() => void) | null = null;
-  /** A poke that came while nobody waited: the next wait returns at once, so no change is missed. */
-  private poked = false;
-
-  push(input: Input): void {
-    this.items.push(input);
-    this.poke();
-  }
-
-  /** Wakes the loop without an input (something changed in the cluster). */
-  poke(): void {
-    const w = this.waiter;
-    this.waiter = null;
-    if (w) w();
-    else this.poked = true;
-  }
-
-  drain(): Input[] {
-    return this.items.splice(0, this.items.length);
-  }
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  /** True when something changed since the last wait; clears the mark. */
-  takePoke(): boolean {
-    const p = this.poked;
-    this.poked = false;
-    return p;
-  }
-
-  /** Resolves on the next push or poke. */
-  next(): Promise<void> {
-    return new Promise((resolve) => (this.waiter = resolve));
-  }
-}
 
 const DEFAULT_RESYNC_MS = 30_000;
 const MAX_BACKOFF_MS = 30_000;
@@ -327,59 +290,6 @@ export async function drive(initial: RunState, options: DriveOptions, ports: Dri
       control.stop.removeEventListener('abort', onStop);
       if (poked) wake.abort();
     }
-  }
-}
-
-async function observe(ports: DriverPorts): Promise<Observation> {
-  const [w, weight] = await Promise.all([ports.workloads.observe(), ports.router ? ports.router.getWeight() : Promise.resolve(null)]);
-  const weightVerified = ports.router && weight !== null ? await ports.router.verifyWeight(weight) : null;
-  return { ...w, weight, weightVerified };
-}
-
-async function perform(effect: Effect, ports: DriverPorts, options: DriveOptions): Promise<void> {
-  switch (effect.kind) {
-    case 'ensureWorkload':
-    case 'scale':
-    case 'routeService':
-      return performWorkload(effect, ports, options);
-    case 'setWeight':
-      if (ports.router) await ports.router.setWeight(effect.weight);
-      return;
-    case 'resolveAnalysis':
-    case 'measure':
-      return;
-  }
-}
-
-async function performWorkload(
-  effect: Extract<Effect, { kind: 'ensureWorkload' | 'scale' | 'routeService' }>,
-  ports: DriverPorts,
-  options: DriveOptions,
-): Promise<void> {
-  switch (effect.kind) {
-    case 'ensureWorkload':
-      return ports.workloads.ensure(effect.track, { template: options.template, revision: options.revision, replicas: effect.replicas });
-    case 'scale':
-      return ports.workloads.scale(effect.track, effect.replicas);
-    case 'routeService':
-      return ports.workloads.route(effect.service, effect.track);
-  }
-}
-
-function describeEffect(e: Effect): string {
-  switch (e.kind) {
-    case 'ensureWorkload':
-      return `updating the ${e.track} Deployment to ${e.replicas} replicas`;
-    case 'scale':
-      return `scaling the ${e.track} Deployment to ${e.replicas}`;
-    case 'routeService':
-      return `pointing the ${e.service} Service at the ${e.track} pods`;
-    case 'setWeight':
-      return `setting the canary weight to ${e.weight}%`;
-    case 'resolveAnalysis':
-      return `resolving analysis ${e.runId}`;
-    case 'measure':
-      return `measuring ${e.metric}`;
   }
 }
 

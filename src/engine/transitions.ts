@@ -92,3 +92,9 @@ export function pauseMessage(durationMs: number | null, ctx: EngineContext, inde
     ? `paused at ${stepLabel(ctx, index)} until \`canary promote ${ctx.spec.name}\``
     : `paused at ${stepLabel(ctx, index)} for ${formatDuration(durationMs)}`;
 }
+
+/** Once the stable Deployment is being rolled to the new template there is no old template to go back to. */
+export function lateInPromotion(tx: Tx): boolean {
+  const stage = tx.state.promotion?.stage;
+  return stage === 'UpdateStable' || stage === 'TrafficToStable' || stage === 'ScaleDown';
+}

@@ -42,3 +42,8 @@ export function servicesConfigured(ctx: EngineContext): { stable: boolean; canar
 export function isRouted(ctx: EngineContext): boolean {
   return ctx.spec.canary.trafficRouting.kind !== 'none';
 }
+
+/** Writes the canary weight unless the route object already has it. */
+export function ensureWeight(tx: Tx, obs: Observation, weight: number): void {
+  if (obs.weight !== weight) tx.effect({ kind: 'setWeight', weight });
+}

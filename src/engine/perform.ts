@@ -1,0 +1,57 @@
+/** How the driver carries out the machine's effects and reads the cluster, through the ports. */
+import type { DriveOptions, DriverPorts } from './driver.js';
+import type { Effect } from './effects.js';
+import type { Observation } from './ports.js';
+
+export async function observe(ports: DriverPorts): Promise<Observation> {
+  const [w, weight] = await Promise.all([ports.workloads.observe(), ports.router ? ports.router.getWeight() : Promise.resolve(null)]);
+  const weightVerified = ports.router && weight !== null ? await ports.router.verifyWeight(weight) : null;
+  return { ...w, weight, weightVerified };
+}
+
+export async function perform(effect: Effect, ports: DriverPorts, options: DriveOptions): Promise<void> {
+  switch (effect.kind) {
+    case 'ensureWorkload':
+    case 'scale':
+    case 'routeService':
+      return performWorkload(effect, ports, options);
+    case 'setWeight':
+      if (ports.router) await ports.router.setWeight(effect.weight);
+      return;
+    case 'resolveAnalysis':
+    case 'measure':
+      return;
+  }
+}
+
+async function performWorkload(
+  effect: Extract<Effect, { kind: 'ensureWorkload' | 'scale' | 'routeService' }>,
+  ports: DriverPorts,
+  options: DriveOptions,
+): Promise<void> {
+  switch (effect.kind) {
+    case 'ensureWorkload':
+      return ports.workloads.ensure(effect.track, { template: options.template, revision: options.revision, replicas: effect.replicas });
+    case 'scale':
+      return ports.workloads.scale(effect.track, effect.replicas);
+    case 'routeService':
+      return ports.workloads.route(effect.service, effect.track);
+  }
+}
+
+export function describeEffect(e: Effect): string {
+  switch (e.kind) {
+    case 'ensureWorkload':
+      return `updating the ${e.track} Deployment to ${e.replicas} replicas`;
+    case 'scale':
+      return `scaling the ${e.track} Deployment to ${e.replicas}`;
+    case 'routeService':
+      return `pointing the ${e.service} Service at the ${e.track} pods`;
+    case 'setWeight':
+      return `setting the canary weight to ${e.weight}%`;
+    case 'resolveAnalysis':
+      return `resolving analysis ${e.runId}`;
+    case 'measure':
+      return `measuring ${e.metric}`;
+  }
+}

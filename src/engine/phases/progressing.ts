@@ -1,0 +1,96 @@
+/** Steps running: the canary sized and weighted by the steps, pauses, analyses. */
+import { assertNever } from '../../util/assert-never.js';
+import { ensureRun, explainFailure, failedRun, scheduleMeasurements } from '../analyses.js';
+import { BACKGROUND_RUN, stepRunId } from '../context.js';
+import type { EngineContext } from '../context.js';
+import type { Observation } from '../ports.js';
+import type { Tx } from '../tx.js';
+import { trackProgress } from '../progress.js';
+import { canaryReplicas, canaryScaleAt, setWeightAt, stableReplicas } from '../replicas.js';
+import { advance, pause, pauseMessage, resume, startPromotion, startRollback } from '../transitions.js';
+import { availableOf, ensureDesired, ensureScale, ensureService, ensureWeight, isRouted, servicesConfigured } from '../workload-moves.js';
+
+export function progressing(tx: Tx, obs: Observation, ctx: EngineContext): void {
+  const spec = ctx.spec;
+  const steps = spec.canary.steps;
+  const routed = isRouted(ctx);
+  const svc = servicesConfigured(ctx);
+
+  // Analyses first: a failed one ends everything else.
+  if (spec.canary.analysis && tx.state.stepIndex >= spec.canary.analysis.startingStep && tx.state.stepIndex < steps.length) {
+    ensureRun(tx, ctx, BACKGROUND_RUN);
+  }
+  scheduleMeasurements(tx, ctx);
+  const failed = failedRun(tx);
+  if (failed) return startRollback(tx, ctx, 'analysis', `analysis ${failed.id} ${failed.phase === 'Error' ? 'errored' : 'failed'}: ${explainFailure(ctx, failed)}`);
+  const inconclusive = tx.state.analyses.find((r) => r.phase === 'Inconclusive' && !tx.state.acceptedRuns.includes(r.id));
+  if (inconclusive && tx.state.pause?.reason !== 'InconclusiveAnalysis') {
+    return pause(tx, 'InconclusiveAnalysis', null, `paused: analysis ${inconclusive.id} was inconclusive (${explainFailure(ctx, inconclusive)}); \`canary promote ${spec.name}\` continues, \`canary abort ${spec.name}\` rolls back`);
+  }
+
+  if (tx.state.stepIndex >= steps.length) return startPromotion(tx, ctx, false);
+
+  // The canary's size and the weight follow the steps; traffic never goes to pods that are not available.
+  const index = tx.state.stepIndex;
+  const step = steps[index]!;
+  const setW = setWeightAt(spec, index);
+  const scale = canaryScaleAt(spec, index);
+  const wantCanary = canaryReplicas(spec, setW, scale);
+  if (tx.state.setWeight !== setW || JSON.stringify(tx.state.canaryScale) !== JSON.stringify(scale)) tx.set({ setWeight: setW, canaryScale: scale });
+
+  if (obs.canary && obs.canary.revision !== ctx.revision && (obs.weight ?? 0) > 0) {
+    // A canary of another revision still takes traffic: take it away before replacing the pods.
+    ensureWeight(tx, obs, 0);
+    return;
+  }
+  ensureDesired(tx, ctx, obs, 'canary', wantCanary);
+  const canaryAvailable = availableOf(obs.canary, ctx.revision);
+  const canaryReady = canaryAvailable >= wantCanary && obs.canary?.replicas === wantCanary;
+  ensureScale(tx, obs, 'stable', stableReplicas(spec, tx.state.weight ?? 0, canaryAvailable));
+  ensureService(tx, obs, 'stable', 'stable', svc.stable);
+  ensureService(tx, obs, 'canary', canaryAvailable > 0 ? 'canary' : 'stable', svc.canary);
+
+  if (routed) {
+    const current = obs.weight ?? 0;
+    const canaryServed = !svc.canary || obs.services.canary === 'canary';
+    let target = canaryReady ? setW : Math.min(setW, current);
+    if (canaryAvailable === 0 || !canaryServed) target = 0;
+    ensureWeight(tx, obs, target);
+  }
+
+  const pods = { track: 'canary' as const, available: canaryAvailable, desired: wantCanary, problem: obs.canary?.problem ?? null };
+  switch (step.kind) {
+    case 'setWeight': {
+      const weightDone = !routed || (obs.weight === step.weight && obs.weightVerified !== false);
+      // Replica-weighted: the step is done once stable gave up as many pods as the canary has available.
+      const stableDone = routed || obs.stable?.replicas === stableReplicas(spec, 0, canaryAvailable);
+      trackProgress(tx, ctx, canaryReady ? null : pods);
+      if (canaryReady && weightDone && stableDone && tx.effects.length === 0) advance(tx, ctx);
+      return;
+    }
+    case 'setCanaryScale':
+      trackProgress(tx, ctx, canaryReady ? null : pods);
+      if (canaryReady && tx.effects.length === 0) advance(tx, ctx);
+      return;
+    case 'pause': {
+      trackProgress(tx, ctx, null);
+      const p = tx.state.pause;
+      if (!p) return pause(tx, 'PauseStep', step.durationMs, pauseMessage(step.durationMs, ctx, index));
+      if (p.reason !== 'PauseStep' || p.durationMs === null) return;
+      const end = p.startedAt + p.durationMs;
+      if (tx.now >= end) {
+        resume(tx, 'timer');
+        advance(tx, ctx);
+      } else tx.wakeAt(end);
+      return;
+    }
+    case 'analysis': {
+      trackProgress(tx, ctx, null);
+      const run = ensureRun(tx, ctx, stepRunId(index));
+      if (run?.phase === 'Successful') advance(tx, ctx);
+      return;
+    }
+    default:
+      assertNever(step, 'step');
+  }
+}

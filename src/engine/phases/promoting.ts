@@ -1,0 +1,72 @@
+/** Steps done: canary 100%, stable rolled to the new template, traffic back, canary scaled down. */
+import { assertNever } from '../../util/assert-never.js';
+import { formatDuration } from '../../util/duration.js';
+import { allComplete, explainFailure, failedRun, scheduleMeasurements } from '../analyses.js';
+import type { EngineContext } from '../context.js';
+import type { Observation } from '../ports.js';
+import type { Tx } from '../tx.js';
+import { trackProgress } from '../progress.js';
+import { finish, promotionStage, startRollback } from '../transitions.js';
+import { availableOf, ensureDesired, ensureScale, ensureService, ensureWeight, isRouted, isSettled, servicesConfigured } from '../workload-moves.js';
+
+/** Canary at full size, traffic to it, stable rolled to the new template, traffic back, canary scaled down. */
+export function promoting(tx: Tx, obs: Observation, ctx: EngineContext): void {
+  const R = ctx.spec.replicas;
+  const routed = isRouted(ctx);
+  const svc = servicesConfigured(ctx);
+  const p = tx.state.promotion!;
+  scheduleMeasurements(tx, ctx);
+  const failed = failedRun(tx);
+  if (failed && (p.stage === 'CanaryFull' || p.stage === 'TrafficToCanary')) {
+    return startRollback(tx, ctx, 'analysis', `analysis ${failed.id} ${failed.phase === 'Error' ? 'errored' : 'failed'}: ${explainFailure(ctx, failed)}`);
+  }
+  switch (p.stage) {
+    case 'CanaryFull': {
+      ensureDesired(tx, ctx, obs, 'canary', R);
+      const available = availableOf(obs.canary, ctx.revision);
+      ensureService(tx, obs, 'canary', available > 0 ? 'canary' : 'stable', svc.canary);
+      const ready = isSettled(obs.canary, ctx.revision, R);
+      trackProgress(tx, ctx, ready ? null : { track: 'canary', available, desired: R, problem: obs.canary?.problem ?? null });
+      if (ready && allComplete(tx) && tx.effects.length === 0) promotionStage(tx, routed ? 'TrafficToCanary' : 'UpdateStable');
+      return;
+    }
+    case 'TrafficToCanary':
+      trackProgress(tx, ctx, null);
+      ensureWeight(tx, obs, 100);
+      if (obs.weight === 100 && obs.weightVerified !== false && tx.effects.length === 0) promotionStage(tx, 'UpdateStable');
+      return;
+    case 'UpdateStable': {
+      ensureDesired(tx, ctx, obs, 'stable', R);
+      const settled = isSettled(obs.stable, ctx.revision, R);
+      trackProgress(tx, ctx, settled ? null : { track: 'stable', available: availableOf(obs.stable, ctx.revision), desired: R, problem: obs.stable?.problem ?? null });
+      if (settled && tx.effects.length === 0) {
+        if (routed) promotionStage(tx, 'TrafficToStable');
+        else promotionStage(tx, 'ScaleDown', tx.now + ctx.spec.canary.scaleDownDelayMs);
+      }
+      return;
+    }
+    case 'TrafficToStable':
+      trackProgress(tx, ctx, null);
+      ensureWeight(tx, obs, 0);
+      ensureService(tx, obs, 'canary', 'stable', svc.canary);
+      if (obs.weight === 0 && tx.effects.length === 0) promotionStage(tx, 'ScaleDown', tx.now + ctx.spec.canary.scaleDownDelayMs);
+      return;
+    case 'ScaleDown': {
+      trackProgress(tx, ctx, null);
+      ensureService(tx, obs, 'canary', 'stable', svc.canary);
+      const at = p.scaleDownAt ?? tx.now;
+      if (tx.now < at) {
+        tx.set({ message: `promoted; scaling the canary down in ${formatDuration(at - tx.now)} (scaleDownDelaySeconds)` });
+        return tx.wakeAt(at);
+      }
+      ensureScale(tx, obs, 'canary', 0);
+      if ((obs.canary?.replicas ?? 0) === 0 && tx.effects.length === 0) {
+        if (obs.canary) tx.emit({ kind: 'scaledDown', at: tx.now, track: 'canary', replicas: 0 });
+        finish(tx, 'Healthy', `promoted revision ${ctx.revision}${p.full ? ' (promote --full)' : ` after ${ctx.spec.canary.steps.length} steps`}`);
+      }
+      return;
+    }
+    default:
+      assertNever(p.stage, 'promotion stage');
+  }
+}

@@ -1,0 +1,76 @@
+/** Traffic back to stable, canary scaled down after the abort delay. */
+import { assertNever } from '../../util/assert-never.js';
+import { formatDuration } from '../../util/duration.js';
+import { terminateRuns } from '../analyses.js';
+import type { EngineContext } from '../context.js';
+import type { Observation } from '../ports.js';
+import type { Tx } from '../tx.js';
+import { trackProgress } from '../progress.js';
+import { finish } from '../transitions.js';
+import type { RunState } from '../types.js';
+import { ensureScale, ensureService, ensureWeight, isRouted, servicesConfigured } from '../workload-moves.js';
+
+/** Weight to 0 at once (stepwise with dynamicStableScale as stable comes back), canary down after the delay. */
+export function rollingBack(tx: Tx, obs: Observation, ctx: EngineContext): void {
+  const R = ctx.spec.replicas;
+  const routed = isRouted(ctx);
+  const svc = servicesConfigured(ctx);
+  const rb = tx.state.rollback!;
+  terminateRuns(tx, ctx);
+  trackProgress(tx, ctx, null);
+  switch (rb.stage) {
+    case 'TrafficToStable': {
+      ensureScale(tx, obs, 'stable', R);
+      ensureService(tx, obs, 'stable', 'stable', svc.stable);
+      ensureService(tx, obs, 'canary', 'stable', svc.canary);
+      const stableAvailable = obs.stable ? Math.min(obs.stable.available, R) : 0;
+      if (routed) {
+        // With dynamicStableScale, stable may be short of pods: move traffic back as fast as it can take it.
+        const cap = ctx.spec.canary.dynamicStableScale ? Math.max(0, 100 - Math.floor((stableAvailable * 100) / R)) : 0;
+        ensureWeight(tx, obs, Math.min(obs.weight ?? 0, cap));
+        if (obs.weight !== null && obs.weight !== 0) return;
+        if (obs.weight === null && tx.effects.length) return;
+      } else if (stableAvailable < R && obs.stable) {
+        // Replica-weighted: the canary's pods carry traffic until stable can take all of it.
+        return;
+      }
+      if (tx.effects.length) return;
+      const delay = ctx.spec.canary.abortScaleDownDelayMs;
+      const scaleDownAt = !routed ? tx.now : delay === 0 ? null : tx.now + delay;
+      tx.set({ rollback: { ...rb, stage: 'ScaleDown', scaleDownAt } });
+      return;
+    }
+    case 'ScaleDown': {
+      const end = endPhase(rb.cause);
+      if (rb.scaleDownAt === null) return finish(tx, end, `${rb.reason}; canary pods kept (abortScaleDownDelaySeconds: 0)`);
+      if (tx.now < rb.scaleDownAt) {
+        tx.set({ message: `rolled back: ${rb.reason}; scaling the canary down in ${formatDuration(rb.scaleDownAt - tx.now)}` });
+        return tx.wakeAt(rb.scaleDownAt);
+      }
+      ensureScale(tx, obs, 'canary', 0);
+      if ((obs.canary?.replicas ?? 0) === 0 && tx.effects.length === 0) {
+        if (obs.canary) tx.emit({ kind: 'scaledDown', at: tx.now, track: 'canary', replicas: 0 });
+        finish(tx, end, rb.reason);
+      }
+      return;
+    }
+    default:
+      assertNever(rb.stage, 'rollback stage');
+  }
+}
+
+function endPhase(cause: NonNullable<RunState['rollback']>['cause']): RunState['phase'] {
+  switch (cause) {
+    case 'analysis':
+    case 'deadline':
+      return 'Degraded';
+    case 'user':
+    case 'interrupt':
+    case 'timeout':
+      return 'Aborted';
+    case 'rollbackToStable':
+      return 'Healthy';
+    default:
+      return assertNever(cause, 'rollback cause');
+  }
+}
