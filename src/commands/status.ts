@@ -101,8 +101,11 @@ async function watch(cluster: Cluster, target: { name: string; namespace: string
   let last: StatusView | null = null;
   const draw = (frame: string) => {
     if (tty) {
-      // Move up over the previous frame and clear below it, in one write: no flicker.
-      const up = drawnLines ? `\u001b[${drawnLines}A\r\u001b[J` : '';
+      // Move up over the previous frame and clear below it, in one write: no flicker. A frame taller
+      // than the screen cannot be reached by moving up: start from the top of a cleared screen then.
+      const rows = (io.stdout as { rows?: number }).rows ?? Infinity;
+      const tall = drawnLines + 1 >= rows || frame.split('\n').length >= rows;
+      const up = tall ? '\u001b[H\u001b[2J' : drawnLines ? `\u001b[${drawnLines}A\r\u001b[J` : '';
       io.stdout.write(up + frame);
       drawnLines = frame.split('\n').length - 1;
     } else {
