@@ -5,15 +5,25 @@ import { describeStep, formatDuration } from './words.js';
 
 const BAR = 24;
 
-export function renderLiveView(m: LiveModel, now: number, p: Palette, width = 80): string[] {
+/**
+ * `rows` bounds the height: a frame taller than the terminal cannot be redrawn in place, so long step
+ * lists show a window around the current step with the rest summed up.
+ */
+export function renderLiveView(m: LiveModel, now: number, p: Palette, width = 80, rows = Infinity): string[] {
   const lines: string[] = [];
   lines.push(`${activityLine(m, now)}`);
   lines.push(p.dim(`${m.rollout}  revision ${m.revision}  ${m.images.join(', ')}${m.timeScale !== 1 ? `  time scale x${m.timeScale}` : ''}`));
-  m.steps.forEach((s, i) => {
+  const tail = (m.weight !== null ? 1 : 0) + m.metrics.length + m.notes.length;
+  const room = Math.max(3, rows - 2 - tail - 1);
+  const [from, to] = stepWindow(m.steps.length, m.stepIndex, room);
+  if (from > 0) lines.push(p.dim(`  ✔ steps 1-${from} done`));
+  m.steps.slice(from, to).forEach((s, k) => {
+    const i = from + k;
     const mark = i < m.stepIndex ? p.green('✔') : i === m.stepIndex && !m.finished ? p.cyan('›') : p.dim('·');
     const text = `${String(i + 1).padStart(2)}. ${describeStep(s)}`;
     lines.push(`  ${mark} ${i === m.stepIndex && !m.finished ? p.bold(text) : i < m.stepIndex ? text : p.dim(text)}`);
   });
+  if (to < m.steps.length) lines.push(p.dim(`  · steps ${to + 1}-${m.steps.length} to come`));
   if (m.weight !== null) {
     const filled = Math.round((m.weight / 100) * BAR);
     lines.push(`  weight ${p.cyan('█'.repeat(filled))}${p.dim('░'.repeat(BAR - filled))} ${m.weight}% canary`);
@@ -25,6 +35,14 @@ export function renderLiveView(m: LiveModel, now: number, p: Palette, width = 80
   }
   for (const n of m.notes) lines.push(p.yellow(`  ${n}`));
   return lines.map((l) => truncate(l, width));
+}
+
+/** Which steps fit in `room` lines, keeping the current one and those around it. */
+function stepWindow(count: number, current: number, room: number): [number, number] {
+  if (count <= room) return [0, count];
+  const shown = Math.max(1, room - 2); // two lines for the "done" and "to come" summaries
+  const from = Math.max(0, Math.min(current - 1, count - shown));
+  return [from, Math.min(count, from + shown)];
 }
 
 function activityLine(m: LiveModel, now: number): string {

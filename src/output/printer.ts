@@ -65,7 +65,8 @@ export async function createRunPrinter(o: PrinterOptions): Promise<RunPrinter> {
     dirty = false;
     if (!spinner) return;
     const width = Math.max(40, (o.stdout.columns ?? 80) - 2);
-    spinner.text = renderLiveView(model, o.clock.now(), o.palette, width).join('\n');
+    const rows = (o.stdout as { rows?: number }).rows ?? 40;
+    spinner.text = renderLiveView(model, o.clock.now(), o.palette, width, rows - 1).join('\n');
   }
 
   const writeLine = (s: Stream, text: string) => s.write(`${text}\n`);

@@ -84,3 +84,16 @@ describe('final line and GitHub', () => {
     expect(md).toContain('| 10:00:00Z | background | success-rate | Failed | [3] |');
   });
 });
+
+describe('the live view on a short terminal', () => {
+  it('shows a window of steps around the current one, never more rows than the terminal has', () => {
+    const steps = Array.from({ length: 30 }, (_, i) => (i % 2 ? { kind: 'pause' as const, durationMs: 1000 } : { kind: 'setWeight' as const, weight: i + 1 }));
+    let m = initialModel('apps/myapp', steps);
+    m = foldEvent(m, { kind: 'stepStarted', at: T, index: 14, stepCount: 30, step: steps[14]! });
+    const lines = renderLiveView(m, T, plainPalette, 80, 12);
+    expect(lines.length).toBeLessThanOrEqual(12);
+    expect(lines.join('\n')).toMatch(/✔ steps 1-\d+ done/);
+    expect(lines.join('\n')).toMatch(/› 15\. setWeight 15%/);
+    expect(lines.join('\n')).toMatch(/· steps \d+-30 to come/);
+  });
+});
