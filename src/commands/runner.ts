@@ -64,8 +64,10 @@ export async function runInForeground(p: ForegroundRun): Promise<Outcome> {
   if (!acquired.taken) {
     const h = acquired.holder;
     const age = h.renewedAt === null ? 'never renewed' : `renewed ${formatDuration(Math.max(0, p.clock.now() - h.renewedAt))} ago`;
+    const expires = h.renewedAt === null ? null : h.renewedAt + h.durationMs;
+    const gone = expires === null ? '' : `; if that runner is gone (killed), its Lease expires at ${new Date(expires).toISOString().slice(11, 19)}Z and \`canary run\` then resumes`;
     throw new LockedError(`another runner drives Rollout ${namespace}/${rollout.name}: ${h.identity} (${age})`, {
-      hint: `watch it with \`canary status ${rollout.name} -n ${namespace} --watch\`; \`canary abort ${rollout.name}\` asks it to roll back`,
+      hint: `watch it with \`canary status ${rollout.name} -n ${namespace} --watch\`; \`canary abort ${rollout.name}\` asks it to roll back${gone}`,
     });
   }
   const leaseStop = new AbortController();
