@@ -4,8 +4,10 @@
  * every child is killed and every sandbox closed in afterEach/afterAll.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/index.js';
 import { catalog } from '../../sandbox/api/catalog.js';
 import type { K8sObject } from '../../sandbox/store/types.js';
@@ -161,4 +163,205 @@ export function eventReasons(sb: Sandbox, namespace = 'apps', object = 'myapp-st
 export async function firstDeploy(sb: Sandbox): Promise<void> {
   const r = await runCanary(sb, ['run', SEED]);
   if (r.code !== 0) throw new Error(`first deploy failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Extensions for the scenario files (run/, steer/, resilience/, analyze/, tty/).
+
+/** The seed's routing over the Gateway API. */
+export const GATEWAY = 'examples/gateway-api/';
+/** Never Ready: CrashLoopBackOff (test/sandbox/README.md, "Pods and images"). */
+export const CRASH = 'ghcr.io/mccutchen/go-httpbin:crash';
+
+/** A distinct healthy image per run, so that no two runs of a file share a revision. */
+let imageSeq = 0;
+export function healthyImage(tag = 'e2e'): string {
+  return `ghcr.io/mccutchen/go-httpbin:2.17.1-${tag}-${++imageSeq}`;
+}
+
+/** The line that ends `canary run`'s output: verdict, revision, step, duration, reason. */
+export function lastLine(out: string): string {
+  return out.trimEnd().split('\n').at(-1) ?? '';
+}
+
+/** `✔ promoted: apps/myapp revision 1a2b3c4d5e, step 9/9, 16s: reason` split in its parts. */
+export function parseFinalLine(line: string): { verdict: string; rollout: string; revision: string; step: string; duration: string; reason: string } | null {
+  const m = /^[✔✖॥] ([a-z ]+): (\S+) revision (\w+), step ([\d/-]+), ([\dhms.]+): (.*)$/.exec(line);
+  return m ? { verdict: m[1]!, rollout: m[2]!, revision: m[3]!, step: m[4]!, duration: m[5]!, reason: m[6]! } : null;
+}
+
+type Route = K8sObject & { spec: { parentRefs?: unknown[]; rules: { matches?: unknown[]; backendRefs?: { name: string; port?: number; weight?: number }[] }[] } };
+
+export function httpRoute(sb: Sandbox, name = 'myapp', namespace = 'apps'): Route | undefined {
+  return sb.store.tryGet(catalog.httproutes, namespace, name) as Route | undefined;
+}
+
+/** The canary backend's weight in the first rule of the HTTPRoute that names both Services. */
+export function routeWeight(sb: Sandbox, name = 'myapp', namespace = 'apps'): number | null {
+  const rule = httpRoute(sb, name, namespace)?.spec.rules.find((r) => r.backendRefs?.some((b) => b.name === 'myapp-canary') && r.backendRefs?.some((b) => b.name === 'myapp-stable'));
+  const b = rule?.backendRefs?.find((x) => x.name === 'myapp-canary');
+  return b === undefined ? null : Number(b.weight ?? 1);
+}
+
+/** The Lease of the rollout: holder, last renewal (epoch ms) and duration. */
+export function lease(sb: Sandbox, name = 'myapp', namespace = 'apps'): { holder: string | null; renewedAt: number | null; durationMs: number } | null {
+  const l = sb.store.tryGet(catalog.leases, namespace, `${name}-canary-lock`) as (K8sObject & { spec?: { holderIdentity?: string; renewTime?: string; leaseDurationSeconds?: number } }) | undefined;
+  if (!l) return null;
+  return {
+    holder: l.spec?.holderIdentity ?? null,
+    renewedAt: l.spec?.renewTime ? Date.parse(l.spec.renewTime) : null,
+    durationMs: (l.spec?.leaseDurationSeconds ?? 15) * 1000,
+  };
+}
+
+/** True once nobody holds the Lease or its holder stopped renewing it for longer than its duration. */
+export function leaseFree(sb: Sandbox, name = 'myapp'): boolean {
+  const l = lease(sb, name);
+  return !l || !l.holder || l.renewedAt === null || Date.now() - l.renewedAt > l.durationMs + 250;
+}
+
+/** The full run state (ConfigMap `state.json`) as canary wrote it. */
+export function fullRunState(sb: Sandbox, name = 'myapp', namespace = 'apps'): Record<string, unknown> & { phase: string; stepIndex: number; stepCount: number; weight: number | null; message: string; revision: string; pause: { startedAt: number; durationMs: number | null } | null; handledRequests: string[]; analyses: { id: string; phase: string; metrics: { name: string; phase: string; measurements: { phase: string; value: string | null; message: string | null }[] }[] }[] } | null {
+  return runState(sb, name, namespace) as never;
+}
+
+/** Requests (`request.<id>.json`) present in the run ConfigMap. */
+export function storedRequests(sb: Sandbox, name = 'myapp', namespace = 'apps'): { id: string; kind: string; at: number; by: string; reason: string | null }[] {
+  const cm = sb.store.tryGet(catalog.configmaps, namespace, `${name}-canary-run`) as (K8sObject & { data?: Record<string, string> }) | undefined;
+  return Object.entries(cm?.data ?? {})
+    .filter(([k]) => /^request\..+\.json$/.test(k))
+    .map(([, v]) => JSON.parse(v));
+}
+
+export interface TimelineEntry {
+  /** Epoch ms in this process, taken synchronously when the API server stored the change. */
+  t: number;
+  what: 'weight' | 'request';
+  /** weight: the canary weight (TrafficSplit or HTTPRoute); request: its kind (abort, promote, ...). */
+  value: number | string;
+  id?: string;
+}
+
+/**
+ * Records, as the API server stores them, every change of the canary weight (TrafficSplit and
+ * HTTPRoute) and every request written into the run ConfigMap: reaction times are measured
+ * between two writes to the same store, with no polling in between.
+ */
+export function recordTimeline(sb: Sandbox, name = 'myapp', namespace = 'apps') {
+  const entries: TimelineEntry[] = [];
+  const seen = new Set<string>();
+  let weight: number | null = splitWeight(sb, name, namespace) ?? routeWeight(sb, name, namespace);
+  const stop = sb.store.onChange((type, ev) => {
+    const obj = ev.object as K8sObject & { data?: Record<string, string> };
+    if (obj.metadata.namespace !== namespace) return;
+    if ((type.resource === 'trafficsplits' && obj.metadata.name === name) || (type.resource === 'httproutes' && obj.metadata.name === name)) {
+      const w = type.resource === 'trafficsplits' ? splitWeight(sb, name, namespace) : routeWeight(sb, name, namespace);
+      if (w !== null && w !== weight) entries.push({ t: Date.now(), what: 'weight', value: w });
+      weight = w;
+    }
+    if (type.resource === 'configmaps' && obj.metadata.name === `${name}-canary-run`) {
+      for (const [k, v] of Object.entries(obj.data ?? {})) {
+        if (!/^request\..+\.json$/.test(k) || seen.has(k)) continue;
+        seen.add(k);
+        const r = JSON.parse(v) as { id: string; kind: string };
+        entries.push({ t: Date.now(), what: 'request', value: r.kind, id: r.id });
+      }
+    }
+  });
+  return {
+    entries,
+    stop,
+    /** ms from the last request of `kind` to the first weight change after it that satisfies `to`. */
+    reaction(kind: string, to: (w: number) => boolean): number | null {
+      const req = [...entries].reverse().find((e) => e.what === 'request' && e.value === kind);
+      if (!req) return null;
+      const w = entries.find((e) => e.what === 'weight' && e.t >= req.t && to(e.value as number));
+      return w ? w.t - req.t : null;
+    },
+    /** The weight changes, in order. */
+    weights(): number[] {
+      return entries.filter((e) => e.what === 'weight').map((e) => e.value as number);
+    },
+  };
+}
+
+export type Timeline = ReturnType<typeof recordTimeline>;
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Figures the suite reports (printed once per file, collected by the report). */
+export function report(label: string, value: string): void {
+  const line = `[e2e figure] ${label}: ${value}\n`;
+  process.stdout.write(line);
+  if (process.env.E2E_FIGURES) appendFileSync(process.env.E2E_FIGURES, line);
+}
+
+// --- Rollout variants: the seed's manifests edited in a temporary directory (examples/ stay verbatim).
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export type Doc = any;
+
+const variantDirs: string[] = [];
+
+/**
+ * Writes `rollout.yaml` and `analysis-template.yaml` (the seed's, or `base`'s) after `edit`, plus any
+ * `extra` documents, into a new temporary directory; returns its path. removeVariants() deletes them.
+ */
+export function variant(edit: (rollout: Doc, template: Doc) => void, options: { base?: string; extra?: Record<string, Doc> } = {}): string {
+  const base = join(ROOT, options.base ?? SEED);
+  const rollout = parseYaml(readFileSync(join(base, 'rollout.yaml'), 'utf8'));
+  const template = parseYaml(readFileSync(join(base, 'analysis-template.yaml'), 'utf8'));
+  edit(rollout, template);
+  const dir = mkdtempSync(join(tmpdir(), 'canary-e2e-variant-'));
+  variantDirs.push(dir);
+  writeFileSync(join(dir, 'rollout.yaml'), stringifyYaml(rollout));
+  writeFileSync(join(dir, 'analysis-template.yaml'), stringifyYaml(template));
+  for (const [file, doc] of Object.entries(options.extra ?? {})) writeFileSync(join(dir, file), stringifyYaml(doc));
+  return dir;
+}
+
+export function removeVariants(): void {
+  for (const d of variantDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
+/** The seed with its first pause indefinite (`pause: {}`): the run waits at step 2/9 for `canary promote`. */
+export function indefinitePauseVariant(): string {
+  return variant((r) => {
+    r.spec.strategy.canary.steps[1] = { pause: {} };
+  });
+}
+
+/** The revision `canary run` would roll out, read from its --dry-run plan ("new revision X"). */
+export async function plannedRevision(sb: Sandbox, args: string[]): Promise<string> {
+  const r = await runCanary(sb, ['run', ...args, '--dry-run']);
+  const m = /new revision (\w+)/.exec(r.stdout);
+  if (r.code !== 0 || !m) throw new Error(`dry run failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
+  return m[1]!;
+}
+
+/** First deploy of any manifests (stable created at 100%, no steps). */
+export async function firstDeployOf(sb: Sandbox, dir: string, extra: string[] = []): Promise<void> {
+  const r = await runCanary(sb, ['run', dir, ...extra]);
+  if (r.code !== 0) throw new Error(`first deploy failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
+}
+
+/** `canary status NAME -o json` as data. */
+export async function statusJson(sb: Sandbox, name = 'myapp'): Promise<Doc> {
+  const r = await runCanary(sb, ['status', name, '-o', 'json']);
+  if (r.code !== 0) throw new Error(`status failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+/** The stable Deployment's first container image. */
+export function stableImage(sb: Sandbox): string | undefined {
+  return deployment(sb, 'myapp-stable')?.spec.template.spec.containers[0]?.image;
+}
+
+/** Asserts the exit code, showing the whole output when it differs. */
+export function expectExit(r: { code: number; stdout: string; stderr: string }, code: number): void {
+  if (r.code !== code) throw new Error(`expected exit ${code}, got ${r.code}\n--- stdout:\n${r.stdout}\n--- stderr:\n${r.stderr}`);
 }
