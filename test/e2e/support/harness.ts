@@ -50,6 +50,9 @@ export interface CanaryProcess {
   kill(signal?: NodeJS.Signals): void;
   /** Resolves once stdout or stderr matches. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** Epoch ms of the spawn, and of the exit (null while it runs). */
+  readonly startedAt: number;
+  readonly exitedAt: number | null;
 }
 
 const children = new Set<ChildProcess>();
@@ -62,6 +65,8 @@ export function canary(sb: Sandbox | null, args: string[], env: NodeJS.ProcessEn
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
+  const startedAt = Date.now();
+  let exitedAt: number | null = null;
   let out = '';
   let err = '';
   const waiters: { re: RegExp; resolve: () => void }[] = [];
@@ -83,6 +88,7 @@ export function canary(sb: Sandbox | null, args: string[], env: NodeJS.ProcessEn
   });
   const done = new Promise<number>((resolve) => {
     child.on('exit', (code, signal) => {
+      exitedAt = Date.now();
       children.delete(child);
       resolve(code ?? 128 + (signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 2));
     });
@@ -94,6 +100,10 @@ export function canary(sb: Sandbox | null, args: string[], env: NodeJS.ProcessEn
     },
     get stderr() {
       return err;
+    },
+    startedAt,
+    get exitedAt() {
+      return exitedAt;
     },
     done,
     kill: (signal = 'SIGTERM') => void child.kill(signal),
