@@ -121,7 +121,14 @@ export class GatewayApiRouter implements TrafficRouter {
       const generation = route.metadata.generation ?? 0;
       for (const p of parents) {
         const accepted = p.conditions?.find((c) => c.type === 'Accepted');
-        if (!accepted || accepted.status !== 'True' || (accepted.observedGeneration ?? 0) < generation) return false;
+        if (!accepted) {
+          unknown = true;
+          continue;
+        }
+        if (accepted.status !== 'True') return false;
+        // observedGeneration is optional in metav1.Condition: without it the freshness cannot be told.
+        if (accepted.observedGeneration === undefined) unknown = true;
+        else if (accepted.observedGeneration < generation) return false;
       }
     }
     return unknown ? null : true;

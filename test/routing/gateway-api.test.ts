@@ -162,6 +162,26 @@ describe('Gateway API HTTPRoute router', () => {
     expect(await r.verifyWeight(20)).toBe(true);
   });
 
+  it('verifyWeight: an Accepted condition without observedGeneration cannot tell (null), Accepted False is false', async () => {
+    seed(sb, 'httproutes', route());
+    const r = router(sb);
+    await r.setWeight(10);
+    const condition = (c: Record<string, unknown>) =>
+      sb.store.mutate(
+        typeOf(sb, 'httproutes'),
+        'apps',
+        'myapp',
+        (o: K8sObject) => {
+          o['status'] = { parents: [{ parentRef: { group: 'core', kind: 'Service', name: 'myapp' }, controllerName: 'linkerd.io/policy-controller', conditions: [{ type: 'Accepted', reason: 'Accepted', message: '', lastTransitionTime: '2026-01-01T00:00:00Z', ...c }] }] };
+        },
+        { subresource: 'status' },
+      );
+    condition({ status: 'True' });
+    expect(await r.verifyWeight(10)).toBeNull();
+    condition({ status: 'False', observedGeneration: 99 });
+    expect(await r.verifyWeight(10)).toBe(false);
+  });
+
   it('speaks v1beta1 when only v1beta1 is served', async () => {
     await sb.close();
     sb = await kubeSandbox({ apis: { gatewayApi: ['v1beta1'] } });
