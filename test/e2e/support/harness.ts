@@ -318,19 +318,20 @@ export type Doc = any;
 const variantDirs: string[] = [];
 
 /**
- * Writes `rollout.yaml` and `analysis-template.yaml` (the seed's, or `base`'s) after `edit`, plus any
- * `extra` documents, into a new temporary directory; returns its path. removeVariants() deletes them.
+ * Writes `rollout.yaml` and `analysis-template.yaml` (the seed's, or `base`'s) after `edit`, plus the
+ * extra documents `edit` returns (file name -> document), into a new temporary directory; returns its
+ * path. removeVariants() deletes them.
  */
-export function variant(edit: (rollout: Doc, template: Doc) => void, options: { base?: string; extra?: Record<string, Doc> } = {}): string {
+export function variant(edit: (rollout: Doc, template: Doc) => Record<string, Doc> | void, options: { base?: string } = {}): string {
   const base = join(ROOT, options.base ?? SEED);
   const rollout = parseYaml(readFileSync(join(base, 'rollout.yaml'), 'utf8'));
   const template = parseYaml(readFileSync(join(base, 'analysis-template.yaml'), 'utf8'));
-  edit(rollout, template);
+  const extra = edit(rollout, template) ?? {};
   const dir = mkdtempSync(join(tmpdir(), 'canary-e2e-variant-'));
   variantDirs.push(dir);
   writeFileSync(join(dir, 'rollout.yaml'), stringifyYaml(rollout));
   writeFileSync(join(dir, 'analysis-template.yaml'), stringifyYaml(template));
-  for (const [file, doc] of Object.entries(options.extra ?? {})) writeFileSync(join(dir, file), stringifyYaml(doc));
+  for (const [file, doc] of Object.entries(extra)) writeFileSync(join(dir, file), stringifyYaml(doc));
   return dir;
 }
 
