@@ -96,16 +96,11 @@ if (requirePrometheus('the seed over Gateway API')) {
     });
 
     /*
-     * BUG (canary, src/routing/gateway-api.ts:124): verifyWeight() reads a parent's Accepted condition
-     * without observedGeneration as generation 0 < metadata.generation, so it answers false forever;
-     * progressing.ts:64 waits for `weightVerified !== false`, so the run sits at step 1/9 with 10% on
-     * the canary, never times out and says nothing. Linkerd's policy controller (and the sandbox, see
-     * test/sandbox/README.md "HTTPRoute status conditions carry no observedGeneration") writes
-     * Accepted without observedGeneration: every HTTPRoute rollout on Linkerd hangs. Bounded here:
-     * after the 10% write, step 1 must complete within 20 s (it takes milliseconds over SMI).
-     * Flip to `it` once fixed.
+     * Linkerd's policy controller (and the sandbox) writes Accepted without observedGeneration: canary
+     * must take that as "cannot tell", not "rejected" (it used to sit at step 1/9 forever, fixed in
+     * 6aff9f9). Bounded: after the 10% write, step 1 must complete within 20 s (milliseconds over SMI).
      */
-    it.failing('a healthy release (2.17 -> 2.17.1) is promoted through the route weights: exit 0 [fails: HTTPRoute without observedGeneration never verifies]', async () => {
+    it('a healthy release (2.17 -> 2.17.1) is promoted through the route weights: exit 0', async () => {
       const timeline = recordTimeline(sb);
       const p = canary(sb, ['run', GATEWAY, '--image', `myapp=${GOOD}`, '--time-scale', '0.1']);
       await p.waitFor(/weight 0% -> 10% canary \(HTTPRoute\)/, 90_000);
