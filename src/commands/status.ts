@@ -144,6 +144,8 @@ async function watch(cluster: Cluster, target: { name: string; namespace: string
       }
       // Wait for a change; a terminal also redraws every second for countdowns and ages.
       const wait = holdUntil !== null ? Math.max(0, holdUntil - now) : tty ? 1000 : f.timeoutAt !== null ? Math.max(0, Math.min(30_000, f.timeoutAt - now)) : 30_000;
+      // A change that came while we were reading is not waited for.
+      if (changed) continue;
       const ac = new AbortController();
       wake = () => ac.abort();
       await clock.sleep(wait, ac.signal);
