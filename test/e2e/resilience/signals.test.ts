@@ -1,0 +1,120 @@
+/**
+ * A cancelled CI job: SIGTERM to the runner rolls back (traffic to stable, canary scaled down) and
+ * exits 3; a second signal exits at once, leaving a state that `canary run` resumes (here: finishes
+ * the rollback). And two runners started at once: one drives, the other exits 5 naming the holder.
+ */
+import type { Sandbox } from '../../sandbox/index.js';
+import {
+  canary,
+  deployment,
+  eventReasons,
+  expectExit,
+  firstDeploy,
+  fullRunState,
+  healthyImage,
+  killAll,
+  lastLine,
+  lease,
+  parseFinalLine,
+  recordTimeline,
+  requirePrometheus,
+  runCanary,
+  SEED,
+  seedSandbox,
+  splitWeight,
+  stableImage,
+  statusJson,
+  until,
+} from '../support/harness.js';
+
+if (requirePrometheus('signals and the lock')) {
+  describe('signals to the runner, and two runners at once', () => {
+    let sb: Sandbox;
+    beforeAll(async () => {
+      sb = await seedSandbox();
+      await firstDeploy(sb);
+    });
+    afterEach(killAll);
+    afterAll(async () => sb?.close());
+
+    it('SIGTERM mid-pause (a cancelled CI job): rollback to stable, canary scaled down, exit 3', async () => {
+      const image = healthyImage('sigterm');
+      const stable = stableImage(sb);
+      const timeline = recordTimeline(sb);
+      const run = canary(sb, ['run', SEED, '--image', `myapp=${image}`, '--time-scale', '0.2']);
+      await run.waitFor(/step 2\/9: pause 6s/, 90_000);
+      run.kill('SIGTERM');
+      const code = await run.done;
+      timeline.stop();
+      expectExit({ code, stdout: run.stdout, stderr: run.stderr }, 3);
+      expect(run.stdout).toMatch(/SIGTERM: rolling back to stable \(send it again to exit now and leave the rollout as it is\)/);
+      const f = parseFinalLine(lastLine(run.stdout))!;
+      expect(f).toMatchObject({ verdict: 'aborted', rollout: 'apps/myapp', step: '2/9' });
+      expect(f.reason).toBe('interrupted by SIGTERM at step 2/9 (weight 10%)');
+      expect(run.stdout).toMatch(/canary scaled down to 0\n/);
+      expect(timeline.weights()).toEqual([10, 0]);
+
+      expect(splitWeight(sb)).toBe(0);
+      expect(deployment(sb, 'myapp-canary')!.spec.replicas).toBe(0);
+      expect(stableImage(sb)).toBe(stable);
+      expect(fullRunState(sb)).toMatchObject({ phase: 'Aborted', weight: 0 });
+      expect(lease(sb)!.holder).toBeNull();
+      expect(eventReasons(sb)).toContain('RolloutAborted');
+    });
+
+    it('a second signal exits at once, leaving a resumable state; `canary run` then finishes the rollback', async () => {
+      const image = healthyImage('sigterm-twice');
+      // 0.5: abortScaleDownDelaySeconds is 15 s, so the second signal lands while the rollback waits.
+      const args = [SEED, '--image', `myapp=${image}`, '--time-scale', '0.5'];
+      const run = canary(sb, ['run', ...args]);
+      await run.waitFor(/step 2\/9: pause 15s/, 90_000);
+      run.kill('SIGTERM');
+      await run.waitFor(/weight 10% -> 0% canary/);
+      const secondAt = Date.now();
+      run.kill('SIGTERM');
+      const code = await run.done;
+      // "At once": well before the 15 s scale-down delay the first signal's rollback waits for.
+      expect(Date.now() - secondAt).toBeLessThan(10_000);
+      expectExit({ code, stdout: run.stdout, stderr: run.stderr }, 3);
+      const f = parseFinalLine(lastLine(run.stdout))!;
+      expect(f.verdict).toBe('left running');
+      expect(f.reason).toMatch(/^interrupted by SIGTERM: the rollout stays at step 2\/9; `canary run` resumes it, `canary abort myapp` rolls it back$/);
+
+      // Resumable: traffic already on stable, the canary still up, the state mid-rollback, the Lease given back.
+      expect(splitWeight(sb)).toBe(0);
+      expect(deployment(sb, 'myapp-canary')!.spec.replicas).toBe(1);
+      const left = fullRunState(sb)!;
+      expect(left.phase).toBe('RollingBack');
+      expect(lease(sb)!.holder).toBeNull();
+      const st = await statusJson(sb);
+      expect(st.status).toMatchObject({ settled: false });
+      expect(st.status.next).toMatch(/`canary run` resumes it/);
+
+      const resumed = await runCanary(sb, ['run', ...args]);
+      expectExit(resumed, 3);
+      expect(resumed.stdout.split('\n')[0]).toBe(`resuming the run of revision ${left.revision} at step 2/9`);
+      expect(resumed.stdout).toMatch(/canary scaled down to 0/);
+      expect(parseFinalLine(lastLine(resumed.stdout))).toMatchObject({ verdict: 'aborted', step: '2/9', reason: 'interrupted by SIGTERM at step 2/9 (weight 10%)' });
+      expect(deployment(sb, 'myapp-canary')!.spec.replicas).toBe(0);
+      expect(fullRunState(sb)!.phase).toBe('Aborted');
+    });
+
+    it('two runners started at once: one drives, the other exits 5 naming the holder', async () => {
+      const image = healthyImage('two');
+      const args = ['run', SEED, '--image', `myapp=${image}`, '--time-scale', '0.1'];
+      const a = canary(sb, args);
+      const b = canary(sb, args);
+      const first = await Promise.race([a.done.then((c) => ({ p: a, other: b, c })), b.done.then((c) => ({ p: b, other: a, c }))]);
+      expectExit({ code: first.c, stdout: first.p.stdout, stderr: first.p.stderr }, 5);
+      expect(first.p.stdout).toBe('');
+      expect(first.p.stderr).toMatch(new RegExp(`^error: another runner drives Rollout apps/myapp: \\S+ pid ${first.other.child.pid} \\(`));
+      expect(first.p.stderr).toMatch(/hint: watch it with `canary status myapp -n apps --watch`/);
+      // The holder is the other process, and it is the one that finishes the rollout.
+      await until(() => lease(sb)?.holder?.includes(`pid ${first.other.child.pid}`) || first.other.exitedAt !== null, 'the holder in the Lease', 30_000);
+      const code = await first.other.done;
+      expectExit({ code, stdout: first.other.stdout, stderr: first.other.stderr }, 0);
+      expect(parseFinalLine(lastLine(first.other.stdout))).toMatchObject({ verdict: 'promoted', step: '9/9' });
+      expect(stableImage(sb)).toBe(image);
+    });
+  });
+}
