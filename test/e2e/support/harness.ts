@@ -69,7 +69,7 @@ export function canary(sb: Sandbox | null, args: string[], env: NodeJS.ProcessEn
   let exitedAt: number | null = null;
   let out = '';
   let err = '';
-  const waiters: { re: RegExp; resolve: () => void }[] = [];
+  const waiters: { re: RegExp; resolve: () => void; reject: (e: Error) => void }[] = [];
   const check = () => {
     for (const w of [...waiters]) {
       if (w.re.test(out) || w.re.test(err)) {
@@ -87,9 +87,15 @@ export function canary(sb: Sandbox | null, args: string[], env: NodeJS.ProcessEn
     check();
   });
   const done = new Promise<number>((resolve) => {
-    child.on('exit', (code, signal) => {
+    child.on('exit', () => {
       exitedAt = Date.now();
+    });
+    // 'close' comes after 'exit' once stdout and stderr are drained: the output is complete.
+    child.on('close', (code, signal) => {
+      exitedAt ??= Date.now();
       children.delete(child);
+      check();
+      for (const w of waiters.splice(0)) w.reject(new Error(`exited (${code ?? signal}) before printing ${w.re}\nstdout:\n${out}\nstderr:\n${err}`));
       resolve(code ?? 128 + (signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 2));
     });
   });
@@ -110,7 +116,7 @@ export function canary(sb: Sandbox | null, args: string[], env: NodeJS.ProcessEn
     waitFor: (re, timeoutMs = 60_000) =>
       new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${re}\nstdout:\n${out}\nstderr:\n${err}`)), timeoutMs);
-        waiters.push({ re, resolve: () => (clearTimeout(timer), resolve()) });
+        waiters.push({ re, resolve: () => (clearTimeout(timer), resolve()), reject: (e) => (clearTimeout(timer), reject(e)) });
         check();
       }),
   };
