@@ -7,7 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
+import type { Cluster, Context, User } from '@kubernetes/client-node';
+import { KubeconfigData } from './kubeconfig-data.js';
 import { messageOf, UnreachableError, UsageError } from '../util/errors.js';
 
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -23,7 +24,7 @@ export interface KubeconfigInputs {
 }
 
 export interface LoadedKubeconfig {
-  kc: KubeConfig;
+  kc: KubeconfigData;
   context: string;
   /** The context's namespace; null when it sets none. */
   namespace: string | null;
@@ -56,7 +57,7 @@ export function resolveNamespace(sources: { flag?: string | null; rollout?: stri
   return sources.flag || sources.rollout || sources.context || 'default';
 }
 
-function findConfig(inputs: KubeconfigInputs, env: NodeJS.ProcessEnv): { kc: KubeConfig; source: string } {
+function findConfig(inputs: KubeconfigInputs, env: NodeJS.ProcessEnv): { kc: KubeconfigData; source: string } {
   if (inputs.kubeconfig !== undefined) {
     if (!existsSync(inputs.kubeconfig)) throw new UsageError(`--kubeconfig ${inputs.kubeconfig}: no such file`);
     return { kc: merged([inputs.kubeconfig]), source: inputs.kubeconfig };
@@ -79,13 +80,13 @@ function findConfig(inputs: KubeconfigInputs, env: NodeJS.ProcessEnv): { kc: Kub
 }
 
 /** kubectl's merge: each file's relative paths resolved against it; the first file to define a name wins. */
-function merged(files: string[]): KubeConfig {
+function merged(files: string[]): KubeconfigData {
   const clusters = new Map<string, Cluster>();
   const users = new Map<string, User>();
   const contexts = new Map<string, Context>();
   let current = '';
   for (const file of files) {
-    const one = new KubeConfig();
+    const one = new KubeconfigData();
     try {
       one.loadFromFile(file);
     } catch (err) {
@@ -96,7 +97,7 @@ function merged(files: string[]): KubeConfig {
     for (const c of one.getContexts()) if (!contexts.has(c.name)) contexts.set(c.name, c);
     current ||= one.getCurrentContext() ?? '';
   }
-  const kc = new KubeConfig();
+  const kc = new KubeconfigData();
   kc.loadFromOptions({ clusters: [...clusters.values()], users: [...users.values()], contexts: [...contexts.values()], currentContext: current });
   return kc;
 }
@@ -110,7 +111,7 @@ function plainHttpAllowed(c: Cluster): Cluster {
 }
 
 /** What client-node's loadFromCluster builds, from the given environment and service account folder. */
-function inClusterConfig(env: NodeJS.ProcessEnv, dir: string): KubeConfig | null {
+function inClusterConfig(env: NodeJS.ProcessEnv, dir: string): KubeconfigData | null {
   const host = env['KUBERNETES_SERVICE_HOST'];
   const port = env['KUBERNETES_SERVICE_PORT'];
   const tokenFile = path.join(dir, 'token');
@@ -119,7 +120,7 @@ function inClusterConfig(env: NodeJS.ProcessEnv, dir: string): KubeConfig | null
   const server = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const nsFile = path.join(dir, 'namespace');
   const namespace = existsSync(nsFile) ? readFileSync(nsFile, 'utf8').trim() : undefined;
-  const kc = new KubeConfig();
+  const kc = new KubeconfigData();
   kc.loadFromOptions({
     clusters: [plainHttpAllowed({ name: 'in-cluster', server, caFile: path.join(dir, 'ca.crt'), skipTLSVerify: false })],
     // client-node's file token provider re-reads the projected token (it rotates) every minute.

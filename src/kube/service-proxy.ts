@@ -6,7 +6,7 @@
  * refreshed in the background once they are older than `refreshMs` (plugin tokens expire).
  */
 import type { RequestOptions } from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeCredentials } from './kubeconfig-data.js';
 import { serviceProxyPath, type ProxyRoute, type ServiceProxy, type ServiceTarget } from '../providers/service-proxy.js';
 import type { Clock } from '../util/clock.js';
 import { messageOf, UnreachableError } from '../util/errors.js';
@@ -26,7 +26,7 @@ export interface ServiceProxyOptions {
   refreshMs?: number;
 }
 
-export async function kubeServiceProxy(kc: KubeConfig, options: ServiceProxyOptions): Promise<ServiceProxy> {
+export async function kubeServiceProxy(kc: KubeCredentials, options: ServiceProxyOptions): Promise<ServiceProxy> {
   const server = kc.getCurrentCluster()?.server?.replace(/\/+$/, '');
   if (!server) throw new UnreachableError('the kubeconfig has no current cluster to proxy through');
   const refreshMs = options.refreshMs ?? 60_000;
@@ -56,7 +56,7 @@ export async function kubeServiceProxy(kc: KubeConfig, options: ServiceProxyOpti
   };
 }
 
-async function credentials(kc: KubeConfig, clock: Clock): Promise<Credentials> {
+async function credentials(kc: KubeCredentials, clock: Clock): Promise<Credentials> {
   const opts: RequestOptions = {};
   try {
     await kc.applyToHTTPSOptions(opts);

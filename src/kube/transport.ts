@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeCredentials } from './kubeconfig-data.js';
 
 export interface WireRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -49,7 +49,7 @@ export interface Transport {
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
-export function kubeTransport(kc: KubeConfig, userAgent = 'canary'): Transport {
+export function kubeTransport(kc: KubeCredentials, userAgent = 'canary'): Transport {
   const cluster = kc.getCurrentCluster();
   const server = cluster?.server;
   if (!server) throw new Error('kubeTransport: the kubeconfig has no current cluster');
