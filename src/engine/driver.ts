@@ -4,7 +4,7 @@
  * from machine.ts; everything it touches goes through the ports.
  */
 import type { ResolvedMetric } from '../analysis/types.js';
-import type { MetricProvider } from '../providers/provider.js';
+import type { MetricProvider, ProviderResult } from '../providers/provider.js';
 import type { TrafficRouter } from '../routing/router.js';
 import type { Clock } from '../util/clock.js';
 import { CanaryError, messageOf } from '../util/errors.js';
@@ -254,15 +254,16 @@ export async function drive(initial: RunState, options: DriveOptions, ports: Dri
       case 'measure': {
         const metric = metrics.get(effect.runId)?.find((m) => m.spec.name === effect.metric);
         if (!metric) return finish();
-        void ports.provider
-          .measure(metric.spec.provider, watchStop.signal)
-          .then((result) => inbox.push({ kind: 'measured', runId: effect.runId, metric: effect.metric, result }))
-          .catch((err: unknown) => {
-            if (!watchStop.signal.aborted) {
-              inbox.push({ kind: 'measured', runId: effect.runId, metric: effect.metric, result: { ok: false, message: messageOf(err), metadata: {} } });
-            }
-          })
-          .finally(finish);
+        // The result's push wakes the loop once; a poke on top (finish) would cost another observation of the cluster.
+        const settle = (result: ProviderResult | null) => {
+          inflight.delete(key);
+          if (result) inbox.push({ kind: 'measured', runId: effect.runId, metric: effect.metric, result });
+          else inbox.poke();
+        };
+        void ports.provider.measure(metric.spec.provider, watchStop.signal).then(
+          (result) => settle(result),
+          (err: unknown) => settle(watchStop.signal.aborted ? null : { ok: false, message: messageOf(err), metadata: {} }),
+        );
         return;
       }
       default:
