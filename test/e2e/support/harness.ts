@@ -382,3 +382,63 @@ export function stableImage(sb: Sandbox): string | undefined {
 export function expectExit(r: { code: number; stdout: string; stderr: string }, code: number): void {
   if (r.code !== code) throw new Error(`expected exit ${code}, got ${r.code}\n--- stdout:\n${r.stdout}\n--- stderr:\n${r.stderr}`);
 }
+
+// --- A real terminal: tmux on a private socket (never the user's server), asynchronous calls only
+// (the sandbox's API server runs in this process and must keep answering).
+
+function execAsync(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += String(d)));
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    child.on('error', (e) => resolve({ code: 127, stdout, stderr: stderr + String(e) }));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+export async function hasTmux(): Promise<boolean> {
+  return (await execAsync('tmux', ['-V'], { PATH: process.env.PATH })).code === 0;
+}
+
+export class Tmux {
+  readonly socket = `canary-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  /** A clean environment: no CI (it turns the live view off), no user tmux config. */
+  private readonly env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm-256color', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' };
+
+  private async tmux(...args: string[]): Promise<string> {
+    const r = await execAsync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], this.env);
+    if (r.code !== 0) throw new Error(`tmux ${args.join(' ')}: exit ${r.code}: ${r.stderr}`);
+    return r.stdout;
+  }
+
+  /** A detached session of `cols` x `rows` running `canary ARGS` with the sandbox's kubeconfig; the pane stays after it exits, showing EXIT=<code>. */
+  async start(name: string, sb: Sandbox, args: string[], size: { cols: number; rows: number } = { cols: 100, rows: 40 }): Promise<void> {
+    const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    const command = `cd ${q(ROOT)} && env -u CI -u GITHUB_ACTIONS -u NO_COLOR KUBECONFIG=${q(sb.kubeconfigPath)} ${q(process.execPath)} ${q(BIN)} ${args.map(q).join(' ')}; echo "EXIT=$?"; sleep 600`;
+    await this.tmux('new-session', '-d', '-x', String(size.cols), '-y', String(size.rows), '-s', name, command);
+  }
+
+  /** The visible screen, wrapped lines joined, trailing blank lines dropped. */
+  async capture(name: string): Promise<string> {
+    return (await this.tmux('capture-pane', '-p', '-J', '-t', name)).replace(/\s+$/, '');
+  }
+
+  /** The scrollback and the screen, wrapped lines joined. */
+  async captureHistory(name: string): Promise<string> {
+    return this.tmux('capture-pane', '-p', '-J', '-S', '-', '-t', name);
+  }
+
+  /** The same with attributes as escape sequences (what the terminal shows as colours). */
+  async captureRaw(name: string): Promise<string> {
+    return this.tmux('capture-pane', '-p', '-e', '-t', name);
+  }
+
+  async kill(): Promise<void> {
+    await execAsync('tmux', ['-L', this.socket, 'kill-server'], this.env);
+    // kill-server leaves the socket file behind.
+    const uid = process.getuid?.() ?? 0;
+    rmSync(join('/tmp', `tmux-${uid}`, this.socket), { force: true }); // the clean env has no TMUX_TMPDIR
+  }
+}
