@@ -212,7 +212,7 @@ async function dryRun(io: Io, cluster: Cluster, spec: SpecSet, rollout: RolloutS
     images: { canary: [], stable: [] },
   });
   const mode = decision.kind === 'new' || decision.kind === 'resume' ? decision.state.mode : 'canary';
-  const plan = planRun(scaled, spec.templates, mode);
+  const plan = planRun(scaled, spec.templates, mode, timeScale);
   const routing =
     rollout.canary.trafficRouting.kind === 'smi'
       ? `SMI TrafficSplit ${namespace}/${rollout.canary.trafficRouting.trafficSplitName ?? rollout.name} (root Service ${rollout.canary.trafficRouting.rootService ?? rollout.canary.stableService})`

@@ -33,10 +33,11 @@ export interface Plan {
   scaleDownDelayMs: number;
 }
 
-export function planRun(spec: RolloutSpec, templates: readonly AnalysisTemplateSpec[], mode: RunMode): Plan {
+/** `spec` already time-scaled; `timeScale` scales the templates' intervals the same way. */
+export function planRun(spec: RolloutSpec, templates: readonly AnalysisTemplateSpec[], mode: RunMode, timeScale = 1): Plan {
   const ns = spec.namespace;
   const metricsOf = (refs: Parameters<typeof collectTemplates>[1]) =>
-    collectTemplates(templates, refs, ns).templates.flatMap((t) => t.metrics.map((m) => ({ name: m.name, intervalMs: m.intervalMs, count: m.count })));
+    collectTemplates(templates, refs, ns).templates.flatMap((t) => t.metrics.map((m) => ({ name: m.name, intervalMs: m.intervalMs === null ? null : Math.max(1, Math.round(m.intervalMs * timeScale)), count: m.count })));
   const bg = spec.canary.analysis ? { startingStep: spec.canary.analysis.startingStep, metrics: metricsOf(spec.canary.analysis.templates) } : null;
   const steps: PlannedStep[] =
     mode !== 'canary'

@@ -95,6 +95,9 @@ function ofRun(input: StatusInput, state: RunState, pinned: boolean, runner: Run
 
 function running(input: StatusInput, state: RunState, phase: Exclude<Phase, Ended>, runner: RunnerView): StatusSummary {
   const name = input.name;
+  // A run that stopped at a pause waiting for a person (`run --exit-on-pause`) lost nothing: it waits.
+  const waitsForPerson = phase === 'Paused' && (state.pause === null || state.pause.durationMs === null || state.pause.reason === 'InconclusiveAnalysis');
+  if (runner.state === 'lost' && waitsForPerson) return paused(input, state, true);
   if (runner.state === 'lost') {
     const since = lastAliveAt(state, input.lease.holder);
     return summary('Degraded', 'RunnerLost', `runner lost: the run of revision ${state.revision} stopped ${stoppedWhere(state, since)}`, {
@@ -135,11 +138,13 @@ function withActivity(phase: StatusPhase, reason: StatusReason, a: Activity, ext
   return summary(phase, reason, a.message, { ...extra, timing: a.timing });
 }
 
-function paused(input: StatusInput, state: RunState): StatusSummary {
+function paused(input: StatusInput, state: RunState, detached = false): StatusSummary {
   const name = input.name;
   const p = state.pause;
   const at = `step ${stepLabel(state)}`;
-  const decide = `\`canary promote ${name}\` continues, \`canary abort ${name}\` rolls back`;
+  const decide = detached
+    ? `no runner waits: \`canary promote ${name}\` then \`canary run\` continues, \`canary abort ${name}\` rolls back`
+    : `\`canary promote ${name}\` continues, \`canary abort ${name}\` rolls back`;
   if (p?.reason === 'InconclusiveAnalysis') {
     // The runner's message explains the analysis (metric, value, conditions); the hint is ours.
     return summary('Paused', 'InconclusiveAnalysis', stripHint(state.message) || `paused at ${at}: an analysis was inconclusive`, { next: decide });
