@@ -73,25 +73,16 @@ if (requirePrometheus('run --dry-run')) {
       expect(r.stdout).toMatch(/nothing to do: revision \w+ is already the stable revision/);
     });
 
-    /*
-     * BUG (canary, src/output/plan.ts:26 and :32): with --time-scale the plan scales the pauses
-     * (30s -> 3s) but prints the analysis interval unscaled ("every 15s"), while the run measures
-     * every 1.5 s (src/engine/analysis-resolver.ts:39 scales it). Expected "every 1.5s" (or however
-     * canary formats 1500 ms). Flip to `it` once fixed.
-     */
-    it.failing('with --time-scale 0.1, the plan shows the scaled analysis interval as the run uses it [fails: "every 15s"]', async () => {
+    // The plan shows the intervals the run will use (it printed the unscaled 15s before e101528).
+    it('with --time-scale 0.1, the plan shows the scaled analysis interval as the run uses it', async () => {
       const r = await runCanary(sb, ['run', SEED, '--image', `myapp=${GOOD}`, '--dry-run', '--time-scale', '0.1']);
       expectExit(r, 0);
       expect(r.stdout).toMatch(/pause 3s/);
       expect(r.stdout).not.toMatch(/every 15s/);
     });
 
-    /*
-     * BUG (canary, src/cli/io.ts `write`): a closed stdout (`canary ... | head -1`) is an unhandled
-     * 'error' event: Node prints "Error: write EPIPE ... at write (dist/src/cli/io.js)" with a stack
-     * trace on stderr. Expected: exit quietly, as git or kubectl do. Flip to `it` once fixed.
-     */
-    it.failing('`canary run --dry-run | head -1`: a closed stdout ends it quietly [fails: unhandled EPIPE with a stack trace]', async () => {
+    // `| head -1` closes stdout early: canary ends quietly (an unhandled EPIPE with a stack trace before e101528).
+    it('`canary run --dry-run | head -1`: a closed stdout ends it quietly', async () => {
       const child = spawn(process.execPath, [BIN, 'run', SEED, '--image', `myapp=${GOOD}`, '--dry-run'], {
         cwd: ROOT,
         env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', CI: '1', KUBECONFIG: sb.kubeconfigPath },

@@ -113,16 +113,11 @@ if (requirePrometheus('no traffic')) {
     });
 
     /*
-     * BUG (canary, src/status/summary.ts:98-103): after `canary run --exit-on-pause` exits 7 on
-     * purpose, the stored run is Paused (InconclusiveAnalysis) and nobody holds the Lease, so status
-     * reports "Degraded / RunnerLost: runner lost: the run ... stopped" (red) instead of Paused.
-     * `status --watch --exit-on-pause` then never sees a pause (a Degraded that is not settled keeps
-     * it watching) and ends with --timeout (6) instead of 7: a CI job that runs `canary run
-     * --exit-on-pause` and later waits with `status --watch --exit-on-pause` cannot tell a rollout
-     * waiting for a person from a crashed runner. Same for an indefinite pause (PausedUntilPromote).
-     * Expected: phase Paused, reason InconclusiveAnalysis, watch exit 7. Flip to `it` once fixed.
+     * After `canary run --exit-on-pause` exits 7 on purpose, the run waits for a person: status says
+     * Paused (InconclusiveAnalysis), not "runner lost", and `status --watch --exit-on-pause` exits 7
+     * (it said Degraded/RunnerLost and timed out with 6 before e101528).
      */
-    it.failing('after `run --exit-on-pause` (exit 7), status says Paused (InconclusiveAnalysis) and `status --watch --exit-on-pause` exits 7 [fails: Degraded RunnerLost, exit 6]', async () => {
+    it('after `run --exit-on-pause` (exit 7), status says Paused (InconclusiveAnalysis) and `status --watch --exit-on-pause` exits 7', async () => {
       const r = await runCanary(current, ['run', guardVariant(true), '--image', `myapp=${healthyImage('guard-status')}`, '--time-scale', '0.1', '--exit-on-pause']);
       expectExit(r, 7);
       try {
