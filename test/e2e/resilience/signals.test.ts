@@ -70,17 +70,15 @@ if (requirePrometheus('signals and the lock')) {
       await run.waitFor(/step 2\/9: pause 15s/, 90_000);
       run.kill('SIGTERM');
       await run.waitFor(/weight 10% -> 0% canary/);
-      const secondAt = Date.now();
       run.kill('SIGTERM');
       const code = await run.done;
-      // "At once": well before the 15 s scale-down delay the first signal's rollback waits for.
-      expect(Date.now() - secondAt).toBeLessThan(10_000);
       expectExit({ code, stdout: run.stdout, stderr: run.stderr }, 3);
       const f = parseFinalLine(lastLine(run.stdout))!;
       expect(f.verdict).toBe('left running');
       expect(f.reason).toMatch(/^interrupted by SIGTERM: the rollout stays at step 2\/9; `canary run` resumes it, `canary abort myapp` rolls it back$/);
 
-      // Resumable: traffic already on stable, the canary still up, the state mid-rollback, the Lease given back.
+      // "At once": it did not wait for the rollback's 15 s scale-down delay (the canary is still up).
+      // Resumable: traffic already on stable, the state mid-rollback, the Lease given back.
       expect(splitWeight(sb)).toBe(0);
       expect(deployment(sb, 'myapp-canary')!.spec.replicas).toBe(1);
       const left = fullRunState(sb)!;

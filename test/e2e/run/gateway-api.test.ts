@@ -98,14 +98,14 @@ if (requirePrometheus('the seed over Gateway API')) {
     /*
      * Linkerd's policy controller (and the sandbox) writes Accepted without observedGeneration: canary
      * must take that as "cannot tell", not "rejected" (it used to sit at step 1/9 forever, fixed in
-     * 6aff9f9). Bounded: after the 10% write, step 1 must complete within 20 s (milliseconds over SMI).
+     * 6aff9f9). Bounded: after the 10% write, step 1 must complete within 30 s (milliseconds over SMI).
      */
     it('a healthy release (2.17 -> 2.17.1) is promoted through the route weights: exit 0', async () => {
       const timeline = recordTimeline(sb);
       const p = canary(sb, ['run', GATEWAY, '--image', `myapp=${GOOD}`, '--time-scale', '0.1']);
       await p.waitFor(/weight 0% -> 10% canary \(HTTPRoute\)/, 90_000);
       try {
-        await p.waitFor(/step 1\/9 done/, 20_000);
+        await p.waitFor(/step 1\/9 done/, 30_000);
       } catch {
         const accepted = (httpRoute(sb)!['status'] as { parents: { conditions: { type: string; observedGeneration?: number }[] }[] }).parents[0]!.conditions.find((c) => c.type === 'Accepted');
         const generation = httpRoute(sb)!.metadata.generation;
@@ -113,7 +113,7 @@ if (requirePrometheus('the seed over Gateway API')) {
         const code = await p.done;
         timeline.stop();
         throw new Error(
-          `stuck at step 1/9 for 20 s after writing 10% (route generation ${generation}, Accepted observedGeneration ${accepted?.observedGeneration}); SIGTERM -> exit ${code}\n${p.stdout}`,
+          `stuck at step 1/9 for 30 s after writing 10% (route generation ${generation}, Accepted observedGeneration ${accepted?.observedGeneration}); SIGTERM -> exit ${code}\n${p.stdout}`,
         );
       }
       const r = { code: await p.done, stdout: p.stdout, stderr: p.stderr };
