@@ -99,17 +99,16 @@ async function watch(cluster: Cluster, target: { name: string; namespace: string
   const lines = new WatchLines(io.palette);
   let drawnLines = 0;
   let last: StatusView | null = null;
-  const draw = (frame: string) => {
+  const draw = (full: string) => {
     if (tty) {
-      // Move up over the previous frame and clear below it, in one write: no flicker. A frame taller
-      // than the screen cannot be reached by moving up: start from the top of a cleared screen then.
-      const rows = (io.stdout as { rows?: number }).rows ?? Infinity;
-      const tall = drawnLines + 1 >= rows || frame.split('\n').length >= rows;
-      const up = tall ? '\u001b[H\u001b[2J' : drawnLines ? `\u001b[${drawnLines}A\r\u001b[J` : '';
+      // Move up over the previous frame and clear below it, in one write: no flicker. The frame is
+      // cut to the screen's height, or moving up could not reach its top and copies would pile up.
+      const frame = fitToRows(full, (io.stdout as { rows?: number }).rows ?? Infinity);
+      const up = drawnLines ? `\u001b[${drawnLines}A\r\u001b[J` : '';
       io.stdout.write(up + frame);
       drawnLines = frame.split('\n').length - 1;
     } else {
-      io.stdout.write(frame.endsWith('\n') ? frame : `${frame}\n`);
+      io.stdout.write(full.endsWith('\n') ? full : `${full}\n`);
     }
   };
   try {
@@ -155,6 +154,14 @@ async function watch(cluster: Cluster, target: { name: string; namespace: string
   } finally {
     stop.abort();
   }
+}
+
+/** The first lines of a frame that fit `rows` (the header first), saying how many were left out. */
+export function fitToRows(frame: string, rows: number): string {
+  const lines = frame.replace(/\n$/, '').split('\n');
+  if (lines.length < rows) return frame;
+  const keep = Math.max(1, rows - 2);
+  return `${[...lines.slice(0, keep), `… ${lines.length - keep} more lines: a taller terminal shows them (or canary status without --watch)`].join('\n')}\n`;
 }
 
 /** Every rollout canary manages in a namespace (or all), one line each. */

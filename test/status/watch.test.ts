@@ -101,3 +101,16 @@ describe('RedrawThrottle', () => {
     expect(t.offer('b', 1000)).toEqual({ kind: 'draw', frame: 'b' });
   });
 });
+
+describe('a watch frame on a short terminal', () => {
+  it('keeps the header and says how many lines were left out, never more rows than the screen', async () => {
+    const { fitToRows } = await import('../../src/commands/status.js');
+    const frame = Array.from({ length: 33 }, (_, i) => `line ${i + 1}`).join('\n') + '\n';
+    const fitted = fitToRows(frame, 20);
+    const lines = fitted.replace(/\n$/, '').split('\n');
+    expect(lines.length).toBeLessThan(20);
+    expect(lines[0]).toBe('line 1');
+    expect(lines.at(-1)).toMatch(/^… 15 more lines/);
+    expect(fitToRows('a\nb\n', 20)).toBe('a\nb\n');
+  });
+});
