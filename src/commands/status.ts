@@ -104,9 +104,14 @@ async function watch(cluster: Cluster, target: { name: string; namespace: string
       // Move up over the previous frame and clear below it, in one write: no flicker. The frame is
       // cut to the screen's height, or moving up could not reach its top and copies would pile up.
       const frame = fitToRows(full, (io.stdout as { rows?: number }).rows ?? Infinity);
-      const up = drawnLines ? `\u001b[${drawnLines}A\r\u001b[J` : '';
-      io.stdout.write(up + frame);
-      drawnLines = frame.split('\n').length - 1;
+      const lines = frame.replace(/\n$/, '').split('\n');
+      // Each line is erased and rewritten in place: erasing the whole screen from its top row makes
+      // some terminals (tmux's scroll-on-clear) push a copy of it into the scrollback on every redraw.
+      const up = drawnLines ? `\u001b[${drawnLines}A\r` : '';
+      const body = lines.map((l) => `\u001b[2K${l}`).join('\n') + '\n';
+      const rest = lines.length < drawnLines ? '\u001b[J' : '';
+      io.stdout.write(up + body + rest);
+      drawnLines = lines.length;
     } else {
       io.stdout.write(full.endsWith('\n') ? full : `${full}\n`);
     }
