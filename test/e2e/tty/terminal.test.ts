@@ -158,18 +158,12 @@ if (requirePrometheus('terminal views')) {
       });
 
       /*
-       * BUG (canary, src/commands/status.ts, watch() `draw`): each redraw moves the cursor up to the
-       * frame's first line and erases below it (`ESC[nA ESC[J`). When that first line is the top row
-       * of the terminal (a frame as tall as the screen, or a pane that started empty), the erase
-       * clears the whole screen, and tmux (default `scroll-on-clear on`) keeps the cleared screen in
-       * the scrollback: one more copy of the frame per redraw, about one per second, so a watch left
-       * open in tmux for 15 minutes pushes ~900 frames through the user's history. `canary run`'s
-       * view (ora: erases line by line) leaves one copy. Measured at step 4: run 1, status panes
-       * ~14 each; with `scroll-on-clear off` all three are 1. Expected: at most one copy (overwrite
-       * the lines in place, or `ESC[K` per line instead of one `ESC[J` from the top).
-       * Flip to `it` once fixed.
+       * Each redraw must rewrite the frame in place: erasing from the frame's first line when that is
+       * the top row clears the whole screen, and tmux (default `scroll-on-clear on`) then keeps the
+       * cleared screen in its scrollback, one copy per redraw (about 14 per pane by step 4 before
+       * ccff14d; `canary run`'s view, erasing line by line, always left one).
        */
-      it.failing('redraws do not pile copies of the frame into tmux\'s scrollback (default scroll-on-clear) [fails: one copy per redraw]', () => {
+      it('redraws do not pile copies of the frame into tmux\'s scrollback (default scroll-on-clear)', () => {
         expect(copies).not.toBeNull();
         expect(copies).toEqual({ run: 1, watch: 1, small: 1 });
       });
