@@ -37,6 +37,8 @@ interface Options {
   quick: boolean;
 }
 
+class UsageError extends Error {}
+
 function parseArgs(argv: string[]): Options {
   const quick = argv.includes('--quick');
   const o: Options = {
@@ -54,12 +56,12 @@ function parseArgs(argv: string[]): Options {
     const a = argv[i]!;
     const next = () => {
       const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
       return v;
     };
     const num = (min: number, max: number) => {
       const v = Number(next());
-      if (!Number.isFinite(v) || v < min || v > max) throw new Error(`${a}: expected a number from ${min} to ${max}`);
+      if (!Number.isFinite(v) || v < min || v > max) throw new UsageError(`${a}: expected a number from ${min} to ${max}`);
       return v;
     };
     switch (a) {
@@ -69,7 +71,7 @@ function parseArgs(argv: string[]): Options {
           .map((s) => s.trim())
           .filter(Boolean)
           .map((s) => {
-            if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`--only: unknown section "${s}" (known: ${SECTIONS.join(', ')})`);
+            if (!(SECTIONS as readonly string[]).includes(s)) throw new UsageError(`--only: unknown section "${s}" (known: ${SECTIONS.join(', ')})`);
             return s as Section;
           });
         break;
@@ -97,7 +99,7 @@ function parseArgs(argv: string[]): Options {
         process.exit(0);
       // eslint-disable-next-line no-fallthrough
       default:
-        throw new Error(`unknown flag ${a} (see npm run bench -- --help)`);
+        throw new UsageError(`unknown flag ${a} (see npm run bench -- --help)`);
     }
   }
   return o;
@@ -196,8 +198,9 @@ main().then(
     process.exit(0);
   },
   async (err: unknown) => {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    console.error(err instanceof UsageError ? `bench: ${err.message}` : err instanceof Error ? (err.stack ?? err.message) : String(err));
     await killAll();
-    process.exit(1);
+    await closeAllSandboxes();
+    process.exit(err instanceof UsageError ? 2 : 1);
   },
 );
