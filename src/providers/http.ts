@@ -32,7 +32,7 @@ export interface HttpRequest {
 }
 
 export type HttpOutcome =
-  | { kind: 'response'; status: number; statusText: string; contentType: string; body: string }
+  | { kind: 'response'; status: number; statusText: string; contentType: string; body: string; retryAfter: string | null }
   | { kind: 'timeout'; afterMs: number }
   | { kind: 'too-large'; limit: number }
   | { kind: 'unreachable'; message: string; tls: boolean }
@@ -84,6 +84,7 @@ export async function exchange(req: HttpRequest, clock: Clock, signal: AbortSign
       statusText: res.statusText || (http.STATUS_CODES[res.status] ?? ''),
       contentType: String(res.headers['content-type'] ?? ''),
       body,
+      retryAfter: res.headers['retry-after'] === undefined ? null : String(res.headers['retry-after']),
     };
   } catch (err) {
     if (signal.aborted) throw signal.reason ?? err;

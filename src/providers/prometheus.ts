@@ -35,6 +35,10 @@ export interface PrometheusOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+const PING_ATTEMPTS = 3;
+const PING_MAX_WAIT_MS = 5_000;
+/** Throttled or a gateway in between failed: the same query may well succeed a moment later. */
+const TRANSIENT_STATUS = new Set([429, 502, 503, 504]);
 
 export class PrometheusProvider {
   private readonly clock: Clock;
@@ -87,17 +91,41 @@ export class PrometheusProvider {
       this.clock,
       signal,
     );
-    if (res.kind !== 'response') return fail(transportMessage(label, res));
+    if (res.kind !== 'response') {
+      const transient = res.kind === 'timeout' || res.kind === 'unreachable';
+      return { ...fail(transportMessage(label, res)), ...(transient ? { transient: { afterMs: null } } : {}) };
+    }
     const answer = readQueryResponse(res.status, res.statusText, res.contentType, res.body);
-    if (!answer.ok) return fail(`${label}: query failed: ${answer.message}`);
+    if (!answer.ok) {
+      const transient = TRANSIENT_STATUS.has(res.status) ? { transient: { afterMs: retryAfterMs(res.retryAfter, this.clock.now()) } } : {};
+      return { ...fail(`${label}: query failed: ${answer.message}`), ...transient };
+    }
     if (answer.warnings.length > 0) metadata['warnings'] = formatWarnings(answer.warnings);
     return { ok: true, value: answer.value, valueText: answer.valueText, metadata };
   }
 
-  /** Preflight: can `vector(1)` be queried? null when yes, else what went wrong. */
+  /**
+   * Preflight: can `vector(1)` be queried? null when yes, else what went wrong. A transient failure
+   * (429, 502-504, timeout, refused) is asked again up to PING_ATTEMPTS times, waiting what the
+   * server asked for (capped) or 1 s, 2 s: one throttled answer must not stop a release before it starts.
+   */
   async ping(spec: PrometheusSpec, signal: AbortSignal = new AbortController().signal): Promise<string | null> {
-    const result = await this.measure({ ...spec, query: 'vector(1)', rangeQuery: null }, signal);
-    return result.ok ? null : result.message;
+    let last: string | null = null;
+    for (let attempt = 1; ; attempt++) {
+      let result: ProviderResult;
+      try {
+        result = await this.measure({ ...spec, query: 'vector(1)', rangeQuery: null }, signal);
+      } catch (err) {
+        // Out of time while asking again: the failure worth reporting is the one already seen.
+        if (last !== null) return last;
+        throw err;
+      }
+      if (result.ok) return null;
+      last = result.message;
+      if (!result.transient || attempt >= PING_ATTEMPTS || signal.aborted) return last;
+      await this.clock.sleep(Math.min(result.transient.afterMs ?? attempt * 1000, PING_MAX_WAIT_MS), signal);
+      if (signal.aborted) return last;
+    }
   }
 
   private request(
@@ -183,6 +211,15 @@ function parseAddress(address: string): URL | null {
   } catch {
     return null;
   }
+}
+
+/** `Retry-After` as milliseconds from now: delta-seconds or an HTTP date; null when absent or unreadable. */
+export function retryAfterMs(header: string | null, now: number): number | null {
+  if (header === null) return null;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 /** Prometheus takes times as Unix seconds with a fraction. */

@@ -18,6 +18,8 @@ export type ProviderResult =
       /** What went wrong, quoting the provider, e.g. `Prometheus http://..: 400 bad_data: parse error ...`. */
       message: string;
       metadata: Record<string, string>;
+      /** Set when asking again soon may well succeed (429, 502-504, timeout, refused); afterMs is the server's Retry-After. */
+      transient?: { afterMs: number | null };
     };
 
 export interface MetricProvider {

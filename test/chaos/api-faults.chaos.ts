@@ -98,9 +98,14 @@ if (requirePrometheus('API faults during full runs')) {
     });
 
     it('all of them at once, on a release that fails: rolled back at weight 10 all the same', async () => {
+      // A long first pause (30 s at this time scale): under every fault at once, the analysis may take
+      // longer than 3 s to see the failure, and reaching 50 first would be right, but not this test.
+      const slow = seedVariant(join(tmp.dir, 'seed-long-pause'), (r) => {
+        r.spec.strategy.canary.steps = [{ setWeight: 10 }, { pause: { duration: '300s' } }, { setWeight: 50 }, { pause: { duration: '30s' } }];
+      });
       for (const f of FAULTS) f.inject(sb);
       const since = Date.now();
-      const r = await runCanary(sb, ['run', dir, '--image', 'myapp=ghcr.io/mccutchen/go-httpbin:2.18', '--time-scale', '0.1']);
+      const r = await runCanary(sb, ['run', slow, '--image', 'myapp=ghcr.io/mccutchen/go-httpbin:2.18', '--time-scale', '0.1']);
       sb.api.faults.clear();
       expect({ code: r.code, out: r.code === 1 ? '' : `${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}` }).toEqual({ code: 1, out: '' });
       expect(rec.weightsSince('myapp', since)).toEqual([10, 0]);

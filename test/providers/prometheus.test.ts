@@ -350,6 +350,69 @@ describe('PrometheusProvider through the API server service proxy', () => {
   });
 });
 
+describe('PrometheusProvider ping: a throttled or briefly failing Prometheus is asked again', () => {
+  /**
+   * A clock whose short sleeps (ping's waits) return at once and are recorded; the request timeout
+   * (30 s) only ends when its request does, so the answers seen are the server's.
+   */
+  function instantClock() {
+    const slept: number[] = [];
+    const sleep = (ms: number, signal?: AbortSignal) =>
+      ms >= 30_000
+        ? new Promise<void>((resolve) => (signal?.aborted ? resolve() : signal?.addEventListener('abort', () => resolve(), { once: true })))
+        : Promise.resolve(void slept.push(ms));
+    return { slept, clock: { now: () => NOW, sleep } };
+  }
+  const throttled = (res: Parameters<Parameters<TestServer['handle']>[0]>[1], retryAfter?: string) => {
+    if (retryAfter !== undefined) res.setHeader('Retry-After', retryAfter);
+    json(res, 429, { kind: 'Status', message: 'Too many requests, please try again later.', reason: 'TooManyRequests', code: 429 });
+  };
+
+  it('waits what Retry-After asks, then succeeds', async () => {
+    let n = 0;
+    server.handle((_req, res) => (n++ === 0 ? throttled(res, '2') : json(res, 200, vector('1'))));
+    const { slept, clock } = instantClock();
+    expect(await provider({ clock }).ping(spec())).toBeNull();
+    expect({ requests: server.requests.length, slept }).toEqual({ requests: 2, slept: [2000] });
+  });
+
+  it('backs off 1 s, 2 s on 503 without Retry-After, and gives up after three attempts with the last answer', async () => {
+    server.handle((_req, res) => json(res, 503, { kind: 'Status', message: 'no endpoints available', reason: 'ServiceUnavailable', code: 503 }));
+    const { slept, clock } = instantClock();
+    expect(await provider({ clock }).ping(spec())).toBe(`Prometheus ${server.url}: query failed: 503 ServiceUnavailable: no endpoints available`);
+    expect({ requests: server.requests.length, slept }).toEqual({ requests: 3, slept: [1000, 2000] });
+  });
+
+  it('caps a long Retry-After at 5 s', async () => {
+    let n = 0;
+    server.handle((_req, res) => (n++ === 0 ? throttled(res, '120') : json(res, 200, vector('1'))));
+    const { slept, clock } = instantClock();
+    expect(await provider({ clock }).ping(spec())).toBeNull();
+    expect(slept).toEqual([5000]);
+  });
+
+  it('does not ask again after an answer that will not change (403, 400)', async () => {
+    server.handle((_req, res) => json(res, 403, { kind: 'Status', message: 'forbidden', reason: 'Forbidden', code: 403 }));
+    const { slept, clock } = instantClock();
+    expect(await provider({ clock }).ping(spec())).toMatch(/403 Forbidden: forbidden$/);
+    expect({ requests: server.requests.length, slept }).toEqual({ requests: 1, slept: [] });
+  });
+
+  it('asks again when nothing listens, and reports it unreachable in the end', async () => {
+    const { slept, clock } = instantClock();
+    const address = `http://127.0.0.1:${await closedPort()}`;
+    expect(await provider({ clock }).ping(spec({ address }))).toMatch(new RegExp(`^Prometheus ${address} is unreachable: `));
+    expect(slept).toEqual([1000, 2000]);
+  });
+
+  it('measure itself never asks again: the analysis counts the error (consecutiveErrorLimit)', async () => {
+    server.handle((_req, res) => throttled(res, '1'));
+    const r = await provider().measure(spec(), never);
+    expect(r).toMatchObject({ ok: false, transient: { afterMs: 1000 } });
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
 const cert = selfSignedCert();
 const withOpenssl = cert ? describe : describe.skip;
 
