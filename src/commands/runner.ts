@@ -13,7 +13,7 @@ import { summarizeStep } from '../engine/events.js';
 import type { Observation } from '../engine/ports.js';
 import { decideStart } from '../engine/start.js';
 import { scaleRollout } from '../engine/time-scale.js';
-import type { RunRequest } from '../engine/types.js';
+import { isTerminal, type RunRequest } from '../engine/types.js';
 import type { Cluster } from '../kube/index.js';
 import { createRunPrinter, type RunPrinter } from '../output/printer.js';
 import { finalLine, verdictOf, type Verdict } from '../output/verdict.js';
@@ -60,7 +60,13 @@ export async function runInForeground(p: ForegroundRun): Promise<Outcome> {
   const lock = cluster.lock(rollout.name, namespace);
   const events = cluster.events(rollout.name, namespace);
 
-  const acquired = await lock.acquire();
+  let acquired = await lock.acquire();
+  if (!acquired.taken) {
+    // A runner killed after it stored its verdict (or exiting right now) still holds a live Lease,
+    // but has nothing left to drive: the run it owns is over, so its Lease is ours to take.
+    const last = (await store.load()).state;
+    if (last && isTerminal(last.phase) && last.owner === acquired.holder.identity) acquired = await lock.acquire(last.owner);
+  }
   if (!acquired.taken) {
     const h = acquired.holder;
     const age = h.renewedAt === null ? 'never renewed' : `renewed ${formatDuration(Math.max(0, p.clock.now() - h.renewedAt))} ago`;

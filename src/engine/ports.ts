@@ -81,8 +81,11 @@ export type LeaseHolder = { identity: string; renewedAt: number | null; duration
 
 export interface Lock {
   readonly identity: string;
-  /** Takes the lease if free or stale; `taken: false` names the live holder. */
-  acquire(): Promise<{ taken: true; previous: LeaseHolder | null } | { taken: false; holder: LeaseHolder }>;
+  /**
+   * Takes the lease if free or stale, or held by `finished` (a runner whose run is over: it only had
+   * the release left to do); `taken: false` names the live holder.
+   */
+  acquire(finished?: string): Promise<{ taken: true; previous: LeaseHolder | null } | { taken: false; holder: LeaseHolder }>;
   /** Renews in the background until signal aborts; calls onLost if another runner took it. */
   hold(signal: AbortSignal, onLost: (holder: LeaseHolder | null) => void): void;
   /** Gives the lease up (best effort). */

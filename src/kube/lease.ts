@@ -44,12 +44,12 @@ export class LeaseLock implements Lock {
     this.durationSeconds = o.durationSeconds ?? 15;
   }
 
-  async acquire(): Promise<{ taken: true; previous: LeaseHolder | null } | { taken: false; holder: LeaseHolder }> {
+  async acquire(finished?: string): Promise<{ taken: true; previous: LeaseHolder | null } | { taken: false; holder: LeaseHolder }> {
     for (let attempt = 1; attempt <= 3; attempt++) {
       const lease = await this.read();
       const now = this.o.clock.now();
       const holder = lease ? holderOf(lease, this.durationSeconds) : null;
-      if (holder && holder.identity !== this.identity && !isStale(holder, now)) return { taken: false, holder };
+      if (holder && holder.identity !== this.identity && holder.identity !== finished && !isStale(holder, now)) return { taken: false, holder };
       const previous = holder && holder.identity !== this.identity ? holder : null;
       try {
         this.held = lease ? await this.write(this.claimed(lease, now)) : await this.o.client.create<Lease>(Leases, this.o.namespace, this.fresh(now));

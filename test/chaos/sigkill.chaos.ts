@@ -99,7 +99,7 @@ if (requirePrometheus('SIGKILL at random points')) {
       const killedIn = exited ? 'after it exited' : at?.runId === before.runId || !at ? 'before the run state' : `${at.phase} step ${at.stepIndex + 1}/${at.stepCount}`;
       if (!exited) p.kill('SIGKILL');
       const killedCode = await p.done;
-      if (exited) expect(killedCode).toBe(0);
+      if (exited) expect({ killedCode, out: killedCode === 0 ? '' : `${p.stdout.slice(-1500)}\n${p.stderr.slice(-1500)}` }).toEqual({ killedCode: 0, out: '' });
       expect(stackFrames(p.stdout + p.stderr)).toEqual([]);
 
       const follow = rng() < 0.5 ? 'resume' : 'abort';

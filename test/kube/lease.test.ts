@@ -69,6 +69,15 @@ describe('LeaseLock', () => {
     expect(spec()).toMatchObject({ holderIdentity: 'runner-b', leaseTransitions: 1, acquireTime: '2026-01-01T12:00:16.000000Z' });
   });
 
+  it('a live Lease held by a runner whose run is over is taken when that holder is named, and only then', async () => {
+    await lock('runner-a').acquire();
+    await clock.advance(1_000);
+    const b = lock('runner-b');
+    expect(await b.acquire('runner-c')).toMatchObject({ taken: false, holder: { identity: 'runner-a' } });
+    expect(await b.acquire('runner-a')).toEqual({ taken: true, previous: { identity: 'runner-a', renewedAt: Date.UTC(2026, 0, 1, 12, 0, 0), durationMs: 15_000 } });
+    expect(spec()).toMatchObject({ holderIdentity: 'runner-b', leaseTransitions: 1 });
+  });
+
   it('a released Lease is free for the next runner at once', async () => {
     const a = lock('runner-a');
     await a.acquire();

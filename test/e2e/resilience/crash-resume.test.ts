@@ -6,6 +6,7 @@
  * - or `canary abort`, with no live runner, rolls back itself: at once once the Lease has expired,
  *   or after waiting for it to expire when the runner was alive a moment ago.
  */
+import { catalog } from '../../sandbox/api/catalog.js';
 import type { Sandbox } from '../../sandbox/index.js';
 import {
   canary,
@@ -139,6 +140,22 @@ if (requirePrometheus('SIGKILL, resume, abort without a runner')) {
       expect(fullRunState(sb)!.phase).toBe('Aborted');
       const st = await statusJson(sb);
       expect(st.status).toMatchObject({ phase: 'Aborted', settled: true });
+    });
+
+    it('killed after storing its verdict but before releasing the Lease: the next `canary run` takes the live Lease at once', async () => {
+      // What a SIGKILL in that instant leaves behind: the run is over (Aborted above) and its owner's
+      // Lease was renewed a moment ago. That runner has nothing left to drive.
+      const owner = String(fullRunState(sb)!.owner);
+      const l = sb.store.tryGet(catalog.leases, 'apps', 'myapp-canary-lock')!;
+      sb.store.update(catalog.leases, 'apps', { ...l, spec: { ...(l.spec as object), holderIdentity: owner, renewTime: new Date().toISOString().replace('Z', '000Z') } });
+      expect(leaseFree(sb)).toBe(false);
+
+      const image = healthyImage('after-verdict');
+      const r = await runCanary(sb, ['run', SEED, '--image', `myapp=${image}`, '--time-scale', '0.1']);
+      expectExit(r, 0);
+      expect(r.stderr).not.toMatch(/another runner/);
+      expect(stableImage(sb)).toBe(image);
+      expect(lease(sb)!.holder).toBeNull();
     });
   });
 }
