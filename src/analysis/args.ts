@@ -12,6 +12,7 @@ import { readFieldPath } from './field-ref.js';
 import { applyMetricRules } from './metric-rules.js';
 import type { SecretReader } from './secrets.js';
 import { resolveMetricStrings } from './substitute.js';
+import { resolveTemplatedNumbers } from './templated-numbers.js';
 import type { ResolvedMetric } from './types.js';
 
 /** A caller-side arg; a Rollout's `RolloutArg` is one, and so is `--arg name=value` as `{ kind: 'value' }`. */
@@ -70,7 +71,8 @@ export async function resolveAnalysis(req: ResolveRequest): Promise<Resolution> 
 function substituteAll(template: MergedTemplate, values: ReadonlyMap<string, string>, errors: ArgError[]): MetricSpec[] {
   const specs: MetricSpec[] = [];
   for (const m of template.metrics) {
-    const resolved = resolveMetricStrings(m.spec, values);
+    const strings = resolveMetricStrings(m.spec, values);
+    const resolved = strings.ok ? resolveTemplatedNumbers(m.spec, strings.value) : strings;
     if (resolved.ok) specs.push(resolved.value);
     else for (const e of resolved.errors) errors.push({ template: m.template, arg: null, message: `${m.template}: metric ${m.spec.name}: ${e}` });
   }

@@ -66,7 +66,12 @@ export default async function analyze(inv: Invocation, io: Io): Promise<Outcome>
   if (!merged.ok) throw new UsageError(`${label}: ${merged.errors.join('; ')}`);
   const resolved = await resolveAnalysis({ template: merged.template, args, context: { namespace, rollout: null, podTemplateHash: { stable: null, latest: null } }, secrets });
   if (!resolved.ok) {
-    throw new UsageError(`${label}: ${resolved.errors.map((e) => e.message).join('; ')}`, { hint: 'give the missing args with --arg NAME=VALUE' });
+    // Resolution messages already start with the template's name.
+    const text = resolved.errors.map((e) => e.message).join('; ');
+    const missing = resolved.errors.some((e) => e.arg !== null);
+    throw new UsageError(text.startsWith(label) ? text : `${label}: ${text}`, {
+      hint: missing ? 'give the missing args with --arg NAME=VALUE' : 'check the values given with --arg (and the template), then run again',
+    });
   }
   for (const w of resolved.warnings) write(io.stderr, io.errPalette.yellow(`warning: ${w}`));
   const redactor = createRedactor(resolved.secrets);

@@ -19,13 +19,21 @@ export interface PlannedStep {
   durationMs: number | null;
   waitsForPromote: boolean;
   /** Metrics measured during this step (background and step analysis). */
-  analyses: { id: string; metrics: { name: string; intervalMs: number | null; count: number | null }[] }[];
+  analyses: { id: string; metrics: PlannedMetric[] }[];
+}
+
+export interface PlannedMetric {
+  name: string;
+  intervalMs: number | null;
+  count: number | null;
+  /** Numeric fields written as `{{args.x}}`, e.g. `count: {{args.count}}`: known once the run resolves its args. */
+  fromArgs: string[];
 }
 
 export interface Plan {
   mode: RunMode;
   steps: PlannedStep[];
-  background: { startingStep: number; metrics: { name: string; intervalMs: number | null; count: number | null }[] } | null;
+  background: { startingStep: number; metrics: PlannedMetric[] } | null;
   /** Sum of the timed parts, plus the scale-down delay at the end; pod start-up time comes on top. */
   timedMs: number;
   /** Some step waits for `canary promote`. */
@@ -37,7 +45,16 @@ export interface Plan {
 export function planRun(spec: RolloutSpec, templates: readonly AnalysisTemplateSpec[], mode: RunMode, timeScale = 1): Plan {
   const ns = spec.namespace;
   const metricsOf = (refs: Parameters<typeof collectTemplates>[1]) =>
-    collectTemplates(templates, refs, ns).templates.flatMap((t) => t.metrics.map((m) => ({ name: m.name, intervalMs: m.intervalMs === null ? null : Math.max(1, Math.round(m.intervalMs * timeScale)), count: m.count })));
+    collectTemplates(templates, refs, ns).templates.flatMap((t) =>
+      t.metrics.map(
+        (m): PlannedMetric => ({
+          name: m.name,
+          intervalMs: m.intervalMs === null ? null : Math.max(1, Math.round(m.intervalMs * timeScale)),
+          count: m.count,
+          fromArgs: m.templated.map((x) => `${x.field}: ${x.text}`),
+        }),
+      ),
+    );
   const bg = spec.canary.analysis ? { startingStep: spec.canary.analysis.startingStep, metrics: metricsOf(spec.canary.analysis.templates) } : null;
   const steps: PlannedStep[] =
     mode !== 'canary'
@@ -49,7 +66,9 @@ export function planRun(spec: RolloutSpec, templates: readonly AnalysisTemplateS
           let durationMs: number | null = 0;
           if (step.kind === 'pause') durationMs = step.durationMs;
           if (step.kind === 'analysis') {
-            const spans = stepMetrics.map((m) => (m.count === null ? (m.intervalMs === null ? 0 : null) : m.intervalMs === null ? 0 : (m.count - 1) * m.intervalMs));
+            const spans = stepMetrics.map((m) =>
+              m.fromArgs.some((f) => f.startsWith('count:') || f.startsWith('interval:')) ? null : m.count === null ? (m.intervalMs === null ? 0 : null) : m.intervalMs === null ? 0 : (m.count - 1) * m.intervalMs,
+            );
             durationMs = spans.includes(null) ? null : Math.max(0, ...(spans as number[]));
           }
           return {

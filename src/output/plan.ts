@@ -1,5 +1,5 @@
 /** `canary run --dry-run`: the plan, the preflight results and the objects that would be written, as text. Pure. */
-import type { Plan } from '../engine/plan.js';
+import type { Plan, PlannedMetric } from '../engine/plan.js';
 import type { Palette } from '../util/palette.js';
 import { describeStep, formatDuration } from './words.js';
 
@@ -23,13 +23,13 @@ export function renderPlan(plan: Plan, header: { rollout: string; revision: stri
   out.push(`  ${'step'.padEnd(5)} ${'what'.padEnd(28)} ${'weight'.padStart(6)}  ${'canary'.padStart(6)} ${'stable'.padStart(6)}  ${'time'.padEnd(8)} analysis`);
   for (const s of plan.steps) {
     const time = s.waitsForPromote ? 'promote' : s.durationMs === null ? '?' : s.durationMs === 0 ? '-' : formatDuration(s.durationMs);
-    const analyses = s.analyses.map((a) => `${a.id}: ${a.metrics.map((m) => `${m.name}${m.intervalMs ? ` every ${formatDuration(m.intervalMs)}` : ''}${m.count ? ` x${m.count}` : ''}`).join(', ')}`).join('; ');
+    const analyses = s.analyses.map((a) => `${a.id}: ${a.metrics.map((m) => `${m.name}${m.intervalMs ? ` every ${formatDuration(m.intervalMs)}` : ''}${m.count ? ` x${m.count}` : ''}${fromArgs(m)}`).join(', ')}`).join('; ');
     out.push(`  ${String(s.index + 1).padEnd(5)} ${describeStep(s.step).padEnd(28)} ${`${s.weight}%`.padStart(6)}  ${String(s.canaryReplicas).padStart(6)} ${String(s.stableReplicas).padStart(6)}  ${time.padEnd(8)} ${analyses}`);
   }
   out.push('');
   out.push(`  then: canary at full size, 100% to the canary, stable rolled to the new revision, traffic back to stable, canary scaled down after ${formatDuration(plan.scaleDownDelayMs)}`);
   if (plan.background) {
-    out.push(`  background analysis from step ${plan.background.startingStep + 1}: ${plan.background.metrics.map((m) => `${m.name}${m.intervalMs ? ` every ${formatDuration(m.intervalMs)}` : ''}`).join(', ')}`);
+    out.push(`  background analysis from step ${plan.background.startingStep + 1}: ${plan.background.metrics.map((m) => `${m.name}${m.intervalMs ? ` every ${formatDuration(m.intervalMs)}` : ''}${fromArgs(m)}`).join(', ')}`);
   }
   const waits = plan.waitsForPromote ? ', plus the time until `canary promote`' : '';
   out.push(`  expected time: ${formatDuration(plan.timedMs)} of pauses, analysis and delays${waits}, plus pod start-up`);
@@ -39,4 +39,9 @@ export function renderPlan(plan: Plan, header: { rollout: string; revision: stri
 export function renderPreflight(checks: readonly PreflightLine[], p: Palette): string {
   const lines = checks.map((c) => `  ${c.ok ? p.green('✔') : p.red('✖')} ${c.name.padEnd(14)} ${c.message}${!c.ok && c.hint ? `\n    ${p.dim(`hint: ${c.hint}`)}` : ''}`);
   return [p.bold('preflight:'), ...lines].join('\n');
+}
+
+/** ` (count: {{args.count}})`: numbers the run resolves from args. */
+function fromArgs(m: PlannedMetric): string {
+  return m.fromArgs.length > 0 ? ` (${m.fromArgs.join(', ')})` : '';
 }

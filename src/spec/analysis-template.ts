@@ -5,7 +5,16 @@ import { readPrometheus, readWeb } from './providers.js';
 import { Reader } from './reader.js';
 import { readDryRun, readRetention, readTemplateRef } from './rollout-analysis.js';
 import type { SourceDoc } from './source.js';
-import type { AnalysisTemplateSpec, MetricSpec, ProviderSpec, TemplateArg, TemplateRef } from './types.js';
+import type { AnalysisTemplateSpec, MetricSpec, NumberField, ProviderSpec, TemplateArg, TemplatedNumber, TemplateRef } from './types.js';
+
+/** IntOrString fields of a metric and their bounds (Argo's validation). */
+export const NUMBER_RULES = {
+  count: { min: 0, intOrString: true },
+  failureLimit: { min: -1, intOrString: true },
+  inconclusiveLimit: { min: 0, intOrString: true },
+  consecutiveErrorLimit: { min: 0, intOrString: true },
+  consecutiveSuccessLimit: { min: 0, intOrString: true },
+} as const;
 
 export const METRIC_DEFAULTS = {
   failureLimit: 0,
@@ -122,13 +131,21 @@ function readMetric(item: Reader): MetricSpec | null {
   if (!m) return null;
   const name = m.field('name').string({ required: true });
   const provider = readProvider(m.field('provider'));
-  const intervalMs = m.field('interval').duration();
-  const initialDelayMs = m.field('initialDelay').duration({ allowZero: true }) ?? 0;
-  const count = m.field('count').int({ min: 0, intOrString: true });
-  const failureLimit = m.field('failureLimit').int({ min: -1, intOrString: true }) ?? METRIC_DEFAULTS.failureLimit;
-  const inconclusiveLimit = m.field('inconclusiveLimit').int({ min: 0, intOrString: true }) ?? METRIC_DEFAULTS.inconclusiveLimit;
-  const consecutiveErrorLimit = m.field('consecutiveErrorLimit').int({ min: 0, intOrString: true }) ?? METRIC_DEFAULTS.consecutiveErrorLimit;
-  const consecutiveSuccessLimit = m.field('consecutiveSuccessLimit').int({ min: 0, intOrString: true }) ?? METRIC_DEFAULTS.consecutiveSuccessLimit;
+  const templated: TemplatedNumber[] = [];
+  // A placeholder is kept as text (the field keeps its default) and parsed once args are resolved.
+  const number = (field: NumberField, read: (r: Reader) => number | null): number | null => {
+    const text = m.field(field).templated();
+    if (text === null) return read(m.field(field));
+    templated.push({ field, text });
+    return null;
+  };
+  const intervalMs = number('interval', (r) => r.duration());
+  const initialDelayMs = number('initialDelay', (r) => r.duration({ allowZero: true })) ?? 0;
+  const count = number('count', (r) => r.int(NUMBER_RULES.count));
+  const failureLimit = number('failureLimit', (r) => r.int(NUMBER_RULES.failureLimit)) ?? METRIC_DEFAULTS.failureLimit;
+  const inconclusiveLimit = number('inconclusiveLimit', (r) => r.int(NUMBER_RULES.inconclusiveLimit)) ?? METRIC_DEFAULTS.inconclusiveLimit;
+  const consecutiveErrorLimit = number('consecutiveErrorLimit', (r) => r.int(NUMBER_RULES.consecutiveErrorLimit)) ?? METRIC_DEFAULTS.consecutiveErrorLimit;
+  const consecutiveSuccessLimit = number('consecutiveSuccessLimit', (r) => r.int(NUMBER_RULES.consecutiveSuccessLimit)) ?? METRIC_DEFAULTS.consecutiveSuccessLimit;
   const successCondition = m.field('successCondition').string();
   const failureCondition = m.field('failureCondition').string();
   if (name === null || provider === null) return null;
@@ -146,6 +163,7 @@ function readMetric(item: Reader): MetricSpec | null {
     consecutiveErrorLimit,
     consecutiveSuccessLimit,
     provider,
+    templated,
   };
 }
 

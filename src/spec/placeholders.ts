@@ -30,6 +30,7 @@ export function metricStrings(metric: MetricSpec): [string, string][] {
   const out: [string, string][] = [];
   if (metric.successCondition) out.push(['successCondition', metric.successCondition]);
   if (metric.failureCondition) out.push(['failureCondition', metric.failureCondition]);
+  for (const t of metric.templated) out.push([t.field, t.text]);
   providerStrings(metric.provider, out);
   return out;
 }

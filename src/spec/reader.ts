@@ -3,8 +3,9 @@
  * Typed accessors report a problem (with file:line:col and path) and return null instead of throwing,
  * so that one pass collects every issue.
  */
-import { parseDuration } from '../util/duration.js';
+import { describe } from './describe.js';
 import { issue, type Issue, type Loc } from './issues.js';
+import { isTemplated, parseDurationField, parseIntField, type IntRule } from './numbers.js';
 import { pathToString, type Path, type SourceDoc } from './source.js';
 import { suggest } from './suggest.js';
 
@@ -120,31 +121,26 @@ export class Reader {
   }
 
   /** An integer; IntOrString fields also accept a numeric string ("3"), as Kubernetes does. */
-  int(options: { min?: number; max?: number; intOrString?: boolean } = {}): number | null {
+  int(options: IntRule = {}): number | null {
     if (!this.present) return null;
-    let v = this.value;
-    if (options.intOrString && typeof v === 'string') {
-      if (/\{\{.*\}\}/.test(v)) {
-        return this.error('an {{args...}} placeholder is not supported in this field yet: write the number');
-      }
-      if (/^-?\d+$/.test(v.trim())) v = Number(v.trim());
+    if (options.intOrString && isTemplated(this.value)) {
+      return this.error('an {{args...}} placeholder is not supported in this field: write the number');
     }
-    if (typeof v !== 'number' || !Number.isInteger(v)) return this.error(`expected a whole number, got ${describe(this.value)}`);
-    if (options.min !== undefined && v < options.min) return this.error(`must be at least ${options.min}, got ${v}`);
-    if (options.max !== undefined && v > options.max) return this.error(`must be at most ${options.max}, got ${v}`);
-    return v;
+    const parsed = parseIntField(this.value, options);
+    return parsed.ok ? parsed.value : this.error(parsed.message);
   }
 
   /** A duration ("30s", "1m30s", or a whole number of seconds) in milliseconds. */
   duration(options: { allowZero?: boolean } = {}): number | null {
     if (!this.present) return null;
-    if (typeof this.value === 'string' && /\{\{.*\}\}/.test(this.value)) {
-      return this.error('an {{args...}} placeholder is not supported in a duration yet: write the duration');
-    }
-    const parsed = parseDuration(this.value);
-    if (!parsed.ok) return this.error(parsed.message);
-    if (!options.allowZero && parsed.ms <= 0) return this.error('must be greater than 0');
-    return parsed.ms;
+    if (isTemplated(this.value)) return this.error('an {{args...}} placeholder is not supported in this duration: write the duration');
+    const parsed = parseDurationField(this.value, options);
+    return parsed.ok ? parsed.value : this.error(parsed.message);
+  }
+
+  /** The text when the value is a string with an `{{args...}}` placeholder (resolved per run), else null. */
+  templated(): string | null {
+    return this.present && isTemplated(this.value) ? this.value : null;
   }
 
   /** A map of string to string (labels, annotations, selectors). */
@@ -167,11 +163,3 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export function describe(v: unknown): string {
-  if (v === null || v === undefined) return 'nothing';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v)}`;
-  if (typeof v === 'number') return Number.isInteger(v) ? `the number ${v}` : `the number ${v}`;
-  return `${typeof v} ${String(v)}`;
-}

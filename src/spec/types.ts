@@ -161,6 +161,18 @@ export interface MetricSpec {
   /** 0 = disabled. */
   consecutiveSuccessLimit: number;
   provider: ProviderSpec;
+  /**
+   * Numeric fields written as `{{args.x}}`: their text, resolved and parsed per run (the field above
+   * holds its default until then). Empty once resolved.
+   */
+  templated: TemplatedNumber[];
+}
+
+export type NumberField = 'interval' | 'initialDelay' | 'count' | 'failureLimit' | 'inconclusiveLimit' | 'consecutiveErrorLimit' | 'consecutiveSuccessLimit';
+
+export interface TemplatedNumber {
+  field: NumberField;
+  text: string;
 }
 
 export type ProviderSpec = PrometheusSpec | WebSpec;

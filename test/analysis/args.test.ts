@@ -293,3 +293,54 @@ describe('metric rules', () => {
     expect(out.errors[0]!.message).toMatch(/^AnalysisTemplate success-rate-analysis: dryRun\[0\]: metricName "\(a" is not a valid regular expression: .*missing closing \)/);
   });
 });
+
+describe('resolveAnalysis: {{args.x}} in a metric\'s numbers', () => {
+  const counted = template({
+    args: [arg('every'), arg('count'), arg('limit')],
+    metrics: [
+      metric({
+        provider: prometheus({ query: 'up' }),
+        templated: [
+          { field: 'interval', text: '{{args.every}}' },
+          { field: 'count', text: '{{ args.count }}' },
+          { field: 'failureLimit', text: '{{args.limit}}' },
+          { field: 'initialDelay', text: '{{args.every}}' },
+        ],
+      }),
+    ],
+  });
+  const resolve = (every: string, count: string, limit: string) =>
+    resolveAnalysis(request(merged(counted), { args: [value('every', every), value('count', count), value('limit', limit)] }));
+
+  it('parses them as if written: durations, IntOrString numbers, count 0 as unset', async () => {
+    const out = await resolve('1m30s', '5', '2');
+    if (!out.ok) throw new Error(JSON.stringify(out.errors));
+    expect(out.metrics[0]!.spec).toMatchObject({ intervalMs: 90_000, initialDelayMs: 90_000, count: 5, failureLimit: 2, templated: [] });
+    const zero = await resolve('30', '0', '0');
+    if (!zero.ok) throw new Error(JSON.stringify(zero.errors));
+    expect(zero.metrics[0]!.spec).toMatchObject({ intervalMs: 30_000, count: null, failureLimit: 0 });
+  });
+
+  it('names the field and the placeholder when a value does not parse, without quoting the value (it may be a secret)', async () => {
+    const out = await resolve('soon', 'many', '-2');
+    expect(out.ok).toBe(false);
+    if (out.ok) return;
+    const messages = out.errors.map((e) => e.message);
+    expect(messages).toEqual([
+      expect.stringMatching(/^AnalysisTemplate success-rate-analysis: metric success-rate: interval: \{\{args.every\}\} did not resolve to a valid value: expected a duration/),
+      expect.stringMatching(/^AnalysisTemplate success-rate-analysis: metric success-rate: count: \{\{ args.count \}\} did not resolve to a valid value: expected a whole number$/),
+      'AnalysisTemplate success-rate-analysis: metric success-rate: failureLimit: {{args.limit}} did not resolve to a valid value: must be at least -1',
+      expect.stringMatching(/^AnalysisTemplate success-rate-analysis: metric success-rate: initialDelay: \{\{args.every\}\} did not/),
+    ]);
+    for (const m of messages) expect(m).not.toMatch(/soon|many|-2/);
+  });
+
+  it('holds the resolved numbers to the limits lint applies to written ones', async () => {
+    const out = await resolve('10s', '2', '3');
+    expect(out.ok).toBe(false);
+    if (out.ok) return;
+    expect(out.errors.map((e) => e.message)).toEqual([
+      'AnalysisTemplate success-rate-analysis: metric success-rate: count: count (2) must be >= failureLimit (3) + consecutiveSuccessLimit (0), or the metric could never reach its verdict',
+    ]);
+  });
+});

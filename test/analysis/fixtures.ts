@@ -36,6 +36,7 @@ export function metric(overrides: Partial<MetricSpec> = {}): MetricSpec {
     consecutiveErrorLimit: 4,
     consecutiveSuccessLimit: 0,
     provider: prometheus(),
+    templated: [],
     ...overrides,
   };
 }

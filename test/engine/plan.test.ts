@@ -4,6 +4,7 @@ import { scaleRollout } from '../../src/engine/time-scale.js';
 import { loadSpec } from '../../src/spec/index.js';
 import { renderPlan } from '../../src/output/plan.js';
 import { plainPalette } from '../../src/util/palette.js';
+import { seedWith, specFrom } from '../support/spec.js';
 
 async function seed() {
   const r = await loadSpec(['examples/seed/'], { namespace: null, prometheusAddress: null });
@@ -25,7 +26,7 @@ describe('the plan of the seed', () => {
       ['pause', 90, 1, 1, 30_000],
       ['setWeight', 100, 1, 1, 0],
     ]);
-    expect(plan.background).toEqual({ startingStep: 0, metrics: [{ name: 'success-rate', intervalMs: 15_000, count: null }] });
+    expect(plan.background).toEqual({ startingStep: 0, metrics: [{ name: 'success-rate', intervalMs: 15_000, count: null, fromArgs: [] }] });
     expect(plan.timedMs).toBe(4 * 30_000 + 30_000);
     expect(plan.waitsForPromote).toBe(false);
     const text = renderPlan(plan, { rollout: 'apps/myapp', revision: 'abc', stableRevision: 'def', images: ['x'], timeScale: 1, routing: 'SMI', why: 'new revision abc' }, plainPalette);
@@ -43,5 +44,24 @@ describe('the plan of the seed', () => {
   it('has no steps on a first deploy', async () => {
     const { rollout, templates } = await seed();
     expect(planRun(rollout, templates, 'initial').steps).toEqual([]);
+  });
+});
+
+describe('a plan with {{args.x}} in a metric\'s numbers', () => {
+  it('shows the placeholders and leaves the time of an analysis step that depends on them unknown', () => {
+    const text = seedWith([
+      ['  args:\n    - name: service-name\n', '  args:\n    - name: service-name\n    - name: every\n      value: 30s\n'],
+      ['      interval: 15s\n', '      interval: "{{args.every}}"\n      count: 3\n'],
+      ['- pause: {}', '- analysis: {templates: [{templateName: success-rate}], args: [{name: service-name, value: myapp-canary}]}'],
+    ]);
+    const { spec, issues } = specFrom(text);
+    expect(issues.filter((i) => i.severity === 'error')).toEqual([]);
+    const plan = planRun(spec.rollouts[0]!, spec.templates, 'canary');
+    const step = plan.steps[3]!;
+    expect(step.analyses.find((a) => a.id === 'step-4')!.metrics).toEqual([{ name: 'errors', intervalMs: null, count: 3, fromArgs: ['interval: {{args.every}}'] }]);
+    expect(step.durationMs).toBeNull();
+    const out = renderPlan(plan, { rollout: 'apps/myapp', revision: 'abc', stableRevision: null, images: ['x'], timeScale: 1, routing: 'SMI', why: 'new revision abc' }, plainPalette);
+    expect(out).toContain('background analysis from step 1: errors (interval: {{args.every}})');
+    expect(out).toMatch(/step-4: errors x3 \(interval: \{\{args.every\}\}\)/);
   });
 });

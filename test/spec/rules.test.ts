@@ -66,6 +66,8 @@ const rows: Row[] = [
   ['conditions compile', seedWith([['failureCondition: len(result) > 0 && result[0] > 0', 'failureCondition: len(result) > 0 && result[0] >> 0']]), /failureCondition: .*unexpected/],
   ['conditions return a bool', seedWith([['failureCondition: len(result) > 0 && result[0] > 0', 'failureCondition: len(result)']]), /expected bool, but got int/],
   ['misspelt fields get a suggestion', seedWith([['- setWeight: 50', '- setweight: 50']]), /unknown field "setweight", did you mean "setWeight"\?/],
+  ['placeholders in numeric fields refer to declared args', seedWith([['      interval: 15s\n', '      interval: "{{args.every}}"\n']]), /interval: \{\{args.every\}\} refers to an arg that AnalysisTemplate "success-rate" does not declare/],
+  ['placeholders are only for metric numbers, not step fields', seedWith([['- setWeight: 50', '- setWeight: "{{args.weight}}"']]), /setWeight: expected a whole number/],
   ['misspelt metric fields get a suggestion', seedWith([['      interval: 15s', '      intervall: 15s']]), /unknown field "intervall", did you mean "interval"\?/],
 ];
 
@@ -82,6 +84,29 @@ describe.each(rows)('rule: %s', (_rule, invalid, expected) => {
       expect(e.line).toBeGreaterThan(0);
       expect(e.col).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('{{args.x}} in a metric\'s numbers (Argo substitutes args into the whole metric)', () => {
+  const templated = seedWith([
+    ['  args:\n    - name: service-name\n', '  args:\n    - name: service-name\n    - name: every\n      value: 30s\n    - name: count\n      value: "4"\n    - name: limit\n      value: "1"\n'],
+    ['      interval: 15s\n', '      interval: "{{args.every}}"\n      count: "{{ args.count }}"\n      failureLimit: "{{args.limit}}"\n      consecutiveErrorLimit: "{{args.limit}}"\n'],
+  ]);
+  it('is valid when the args are declared, and keeps the text for the run to resolve', () => {
+    const { issues, spec } = specFrom(templated);
+    expect(errors(issues)).toEqual([]);
+    const m = spec.templates[0]!.metrics[0]!;
+    expect(m.templated).toEqual([
+      { field: 'interval', text: '{{args.every}}' },
+      { field: 'count', text: '{{ args.count }}' },
+      { field: 'failureLimit', text: '{{args.limit}}' },
+      { field: 'consecutiveErrorLimit', text: '{{args.limit}}' },
+    ]);
+    // The fields hold their defaults until then.
+    expect(m).toMatchObject({ intervalMs: null, count: null, failureLimit: 0, consecutiveErrorLimit: 4 });
+  });
+  it('leaves the limits that depend on them to the run (count 1 with interval from args is not "interval required")', () => {
+    expect(errors(specFrom(templated.replace('      count: "{{ args.count }}"\n', '      count: 3\n')).issues)).toEqual([]);
   });
 });
 
