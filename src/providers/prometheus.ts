@@ -35,10 +35,13 @@ export interface PrometheusOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-const PING_ATTEMPTS = 3;
+const PING_ATTEMPTS = 4;
 const PING_MAX_WAIT_MS = 5_000;
-/** Throttled or a gateway in between failed: the same query may well succeed a moment later. */
-const TRANSIENT_STATUS = new Set([429, 502, 503, 504]);
+/**
+ * Throttled, or the API server / a gateway in between failed (a 500 through the service proxy is
+ * usually the API server's, as src/kube/retry.ts assumes): the same query may succeed a moment later.
+ */
+const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
 
 export class PrometheusProvider {
   private readonly clock: Clock;
@@ -106,8 +109,9 @@ export class PrometheusProvider {
 
   /**
    * Preflight: can `vector(1)` be queried? null when yes, else what went wrong. A transient failure
-   * (429, 502-504, timeout, refused) is asked again up to PING_ATTEMPTS times, waiting what the
-   * server asked for (capped) or 1 s, 2 s: one throttled answer must not stop a release before it starts.
+   * (429, 500, 502-504, timeout, refused) is asked again, PING_ATTEMPTS times in all, waiting what
+   * the server asked for (capped) or 1 s, 2 s, 3 s: one throttled answer must not stop a release
+   * before it starts.
    */
   async ping(spec: PrometheusSpec, signal: AbortSignal = new AbortController().signal): Promise<string | null> {
     let last: string | null = null;

@@ -376,11 +376,11 @@ describe('PrometheusProvider ping: a throttled or briefly failing Prometheus is 
     expect({ requests: server.requests.length, slept }).toEqual({ requests: 2, slept: [2000] });
   });
 
-  it('backs off 1 s, 2 s on 503 without Retry-After, and gives up after three attempts with the last answer', async () => {
+  it('backs off 1 s, 2 s, 3 s on 503 without Retry-After, and gives up after four attempts with the last answer', async () => {
     server.handle((_req, res) => json(res, 503, { kind: 'Status', message: 'no endpoints available', reason: 'ServiceUnavailable', code: 503 }));
     const { slept, clock } = instantClock();
     expect(await provider({ clock }).ping(spec())).toBe(`Prometheus ${server.url}: query failed: 503 ServiceUnavailable: no endpoints available`);
-    expect({ requests: server.requests.length, slept }).toEqual({ requests: 3, slept: [1000, 2000] });
+    expect({ requests: server.requests.length, slept }).toEqual({ requests: 4, slept: [1000, 2000, 3000] });
   });
 
   it('caps a long Retry-After at 5 s', async () => {
@@ -402,7 +402,15 @@ describe('PrometheusProvider ping: a throttled or briefly failing Prometheus is 
     const { slept, clock } = instantClock();
     const address = `http://127.0.0.1:${await closedPort()}`;
     expect(await provider({ clock }).ping(spec({ address }))).toMatch(new RegExp(`^Prometheus ${address} is unreachable: `));
-    expect(slept).toEqual([1000, 2000]);
+    expect(slept).toEqual([1000, 2000, 3000]);
+  });
+
+  it('asks again after a 500 (through the service proxy it is usually the API server\'s)', async () => {
+    let n = 0;
+    server.handle((_req, res) => (n++ === 0 ? json(res, 500, { kind: 'Status', message: 'Internal error occurred', reason: 'InternalError', code: 500 }) : json(res, 200, vector('1'))));
+    const { slept, clock } = instantClock();
+    expect(await provider({ clock }).ping(spec())).toBeNull();
+    expect(slept).toEqual([1000]);
   });
 
   it('measure itself never asks again: the analysis counts the error (consecutiveErrorLimit)', async () => {
