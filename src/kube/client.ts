@@ -194,7 +194,7 @@ export class KubeClient {
       if (attempt >= this.policy.attempts) {
         throw unreachable(call, this.server, `${status.code} ${status.message}`.trim(), new ApiCallError(call, status), attempt);
       }
-      const wait = serverDelayMs(this.policy, status, res.headers['retry-after']) ?? backoffMs(this.policy, attempt, this.random);
+      const wait = serverDelayMs(this.policy, status, res.headers['retry-after'], this.clock.now()) ?? backoffMs(this.policy, attempt, this.random);
       await this.clock.sleep(wait, signal);
       signal?.throwIfAborted();
     }

@@ -3,6 +3,7 @@
  * backoff with jitter, or exactly what the server asked for (429 Retry-After). Pure functions; the
  * client sleeps on the injected Clock.
  */
+import { retryAfterMs } from '../util/retry-after.js';
 import type { ApiStatus } from './errors.js';
 
 export interface RetryPolicy {
@@ -36,10 +37,8 @@ export function backoffMs(policy: RetryPolicy, attempt: number, random: () => nu
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
-/** The server's own pacing: `Retry-After` seconds (429, 503) or Status details.retryAfterSeconds. */
-export function serverDelayMs(policy: RetryPolicy, status: ApiStatus, retryAfterHeader: string | string[] | undefined): number | null {
-  const header = Array.isArray(retryAfterHeader) ? retryAfterHeader[0] : retryAfterHeader;
-  const seconds = header !== undefined && /^\d+$/.test(header.trim()) ? Number(header.trim()) : status.retryAfterSeconds;
-  if (seconds === undefined || !(seconds >= 0)) return null;
-  return Math.min(policy.maxRetryAfterMs, seconds * 1000);
+/** The server's own pacing: `Retry-After` (429, 503) or Status details.retryAfterSeconds, capped. */
+export function serverDelayMs(policy: RetryPolicy, status: ApiStatus, retryAfterHeader: string | string[] | undefined, now: number): number | null {
+  const ms = retryAfterMs(retryAfterHeader, now) ?? (status.retryAfterSeconds !== undefined && status.retryAfterSeconds >= 0 ? status.retryAfterSeconds * 1000 : null);
+  return ms === null ? null : Math.min(policy.maxRetryAfterMs, ms);
 }

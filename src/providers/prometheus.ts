@@ -10,6 +10,7 @@ import type { PrometheusSpec } from '../spec/types.js';
 import { assertNever } from '../util/assert-never.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { formatDuration } from '../util/duration.js';
+import { retryAfterMs } from '../util/retry-after.js';
 import { EndpointResolver, PROXY_NOTE, type Endpoint, type Via } from './endpoint.js';
 import { DEFAULT_MAX_BODY_BYTES, errorText, exchange, setHeader, type HttpOutcome, type TlsOptions } from './http.js';
 import { OAuth2Tokens } from './oauth2.js';
@@ -215,15 +216,6 @@ function parseAddress(address: string): URL | null {
   } catch {
     return null;
   }
-}
-
-/** `Retry-After` as milliseconds from now: delta-seconds or an HTTP date; null when absent or unreadable. */
-export function retryAfterMs(header: string | null, now: number): number | null {
-  if (header === null) return null;
-  const text = header.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 /** Prometheus takes times as Unix seconds with a fraction. */
