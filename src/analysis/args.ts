@@ -4,7 +4,7 @@
  * read from the given context, then `{{args.name}}` substituted into every metric.
  * Every problem is collected, naming the template and the arg; nothing throws for bad input.
  */
-import type { DryRunRule, JsonValue, MetricSpec, RetentionRule, RolloutArg } from '../spec/types.js';
+import type { DryRunRule, JsonValue, MetricSpec, RetentionRule, RolloutArg } from '../manifests/types.js';
 import { assertNever } from '../util/assert-never.js';
 import { messageOf } from '../util/errors.js';
 import { uniqueRules, type MergedTemplate, type SourcedArg } from './compose.js';

@@ -2,7 +2,7 @@
  * Argo's assessment rules (analysis/analysis.go assessMetricStatus, assessRunStatus): the phase of a
  * metric from its counters and limits, and the phase of a run from its metrics. Pure.
  */
-import type { MetricSpec } from '../spec/types.js';
+import type { MetricSpec } from '../manifests/types.js';
 import type { AnalysisPhase, AnalysisRun, MetricResult, ResolvedMetric } from './types.js';
 
 export const DEFAULT_MEASUREMENT_RETENTION = 10;

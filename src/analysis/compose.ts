@@ -2,7 +2,7 @@
  * Template composition: a Rollout ref naming several templates, and templates that include others
  * through `templates`, flatten into one set of metrics and args (Argo FlattenTemplates). Pure.
  */
-import type { AnalysisTemplateSpec, DryRunRule, MetricSpec, RetentionRule, TemplateArg, TemplateRef } from '../spec/types.js';
+import type { AnalysisTemplateSpec, DryRunRule, MetricSpec, RetentionRule, TemplateArg, TemplateRef } from '../manifests/types.js';
 
 export type TemplateRefLike = Pick<TemplateRef, 'templateName' | 'clusterScope'>;
 

@@ -2,9 +2,9 @@
  * The outcome of one measurement from the metric's conditions (Argo utils/evaluate EvaluateResult).
  * Pure: the expression language does the evaluating, this decides what the two booleans mean.
  */
-import type { MetricSpec } from '../spec/types.js';
+import type { MetricSpec } from '../manifests/types.js';
 import { messageOf } from '../util/errors.js';
-import { evalCondition } from './expr/index.js';
+import { evalCondition } from '../expr/index.js';
 import type { MeasurementPhase } from './types.js';
 
 export interface Evaluation {

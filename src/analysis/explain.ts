@@ -3,7 +3,7 @@
  * and the limit, for rollout messages, CI annotations and the exit summary. Pure. It quotes the
  * resolved conditions, which may hold secret args: print it through the run's Redactor.
  */
-import type { MetricSpec } from '../spec/types.js';
+import type { MetricSpec } from '../manifests/types.js';
 import { effectiveCount, isCompleted, limitBreach } from './assess.js';
 import type { AnalysisRun, Measurement, MetricResult, ResolvedMetric } from './types.js';
 

@@ -2,7 +2,7 @@
  * `valueFrom.fieldRef.fieldPath` against the Rollout: `metadata.*` the way the Kubernetes downward
  * API reads it, anything else as a path into the Rollout object (Argo's extractValueFromRollout).
  */
-import type { JsonValue } from '../spec/types.js';
+import type { JsonValue } from '../manifests/types.js';
 
 export type FieldValue = { ok: true; value: string } | { ok: false; message: string };
 

@@ -2,10 +2,10 @@
  * `dryRun` and `measurementRetention` rules: metric names as unanchored Go regular expressions
  * (regexp.MatchString, RE2 syntax), each rule required to match at least one metric. Pure.
  */
-import type { DryRunRule, RetentionRule } from '../spec/types.js';
+import type { DryRunRule, RetentionRule } from '../manifests/types.js';
 import { messageOf } from '../util/errors.js';
 import { DEFAULT_MEASUREMENT_RETENTION } from './assess.js';
-import { goRegexpMatch } from './expr/index.js';
+import { goRegexpMatch } from '../expr/index.js';
 
 export interface MetricFlags {
   dryRun: boolean;

@@ -211,7 +211,7 @@ function emptyResult(metric: ResolvedMetric): MetricResult {
   };
 }
 
-/** Argo's ValidateMetrics checks that a run can rely on; everything else is validated by src/spec. */
+/** Argo's ValidateMetrics checks that a run can rely on; everything else is validated by src/manifests. */
 function invalidMetrics(metrics: readonly ResolvedMetric[]): string | null {
   if (metrics.length === 0) return 'no metrics specified';
   const seen = new Set<string>();

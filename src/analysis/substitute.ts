@@ -5,7 +5,7 @@
  * whatever quotes or backslashes it holds. We do exactly that on the strings themselves, so no
  * escaping round trip can go wrong. Tags follow fasttemplate: `{{` up to the next `}}`, trimmed.
  */
-import type { MetricSpec } from '../spec/types.js';
+import type { MetricSpec } from '../manifests/types.js';
 
 export type Substitution<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 

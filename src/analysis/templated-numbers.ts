@@ -2,10 +2,10 @@
  * Numeric metric fields written as `{{args.x}}` (count, interval, the limits), parsed once their
  * text has been substituted, then held to the same rules lint applies to written values. Pure.
  */
-import { NUMBER_RULES } from '../spec/analysis-template.js';
-import { parseDurationField, parseIntField, type NumberParse } from '../spec/numbers.js';
-import { checkMetric } from '../spec/rules.js';
-import type { MetricSpec, NumberField } from '../spec/types.js';
+import { NUMBER_RULES } from '../manifests/analysis-template.js';
+import { parseDurationField, parseIntField, type NumberParse } from '../manifests/numbers.js';
+import { checkMetric } from '../manifests/rules.js';
+import type { MetricSpec, NumberField } from '../manifests/types.js';
 import { assertNever } from '../util/assert-never.js';
 import type { Substitution } from './substitute.js';
 

@@ -3,7 +3,7 @@
  * in the run-state ConfigMap after every measurement, so a restarted runner resumes a run with its
  * history, counters and timing intact.
  */
-import type { MetricSpec } from '../spec/types.js';
+import type { MetricSpec } from '../manifests/types.js';
 
 export type MeasurementPhase = 'Successful' | 'Failed' | 'Inconclusive' | 'Error';
 

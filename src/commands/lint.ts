@@ -3,8 +3,8 @@ import type { Outcome } from '../cli/exit-codes.js';
 import { write, type Io } from '../cli/io.js';
 import { parseOutput } from '../cli/options.js';
 import type { Invocation } from '../cli/program.js';
-import { loadSpec } from '../spec/index.js';
-import { lintReport, renderLintText } from '../spec/report.js';
+import { loadSpec } from '../manifests/index.js';
+import { lintReport, renderLintText } from '../manifests/report.js';
 
 export default async function lint(inv: Invocation, io: Io): Promise<Outcome> {
   const output = parseOutput(inv.options.output as string | undefined, ['text', 'json']);

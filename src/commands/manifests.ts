@@ -3,12 +3,12 @@
  * act without the files: the Rollout as it was run (--image applied), its templates and Services.
  */
 import { stringify } from 'yaml';
-import { readDocuments } from '../spec/documents.js';
-import { sortIssues, formatIssue } from '../spec/issues.js';
-import { parseManifestText } from '../spec/load.js';
-import { validate } from '../spec/rules.js';
-import { SourceDoc } from '../spec/source.js';
-import type { AnalysisTemplateSpec, JsonObject, RolloutSpec, ServiceSpec, SpecSet } from '../spec/types.js';
+import { readDocuments } from '../manifests/documents.js';
+import { sortIssues, formatIssue } from '../manifests/issues.js';
+import { parseManifestText } from '../manifests/load.js';
+import { validate } from '../manifests/rules.js';
+import { SourceDoc } from '../manifests/source.js';
+import type { AnalysisTemplateSpec, JsonObject, RolloutSpec, ServiceSpec, SpecSet } from '../manifests/types.js';
 import { InternalError } from '../util/errors.js';
 
 const STORED = '<stored manifests>';

@@ -3,7 +3,7 @@ import type { Outcome } from '../cli/exit-codes.js';
 import type { Io } from '../cli/io.js';
 import { templateRevision } from '../engine/revision.js';
 import type { RunRequest } from '../engine/types.js';
-import type { JsonObject } from '../spec/types.js';
+import type { JsonObject } from '../manifests/types.js';
 import { UsageError } from '../util/errors.js';
 import { readStoredManifests } from './manifests.js';
 import { buildProvider } from './providers.js';

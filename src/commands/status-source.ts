@@ -7,7 +7,7 @@ import type { KubeObject } from '../kube/client.js';
 import type { Deployment } from '../kube/deployment-spec.js';
 import { Deployments, Pods } from '../kube/resources.js';
 import { REVISION_ANNOTATION, TRACK_LABEL, ROLLOUT_LABEL } from '../kube/ownership.js';
-import type { RolloutSpec } from '../spec/types.js';
+import type { RolloutSpec } from '../manifests/types.js';
 import type { DeploymentInfo, PodInfo, RouteInfo, StatusInput } from '../status/types.js';
 import { readStoredManifests } from './manifests.js';
 

@@ -7,7 +7,7 @@ import { ERROR_RETRY_INTERVAL_MS } from '../analysis/assess.js';
 import { mergeTemplates } from '../analysis/compose.js';
 import type { SecretReader } from '../analysis/secrets.js';
 import type { ResolvedMetric } from '../analysis/types.js';
-import type { AnalysisTemplateSpec, RolloutSpec } from '../spec/types.js';
+import type { AnalysisTemplateSpec, RolloutSpec } from '../manifests/types.js';
 import { messageOf } from '../util/errors.js';
 import { analysisRefFor } from './context.js';
 import type { AnalysisResolution } from './driver.js';

@@ -1,7 +1,7 @@
 /** What the machine knows besides the persisted state: the spec and the run's resolved analyses. Not persisted. */
 import type { ResolvedMetric } from '../analysis/types.js';
 import type { Redactor } from '../util/redact.js';
-import type { AnalysisRef, JsonObject, RolloutSpec } from '../spec/types.js';
+import type { AnalysisRef, JsonObject, RolloutSpec } from '../manifests/types.js';
 
 export interface EngineContext {
   /** The Rollout, durations already multiplied by --time-scale. */

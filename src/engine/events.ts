@@ -3,7 +3,7 @@
  * summary) and Kubernetes Events are all derived from it, each with an exhaustive switch.
  */
 import type { AnalysisPhase, MeasurementPhase } from '../analysis/types.js';
-import type { Step } from '../spec/types.js';
+import type { Step } from '../manifests/types.js';
 import type { Phase, PromotionStage, RollbackCause, RunMode, RunRequest } from './types.js';
 
 export type StepSummary =

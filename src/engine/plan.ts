@@ -2,8 +2,8 @@
  * The plan of a run, for `canary run --dry-run`: what each step will do (weight, replica counts,
  * pause, analysis) and how long the timed parts take. Pure, from the spec alone.
  */
-import type { AnalysisTemplateSpec, RolloutSpec } from '../spec/types.js';
-import { collectTemplates } from '../spec/template-index.js';
+import type { AnalysisTemplateSpec, RolloutSpec } from '../manifests/types.js';
+import { collectTemplates } from '../manifests/template-index.js';
 import { summarizeStep, type StepSummary } from './events.js';
 import { canaryReplicas, canaryScaleAt, setWeightAt, stableReplicas } from './replicas.js';
 import type { RunMode } from './types.js';

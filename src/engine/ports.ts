@@ -2,7 +2,7 @@
  * The ports the engine drives. Adapters in src/kube and src/routing implement them against the
  * Kubernetes API; tests implement them in memory. Each method's contract is one line.
  */
-import type { JsonObject } from '../spec/types.js';
+import type { JsonObject } from '../manifests/types.js';
 import type { RunRequest, RunState } from './types.js';
 
 export type Track = 'stable' | 'canary';

@@ -3,7 +3,7 @@
  * minPodsPerReplicaSet when non-zero), stable stays full unless dynamicStableScale. Without traffic
  * routing the weight is carried by pod counts: canary = ceil(w x R / 100), stable = R - canary.
  */
-import type { CanaryScale, RolloutSpec } from '../spec/types.js';
+import type { CanaryScale, RolloutSpec } from '../manifests/types.js';
 
 export function weightToReplicas(replicas: number, weight: number): number {
   return Math.ceil((replicas * weight) / 100);

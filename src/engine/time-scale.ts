@@ -3,7 +3,7 @@
  * progress deadline multiplied by F, for demos and tests. Queries are left alone: a PromQL window
  * like [30s] is part of what the query means.
  */
-import type { RolloutSpec } from '../spec/types.js';
+import type { RolloutSpec } from '../manifests/types.js';
 import { UsageError } from '../util/errors.js';
 
 export function parseTimeScale(value: string | undefined): number {

@@ -3,7 +3,7 @@
  * ConfigMap), what `canary status` renders, and what a restarted runner resumes from.
  */
 import type { AnalysisRun } from '../analysis/types.js';
-import type { CanaryScale } from '../spec/types.js';
+import type { CanaryScale } from '../manifests/types.js';
 
 export const RUN_STATE_SCHEMA = 1;
 

@@ -4,7 +4,7 @@
  * revision annotation says which template runs, the marker says the object is canary's.
  */
 import type { DesiredWorkload, Track } from '../engine/ports.js';
-import type { IntOrPercent, LabelSelector, RolloutSpec } from '../spec/types.js';
+import type { IntOrPercent, LabelSelector, RolloutSpec } from '../manifests/types.js';
 import type { KubeObject } from './client.js';
 import { markerLabels, REVISION_ANNOTATION, TRACK_LABEL } from './ownership.js';
 

@@ -7,7 +7,7 @@
  *   const ns = cluster.namespaceFor(rollout.namespace);
  *   const lock = cluster.lock(rollout.name, ns);  // lock.identity is the run's owner
  */
-import type { RolloutSpec } from '../spec/types.js';
+import type { RolloutSpec } from '../manifests/types.js';
 import type { TrafficRouter } from '../routing/router.js';
 import { createRouter } from '../routing/factory.js';
 import type { ServiceProxy } from '../providers/service-proxy.js';

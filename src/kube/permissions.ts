@@ -3,7 +3,7 @@
  * (SelfSubjectAccessReview), and examples/rbac.yaml grants exactly these (a test holds them equal).
  * Only verbs the adapters actually send are listed: watches need no `list`, saves are patches.
  */
-import type { TrafficRouting } from '../spec/types.js';
+import type { TrafficRouting } from '../manifests/types.js';
 import { assertNever } from '../util/assert-never.js';
 
 export interface Permission {

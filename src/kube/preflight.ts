@@ -8,7 +8,7 @@ import type { Lock } from '../engine/ports.js';
 import { GATEWAY_VERSIONS } from '../routing/gateway-api.js';
 import type { TrafficRouter } from '../routing/router.js';
 import { SMI_VERSIONS } from '../routing/smi.js';
-import type { RolloutSpec } from '../spec/types.js';
+import type { RolloutSpec } from '../manifests/types.js';
 import { messageOf } from '../util/errors.js';
 import type { KubeClient, KubeObject } from './client.js';
 import { pickVersion, servedVersions } from './discovery.js';

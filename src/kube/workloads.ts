@@ -5,7 +5,7 @@
  */
 import type { DesiredWorkload, Observation, Track, Workloads, WorkloadStatus } from '../engine/ports.js';
 import { canonicalJson } from '../engine/revision.js';
-import type { RolloutSpec } from '../spec/types.js';
+import type { RolloutSpec } from '../manifests/types.js';
 import { messageOf, UsageError } from '../util/errors.js';
 import type { KubeClient, KubeObject } from './client.js';
 import { retryConflicts } from './conflict.js';

@@ -1,5 +1,5 @@
 /** The MetricProvider the engine and `canary analyze` use: one adapter per provider kind. */
-import type { ProviderSpec } from '../spec/types.js';
+import type { ProviderSpec } from '../manifests/types.js';
 import { assertNever } from '../util/assert-never.js';
 import { PrometheusProvider, type PrometheusOptions } from './prometheus.js';
 import type { MetricProvider, ProviderResult } from './provider.js';

@@ -5,8 +5,8 @@
  * a `{ ok: false }` result whose message names the address and quotes Prometheus.
  */
 import { readFile } from 'node:fs/promises';
-import { evalTime } from '../analysis/expr/index.js';
-import type { PrometheusSpec } from '../spec/types.js';
+import { evalTime } from '../expr/index.js';
+import type { PrometheusSpec } from '../manifests/types.js';
 import { assertNever } from '../util/assert-never.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { formatDuration } from '../util/duration.js';

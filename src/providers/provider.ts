@@ -2,7 +2,7 @@
  * Metric providers: they turn one resolved metric into data and never judge it (conditions are
  * evaluated in src/analysis, not here). A failed query is data too: an error result.
  */
-import type { ProviderSpec } from '../spec/types.js';
+import type { ProviderSpec } from '../manifests/types.js';
 
 export type ProviderResult =
   | {

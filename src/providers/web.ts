@@ -3,7 +3,7 @@
  * result, narrowed by `jsonPath`. In-cluster URLs go through the API server's service proxy like
  * Prometheus addresses do. Every failure is a `{ ok: false }` result naming the URL.
  */
-import type { WebSpec } from '../spec/types.js';
+import type { WebSpec } from '../manifests/types.js';
 import { assertNever } from '../util/assert-never.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { formatDuration } from '../util/duration.js';

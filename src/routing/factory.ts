@@ -5,7 +5,7 @@
  * a setWeight that writes nothing.
  */
 import type { KubeClient } from '../kube/client.js';
-import type { TrafficRouting } from '../spec/types.js';
+import type { TrafficRouting } from '../manifests/types.js';
 import { assertNever } from '../util/assert-never.js';
 import { UsageError } from '../util/errors.js';
 import { GatewayApiRouter } from './gateway-api.js';

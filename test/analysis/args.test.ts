@@ -3,7 +3,7 @@ import { resolveAnalysis, type ArgContext, type CallerArg, type ResolveRequest }
 import { mergeTemplates, type MergedTemplate } from '../../src/analysis/compose.js';
 import { maskedSecrets, SecretKeyMissingError, staticSecrets } from '../../src/analysis/secrets.js';
 import { resolveMetricStrings, substituteText } from '../../src/analysis/substitute.js';
-import type { AnalysisTemplateSpec, MetricSpec } from '../../src/spec/types.js';
+import type { AnalysisTemplateSpec, MetricSpec } from '../../src/manifests/types.js';
 import { arg, loc, metric, prometheus, template } from './fixtures.js';
 
 const SEED_QUERY =

@@ -1,5 +1,5 @@
 import { readFieldPath } from '../../src/analysis/field-ref.js';
-import type { JsonValue } from '../../src/spec/types.js';
+import type { JsonValue } from '../../src/manifests/types.js';
 
 const rollout: JsonValue = {
   metadata: { name: 'myapp', namespace: 'apps', uid: 'u-1', labels: { app: 'myapp', tier: 'web' }, annotations: { note: 'say "hi"' } },

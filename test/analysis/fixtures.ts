@@ -1,7 +1,7 @@
 /** Hand-built specs for analysis tests: the normalized shapes src/spec produces, defaults filled. */
 import type { ResolvedMetric } from '../../src/analysis/types.js';
-import type { Loc, Locator } from '../../src/spec/issues.js';
-import type { AnalysisTemplateSpec, MetricSpec, PrometheusSpec, TemplateArg } from '../../src/spec/types.js';
+import type { Loc, Locator } from '../../src/manifests/issues.js';
+import type { AnalysisTemplateSpec, MetricSpec, PrometheusSpec, TemplateArg } from '../../src/manifests/types.js';
 
 export const loc: Loc = { file: 'analysis.yaml', line: 1, col: 1, path: '' };
 export const source: Locator = { locAt: (path) => ({ ...loc, path }) };

@@ -1,7 +1,7 @@
 /** The dry-run plan of the seed: 9 steps, 10/40/70/90/100, four 30 s pauses, background analysis every 15 s. */
 import { planRun } from '../../src/engine/plan.js';
 import { scaleRollout } from '../../src/engine/time-scale.js';
-import { loadSpec } from '../../src/spec/index.js';
+import { loadSpec } from '../../src/manifests/index.js';
 import { renderPlan } from '../../src/output/plan.js';
 import { plainPalette } from '../../src/util/palette.js';
 import { seedWith, specFrom } from '../support/spec.js';

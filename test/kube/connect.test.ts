@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { connect, type Cluster } from '../../src/kube/index.js';
 import { templateRevision } from '../../src/engine/revision.js';
 import { RUN_STATE_SCHEMA, type RunState } from '../../src/engine/types.js';
-import type { RolloutSpec } from '../../src/spec/types.js';
+import type { RolloutSpec } from '../../src/manifests/types.js';
 import { systemClock } from '../../src/util/clock.js';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { specFrom } from '../support/spec.js';

@@ -8,7 +8,7 @@ import { KubeWorkloads } from '../../src/kube/workloads.js';
 import { preflight, type PreflightCheck, type PreflightInput } from '../../src/kube/preflight.js';
 import { describePermission, requiredPermissions, type PermissionInputs } from '../../src/kube/permissions.js';
 import { createRouter } from '../../src/routing/factory.js';
-import type { RolloutSpec } from '../../src/spec/types.js';
+import type { RolloutSpec } from '../../src/manifests/types.js';
 import { systemClock } from '../../src/util/clock.js';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import type { AccessRule } from '../sandbox/api/index.js';

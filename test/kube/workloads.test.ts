@@ -2,7 +2,7 @@ import { KubeWorkloads } from '../../src/kube/workloads.js';
 import { Services } from '../../src/kube/resources.js';
 import { templateRevision, withImages } from '../../src/engine/revision.js';
 import type { DesiredWorkload } from '../../src/engine/ports.js';
-import type { JsonObject, RolloutSpec } from '../../src/spec/types.js';
+import type { JsonObject, RolloutSpec } from '../../src/manifests/types.js';
 import { systemClock } from '../../src/util/clock.js';
 import { UsageError } from '../../src/util/errors.js';
 import { startWorkloads, type Workloads as World } from '../sandbox/world/deployments/index.js';

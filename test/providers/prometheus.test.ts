@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PrometheusProvider, type PrometheusOptions } from '../../src/providers/prometheus.js';
 import type { ProviderResult } from '../../src/providers/provider.js';
 import { serviceProxyPath, type ServiceProxy } from '../../src/providers/service-proxy.js';
-import type { PrometheusSpec } from '../../src/spec/types.js';
+import type { PrometheusSpec } from '../../src/manifests/types.js';
 import { prometheus } from '../analysis/fixtures.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { closedPort, json, selfSignedCert, startServer, type TestServer } from './test-server.js';

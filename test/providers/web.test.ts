@@ -1,7 +1,7 @@
 import type { ProviderResult } from '../../src/providers/provider.js';
 import { serviceProxyPath } from '../../src/providers/service-proxy.js';
 import { WebProvider } from '../../src/providers/web.js';
-import type { WebSpec } from '../../src/spec/types.js';
+import type { WebSpec } from '../../src/manifests/types.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { closedPort, json, selfSignedCert, startServer, type TestServer } from './test-server.js';
 

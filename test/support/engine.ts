@@ -6,7 +6,7 @@ import type { RunEvent } from '../../src/engine/events.js';
 import { decideStart, type StartDecision } from '../../src/engine/start.js';
 import { templateRevision, withImages } from '../../src/engine/revision.js';
 import { staticSecrets } from '../../src/analysis/secrets.js';
-import type { JsonObject, RolloutSpec, SpecSet } from '../../src/spec/types.js';
+import type { JsonObject, RolloutSpec, SpecSet } from '../../src/manifests/types.js';
 import { createRedactor } from '../../src/util/redact.js';
 import { EventLog, FakeCluster, MemoryStore, ScriptedProvider, vector } from './fake-cluster.js';
 import { FakeClock, settle } from './fake-clock.js';

@@ -7,7 +7,7 @@ import type { DesiredWorkload, EventRecorder, LeaseHolder, Observation, StateSto
 import type { RunRequest, RunState } from '../../src/engine/types.js';
 import type { MetricProvider, ProviderResult } from '../../src/providers/provider.js';
 import type { TrafficRouter } from '../../src/routing/router.js';
-import type { ProviderSpec } from '../../src/spec/types.js';
+import type { ProviderSpec } from '../../src/manifests/types.js';
 import type { FakeClock } from './fake-clock.js';
 
 interface FakeDeployment {

@@ -1,9 +1,9 @@
 /** Builds a SpecSet from inline YAML, as `canary lint` would, for table-driven tests. */
-import { readDocuments } from '../../src/spec/documents.js';
-import { sortIssues, type Issue } from '../../src/spec/issues.js';
-import { parseManifestText } from '../../src/spec/load.js';
-import { validate, type RuleContext } from '../../src/spec/rules.js';
-import type { SpecSet } from '../../src/spec/types.js';
+import { readDocuments } from '../../src/manifests/documents.js';
+import { sortIssues, type Issue } from '../../src/manifests/issues.js';
+import { parseManifestText } from '../../src/manifests/load.js';
+import { validate, type RuleContext } from '../../src/manifests/rules.js';
+import type { SpecSet } from '../../src/manifests/types.js';
 
 export const CTX: RuleContext = { namespace: null, prometheusAddress: null };
 

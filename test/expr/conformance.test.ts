@@ -3,7 +3,7 @@
  * evaluated through the public API. Ints are bigint, floats are number: the table also proves
  * that the int/float64 distinction survives every operator.
  */
-import { compile, ExprDuration, ExprError, ExprTime, formatValue, run } from '../../../src/analysis/expr/index.js';
+import { compile, ExprDuration, ExprError, ExprTime, formatValue, run } from '../../src/expr/index.js';
 
 const NOW = Date.UTC(2023, 7, 14, 0, 0, 0);
 

@@ -1,6 +1,6 @@
 /** Go regexp (RE2) syntax and MatchString semantics, including the errors Go reports. */
-import { compileGoRegex } from '../../../src/analysis/expr/regex.js';
-import { ExprError, goRegexpMatch } from '../../../src/analysis/expr/index.js';
+import { compileGoRegex } from '../../src/expr/regex.js';
+import { ExprError, goRegexpMatch } from '../../src/expr/index.js';
 
 it.each<[string, string, boolean]>([
   ['b+', 'abbc', true],

@@ -3,7 +3,7 @@
  * article's two conditions, and the Prometheus shapes conditions see: [] for an empty vector,
  * float64 samples, NaN and ±Inf.
  */
-import { checkCondition, evalCondition, evalTime, ExprError } from '../../../src/analysis/expr/index.js';
+import { checkCondition, evalCondition, evalTime, ExprError } from '../../src/expr/index.js';
 
 function conditionError(source: string, result: unknown): ExprError {
   try {

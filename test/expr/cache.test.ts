@@ -1,6 +1,6 @@
 /** Conditions are evaluated every interval: compiling the same source twice must be a cache hit. */
-import { Lru } from '../../../src/analysis/expr/cache.js';
-import { compile, ExprError } from '../../../src/analysis/expr/index.js';
+import { Lru } from '../../src/expr/cache.js';
+import { compile, ExprError } from '../../src/expr/index.js';
 
 it('evicts the least recently used entry', () => {
   const lru = new Lru<string, number>(2);

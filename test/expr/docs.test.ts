@@ -6,7 +6,7 @@
  * floats JSON cannot write).
  */
 import { readFileSync } from 'node:fs';
-import { evalConditionValue, ExprError, formatValue } from '../../../src/analysis/expr/index.js';
+import { evalConditionValue, ExprError, formatValue } from '../../src/expr/index.js';
 
 const DEFAULT_RESULT = [0.5, 2, 3.25];
 const NOW = Date.UTC(2024, 0, 1);
@@ -75,7 +75,7 @@ function examples(markdown: string): Example[] {
   return out;
 }
 
-const doc = readFileSync(new URL('../../../docs/conditions.md', import.meta.url), 'utf8');
+const doc = readFileSync(new URL('../../docs/conditions.md', import.meta.url), 'utf8');
 const all = examples(doc);
 
 it('finds the examples', () => {

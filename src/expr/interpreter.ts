@@ -3,7 +3,7 @@
  * scanned costs a step, so the work of one evaluation is bounded; a problem found while
  * evaluating a node becomes a runtime ExprError pointing at that node.
  */
-import { assertNever } from '../../util/assert-never.js';
+import { assertNever } from '../util/assert-never.js';
 import type { Node } from './ast.js';
 import { lookupFunction, type Scope } from './checker.js';
 import { errorAt, Fault } from './errors.js';

@@ -1,8 +1,8 @@
 /** Go's %v for floats, Duration parse/print, and strconv parsing, as expr and Argo expose them. */
-import { formatGoFloat } from '../../../src/analysis/expr/format.js';
-import { formatGoDuration, parseGoDuration } from '../../../src/analysis/expr/go-duration.js';
-import { parseGoFloat, parseGoInt } from '../../../src/analysis/expr/go-strconv.js';
-import { formatValue } from '../../../src/analysis/expr/index.js';
+import { formatGoFloat } from '../../src/expr/format.js';
+import { formatGoDuration, parseGoDuration } from '../../src/expr/go-duration.js';
+import { parseGoFloat, parseGoInt } from '../../src/expr/go-strconv.js';
+import { formatValue } from '../../src/expr/index.js';
 
 it.each<[number, string]>([
   [0, '0'],

@@ -1,8 +1,8 @@
 /** The parser's tree for each construct, printed as S-expressions: precedence, associativity,
  * comparison chaining, negated operators, predicates, pipes, optional chaining and slices. */
-import { assertNever } from '../../../src/util/assert-never.js';
-import type { Node } from '../../../src/analysis/expr/ast.js';
-import { parse } from '../../../src/analysis/expr/parser.js';
+import { assertNever } from '../../src/util/assert-never.js';
+import type { Node } from '../../src/expr/ast.js';
+import { parse } from '../../src/expr/parser.js';
 
 function sexp(node: Node): string {
   switch (node.kind) {

@@ -2,7 +2,7 @@
  * Cross-field and cross-document rules, Argo's validation plus what canary needs to run a spec.
  * Each rule is a pure function of the whole SpecSet, so lint, run and analyze apply the same checks.
  */
-import { checkCondition } from '../analysis/expr/index.js';
+import { checkCondition } from '../expr/index.js';
 import { issue, type Issue, type Loc, type Locator } from './issues.js';
 import { placeholdersOf } from './placeholders.js';
 import { collectTemplates, describeRef } from './template-index.js';

@@ -4,7 +4,7 @@
  * types are known do not clash (`"a" + 1`, `asFloat(result) == "1.1"`, `not 1`). Environment
  * values are of unknown type, so anything involving them is left to run time.
  */
-import { assertNever } from '../../util/assert-never.js';
+import { assertNever } from '../util/assert-never.js';
 import type { Node } from './ast.js';
 import { BUILTINS, UNSUPPORTED_BUILTINS } from './builtins.js';
 import { errorAt, ExprError, Fault } from './errors.js';

@@ -2,7 +2,7 @@
  * Hostile and broken input: every case ends in an ExprError with a useful message, never in a
  * JavaScript exception, a stack overflow, a hang, or a reach into JavaScript internals.
  */
-import { compile, ExprError, ExprTime, formatValue, LIMITS, run } from '../../../src/analysis/expr/index.js';
+import { compile, ExprError, ExprTime, formatValue, LIMITS, run } from '../../src/expr/index.js';
 
 function attempt(source: string, env: Record<string, unknown> = { result: [1, 2] }): ExprError {
   try {

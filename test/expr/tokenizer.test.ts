@@ -1,5 +1,5 @@
 /** Tokens as expr's lexer produces them: keywords as operators, numbers before ranges, comments. */
-import { describeToken, tokenize } from '../../../src/analysis/expr/tokenizer.js';
+import { describeToken, tokenize } from '../../src/expr/tokenizer.js';
 
 const show = (source: string) => tokenize(source).map(describeToken);
 

@@ -1,6 +1,6 @@
 /**
  * The normalized, typed model of the Argo Rollouts manifests canary reads.
- * Produced once by src/spec (defaults filled, durations in ms); the engine never sees "30s".
+ * Produced once by src/manifests (defaults filled, durations in ms); the engine never sees "30s".
  * Strings in conditions and provider fields may still hold `{{args.x}}` placeholders: they are
  * resolved per run by src/analysis/args.ts, because secret values must be read at run time.
  */

@@ -2,7 +2,7 @@
  * The syntax tree. Nodes are immutable plain data; `at` is the UTF-16 offset of the token that
  * errors about the node should point at.
  */
-import { assertNever } from '../../util/assert-never.js';
+import { assertNever } from '../util/assert-never.js';
 
 /** `and`/`or`/`not`/`^` are spelled differently in the source but mean `&&`/`||`/`!`/`**`; nodes keep
  * the user's spelling in `spelled` for messages. */

@@ -5,9 +5,9 @@
  * JavaScript's RegExp on the syntax both share, and Go number/duration printing round trips.
  */
 import fc from 'fast-check';
-import { compile, ExprError, goRegexpMatch, LIMITS, run } from '../../../src/analysis/expr/index.js';
-import { formatGoFloat } from '../../../src/analysis/expr/format.js';
-import { formatGoDuration, parseGoDuration } from '../../../src/analysis/expr/go-duration.js';
+import { compile, ExprError, goRegexpMatch, LIMITS, run } from '../../src/expr/index.js';
+import { formatGoFloat } from '../../src/expr/format.js';
+import { formatGoDuration, parseGoDuration } from '../../src/expr/go-duration.js';
 
 const NAMES = new Set(['result']);
 
