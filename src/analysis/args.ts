@@ -54,7 +54,7 @@ export type Resolution =
   | { ok: false; errors: ArgError[] };
 
 type Planned =
-  | { kind: 'value'; name: string; template: string; value: string }
+  | { kind: 'value'; name: string; template: string; value: string; secret?: boolean }
   | { kind: 'secret'; name: string; template: string; secretName: string; key: string };
 
 export async function resolveAnalysis(req: ResolveRequest): Promise<Resolution> {
@@ -121,7 +121,8 @@ function planArgs(
       errors.push({ template, arg: arg.name, message: `${template ?? "the Rollout's analysis args"}: args.${arg.name} ${why}` });
     if (caller) {
       const value = callerValue(caller, ctx);
-      if (value.ok) planned.push({ kind: 'value', name: arg.name, template: arg.template, value: value.value });
+      // A value given in place of a Secret's is as secret: it is redacted like one.
+      if (value.ok) planned.push({ kind: 'value', name: arg.name, template: arg.template, value: value.value, secret: arg.source.kind === 'secretKeyRef' });
       else fail(value.message, null);
       continue;
     }
@@ -202,6 +203,7 @@ async function readValues(
   for (const p of planned) {
     if (p.kind === 'value') {
       values.set(p.name, p.value);
+      if (p.secret && p.value !== '') secrets.add(p.value);
       continue;
     }
     const read = await reads.get(`${p.secretName}\u0000${p.key}`)!;

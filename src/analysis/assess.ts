@@ -89,10 +89,6 @@ export function isTerminating(run: Pick<AnalysisRun, 'terminating' | 'metrics'>)
   return run.terminating || run.metrics.some((m) => !m.dryRun && isStoppingPhase(m.phase));
 }
 
-export function failedEarly(run: Pick<AnalysisRun, 'metrics'>): boolean {
-  return run.metrics.some((m) => !m.dryRun && isStoppingPhase(m.phase));
-}
-
 function isStoppingPhase(phase: AnalysisPhase): boolean {
   return phase === 'Failed' || phase === 'Error' || phase === 'Inconclusive';
 }

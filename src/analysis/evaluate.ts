@@ -15,15 +15,19 @@ export interface Evaluation {
 
 type Conditions = Pick<MetricSpec, 'successCondition' | 'failureCondition'>;
 
-export function evaluateResult(result: unknown, conditions: Conditions): Evaluation {
+/**
+ * `nowMs` is what `now()` returns inside the conditions: the time the measurement was taken (from
+ * the injected Clock), as Argo evaluates them when the provider answers.
+ */
+export function evaluateResult(result: unknown, conditions: Conditions, nowMs: number): Evaluation {
   const success = conditions.successCondition || null;
   const failure = conditions.failureCondition || null;
 
   let successMet = false;
   let failureMet = false;
   try {
-    if (success !== null) successMet = run('successCondition', success, result);
-    if (failure !== null) failureMet = run('failureCondition', failure, result);
+    if (success !== null) successMet = run('successCondition', success, result, nowMs);
+    if (failure !== null) failureMet = run('failureCondition', failure, result, nowMs);
   } catch (err) {
     return { phase: 'Error', message: messageOf(err) };
   }
@@ -40,9 +44,9 @@ export function evaluateResult(result: unknown, conditions: Conditions): Evaluat
   return { phase: 'Successful', message: null };
 }
 
-function run(which: 'successCondition' | 'failureCondition', source: string, result: unknown): boolean {
+function run(which: 'successCondition' | 'failureCondition', source: string, result: unknown, nowMs: number): boolean {
   try {
-    return evalCondition(source, result);
+    return evalCondition(source, result, { nowMs });
   } catch (err) {
     const why = isNilOrEmpty(result)
       ? 'metric result is nil or empty: no data returned from the metric provider'

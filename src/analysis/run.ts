@@ -12,7 +12,6 @@ import {
   assessRunPhase,
   effectiveCount,
   ERROR_RETRY_INTERVAL_MS,
-  failedEarly,
   isCompleted,
   isTerminating,
 } from './assess.js';
@@ -94,8 +93,9 @@ export function finishMeasurement(
   const metric = metrics.find((m) => m.spec.name === name);
   if (!current || !metric || inFlight?.phase !== 'Running') return run;
 
+  // Conditions are evaluated when the answer lands, so `now()` in them is the measurement's time.
   const outcome = result.ok
-    ? evaluateResult(result.value, metric.spec)
+    ? evaluateResult(result.value, metric.spec, now)
     : { phase: 'Error' as const, message: result.message };
   const measurement: Measurement = redactor.json({
     phase: outcome.phase,
@@ -107,31 +107,33 @@ export function finishMeasurement(
   });
   const counted = count(current, outcome.phase);
   const measurements = [...current.measurements.slice(0, -1), measurement].slice(-Math.max(1, metric.retention));
-  return reassess(replaceResult(run, { ...counted, measurements }), metrics, now);
+  return assessRun(replaceResult(run, { ...counted, measurements }), metrics, now);
 }
 
 /** A terminate request: no new measurements; in-flight ones finish, then unfinished metrics end Successful. */
 export function terminateRun(run: AnalysisRun, metrics: readonly ResolvedMetric[], now: number): AnalysisRun {
   if (isRunComplete(run) || run.terminating) return run;
-  return reassess({ ...run, terminating: true }, metrics, now);
+  return assessRun({ ...run, terminating: true }, metrics, now);
 }
 
 /** For a resumed run: measurements in flight when the previous runner stopped never completed. */
 export function dropInFlight(run: AnalysisRun, metrics: readonly ResolvedMetric[], now: number): AnalysisRun {
   if (!run.metrics.some((m) => m.measurements.at(-1)?.phase === 'Running')) return run;
-  return reassess(withoutInFlight(run), metrics, now);
+  return assessRun(withoutInFlight(run), metrics, now);
 }
 
 /**
- * Recomputes metric phases, then the run phase. A metric that fails ends the run at once (Argo's
- * early termination): siblings' in-flight measurements are discarded and unfinished metrics end
- * Successful, so a second pass runs when the first one turned the run terminating.
+ * Argo's assessRunStatus: recomputes metric phases, then the run phase. A metric that ends badly makes the run terminating
+ * (Argo's early termination): nothing new is measured, but measurements already in flight are
+ * waited for and counted, as Argo's reconcile waits for every measurement it started before it
+ * assesses. So siblings measured together all count and the worst phase wins, whichever answers
+ * first. Unfinished metrics then end Successful; a second pass runs when the first one turned the
+ * run terminating.
  */
-function reassess(run: AnalysisRun, metrics: readonly ResolvedMetric[], now: number): AnalysisRun {
+export function assessRun(run: AnalysisRun, metrics: readonly ResolvedMetric[], now: number): AnalysisRun {
   if (isRunComplete(run)) return run;
   let current = run;
   for (let pass = 0; pass < 2; pass++) {
-    if (failedEarly(current)) current = withoutInFlight(current);
     const terminating = isTerminating(current);
     current = {
       ...current,

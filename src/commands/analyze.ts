@@ -58,8 +58,13 @@ export default async function analyze(inv: Invocation, io: Io): Promise<Outcome>
 
   const cluster = await tryConnect(inv, io, clock);
   const namespace = cluster?.namespaceFor(template.namespace) ?? template.namespace ?? inv.global.namespace ?? 'default';
-  const usesSecrets = template.args.some((a) => a.source.kind === 'secretKeyRef');
-  if (usesSecrets && !cluster && !flags.dryRun) throw new UsageError(`${label} reads args from Secrets, and there is no kubeconfig to read them with`, { hint: 'pass --kubeconfig, or give those args with --arg' });
+  // A value given with --arg takes the place of the template's, Secret or not (Argo's MergeArgs).
+  const fromSecrets = template.args.filter((a) => a.source.kind === 'secretKeyRef' && !args.some((g) => g.name === a.name)).map((a) => a.name);
+  if (fromSecrets.length && !cluster && !flags.dryRun) {
+    throw new UsageError(`${label} reads args from Secrets (${fromSecrets.join(', ')}), and there is no kubeconfig to read them with`, {
+      hint: `pass --kubeconfig, or give ${fromSecrets.length === 1 ? 'the value' : 'the values'} with ${fromSecrets.map((n) => `--arg ${n}=VALUE`).join(' ')}`,
+    });
+  }
   const secrets: SecretReader = flags.dryRun || !cluster ? maskedSecrets : cluster.secrets();
 
   const merged = mergeTemplates([{ templateName: template.name, clusterScope: template.kind === 'ClusterAnalysisTemplate' }], result.spec.templates);

@@ -242,18 +242,75 @@ describe('dry-run metrics', () => {
 });
 
 describe('early termination', () => {
-  it('ends the run when one metric fails: unfinished siblings end Successful, their in-flight call is dropped', () => {
+  it('ends the run when one metric fails: no new measurement, unfinished siblings end Successful', () => {
     const metrics = [gate('fast'), seed({ name: 'slow', intervalMs: 60 * S })];
     let run = newRun('r', metrics, T0);
     run = measure(run, metrics, 'slow', value([]), T0);
     run = measure(run, metrics, 'fast', value(1), T0);
-    run = startMeasurement(run, 'slow', T0 + 60 * S);
-    run = measure(run, metrics, 'fast', value(0), T0 + 60 * S);
-    expect(run).toMatchObject({ phase: 'Failed', completedAt: T0 + 60 * S });
+    run = measure(run, metrics, 'fast', value(0), T0 + 10 * S);
+    expect(run).toMatchObject({ phase: 'Failed', completedAt: T0 + 10 * S });
     expect(metricOf(run, 'slow')).toMatchObject({ phase: 'Successful', count: 1 });
-    expect(metricOf(run, 'slow').measurements.map((m) => m.phase)).toEqual(['Successful']);
-    // The dropped call answering late changes nothing.
-    expect(finishMeasurement(run, metrics, 'slow', value([5]), T0 + 61 * S)).toBe(run);
+    expect(dueMeasurements(run, metrics, T0 + 60 * S)).toEqual([]);
+  });
+
+  it('waits for a sibling measured at the same time and counts it (Argo waits for every measurement it started)', () => {
+    const metrics = [gate('fast'), seed({ name: 'slow', intervalMs: 60 * S })];
+    let run = newRun('r', metrics, T0);
+    run = startMeasurement(startMeasurement(run, 'slow', T0), 'fast', T0);
+    run = finishMeasurement(run, metrics, 'fast', value(0), T0);
+    expect(run.phase).toBe('Running');
+    expect(dueMeasurements(run, metrics, T0 + 60 * S)).toEqual([]);
+    expect(nextWakeAt(run, metrics, T0)).toBeNull();
+    run = finishMeasurement(run, metrics, 'slow', value([5]), T0 + S);
+    expect(run).toMatchObject({ phase: 'Failed', completedAt: T0 + S });
+    expect(metricOf(run, 'slow')).toMatchObject({ phase: 'Failed', count: 1, failed: 1 });
+  });
+
+  // Issue 13 item 1: metrics `unsure` (neither condition holds) and `bad` (failureCondition holds),
+  // both count 1. The run is the worst of the two whichever is listed or answers first.
+  it.each([
+    ['unsure then bad, unsure answers first', ['unsure', 'bad'], ['unsure', 'bad']],
+    ['unsure then bad, bad answers first', ['unsure', 'bad'], ['bad', 'unsure']],
+    ['bad then unsure, unsure answers first', ['bad', 'unsure'], ['unsure', 'bad']],
+    ['bad then unsure, bad answers first', ['bad', 'unsure'], ['bad', 'unsure']],
+  ] as const)('Failed beats Inconclusive: %s', (_what, listed, answered) => {
+    const metrics = listed.map((name) => gate(name, { intervalMs: null, count: 1 }));
+    const answers = { unsure: value(2), bad: value(0) };
+    let run = newRun('r', metrics, T0);
+    for (const name of dueMeasurements(run, metrics, T0)) run = startMeasurement(run, name, T0);
+    for (const name of answered) run = finishMeasurement(run, metrics, name, answers[name], T0);
+    expect(run.phase).toBe('Failed');
+    expect(run.message).toBe('Metric "bad" assessed Failed due to failed (1) > failureLimit (0)');
+    expect(metricOf(run, 'unsure').phase).toBe('Inconclusive');
+  });
+
+  it('Failed beats Error, whichever answers first', () => {
+    for (const order of [['broken', 'bad'], ['bad', 'broken']] as const) {
+      const metrics = [gate('broken', { intervalMs: null, count: 1, consecutiveErrorLimit: 0 }), gate('bad', { intervalMs: null, count: 1 })];
+      const answers = { broken: down, bad: value(0) };
+      let run = newRun('r', metrics, T0);
+      for (const name of dueMeasurements(run, metrics, T0)) run = startMeasurement(run, name, T0);
+      for (const name of order) run = finishMeasurement(run, metrics, name, answers[name], T0);
+      expect(run.phase).toBe('Failed');
+      expect(metricOf(run, 'broken').phase).toBe('Error');
+    }
+  });
+
+  it('a dry-run metric that fails neither stops the run nor waits for anything', () => {
+    const metrics = [gate('trial', { intervalMs: null, count: 1 }, { dryRun: true }), gate('real', { intervalMs: null, count: 1 })];
+    let run = newRun('r', metrics, T0);
+    run = startMeasurement(startMeasurement(run, 'trial', T0), 'real', T0);
+    run = finishMeasurement(run, metrics, 'trial', value(0), T0);
+    expect(run.phase).toBe('Running');
+    run = finishMeasurement(run, metrics, 'real', value(1), T0);
+    expect(run.phase).toBe('Successful');
+  });
+
+  it('evaluates now() in a condition at the time the answer lands', () => {
+    const metrics = [gate('fresh', { intervalMs: null, count: 1, successCondition: 'now() > now() - duration("1s")', failureCondition: null })];
+    const run = measure(newRun('r', metrics, T0), metrics, 'fresh', value(1), T0);
+    expect(run.phase).toBe('Successful');
+    expect(metricOf(run, 'fresh').measurements[0]).toMatchObject({ phase: 'Successful', message: null });
   });
 });
 

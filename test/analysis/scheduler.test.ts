@@ -147,14 +147,21 @@ describe('runAnalysis', () => {
     expect(clock.pending()).toBe(0);
   });
 
-  it('aborts a sibling\'s in-flight call when another metric fails the run', async () => {
-    const clock = new FakeClock(T0);
-    const provider = new ScriptedProvider(clock, (q) => (q === 'slow' ? 'hold' : value([1])));
-    const { done, finished } = start({ metrics: [seed('slow'), seed('fast')], provider, clock });
-    await done;
-    expect(finished()!.phase).toBe('Failed');
-    expect(provider.calls.find((c) => c.query === 'slow')!.signal.aborted).toBe(true);
-    expect(finished()!.metrics.find((m) => m.name === 'slow')).toMatchObject({ phase: 'Successful', measurements: [] });
+  it('waits for a sibling\'s in-flight measurement when another metric fails the run, and counts its answer', async () => {
+    for (const [late, siblingPhase] of [[value([0]), 'Successful'], [value([3]), 'Failed']] as const) {
+      const clock = new FakeClock(T0);
+      const provider = new ScriptedProvider(clock, (q) => (q === 'slow' ? 'hold' : value([1])));
+      const { done, finished } = start({ metrics: [seed('slow'), seed('fast')], provider, clock });
+      await settle();
+      expect(finished()).toBeUndefined();
+      const slow = provider.calls.find((c) => c.query === 'slow')!;
+      expect(slow.signal.aborted).toBe(false);
+      slow.answer(late);
+      await done;
+      expect(finished()!.phase).toBe('Failed');
+      expect(finished()!.metrics.find((m) => m.name === 'slow')).toMatchObject({ phase: siblingPhase, count: 1 });
+      expect(provider.calls).toHaveLength(2);
+    }
   });
 
   it('stops at once on abort, returning a resumable run, and resumes from it', async () => {
