@@ -87,6 +87,33 @@ describe('background analysis', () => {
   });
 });
 
+describe('several metrics in one analysis (issue 13 item 1)', () => {
+  // `unsure` answers 2 (neither condition holds), `bad` answers 3 (its failureCondition holds).
+  const docs = [
+    templateYaml('unsure', ['count: 1', 'successCondition: result[0] == 0', 'failureCondition: result[0] > 2'], 'unsure'),
+    templateYaml('bad', ['count: 1', 'successCondition: result[0] == 0', 'failureCondition: result[0] > 2'], 'bad'),
+  ];
+  const answer = (q: string) => vector(q === 'unsure-query' ? 2 : 3);
+  const refs = (order: string[]) => `{templates: [${order.map((t) => `{templateName: ${t}}`).join(', ')}]}`;
+
+  it.each([[['unsure', 'bad']], [['bad', 'unsure']]])('a step analysis of %p rolls back (Failed beats Inconclusive)', async (order) => {
+    const h = await deployed(rolloutYaml({ steps: ['setWeight: 20', `analysis: ${refs(order)}`, 'setWeight: 50'], docs }), answer);
+    const r = await runUntilDone(h, await start(h, { image: NEW }));
+    expect(r.state.phase).toBe('Degraded');
+    expect(r.state.analyses.map((a) => [a.id, a.phase])).toEqual([['step-2', 'Failed']]);
+    expect(r.state.message).toMatch(/analysis step-2 failed: metric bad: result \[3\]/);
+  });
+
+  it.each([[['unsure', 'bad']], [['bad', 'unsure']]])('a background analysis of %p rolls back (Failed beats Inconclusive)', async (order) => {
+    const background = `      analysis: ${refs(order)}`;
+    const yaml = rolloutYaml({ steps: ['setWeight: 20', 'pause: {duration: 20s}'], docs }).replace('      steps:\n', `${background}\n      steps:\n`);
+    const h = await deployed(yaml, answer);
+    const r = await runUntilDone(h, await start(h, { image: NEW }));
+    expect(r.state.phase).toBe('Degraded');
+    expect(r.state.analyses.map((a) => [a.id, a.phase])).toEqual([['background', 'Failed']]);
+  });
+});
+
 describe('metric limits', () => {
   const yaml = (limits: string[]) =>
     rolloutYaml({
