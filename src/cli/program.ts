@@ -116,7 +116,7 @@ export function buildProgram(version: string, name: string, dispatch: Dispatch, 
       .option('--exit-on-pause', 'exit 7 at an indefinite pause or inconclusive analysis instead of waiting for promote')
       .option('--time-scale <factor>', 'multiply every pause, analysis interval, delay and deadline by this factor (0 < f <= 1; demos, tests)')
       .option('--apply-services', 'create the Services given in the files that the cluster lacks')
-      .option('--adopt', 'take over an existing TrafficSplit or Deployment of the same name that canary did not create')
+      .option('--adopt', 'take over a Deployment or traffic split of the same name that canary did not create')
       .option('--arg <name=value>', 'override an analysis arg (repeatable)', collect, [])
       .addOption(new Option('-o, --output <format>', 'text (live view on a terminal, lines otherwise) or json (one event per line)').choices(['text', 'json']).default('text')),
   )

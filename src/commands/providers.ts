@@ -1,6 +1,6 @@
-/** The metric provider from the flags and environment, shared by `run` and `analyze`. */
+/** The metric providers from the flags and environment, shared by `run` and `analyze`. */
 import type { Io } from '../cli/io.js';
-import { createMetricProvider, type Providers } from '../providers/index.js';
+import { MetricProviders } from '../providers/registry.js';
 import type { ServiceProxy } from '../providers/service-proxy.js';
 import type { Clock } from '../util/clock.js';
 import { UsageError } from '../util/errors.js';
@@ -13,21 +13,19 @@ export interface ProviderFlags {
 }
 
 /** `serviceProxy` is null when there is no cluster (e.g. `canary analyze` without a kubeconfig). */
-export function buildProvider(flags: ProviderFlags, io: Io, clock: Clock, serviceProxy: ServiceProxy | null): Providers {
+export function buildProvider(flags: ProviderFlags, io: Io, clock: Clock, serviceProxy: ServiceProxy | null): MetricProviders {
   const via = (flags.prometheusVia ?? 'auto') as 'auto' | 'direct' | 'proxy';
   if (via === 'proxy' && !serviceProxy) throw new UsageError('--prometheus-via proxy needs a kubeconfig: there is no cluster to proxy through');
   const token = io.env[flags.prometheusTokenEnv ?? 'CANARY_PROMETHEUS_TOKEN'];
-  const proxy = serviceProxy ? { serviceProxy } : {};
-  return createMetricProvider({
-    prometheus: {
-      ...(flags.prometheusAddress ? { addressOverride: flags.prometheusAddress } : {}),
-      ...(io.env.ARGO_ROLLOUTS_PROMETHEUS_ADDRESS ? { addressFallback: io.env.ARGO_ROLLOUTS_PROMETHEUS_ADDRESS } : {}),
-      ...(token ? { bearerToken: token } : {}),
-      ...(flags.prometheusCaFile ? { caFile: flags.prometheusCaFile } : {}),
-      via,
-      ...proxy,
-      clock,
+  return new MetricProviders(
+    { clock, via, env: io.env, ...(serviceProxy ? { serviceProxy } : {}) },
+    {
+      prometheus: {
+        ...(flags.prometheusAddress ? { addressOverride: flags.prometheusAddress } : {}),
+        ...(io.env.ARGO_ROLLOUTS_PROMETHEUS_ADDRESS ? { addressFallback: io.env.ARGO_ROLLOUTS_PROMETHEUS_ADDRESS } : {}),
+        ...(token ? { bearerToken: token } : {}),
+        ...(flags.prometheusCaFile ? { caFile: flags.prometheusCaFile } : {}),
+      },
     },
-    web: { via, ...proxy, clock },
-  });
+  );
 }

@@ -12,6 +12,7 @@ import { decideStart } from '../engine/start.js';
 import { parseTimeScale, scaleRollout } from '../engine/time-scale.js';
 import type { Cluster } from '../kube/index.js';
 import { renderPlan, renderPreflight } from '../output/plan.js';
+import { routeOf } from '../routing/registry.js';
 import { loadSpec } from '../manifests/index.js';
 import { formatIssue } from '../manifests/issues.js';
 import type { JsonObject, RolloutArg, RolloutSpec, SpecSet } from '../manifests/types.js';
@@ -20,6 +21,7 @@ import { systemClock } from '../util/clock.js';
 import { UnreachableError, UsageError } from '../util/errors.js';
 import { createRedactor } from '../util/redact.js';
 import { manifestsOf } from './manifests.js';
+import { inClusterTarget } from '../providers/service-proxy.js';
 import { buildProvider, type ProviderFlags } from './providers.js';
 import { runInForeground } from './runner.js';
 
@@ -140,9 +142,9 @@ function withArgs(rollout: RolloutSpec, pairs: [string, string][]): RolloutSpec 
 
 async function runPreflight(cluster: Cluster, spec: SpecSet, rollout: RolloutSpec, namespace: string, provider: ReturnType<typeof buildProvider>, flags: RunFlags) {
   const { preflight } = await import('../kube/index.js');
-  const addresses = prometheusAddresses(spec, flags);
+  const metrics = spec.templates.flatMap((t) => t.metrics.map((m) => m.provider));
   const secretNamespaces = spec.templates.some((t) => t.args.some((a) => a.source.kind === 'secretKeyRef')) ? [namespace] : [];
-  const proxyNamespaces = [...new Set(addresses.map((a) => /^https?:\/\/[^.]+\.([^.:/]+)\.svc/.exec(a)?.[1]).filter((x): x is string => !!x))];
+  const proxyNamespaces = [...new Set(provider.endpoints(metrics).map((e) => inClusterTarget(new URL(e))?.namespace).filter((x): x is string => !!x))];
   return preflight({
     client: cluster.client,
     namespace,
@@ -152,26 +154,15 @@ async function runPreflight(cluster: Cluster, spec: SpecSet, rollout: RolloutSpe
     lock: cluster.lock(rollout.name, namespace),
     permissions: { applyServices: flags.applyServices ?? false, secretNamespaces, proxyNamespaces },
     ...(flags.applyServices ? { servicesToApply: spec.services.map((s) => s.name) } : {}),
-    probes: addresses.map((address) => ({
-      name: 'prometheus',
+    probes: provider.probes(metrics).map((probe) => ({
+      name: probe.name,
       run: async () => {
-        const problem = await provider.prometheus.ping(
-          { kind: 'prometheus', address, query: 'vector(1)', timeoutMs: 10_000, insecure: false, headers: [], basicAuth: null, oauth2: null, rangeQuery: null },
-          AbortSignal.timeout(15_000),
-        );
-        if (problem) throw new UnreachableError(problem, { hint: 'check the address, or pass --prometheus-address' });
-        return `${address} answers`;
+        const r = await probe.run(AbortSignal.timeout(15_000));
+        if (!r.ok) throw new UnreachableError(r.message, { hint: r.hint });
+        return r.message;
       },
     })),
   });
-}
-
-/** Distinct Prometheus addresses the Rollout's analyses will query (placeholders left for later). */
-function prometheusAddresses(spec: SpecSet, flags: RunFlags): string[] {
-  if (flags.prometheusAddress) return [flags.prometheusAddress];
-  const out = new Set<string>();
-  for (const t of spec.templates) for (const m of t.metrics) if (m.provider.kind === 'prometheus' && m.provider.address && !m.provider.address.includes('{{')) out.add(m.provider.address);
-  return [...out];
 }
 
 async function applyServices(cluster: Cluster, spec: SpecSet, namespace: string, io: Io, dryRun: boolean): Promise<void> {
@@ -205,7 +196,7 @@ async function dryRun(io: Io, cluster: Cluster, spec: SpecSet, rollout: RolloutS
   const decision = decideStart({
     stored: stored.state,
     obs,
-    ctx: { spec: scaled, template, revision, metrics: new Map(), analysisErrors: new Map(), redactor: createRedactor([]), now: Date.now(), owner: 'dry-run', timeScale },
+    ctx: { spec: scaled, template, revision, metrics: new Map(), analysisErrors: new Map(), redactor: createRedactor([]), now: Date.now(), owner: 'dry-run', timeScale, routeKind: router?.objectKind ?? null },
     runId: 'dry-run',
     retry: false,
     lastAliveAt: null,
@@ -213,12 +204,7 @@ async function dryRun(io: Io, cluster: Cluster, spec: SpecSet, rollout: RolloutS
   });
   const mode = decision.kind === 'new' || decision.kind === 'resume' ? decision.state.mode : 'canary';
   const plan = planRun(scaled, spec.templates, mode, timeScale);
-  const routing =
-    rollout.canary.trafficRouting.kind === 'smi'
-      ? `SMI TrafficSplit ${namespace}/${rollout.canary.trafficRouting.trafficSplitName ?? rollout.name} (root Service ${rollout.canary.trafficRouting.rootService ?? rollout.canary.stableService})`
-      : rollout.canary.trafficRouting.kind === 'gatewayAPI'
-        ? `Gateway API HTTPRoute ${rollout.canary.trafficRouting.httpRoutes.join(', ')}`
-        : 'replica-weighted (no trafficRouting)';
+  const route = routeOf(rollout, namespace);
   write(
     io.stdout,
     renderPlan(
@@ -229,7 +215,7 @@ async function dryRun(io: Io, cluster: Cluster, spec: SpecSet, rollout: RolloutS
         stableRevision: obs.stable?.revision ?? null,
         images: containerImages(template),
         timeScale,
-        routing,
+        routing: route.describe(),
         why: decision.why,
       },
       io.palette,
@@ -255,11 +241,7 @@ async function objectsToWrite(rollout: RolloutSpec, namespace: string, template:
     `  Deployment ${namespace}/${rollout.name}-canary    (the new version; first step below)`,
     ...(rollout.canary.stableService ? [`  Service ${namespace}/${rollout.canary.stableService}: selector + canary-rollouts/track=stable`] : []),
     ...(rollout.canary.canaryService ? [`  Service ${namespace}/${rollout.canary.canaryService}: selector + canary-rollouts/track=canary (back to stable when done)`] : []),
-    ...(rollout.canary.trafficRouting.kind === 'smi'
-      ? [`  TrafficSplit ${namespace}/${rollout.canary.trafficRouting.trafficSplitName ?? rollout.name}: backends ${rollout.canary.canaryService} / ${rollout.canary.stableService}`]
-      : rollout.canary.trafficRouting.kind === 'gatewayAPI'
-        ? rollout.canary.trafficRouting.httpRoutes.map((r) => `  HTTPRoute ${r}: the weights of the ${rollout.canary.canaryService} and ${rollout.canary.stableService} backendRefs only`)
-        : []),
+    ...routeOf(rollout, namespace).writes().map((line) => `  ${line}`),
     `  ConfigMap ${namespace}/${rollout.name}-canary-run (run state), Lease ${namespace}/${rollout.name}-canary-lock, Events on the stable Deployment`,
     '',
     ...docs.map((d) => `---\n${stringify(d, { lineWidth: 0 })}`),

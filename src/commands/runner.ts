@@ -94,6 +94,7 @@ export async function runInForeground(p: ForegroundRun): Promise<Outcome> {
       now: p.clock.now(),
       owner: lock.identity,
       timeScale: p.timeScale,
+      routeKind: router?.objectKind ?? null,
     };
     const decision = decideStart({
       stored: stored.state,

@@ -8,6 +8,7 @@ import type { Deployment } from '../kube/deployment-spec.js';
 import { Deployments, Pods } from '../kube/resources.js';
 import { REVISION_ANNOTATION, TRACK_LABEL, ROLLOUT_LABEL } from '../kube/ownership.js';
 import type { RolloutSpec } from '../manifests/types.js';
+import { routeOf } from '../routing/registry.js';
 import type { DeploymentInfo, PodInfo, RouteInfo, StatusInput } from '../status/types.js';
 import { readStoredManifests } from './manifests.js';
 
@@ -69,17 +70,16 @@ function rolloutOf(manifests: string, namespace: string): RolloutSpec | null {
 
 async function routeInfo(cluster: Cluster, rollout: RolloutSpec | null, namespace: string): Promise<RouteInfo> {
   if (!rollout) return { kind: 'none', name: null, weight: null };
-  const tr = rollout.canary.trafficRouting;
-  if (tr.kind === 'none') return { kind: 'none', name: null, weight: null };
+  const route = routeOf(rollout, namespace);
   const router = cluster.router({ ...rollout, namespace }, namespace);
+  if (!route.objectKind || !router) return { kind: 'none', name: null, weight: null };
   let weight: number | null = null;
   try {
-    weight = router ? await router.getWeight() : null;
+    weight = await router.getWeight();
   } catch {
     weight = null;
   }
-  const name = tr.kind === 'smi' ? tr.trafficSplitName ?? rollout.name : tr.httpRoutes[0]!;
-  return { kind: tr.kind === 'smi' ? 'TrafficSplit' : 'HTTPRoute', name, weight };
+  return { kind: route.objectKind, name: route.objects()[0] ?? null, weight };
 }
 
 function deploymentInfo(d: Deployment, pods: readonly Pod[], now: number): DeploymentInfo {

@@ -19,6 +19,8 @@ export interface EngineContext {
   /** Identity of this runner (the Lease holder). */
   owner: string;
   timeScale: number;
+  /** The kind of object the router writes weights to (`TrafficSplit`), for events; null when replica counts carry the weight. */
+  routeKind: string | null;
 }
 
 export const BACKGROUND_RUN = 'background';

@@ -99,6 +99,7 @@ export async function drive(initial: RunState, options: DriveOptions, ports: Dri
     now: ports.clock.now(),
     owner: options.owner,
     timeScale: options.timeScale,
+    routeKind: ports.router?.objectKind ?? null,
   });
 
   const publish = (events: RunEvent[]) => {

@@ -64,8 +64,7 @@ export function reconcile(state: RunState, obs: Observation, ctx: EngineContext)
 /** The weight on the route object is the truth; the state follows it and reports changes. */
 function observeWeight(tx: Tx, obs: Observation, ctx: EngineContext): void {
   if (!isRouted(ctx) || obs.weight === null || obs.weight === tx.state.weight) return;
-  const router = ctx.spec.canary.trafficRouting.kind === 'smi' ? 'TrafficSplit' : 'HTTPRoute';
-  tx.emit({ kind: 'weightChanged', at: tx.now, from: tx.state.weight, to: obs.weight, router });
+  tx.emit({ kind: 'weightChanged', at: tx.now, from: tx.state.weight, to: obs.weight, router: ctx.routeKind ?? 'route' });
   tx.set({ weight: obs.weight });
 }
 

@@ -9,7 +9,7 @@
  */
 import type { RolloutSpec } from '../manifests/types.js';
 import type { TrafficRouter } from '../routing/router.js';
-import { createRouter } from '../routing/factory.js';
+import { routeOf } from '../routing/registry.js';
 import type { ServiceProxy } from '../providers/service-proxy.js';
 import type { Clock } from '../util/clock.js';
 import { KubeClient } from './client.js';
@@ -85,13 +85,7 @@ export function connect(options: ConnectOptions): Cluster {
     identity,
     namespaceFor: (rolloutNamespace) => resolveNamespace({ flag: options.namespace ?? null, rollout: rolloutNamespace, context: loaded.namespace }),
     workloads: (rollout, namespace, o = {}) => new KubeWorkloads({ client, namespace, rollout, adopt: o.adopt ?? false, warn }),
-    router: (rollout, namespace, o = {}) =>
-      createRouter(
-        rollout.canary.trafficRouting,
-        { name: rollout.name, namespace, stableService: rollout.canary.stableService, canaryService: rollout.canary.canaryService },
-        client,
-        { adopt: o.adopt ?? false },
-      ),
+    router: (rollout, namespace, o = {}) => routeOf(rollout, namespace).create(client, { adopt: o.adopt ?? false }),
     stateStore: (rollout, namespace) => new ConfigMapStateStore({ client, namespace, rollout, warn }),
     lock: (rollout, namespace, o = {}) =>
       new LeaseLock({ client, namespace, rollout, identity, clock: options.clock, ...(o.durationSeconds !== undefined ? { durationSeconds: o.durationSeconds } : {}) }),

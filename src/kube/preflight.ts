@@ -5,15 +5,13 @@
  * with ports, and the Lease is free or stale. Checks never write and never throw.
  */
 import type { Lock } from '../engine/ports.js';
-import { GATEWAY_VERSIONS } from '../routing/gateway-api.js';
 import type { TrafficRouter } from '../routing/router.js';
-import { SMI_VERSIONS } from '../routing/smi.js';
+import { routeOf } from '../routing/registry.js';
 import type { RolloutSpec } from '../manifests/types.js';
 import { messageOf } from '../util/errors.js';
 import type { KubeClient, KubeObject } from './client.js';
-import { pickVersion, servedVersions } from './discovery.js';
 import { describePermission, requiredPermissions, type Permission, type PermissionInputs } from './permissions.js';
-import { GATEWAY_GROUP, SelfSubjectAccessReviews, Services, SMI_GROUP } from './resources.js';
+import { SelfSubjectAccessReviews, Services } from './resources.js';
 
 export interface PreflightCheck {
   name: string;
@@ -43,12 +41,12 @@ export async function preflight(input: PreflightInput): Promise<PreflightCheck[]
     return `Kubernetes ${v?.gitVersion ?? '(version unknown)'} at ${input.client.server}`;
   });
   if (!cluster.ok) return [cluster];
-  const routing = input.rollout.canary.trafficRouting;
-  const api = await check('routing API', () => routingApi(input.client, routing.kind));
+  const route = routeOf(input.rollout, input.namespace);
+  const api = await check('routing API', () => route.checkApi(input.client));
   const checks: PreflightCheck[] = [
     cluster,
     api,
-    await permissions(input.client, requiredPermissions({ ...input.permissions, namespace: input.namespace, routing })),
+    await permissions(input.client, requiredPermissions({ ...input.permissions, namespace: input.namespace, routing: route.permissions() })),
   ];
   if (input.router && api.ok) {
     const router = input.router;
@@ -68,18 +66,6 @@ async function check(name: string, run: () => Promise<string>): Promise<Prefligh
     const hint = (err as { hint?: unknown } | null)?.hint;
     return { name, ok: false, message: messageOf(err), ...(typeof hint === 'string' && hint ? { hint } : {}) };
   }
-}
-
-async function routingApi(client: KubeClient, kind: RolloutSpec['canary']['trafficRouting']['kind']): Promise<string> {
-  if (kind === 'none') return 'no trafficRouting: replica-weighted (the canary\'s share of pods approximates the weight)';
-  const [group, wanted, what] = kind === 'smi' ? [SMI_GROUP, SMI_VERSIONS, 'TrafficSplit'] : [GATEWAY_GROUP, GATEWAY_VERSIONS, 'HTTPRoute'];
-  const served = await servedVersions(client, group);
-  const version = pickVersion(served, wanted);
-  if (!version) {
-    const why = served.length ? `serves ${group} ${served.join(', ')}, and canary speaks ${wanted.join(', ')}` : `does not serve ${group}`;
-    throw new Failed(`${what}: the cluster ${why}`, kind === 'smi' ? 'install linkerd-smi (linkerd smi install | kubectl apply -f -) or route with the Gateway API' : 'install the Gateway API CRDs (standard channel)');
-  }
-  return `${what} ${group}/${version} (served: ${served.join(', ')})`;
 }
 
 /** A failed check with what to do next; preflight results are data, not exit kinds. */
@@ -116,8 +102,7 @@ async function allowedTo(client: KubeClient, p: Permission): Promise<boolean> {
 
 async function services(input: PreflightInput): Promise<PreflightCheck[]> {
   const c = input.rollout.canary;
-  const root = c.trafficRouting.kind === 'smi' ? (c.trafficRouting.rootService ?? c.stableService) : null;
-  const names = [...new Set([c.stableService, c.canaryService, root].filter((n): n is string => !!n))];
+  const names = [...new Set([c.stableService, c.canaryService, ...routeOf(input.rollout, input.namespace).services()].filter((n): n is string => !!n))];
   return Promise.all(
     names.map((name) =>
       check(`service ${name}`, async () => {

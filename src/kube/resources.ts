@@ -32,31 +32,6 @@ export const SelfSubjectAccessReviews: ApiResource = {
   namespaced: false,
 };
 
-export const SMI_GROUP = 'split.smi-spec.io';
-export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
-
-export function trafficSplits(version: string): ApiResource {
-  return {
-    group: SMI_GROUP,
-    version,
-    plural: 'trafficsplits',
-    kind: 'TrafficSplit',
-    namespaced: true,
-    install: 'install linkerd-smi (`linkerd smi install | kubectl apply -f -`) or route with the Gateway API',
-  };
-}
-
-export function httpRoutes(version: string): ApiResource {
-  return {
-    group: GATEWAY_GROUP,
-    version,
-    plural: 'httproutes',
-    kind: 'HTTPRoute',
-    namespaced: true,
-    install: 'install the Gateway API CRDs (standard channel) and a mesh or gateway that implements them',
-  };
-}
-
 /** `apps/v1`, `v1`. */
 export function apiVersionOf(r: ApiResource): string {
   return r.group ? `${r.group}/${r.version}` : r.version;

@@ -15,10 +15,40 @@ import { EndpointResolver, PROXY_NOTE, type Endpoint, type Via } from './endpoin
 import { DEFAULT_MAX_BODY_BYTES, errorText, exchange, setHeader, type HttpOutcome, type TlsOptions } from './http.js';
 import { OAuth2Tokens } from './oauth2.js';
 import { formatWarnings, readQueryResponse } from './prometheus-response.js';
+import type { ProviderDefinition } from './definition.js';
 import type { ProviderResult } from './provider.js';
 import type { ServiceProxy } from './service-proxy.js';
 
-export interface PrometheusOptions {
+/** The address a metric is queried at: --prometheus-address, else its own, else ARGO_ROLLOUTS_PROMETHEUS_ADDRESS. */
+function addressOf(spec: PrometheusSpec, o: PrometheusFlags): string | null {
+  return o.addressOverride || spec.address || o.addressFallback || null;
+}
+
+export const prometheus: ProviderDefinition<'prometheus', PrometheusFlags> = {
+  kind: 'prometheus',
+  endpoint: (spec, o) => {
+    const address = addressOf(spec, o);
+    return address && !address.includes('{{') ? address : null;
+  },
+  create: ({ clock, via, serviceProxy, resolvesHost }, o) => {
+    const p = new PrometheusProvider({ ...o, clock, via, ...(serviceProxy ? { serviceProxy } : {}), ...(resolvesHost ? { resolvesHost } : {}) });
+    return {
+      measure: (spec, signal) => p.measure(spec, signal),
+      ping: async (spec, signal) => {
+        const address = addressOf(spec, o) ?? '';
+        // The metric's headers and auth may hold args not resolved yet: canary's own credentials only.
+        const problem = await p.ping(
+          { kind: 'prometheus', address, query: 'vector(1)', timeoutMs: PING_TIMEOUT_MS, insecure: spec.insecure, headers: [], basicAuth: null, oauth2: null, rangeQuery: null },
+          signal,
+        );
+        return problem ? { ok: false, message: problem, hint: 'check the address, or pass --prometheus-address' } : { ok: true, message: `${address} answers` };
+      },
+    };
+  },
+};
+
+/** canary's own Prometheus settings, from its flags and environment. */
+export interface PrometheusFlags {
   /** `--prometheus-address`: replaces the address of every metric. */
   addressOverride?: string;
   /** `ARGO_ROLLOUTS_PROMETHEUS_ADDRESS`: used when a metric has no address. */
@@ -27,6 +57,9 @@ export interface PrometheusOptions {
   bearerToken?: string;
   /** `--prometheus-ca-file`: PEM bundle trusted for https addresses. */
   caFile?: string;
+}
+
+export interface PrometheusOptions extends PrometheusFlags {
   via?: Via;
   serviceProxy?: ServiceProxy;
   resolvesHost?: (host: string) => Promise<boolean>;
@@ -36,6 +69,7 @@ export interface PrometheusOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+const PING_TIMEOUT_MS = 10_000;
 const PING_ATTEMPTS = 4;
 const PING_MAX_WAIT_MS = 5_000;
 /**

@@ -9,9 +9,19 @@ import { systemClock, type Clock } from '../util/clock.js';
 import { formatDuration } from '../util/duration.js';
 import { EndpointResolver, PROXY_NOTE, type Via } from './endpoint.js';
 import { DEFAULT_MAX_BODY_BYTES, exchange, looksLikeHtml, setHeader, snippet, type HttpOutcome } from './http.js';
+import type { PingResult, ProviderDefinition } from './definition.js';
 import { compileJsonPath, selectFirst } from './json-path.js';
 import type { ProviderResult } from './provider.js';
 import type { ServiceProxy } from './service-proxy.js';
+
+export const web: ProviderDefinition<'web', Record<string, never>> = {
+  kind: 'web',
+  endpoint: (spec) => (spec.url.includes('{{') ? null : spec.url),
+  create: ({ clock, via, serviceProxy, resolvesHost }) => {
+    const w = new WebProvider({ clock, via, ...(serviceProxy ? { serviceProxy } : {}), ...(resolvesHost ? { resolvesHost } : {}) });
+    return { measure: (spec, signal) => w.measure(spec, signal), ping: (spec) => w.ping(spec) };
+  },
+};
 
 export interface WebOptions {
   via?: Via;
@@ -30,6 +40,22 @@ export class WebProvider {
   constructor(private readonly options: WebOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.endpoints = new EndpointResolver({ via: options.via, serviceProxy: options.serviceProxy, resolvesHost: options.resolvesHost });
+  }
+
+  /**
+   * Preflight: the URL can be reached (directly, or through the service proxy). No request is sent:
+   * a web metric's request (a POST, a write to a test system) may not be safe to repeat.
+   */
+  async ping(spec: WebSpec): Promise<PingResult> {
+    let url: URL;
+    try {
+      url = new URL(spec.url);
+    } catch {
+      return { ok: false, message: `web metric url "${spec.url}" is not a URL with a scheme and host`, hint: 'fix the url in the AnalysisTemplate' };
+    }
+    const resolved = await this.endpoints.resolve(url, { insecure: spec.insecure }, `web ${spec.url}`);
+    if (!resolved.ok) return { ok: false, message: resolved.message, hint: 'use an address this machine reaches, or run with a kubeconfig' };
+    return { ok: true, message: `${spec.url}${resolved.endpoint.proxied ? ` ${PROXY_NOTE}` : ''}: not asked before the run (a web request may not be safe to repeat)` };
   }
 
   /** One measurement. Rejects only when `signal` aborts. */

@@ -8,13 +8,43 @@
 import type { KubeClient, KubeObject, JsonPatchOp } from '../kube/client.js';
 import { retryConflicts } from '../kube/conflict.js';
 import { ApiCallError, isInvalid } from '../kube/errors.js';
-import { httpRoutes, type ApiResource } from '../kube/resources.js';
+import { permissionsFor } from '../kube/permissions.js';
+import type { ApiResource } from '../kube/resources.js';
 import { UsageError } from '../util/errors.js';
-import { apiResolver } from './api-version.js';
+import { apiResolver, checkServed } from './api-version.js';
+import { routedServices, type RouterDefinition } from './definition.js';
 import type { TrafficRouter } from './router.js';
 import { canaryPercent, splitWeights } from './weights.js';
 
-export const GATEWAY_VERSIONS = ['v1', 'v1beta1'] as const;
+const KIND = 'HTTPRoute';
+
+const API = {
+  group: 'gateway.networking.k8s.io',
+  versions: ['v1', 'v1beta1'],
+  resource: (version: string) => ({ group: 'gateway.networking.k8s.io', version, plural: 'httproutes', kind: KIND, namespaced: true }),
+  install: 'install the Gateway API CRDs (standard channel) and a mesh or gateway that implements them',
+};
+
+/** Argo's gatewayAPI plugin: the routes live in the plugin's `namespace`, else the Rollout's. */
+export const gatewayApi: RouterDefinition<'gatewayAPI'> = {
+  kind: 'gatewayAPI',
+  objectKind: KIND,
+  api: API,
+  describe: (r) => `Gateway API HTTPRoute ${r.httpRoutes.join(', ')}`,
+  objects: (r) => [...r.httpRoutes],
+  writes: (r, t) => r.httpRoutes.map((name) => `HTTPRoute ${name}: the weights of the ${t.canaryService} and ${t.stableService} backendRefs only`),
+  permissions: (r, t) => permissionsFor(API.group, 'httproutes', ['get', 'patch'], r.namespace ?? t.namespace, 'the HTTPRoute weights'),
+  services: () => [],
+  checkApi: (client) => checkServed(client, API),
+  create: (r, t, client) =>
+    new GatewayApiRouter({
+      client,
+      namespace: r.namespace ?? t.namespace,
+      routes: r.httpRoutes,
+      servicesNamespace: t.namespace,
+      ...routedServices(t),
+    }),
+};
 
 export interface GatewayRouterOptions {
   client: KubeClient;
@@ -54,15 +84,15 @@ interface Managed {
 }
 
 export class GatewayApiRouter implements TrafficRouter {
-  readonly kind = 'gatewayAPI' as const;
+  readonly objectKind = KIND;
   private readonly api: () => Promise<ApiResource>;
 
   constructor(private readonly o: GatewayRouterOptions) {
-    this.api = apiResolver(o.client, httpRoutes, GATEWAY_VERSIONS);
+    this.api = apiResolver(o.client, API);
   }
 
   describe(): string {
-    return this.o.routes.map((r) => `HTTPRoute ${this.o.namespace}/${r}`).join(', ');
+    return this.o.routes.map((r) => `${KIND} ${this.o.namespace}/${r}`).join(', ');
   }
 
   async check(): Promise<void> {

@@ -1,6 +1,7 @@
-/** The traffic-shifting port. Implementations: smi.ts, gateway-api.ts, replicas.ts. */
+/** The traffic-shifting port. Implementations: one per router definition in this folder (registry.ts). */
 export interface TrafficRouter {
-  readonly kind: 'smi' | 'gatewayAPI' | 'replicas';
+  /** The kind of object whose weights are written (`TrafficSplit`), for events. */
+  readonly objectKind: string;
   /** The object written, for messages: `TrafficSplit apps/myapp`, `HTTPRoute apps/web`. */
   describe(): string;
   /** Preflight: the API is served, the object is ours (or absent) and references both Services. No writes. */

@@ -8,14 +8,49 @@
 import type { KubeClient, KubeObject } from '../kube/client.js';
 import { retryConflicts } from '../kube/conflict.js';
 import { claim, markerLabels } from '../kube/ownership.js';
-import { apiVersionOf, trafficSplits } from '../kube/resources.js';
+import { permissionsFor } from '../kube/permissions.js';
+import { apiVersionOf } from '../kube/resources.js';
 import { UsageError } from '../util/errors.js';
-import { apiResolver } from './api-version.js';
+import { apiResolver, checkServed } from './api-version.js';
+import { routedServices, type RouterDefinition, type RouterTarget } from './definition.js';
 import type { TrafficRouter } from './router.js';
 import { canaryPercent, splitWeights, weightValue } from './weights.js';
 
-/** linkerd-smi serves v1alpha1 and v1alpha2; v1alpha2 has integer weights. */
-export const SMI_VERSIONS = ['v1alpha2', 'v1alpha3', 'v1alpha1'] as const;
+const KIND = 'TrafficSplit';
+
+const API = {
+  group: 'split.smi-spec.io',
+  /** linkerd-smi serves v1alpha1 and v1alpha2; v1alpha2 has integer weights. */
+  versions: ['v1alpha2', 'v1alpha3', 'v1alpha1'],
+  resource: (version: string) => ({ group: 'split.smi-spec.io', version, plural: 'trafficsplits', kind: KIND, namespaced: true }),
+  install: 'install linkerd-smi (`linkerd smi install | kubectl apply -f -`) or route with the Gateway API',
+};
+
+type Smi = Parameters<RouterDefinition<'smi'>['describe']>[0];
+const splitName = (r: Smi, t: RouterTarget) => r.trafficSplitName ?? t.name;
+const rootService = (r: Smi, t: RouterTarget) => r.rootService ?? t.stableService;
+
+export const smi: RouterDefinition<'smi'> = {
+  kind: 'smi',
+  objectKind: KIND,
+  api: API,
+  describe: (r, t) => `SMI TrafficSplit ${t.namespace}/${splitName(r, t)} (root Service ${rootService(r, t)})`,
+  objects: (r, t) => [splitName(r, t)],
+  writes: (r, t) => [`TrafficSplit ${t.namespace}/${splitName(r, t)}: backends ${t.canaryService} / ${t.stableService}`],
+  permissions: (_r, t) => permissionsFor(API.group, 'trafficsplits', ['get', 'create', 'patch'], t.namespace, 'the TrafficSplit weights'),
+  services: (r, t) => [rootService(r, t)].filter((s): s is string => !!s),
+  checkApi: (client) => checkServed(client, API),
+  create: (r, t, client, options) =>
+    new SmiRouter({
+      client,
+      namespace: t.namespace,
+      rollout: t.name,
+      trafficSplitName: r.trafficSplitName,
+      rootService: r.rootService,
+      ...routedServices(t),
+      adopt: options.adopt ?? false,
+    }),
+};
 
 export interface SmiRouterOptions {
   client: KubeClient;
@@ -37,7 +72,7 @@ interface Backend {
 type TrafficSplit = KubeObject & { spec?: { service?: string; backends?: Backend[] } };
 
 export class SmiRouter implements TrafficRouter {
-  readonly kind = 'smi' as const;
+  readonly objectKind = KIND;
   private readonly name: string;
   private readonly service: string;
   private readonly api: ReturnType<typeof apiResolver>;
@@ -45,7 +80,7 @@ export class SmiRouter implements TrafficRouter {
   constructor(private readonly o: SmiRouterOptions) {
     this.name = o.trafficSplitName ?? o.rollout;
     this.service = o.rootService ?? o.stableService;
-    this.api = apiResolver(o.client, trafficSplits, SMI_VERSIONS);
+    this.api = apiResolver(o.client, API);
   }
 
   describe(): string {
@@ -86,7 +121,7 @@ export class SmiRouter implements TrafficRouter {
       if (!split) {
         const body = {
           apiVersion: apiVersionOf(api),
-          kind: 'TrafficSplit',
+          kind: KIND,
           metadata: { name: this.name, namespace, labels: markerLabels(this.o.rollout) },
           spec: { service: this.service, backends },
         };

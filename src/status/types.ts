@@ -38,8 +38,8 @@ export interface DeploymentInfo {
 }
 
 export interface RouteInfo {
-  /** 'none': no trafficRouting, the weight is carried by pod counts. */
-  kind: 'TrafficSplit' | 'HTTPRoute' | 'none';
+  /** The route object's kind, as its router names it (`TrafficSplit`); 'none': no trafficRouting, the weight is carried by pod counts. */
+  kind: string;
   /** null when the object does not exist (yet), or kind 'none'. */
   name: string | null;
   /** The canary weight written on the object; null when it does not exist or kind 'none'. */

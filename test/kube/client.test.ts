@@ -1,4 +1,4 @@
-import { ConfigMaps, trafficSplits } from '../../src/kube/resources.js';
+import { ConfigMaps, type ApiResource } from '../../src/kube/resources.js';
 import { ApiCallError, isAlreadyExists, isNotFound } from '../../src/kube/errors.js';
 import { KubeClient } from '../../src/kube/client.js';
 import { kubeTransport } from '../../src/kube/transport.js';
@@ -6,6 +6,16 @@ import { UnreachableError, UsageError } from '../../src/util/errors.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import { kubeSandbox, type KubeSandbox } from './support/sandbox.js';
 import { RecordingClock } from './support/clocks.js';
+
+/** A custom resource this sandbox does not serve (routers describe their own in src/routing). */
+const TRAFFIC_SPLITS: ApiResource = {
+  group: 'split.smi-spec.io',
+  version: 'v1alpha2',
+  plural: 'trafficsplits',
+  kind: 'TrafficSplit',
+  namespaced: true,
+  install: 'install linkerd-smi (`linkerd smi install | kubectl apply -f -`) or route with the Gateway API',
+};
 
 type Cm = { metadata: { name: string; resourceVersion?: string }; data?: Record<string, string> };
 
@@ -61,7 +71,7 @@ describe('KubeClient against the sandbox API server', () => {
   });
 
   it('says which CRD is missing when an API group is not served', async () => {
-    const err = await sb.client.get(trafficSplits('v1alpha2'), 'apps', 'myapp').catch((e: unknown) => e);
+    const err = await sb.client.get(TRAFFIC_SPLITS, 'apps', 'myapp').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnreachableError);
     expect((err as Error).message).toMatch(/^TrafficSplit \(split\.smi-spec\.io\/v1alpha2\) is not served by this cluster: install linkerd-smi/);
     expect((err as UnreachableError).retryable).toBe(false);

@@ -4,13 +4,14 @@
  * plugins and proxies still go through client-node. The kube layer's static imports must not
  * reach client-node (it would cost every command ~0.9 s and ~70 MB again).
  */
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { RequestOptions } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { KubeconfigData } from '../../src/kube/kubeconfig-data.js';
+import { loadedWith } from '../support/import-graph.js';
 
 let dir: string;
 beforeEach(() => {
@@ -121,29 +122,9 @@ describe('KubeconfigData against client-node KubeConfig', () => {
 });
 
 describe('the kube layer does not load client-node up front', () => {
-  function staticImports(file: string): string[] {
-    const src = readFileSync(file, 'utf8');
-    const re = /^\s*(import|export)\s+(?!type\s)(?:[^'"]*?\sfrom\s+)?['"]([^'"]+)['"]/gm;
-    return [...src.matchAll(re)].map((m) => m[2]!);
-  }
-
   it('no static import path from src/kube/index.ts reaches @kubernetes/client-node', () => {
-    const seen = new Set<string>();
-    const packages = new Set<string>();
-    const visit = (file: string) => {
-      if (seen.has(file)) return;
-      seen.add(file);
-      for (const spec of staticImports(file)) {
-        if (!spec.startsWith('.')) {
-          packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
-          continue;
-        }
-        const ts = path.resolve(path.dirname(file), spec.replace(/\.js$/, '.ts'));
-        if (existsSync(ts)) visit(ts);
-      }
-    };
-    visit(path.join(process.cwd(), 'src/kube/index.ts'));
-    expect(seen.size).toBeGreaterThan(10);
+    const { files, packages } = loadedWith(path.join(process.cwd(), 'src/kube/index.ts'));
+    expect(files.size).toBeGreaterThan(10);
     expect(packages).not.toContain('@kubernetes/client-node');
   });
 });

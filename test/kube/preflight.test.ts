@@ -7,7 +7,7 @@ import { LeaseLock } from '../../src/kube/lease.js';
 import { KubeWorkloads } from '../../src/kube/workloads.js';
 import { preflight, type PreflightCheck, type PreflightInput } from '../../src/kube/preflight.js';
 import { describePermission, requiredPermissions, type PermissionInputs } from '../../src/kube/permissions.js';
-import { createRouter } from '../../src/routing/factory.js';
+import { routeOf } from '../../src/routing/registry.js';
 import type { RolloutSpec } from '../../src/manifests/types.js';
 import { systemClock } from '../../src/util/clock.js';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
@@ -57,7 +57,7 @@ describe('preflight against the sandbox with examples/rbac.yaml', () => {
     client,
     namespace: 'apps',
     rollout,
-    router: createRouter(rollout.canary.trafficRouting, { name: rollout.name, namespace: 'apps', stableService: rollout.canary.stableService, canaryService: rollout.canary.canaryService }, client),
+    router: routeOf(rollout, 'apps').create(client),
     workloads: new KubeWorkloads({ client, namespace: 'apps', rollout }),
     lock: new LeaseLock({ client, namespace: 'apps', rollout: rollout.name, identity: 'me@laptop pid 1', clock: systemClock }),
     permissions: EXTRAS,
@@ -68,7 +68,7 @@ describe('preflight against the sandbox with examples/rbac.yaml', () => {
 
   it('the Role grants exactly the permissions preflight checks (SMI and Gateway API, secrets, --apply-services, service proxy)', () => {
     const checked = new Set(
-      [SEED, GATEWAY].flatMap((r) => requiredPermissions({ ...EXTRAS, namespace: 'apps', routing: r.canary.trafficRouting })).map(describePermission),
+      [SEED, GATEWAY].flatMap((r) => requiredPermissions({ ...EXTRAS, namespace: 'apps', routing: routeOf(r, 'apps').permissions() })).map(describePermission),
     );
     expect([...new Set(rbacGrants().map(grantName))].sort()).toEqual([...checked].sort());
   });

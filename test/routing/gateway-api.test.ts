@@ -1,7 +1,6 @@
 import { KubeClient } from '../../src/kube/client.js';
 import { kubeTransport, type Transport } from '../../src/kube/transport.js';
 import { GatewayApiRouter, type GatewayRouterOptions } from '../../src/routing/gateway-api.js';
-import { createRouter } from '../../src/routing/factory.js';
 import { systemClock } from '../../src/util/clock.js';
 import { UnreachableError, UsageError } from '../../src/util/errors.js';
 import type { K8sObject } from '../sandbox/store/types.js';
@@ -196,17 +195,5 @@ describe('Gateway API HTTPRoute router', () => {
     const err = await router(sb).check().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnreachableError);
     expect((err as Error).message).toMatch(/^HTTPRoute \(gateway.networking.k8s.io\) is not served by this cluster: install the Gateway API CRDs/);
-  });
-
-  it('createRouter: routes from the plugin config, namespace defaulting to the Rollout\'s; no router without trafficRouting', () => {
-    const target = { name: 'myapp', namespace: 'apps', stableService: 'myapp-stable', canaryService: 'myapp-canary' };
-    const gw = createRouter({ kind: 'gatewayAPI', loc: { line: 1, col: 1 } as never, httpRoutes: ['a', 'b'], namespace: null }, target, sb.client);
-    expect(gw?.describe()).toBe('HTTPRoute apps/a, HTTPRoute apps/b');
-    const smi = createRouter({ kind: 'smi', loc: { line: 1, col: 1 } as never, rootService: null, trafficSplitName: 'ts' }, target, sb.client);
-    expect(smi?.describe()).toBe('TrafficSplit apps/ts');
-    expect(createRouter({ kind: 'none' }, target, sb.client)).toBeNull();
-    expect(() => createRouter({ kind: 'smi', loc: {} as never, rootService: null, trafficSplitName: null }, { ...target, canaryService: null }, sb.client)).toThrow(
-      'Rollout apps/myapp: traffic routing needs both canaryService and stableService',
-    );
   });
 });

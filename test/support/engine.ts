@@ -56,6 +56,7 @@ export async function start(
     now: h.clock.now(),
     owner,
     timeScale: 1,
+    routeKind: rollout.canary.trafficRouting.kind === 'none' ? null : h.cluster.router.objectKind,
   };
   const stored = await h.store.load();
   const w = await h.cluster.workloads.observe();

@@ -91,7 +91,7 @@ export class FakeCluster {
   };
 
   readonly router: TrafficRouter = {
-    kind: 'smi',
+    objectKind: 'TrafficSplit',
     describe: () => 'TrafficSplit apps/myapp',
     check: async () => {},
     getWeight: async () => this.weight,

@@ -1,0 +1,83 @@
+/**
+ * Every metric provider canary speaks, by the provider kind the manifest parser produces. Adding a
+ * provider: a definition file in this folder and one entry here; the `satisfies` clause fails to
+ * compile until the new kind has its entry, and its options join ProviderOptions by themselves.
+ */
+import type { ProviderSpec } from '../manifests/types.js';
+import type { MetricAdapter, PingResult, ProviderDefinition, ProviderEnvironment, ProviderKind } from './definition.js';
+import { prometheus } from './prometheus.js';
+import type { MetricProvider, ProviderResult } from './provider.js';
+import { web } from './web.js';
+
+export const PROVIDERS = {
+  prometheus,
+  web,
+} satisfies { readonly [K in ProviderKind]: ProviderDefinition<K, never> };
+
+type OptionsOf<D> = D extends { create(shared: ProviderEnvironment, options: infer O): unknown } ? O : never;
+
+/** Each provider's own options (e.g. `prometheus: { addressOverride }` from --prometheus-address). */
+export type ProviderOptions = { [K in ProviderKind]?: OptionsOf<(typeof PROVIDERS)[K]> };
+
+/** One preflight check: the first metric of each distinct provider endpoint. */
+export interface ProviderProbe {
+  /** The provider kind, as the check is named. */
+  name: ProviderKind;
+  endpoint: string;
+  run(signal: AbortSignal): Promise<PingResult>;
+}
+
+/** A definition reached through a kind known only at run time. */
+interface Erased {
+  endpoint(spec: ProviderSpec, options: unknown): string | null;
+  create(shared: ProviderEnvironment, options: unknown): MetricAdapter<ProviderSpec>;
+}
+
+// The registry's type ties each kind to its spec and options; indexing it by a run-time kind loses that link.
+const erased = (kind: ProviderKind): Erased => PROVIDERS[kind] as unknown as Erased;
+
+/** The MetricProvider port over every registered provider, plus their preflight. */
+export class MetricProviders implements MetricProvider {
+  private readonly adapters = new Map<ProviderKind, MetricAdapter<ProviderSpec>>();
+
+  constructor(
+    private readonly shared: ProviderEnvironment,
+    private readonly options: ProviderOptions = {},
+  ) {}
+
+  /** Takes one measurement with the provider of the spec's kind. */
+  measure(spec: ProviderSpec, signal: AbortSignal): Promise<ProviderResult> {
+    return this.adapter(spec.kind).measure(spec, signal);
+  }
+
+  /** Where each metric's requests go, as far as known before args are resolved (for service-proxy permissions). */
+  endpoints(specs: readonly ProviderSpec[]): string[] {
+    return [...new Set(specs.map((s) => erased(s.kind).endpoint(s, this.optionsOf(s.kind))).filter((e): e is string => e !== null))];
+  }
+
+  /** One ping per distinct (kind, endpoint); metrics whose endpoint is known only once args are resolved are not pinged. */
+  probes(specs: readonly ProviderSpec[]): ProviderProbe[] {
+    const seen = new Set<string>();
+    const out: ProviderProbe[] = [];
+    for (const spec of specs) {
+      const endpoint = erased(spec.kind).endpoint(spec, this.optionsOf(spec.kind));
+      if (endpoint === null || seen.has(`${spec.kind} ${endpoint}`)) continue;
+      seen.add(`${spec.kind} ${endpoint}`);
+      out.push({ name: spec.kind, endpoint, run: (signal) => this.adapter(spec.kind).ping(spec, signal) });
+    }
+    return out;
+  }
+
+  private adapter(kind: ProviderKind): MetricAdapter<ProviderSpec> {
+    let a = this.adapters.get(kind);
+    if (!a) {
+      a = erased(kind).create(this.shared, this.optionsOf(kind));
+      this.adapters.set(kind, a);
+    }
+    return a;
+  }
+
+  private optionsOf(kind: ProviderKind): unknown {
+    return this.options[kind] ?? {};
+  }
+}

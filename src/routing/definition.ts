@@ -1,0 +1,73 @@
+/**
+ * What a router knows about itself, so that no other folder has to: the object it writes, the API
+ * it speaks, the permissions it needs, how it reads in the dry-run plan, and how to build its
+ * adapter. One definition per `trafficRouting` kind, registered in registry.ts; preflight, the
+ * dry run, status and the wiring ask the registry.
+ */
+import type { KubeClient } from '../kube/client.js';
+import type { Permission } from '../kube/permissions.js';
+import type { ApiResource } from '../kube/resources.js';
+import type { TrafficRouting } from '../manifests/types.js';
+import { UsageError } from '../util/errors.js';
+import type { TrafficRouter } from './router.js';
+
+/** `smi`, `gatewayAPI`, `none`: the kinds the manifest parser produces. */
+export type RoutingKind = TrafficRouting['kind'];
+export type RoutingOf<K extends RoutingKind> = Extract<TrafficRouting, { kind: K }>;
+
+/** The Rollout a router serves. */
+export interface RouterTarget {
+  /** The Rollout's name and the namespace it runs in. */
+  name: string;
+  namespace: string;
+  stableService: string | null;
+  canaryService: string | null;
+}
+
+export interface RouterOptions {
+  /** Take over a route object of canary's name that canary did not create (where the router creates it). */
+  adopt?: boolean;
+}
+
+/** The custom resource a router writes, as discovery and RBAC see it. */
+export interface RouteApi {
+  group: string;
+  /** canary's order of preference: the first one the cluster serves is spoken. */
+  versions: readonly string[];
+  resource(version: string): ApiResource;
+}
+
+/**
+ * A router's description. Methods take the Rollout's routing and target; registry.ts binds them
+ * (routeOf) so callers never switch on the kind. A router that also manages header or mirror
+ * routes later adds them to its adapter; the definition says what it supports.
+ */
+export interface RouterDefinition<K extends RoutingKind> {
+  readonly kind: K;
+  /** The kind of object whose weights are written (`TrafficSplit`); null when replica counts carry the weight. */
+  readonly objectKind: string | null;
+  /** The API the adapter speaks; null when it needs none. `install` says what to do when it is not served. */
+  readonly api: (RouteApi & { install: string }) | null;
+  /** One line for the plan, e.g. `SMI TrafficSplit apps/myapp (root Service myapp)`. */
+  describe(routing: RoutingOf<K>, target: RouterTarget): string;
+  /** Names of the route objects, in the order the adapter reads them (status shows the first). */
+  objects(routing: RoutingOf<K>, target: RouterTarget): string[];
+  /** What the dry run lists under "objects canary writes", one line per object. */
+  writes(routing: RoutingOf<K>, target: RouterTarget): string[];
+  /** Every permission the adapter's requests need; preflight asks for each, examples/rbac.yaml grants them. */
+  permissions(routing: RoutingOf<K>, target: RouterTarget): Permission[];
+  /** Services the route needs besides the stable and canary ones (SMI's root Service). */
+  services(routing: RoutingOf<K>, target: RouterTarget): string[];
+  /** Preflight: the API is served. Resolves with what was found; rejects with an error that has a hint. No writes. */
+  checkApi(client: KubeClient): Promise<string>;
+  /** The adapter; null when replica counts carry the weight. */
+  create(routing: RoutingOf<K>, target: RouterTarget, client: KubeClient, options: RouterOptions): TrafficRouter | null;
+}
+
+/** The stable and canary Services, which validation requires with trafficRouting; this guards callers that skipped it. */
+export function routedServices(t: RouterTarget): { stableService: string; canaryService: string } {
+  if (!t.stableService || !t.canaryService) {
+    throw new UsageError(`Rollout ${t.namespace}/${t.name}: traffic routing needs both canaryService and stableService`);
+  }
+  return { stableService: t.stableService, canaryService: t.canaryService };
+}

@@ -1,0 +1,54 @@
+/**
+ * Every router canary speaks, by the `trafficRouting` kind the manifest parser produces. Adding a
+ * router: a definition file in this folder and one entry here; the mapped type makes this object
+ * fail to compile until the new kind has its entry.
+ */
+import type { Permission } from '../kube/permissions.js';
+import type { KubeClient } from '../kube/client.js';
+import type { RolloutSpec } from '../manifests/types.js';
+import type { RouterDefinition, RouterOptions, RouterTarget, RoutingKind } from './definition.js';
+import { gatewayApi } from './gateway-api.js';
+import { replicaWeighted } from './replica-weighted.js';
+import type { TrafficRouter } from './router.js';
+import { smi } from './smi.js';
+
+export const ROUTERS: { readonly [K in RoutingKind]: RouterDefinition<K> } = {
+  smi,
+  gatewayAPI: gatewayApi,
+  none: replicaWeighted,
+};
+
+/** A Rollout's router, described: its definition bound to the Rollout's routing and Services. */
+export interface Route {
+  readonly kind: RoutingKind;
+  readonly objectKind: string | null;
+  /** The API group the router writes; null when it needs none. */
+  readonly apiGroup: string | null;
+  describe(): string;
+  objects(): string[];
+  writes(): string[];
+  permissions(): Permission[];
+  services(): string[];
+  checkApi(client: KubeClient): Promise<string>;
+  create(client: KubeClient, options?: RouterOptions): TrafficRouter | null;
+}
+
+/** The router of `rollout` running in `namespace`. */
+export function routeOf(rollout: RolloutSpec, namespace: string): Route {
+  const routing = rollout.canary.trafficRouting;
+  const target: RouterTarget = { name: rollout.name, namespace, stableService: rollout.canary.stableService, canaryService: rollout.canary.canaryService };
+  // The registry's type ties each kind to its definition; indexing it by a union loses that link.
+  const def = ROUTERS[routing.kind] as RouterDefinition<RoutingKind>;
+  return {
+    kind: def.kind,
+    objectKind: def.objectKind,
+    apiGroup: def.api?.group ?? null,
+    describe: () => def.describe(routing, target),
+    objects: () => def.objects(routing, target),
+    writes: () => def.writes(routing, target),
+    permissions: () => def.permissions(routing, target),
+    services: () => def.services(routing, target),
+    checkApi: (client) => def.checkApi(client),
+    create: (client, options = {}) => def.create(routing, target, client, options),
+  };
+}

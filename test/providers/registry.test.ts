@@ -1,0 +1,64 @@
+import type { WebSpec } from '../../src/manifests/types.js';
+import { MetricProviders } from '../../src/providers/registry.js';
+import { prometheus } from '../analysis/fixtures.js';
+import { FakeClock } from '../support/fake-clock.js';
+import { json, startServer, type TestServer } from './test-server.js';
+
+let server: TestServer;
+beforeEach(async () => {
+  server = await startServer();
+  server.handle((req, res) =>
+    req.path === '/api/v1/query'
+      ? json(res, 200, { status: 'success', data: { resultType: 'scalar', result: [0, '7'] } })
+      : json(res, 200, { healthy: true }),
+  );
+});
+afterEach(() => server.close());
+
+describe('MetricProviders', () => {
+  it('sends each provider kind to its adapter', async () => {
+    const clock = new FakeClock();
+    const providers = new MetricProviders({ clock, via: 'direct', env: {} });
+    const signal = new AbortController().signal;
+    const p = await providers.measure(prometheus({ address: server.url }), signal);
+    const w = await providers.measure(
+      { kind: 'web', url: `${server.url}/health`, method: 'GET', headers: [], body: null, jsonBody: null, timeoutMs: 1000, jsonPath: '{$.healthy}', insecure: false },
+      signal,
+    );
+    expect(p).toMatchObject({ ok: true, value: 7 });
+    expect(w).toMatchObject({ ok: true, value: true });
+    expect(server.requests.map((r) => r.path)).toEqual(['/api/v1/query', '/health']);
+  });
+
+  const webSpec = (url: string): WebSpec => ({ kind: 'web', url, method: 'POST', headers: [], body: null, jsonBody: null, timeoutMs: 1000, jsonPath: null, insecure: false });
+
+  it('knows where each metric goes before its args are resolved: --prometheus-address, the address, ARGO_ROLLOUTS_PROMETHEUS_ADDRESS', () => {
+    const env = { clock: new FakeClock(), via: 'direct' as const, env: {} };
+    const specs = [prometheus({ address: 'http://a:9090' }), prometheus({ address: '{{args.prom}}' }), prometheus({ address: null }), webSpec('http://w/x'), webSpec('{{args.url}}')];
+    expect(new MetricProviders(env).endpoints(specs)).toEqual(['http://a:9090', 'http://w/x']);
+    expect(new MetricProviders(env, { prometheus: { addressFallback: 'http://f:9090' } }).endpoints(specs)).toEqual(['http://a:9090', 'http://f:9090', 'http://w/x']);
+    expect(new MetricProviders(env, { prometheus: { addressOverride: 'http://o:9090' } }).endpoints(specs)).toEqual(['http://o:9090', 'http://w/x']);
+  });
+
+  it('pings each distinct endpoint once: Prometheus with vector(1), a web URL without sending it', async () => {
+    const providers = new MetricProviders({ clock: new FakeClock(), via: 'direct', env: {} });
+    const probes = providers.probes([prometheus({ address: server.url, query: 'up' }), prometheus({ address: server.url, query: 'down' }), webSpec(`${server.url}/hook`)]);
+    expect(probes.map((p) => [p.name, p.endpoint])).toEqual([
+      ['prometheus', server.url],
+      ['web', `${server.url}/hook`],
+    ]);
+    const signal = new AbortController().signal;
+    expect(await probes[0]!.run(signal)).toEqual({ ok: true, message: `${server.url} answers` });
+    expect(await probes[1]!.run(signal)).toEqual({ ok: true, message: `${server.url}/hook: not asked before the run (a web request may not be safe to repeat)` });
+    expect(server.requests.map((r) => [r.path, r.query.get('query')])).toEqual([['/api/v1/query', 'vector(1)']]);
+  });
+
+  it('a ping that fails says what to do', async () => {
+    server.handle((_req, res) => json(res, 403, { kind: 'Status', message: 'forbidden', reason: 'Forbidden', code: 403 }));
+    const providers = new MetricProviders({ clock: new FakeClock(), via: 'auto', resolvesHost: async () => false, env: {} });
+    const [prom, hook] = providers.probes([prometheus({ address: server.url }), webSpec('http://hooks.tests.svc:8080/x')]);
+    const signal = new AbortController().signal;
+    expect(await prom!.run(signal)).toEqual({ ok: false, message: `Prometheus ${server.url}: query failed: 403 Forbidden: forbidden`, hint: 'check the address, or pass --prometheus-address' });
+    expect(await hook!.run(signal)).toMatchObject({ ok: false, message: expect.stringMatching(/^web http:\/\/hooks\.tests\.svc:8080\/x is an in-cluster address that does not resolve here/) });
+  });
+});
