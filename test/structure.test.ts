@@ -6,9 +6,22 @@
 import { relative } from 'node:path';
 import ts from 'typescript';
 import { ROUTERS } from '../src/routing/registry.js';
-import { folderOf, parse, sourceFiles, SRC } from './support/import-graph.js';
+import { folderOf, importsOf, loadedWith, parse, sourceFiles, SRC } from './support/import-graph.js';
 
 const FILES = sourceFiles();
+
+/** Imports from one folder of src/ into another, type-only and lazy ones included: `kube -> engine`. */
+function folderEdges(): Map<string, string[]> {
+  const edges = new Map<string, string[]>();
+  for (const file of FILES) {
+    for (const i of importsOf(file)) {
+      if (!i.file || folderOf(i.file) === folderOf(file)) continue;
+      const key = `${folderOf(file)} -> ${folderOf(i.file)}`;
+      edges.set(key, [...(edges.get(key) ?? []), `${relative(SRC, file)} imports ${relative(SRC, i.file)}`]);
+    }
+  }
+  return edges;
+}
 
 /** Every string a file spells out (literals and template text), with its line. */
 function stringsOf(file: string): { text: string; line: number }[] {
@@ -28,6 +41,19 @@ function stringsOf(file: string): { text: string; line: number }[] {
 }
 
 describe('structure of src/', () => {
+  const edges = folderEdges();
+  const from = (folder: string, to: readonly string[]) => [...edges].filter(([k]) => to.some((t) => k === `${folder} -> ${t}`)).flatMap(([, why]) => why);
+
+  it('kube/ is the client layer: it imports no router, provider, wiring or command', () => {
+    expect(from('kube', ['routing', 'providers', 'wiring', 'commands', 'cli'])).toEqual([]);
+  });
+
+  it('the pure core (engine, analysis, manifests, expr, status) loads neither client-node, axios, chalk nor ora', () => {
+    const core = FILES.filter((f) => ['engine', 'analysis', 'manifests', 'expr', 'status'].includes(folderOf(f)));
+    const heavy = core.flatMap((f) => [...loadedWith(f).packages].filter((p) => ['@kubernetes/client-node', 'axios', 'chalk', 'ora'].includes(p)).map((p) => `${relative(SRC, f)} loads ${p}`));
+    expect(heavy).toEqual([]);
+  });
+
   it('router kinds and the objects routers write are named only in src/routing and the manifest parser', () => {
     const names = Object.values(ROUTERS).flatMap((r) => (r.objectKind ? [r.kind, r.objectKind] : []));
     expect(names).toEqual(expect.arrayContaining(['smi', 'TrafficSplit', 'gatewayAPI', 'HTTPRoute']));

@@ -3,7 +3,7 @@
  * returns a new run. The engine's driver and the standalone scheduler both drive runs through these,
  * persisting the result after each change, so a restarted runner resumes where the last one stopped.
  */
-import type { ProviderResult } from '../providers/provider.js';
+import type { ProviderResult } from './provider.js';
 import { assertNever } from '../util/assert-never.js';
 import { InternalError } from '../util/errors.js';
 import { noRedaction, type Redactor } from '../util/redact.js';

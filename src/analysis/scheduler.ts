@@ -3,7 +3,7 @@
  * every change, sleeps on the injected Clock until the next measurement falls due. All decisions
  * are run.ts's; this file only waits, calls the provider and feeds answers back.
  */
-import type { MetricProvider, ProviderResult } from '../providers/provider.js';
+import type { MetricProvider, ProviderResult } from './provider.js';
 import type { Clock } from '../util/clock.js';
 import { InternalError, messageOf } from '../util/errors.js';
 import { noRedaction, type Redactor } from '../util/redact.js';

@@ -2,11 +2,11 @@
 import { write, type Io } from '../cli/io.js';
 import { parseDurationOption } from '../cli/options.js';
 import type { Invocation } from '../cli/program.js';
-import type { Cluster } from '../kube/index.js';
+import type { Cluster } from '../wiring/cluster.js';
 import type { Clock } from '../util/clock.js';
 
 export async function connectFrom(inv: Invocation, io: Io, clock: Clock): Promise<Cluster> {
-  const { connect } = await import('../kube/index.js');
+  const { connect } = await import('../wiring/cluster.js');
   return connect({
     kubeconfig: inv.global.kubeconfig,
     context: inv.global.context,

@@ -1,7 +1,7 @@
 /** The metric providers from the flags and environment, shared by `run` and `analyze`. */
 import type { Io } from '../cli/io.js';
 import { MetricProviders } from '../providers/registry.js';
-import type { ServiceProxy } from '../providers/service-proxy.js';
+import type { ServiceProxy } from '../kube/service-proxy.js';
 import type { Clock } from '../util/clock.js';
 import { UsageError } from '../util/errors.js';
 

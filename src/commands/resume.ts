@@ -5,7 +5,7 @@ import { templateRevision } from '../engine/revision.js';
 import type { RunRequest } from '../engine/types.js';
 import type { JsonObject } from '../manifests/types.js';
 import { UsageError } from '../util/errors.js';
-import { readStoredManifests } from './manifests.js';
+import { readStoredManifests } from '../manifests/stored.js';
 import { buildProvider } from './providers.js';
 import { runInForeground } from './runner.js';
 import type { Steering } from './steer.js';

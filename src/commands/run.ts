@@ -10,7 +10,8 @@ import { planRun } from '../engine/plan.js';
 import { templateRevision, withImages } from '../engine/revision.js';
 import { decideStart } from '../engine/start.js';
 import { parseTimeScale, scaleRollout } from '../engine/time-scale.js';
-import type { Cluster } from '../kube/index.js';
+import type { Cluster } from '../wiring/cluster.js';
+import type { PreflightCheck } from '../wiring/preflight.js';
 import { renderPlan, renderPreflight } from '../output/plan.js';
 import { routeOf } from '../routing/registry.js';
 import { loadSpec } from '../manifests/index.js';
@@ -20,8 +21,7 @@ import { connectFrom } from './connect.js';
 import { systemClock } from '../util/clock.js';
 import { UnreachableError, UsageError } from '../util/errors.js';
 import { createRedactor } from '../util/redact.js';
-import { manifestsOf } from './manifests.js';
-import { inClusterTarget } from '../providers/service-proxy.js';
+import { manifestsOf } from '../manifests/stored.js';
 import { buildProvider, type ProviderFlags } from './providers.js';
 import { runInForeground } from './runner.js';
 
@@ -62,7 +62,8 @@ export default async function run(inv: Invocation, io: Io): Promise<Outcome> {
   const provider = buildProvider(flags, io, clock, serviceProxy);
 
   if (flags.applyServices) await applyServices(cluster, spec, namespace, io, flags.dryRun ?? false);
-  const checks = await runPreflight(cluster, spec, rollout, namespace, provider, flags);
+  const { preflightRun } = await import('../wiring/preflight.js');
+  const checks = await preflightRun({ cluster, spec, rollout, namespace, providers: provider, adopt: flags.adopt ?? false, applyServices: flags.applyServices ?? false });
 
   if (flags.dryRun) return dryRun(io, cluster, spec, rollout, template as JsonObject, revision, timeScale, checks);
 
@@ -140,31 +141,6 @@ function withArgs(rollout: RolloutSpec, pairs: [string, string][]): RolloutSpec 
   };
 }
 
-async function runPreflight(cluster: Cluster, spec: SpecSet, rollout: RolloutSpec, namespace: string, provider: ReturnType<typeof buildProvider>, flags: RunFlags) {
-  const { preflight } = await import('../kube/index.js');
-  const metrics = spec.templates.flatMap((t) => t.metrics.map((m) => m.provider));
-  const secretNamespaces = spec.templates.some((t) => t.args.some((a) => a.source.kind === 'secretKeyRef')) ? [namespace] : [];
-  const proxyNamespaces = [...new Set(provider.endpoints(metrics).map((e) => inClusterTarget(new URL(e))?.namespace).filter((x): x is string => !!x))];
-  return preflight({
-    client: cluster.client,
-    namespace,
-    rollout,
-    router: cluster.router(rollout, namespace, { adopt: flags.adopt ?? false }),
-    workloads: cluster.workloads(rollout, namespace, { adopt: flags.adopt ?? false }),
-    lock: cluster.lock(rollout.name, namespace),
-    permissions: { applyServices: flags.applyServices ?? false, secretNamespaces, proxyNamespaces },
-    ...(flags.applyServices ? { servicesToApply: spec.services.map((s) => s.name) } : {}),
-    probes: provider.probes(metrics).map((probe) => ({
-      name: probe.name,
-      run: async () => {
-        const r = await probe.run(AbortSignal.timeout(15_000));
-        if (!r.ok) throw new UnreachableError(r.message, { hint: r.hint });
-        return r.message;
-      },
-    })),
-  });
-}
-
 async function applyServices(cluster: Cluster, spec: SpecSet, namespace: string, io: Io, dryRun: boolean): Promise<void> {
   const { Services } = await import('../kube/resources.js');
   for (const s of spec.services) {
@@ -181,7 +157,7 @@ async function applyServices(cluster: Cluster, spec: SpecSet, namespace: string,
   }
 }
 
-async function dryRun(io: Io, cluster: Cluster, spec: SpecSet, rollout: RolloutSpec, template: JsonObject, revision: string, timeScale: number, checks: Awaited<ReturnType<typeof runPreflight>>): Promise<Outcome> {
+async function dryRun(io: Io, cluster: Cluster, spec: SpecSet, rollout: RolloutSpec, template: JsonObject, revision: string, timeScale: number, checks: PreflightCheck[]): Promise<Outcome> {
   const namespace = rollout.namespace!;
   const workloads = cluster.workloads(rollout, namespace);
   const router = cluster.router(rollout, namespace);

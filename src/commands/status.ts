@@ -6,10 +6,7 @@ import type { Outcome } from '../cli/exit-codes.js';
 import { write, type Io } from '../cli/io.js';
 import { parseDurationOption, parseOutput } from '../cli/options.js';
 import type { Invocation } from '../cli/program.js';
-import type { Cluster } from '../kube/index.js';
-import { ConfigMaps } from '../kube/resources.js';
-import { decodeRun, type RunConfigMap } from '../kube/run-configmap.js';
-import { MANAGED_BY_LABEL, MANAGER, ROLLOUT_LABEL } from '../kube/ownership.js';
+import type { Cluster } from '../wiring/cluster.js';
 import { renderJson, renderJsonLine, renderYaml, statusList } from '../status/json.js';
 import type { StatusView } from '../status/model.js';
 import { renderList, WatchLines } from '../status/render-line.js';
@@ -19,7 +16,7 @@ import { RedrawThrottle, watchDecision } from '../status/watch.js';
 import { connectFrom } from './connect.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { TimeoutError, UsageError } from '../util/errors.js';
-import { gatherStatus } from './status-source.js';
+import { gatherStatus, listRuns } from '../wiring/status-source.js';
 
 interface StatusFlags {
   watch?: boolean;
@@ -171,18 +168,7 @@ export function fitToRows(frame: string, rows: number): string {
 
 /** Every rollout canary manages in a namespace (or all), one line each. */
 async function list(cluster: Cluster, io: Io, namespace: string | null, output: string, clock: Clock): Promise<Outcome> {
-  const cms = await cluster.client.list<RunConfigMap>(ConfigMaps, namespace, { labelSelector: `${MANAGED_BY_LABEL}=${MANAGER},${ROLLOUT_LABEL}` });
-  const now = clock.now();
-  const views: StatusView[] = [];
-  for (const cm of cms.items.filter((c) => c.metadata.name.endsWith('-canary-run'))) {
-    const ns = cm.metadata.namespace ?? namespace ?? 'default';
-    const name = cm.metadata.labels?.[ROLLOUT_LABEL] ?? cm.metadata.name.replace(/-canary-run$/, '');
-    const run = decodeRun(cm, `ConfigMap ${ns}/${cm.metadata.name}`);
-    const holder = await cluster.lock(name, ns).holder().catch(() => null);
-    views.push(
-      toStatusView({ name, namespace: ns, now, state: run.state, lease: { holder }, stable: null, canary: null, route: { kind: 'none', name: null, weight: run.state?.weight ?? null }, requests: run.requests }),
-    );
-  }
+  const views = (await listRuns(cluster, namespace, clock.now())).map((input) => toStatusView(input));
   switch (output) {
     case 'json':
       write(io.stdout, renderJson(statusList(views)));

@@ -2,13 +2,13 @@
  * What `abort`, `promote` and `retry` share: find the rollout's run, tell whether a runner is alive,
  * write a request (never lost, never conflicting with the runner), and wait for the runner's answer.
  */
-import { hostname, userInfo } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Io } from '../cli/io.js';
 import type { Invocation } from '../cli/program.js';
 import type { LeaseHolder, StoredRun } from '../engine/ports.js';
 import type { RunRequest, RunState } from '../engine/types.js';
-import type { Cluster } from '../kube/index.js';
+import { requesterIdentity } from '../kube/identity.js';
+import type { Cluster } from '../wiring/cluster.js';
 import { connectFrom } from './connect.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { formatDuration } from '../util/duration.js';
@@ -44,24 +44,7 @@ export function isLive(holder: LeaseHolder | null, now: number): boolean {
 }
 
 export function newRequest(kind: RunRequest['kind'], reason: string | null, clock: Clock, env: NodeJS.ProcessEnv): RunRequest {
-  return { id: `${kind}-${clock.now().toString(36)}-${randomUUID().slice(0, 8)}`, kind, at: clock.now(), by: requester(env), reason };
-}
-
-/** user@host, or the CI job that asked. */
-function requester(env: NodeJS.ProcessEnv): string {
-  let user = env.USER ?? env.USERNAME ?? 'unknown';
-  try {
-    user = userInfo().username || user;
-  } catch {
-    // no passwd entry (containers): keep the environment's idea
-  }
-  const ci =
-    env.GITHUB_ACTIONS === 'true' && env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
-      ? ` (${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID})`
-      : env.CI_JOB_URL
-        ? ` (${env.CI_JOB_URL})`
-        : '';
-  return `${user}@${hostname()}${ci}`;
+  return { id: `${kind}-${clock.now().toString(36)}-${randomUUID().slice(0, 8)}`, kind, at: clock.now(), by: requesterIdentity(env), reason };
 }
 
 /**

@@ -3,7 +3,7 @@ import { isCompleted } from '../analysis/assess.js';
 import { explainRun } from '../analysis/explain.js';
 import { dueMeasurements, finishMeasurement, newRun, nextWakeAt, startMeasurement, terminateRun } from '../analysis/run.js';
 import type { AnalysisRun, ResolvedMetric } from '../analysis/types.js';
-import type { ProviderResult } from '../providers/provider.js';
+import type { ProviderResult } from '../analysis/provider.js';
 import type { EngineContext } from './context.js';
 import type { Tx } from './tx.js';
 

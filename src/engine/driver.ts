@@ -4,8 +4,7 @@
  * from machine.ts; everything it touches goes through the ports.
  */
 import type { ResolvedMetric } from '../analysis/types.js';
-import type { MetricProvider, ProviderResult } from '../providers/provider.js';
-import type { TrafficRouter } from '../routing/router.js';
+import type { MetricProvider, ProviderResult } from '../analysis/provider.js';
 import type { Clock } from '../util/clock.js';
 import { CanaryError, messageOf } from '../util/errors.js';
 import { createRedactor, type Redactor } from '../util/redact.js';
@@ -16,7 +15,7 @@ import { kubeEventOf, withHistory } from './history.js';
 import { Inbox } from './inbox.js';
 import { apply, reconcile } from './machine.js';
 import { describeEffect, observe, perform } from './perform.js';
-import type { EventRecorder, Observation, StateStore, StoredRun, Workloads } from './ports.js';
+import type { EventRecorder, Observation, StateStore, StoredRun, TrafficRouter, Workloads } from './ports.js';
 import { isTerminal, type RunRequest, type RunState } from './types.js';
 
 export type AnalysisResolution = { ok: true; metrics: ResolvedMetric[]; secrets: string[] } | { ok: false; message: string };

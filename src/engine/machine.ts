@@ -5,7 +5,7 @@
  * outside: requests, measurements, signals. Neither reads a clock nor touches the cluster.
  */
 import { dropInFlight } from '../analysis/run.js';
-import type { ProviderResult } from '../providers/provider.js';
+import type { ProviderResult } from '../analysis/provider.js';
 import { assertNever } from '../util/assert-never.js';
 import { formatDuration } from '../util/duration.js';
 import { findRun, recordMeasurement, scheduleMeasurements } from './analyses.js';

@@ -1,6 +1,7 @@
 /**
  * The ports the engine drives. Adapters in src/kube and src/routing implement them against the
- * Kubernetes API; tests implement them in memory. Each method's contract is one line.
+ * Kubernetes API; tests implement them in memory. Each method's contract is one line. (The metric
+ * provider port is analysis's: src/analysis/provider.ts.)
  */
 import type { JsonObject } from '../manifests/types.js';
 import type { RunRequest, RunState } from './types.js';
@@ -53,6 +54,22 @@ export interface Workloads {
   route(service: Track, track: Track): Promise<void>;
   /** Calls onChange (debounced by the caller) whenever a Deployment, their pods or a Service changes, until signal aborts. */
   watch(onChange: () => void, signal: AbortSignal): void;
+}
+
+/** The traffic-shifting port. Implementations: one per router definition in src/routing (registry.ts). */
+export interface TrafficRouter {
+  /** The kind of object whose weights are written (`TrafficSplit`), for events. */
+  readonly objectKind: string;
+  /** The object written, for messages: `TrafficSplit apps/myapp`, `HTTPRoute apps/web`. */
+  describe(): string;
+  /** Preflight: the API is served, the object is ours (or absent) and references both Services. No writes. */
+  check(): Promise<void>;
+  /** Canary weight (0-100) as currently written in the cluster; null when the route object does not exist yet. */
+  getWeight(): Promise<number | null>;
+  /** Idempotent: writing the weight already in place changes nothing. Creates the object when absent (SMI). */
+  setWeight(canaryWeight: number): Promise<void>;
+  /** true/false once the data plane accepted the weight; null when the router cannot tell (SMI). */
+  verifyWeight(canaryWeight: number): Promise<boolean | null>;
 }
 
 export interface StoredRun {

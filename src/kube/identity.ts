@@ -1,6 +1,6 @@
 /**
- * Who holds a Lease, in words a person can act on: `alice@laptop pid 4242`, plus the CI job's URL
- * when canary runs in GitHub Actions, GitLab CI, Buildkite or Jenkins.
+ * Who holds a Lease or writes a request, in words a person can act on: `alice@laptop pid 4242`,
+ * plus the CI job's URL when canary runs in GitHub Actions, GitLab CI, Buildkite or Jenkins.
  */
 import { hostname, userInfo } from 'node:os';
 
@@ -13,6 +13,12 @@ export interface ProcessInfo {
 export function holderIdentity(env: NodeJS.ProcessEnv = process.env, info: ProcessInfo = thisProcess(env)): string {
   const url = ciJobUrl(env);
   return `${info.user}@${info.host} pid ${info.pid}${url ? ` ${url}` : ''}`;
+}
+
+/** Who asked for an abort, promote or retry: `alice@laptop`, plus the CI job's URL in parentheses. */
+export function requesterIdentity(env: NodeJS.ProcessEnv = process.env, info: ProcessInfo = thisProcess(env)): string {
+  const url = ciJobUrl(env);
+  return `${info.user}@${info.host}${url ? ` (${url})` : ''}`;
 }
 
 /** The URL of the CI run or job this process belongs to, when the CI system says so. */

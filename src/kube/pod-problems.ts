@@ -7,12 +7,16 @@ import type { Deployment } from './deployment-spec.js';
 
 interface ContainerStatus {
   name: string;
-  state?: { waiting?: { reason?: string; message?: string } };
+  ready?: boolean;
+  restartCount?: number;
+  state?: { waiting?: { reason?: string; message?: string }; terminated?: { reason?: string } };
   lastState?: { terminated?: { reason?: string; exitCode?: number } };
 }
 
+/** The fields of a Pod canary reads (problems here, readiness and restarts in `canary status`). */
 export type Pod = KubeObject & {
   status?: {
+    phase?: string;
     containerStatuses?: ContainerStatus[];
     initContainerStatuses?: ContainerStatus[];
     conditions?: { type: string; status: string; reason?: string; message?: string }[];

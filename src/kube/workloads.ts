@@ -182,19 +182,26 @@ function settled(d: Deployment): boolean {
   return updated >= want && (d.status?.replicas ?? 0) <= updated && (d.status?.availableReplicas ?? 0) >= want;
 }
 
-function statusOf(d: Deployment, pods: readonly Pod[]): WorkloadStatus {
-  const revision = d.metadata.annotations?.[REVISION_ANNOTATION] ?? null;
-  const track = d.metadata.labels?.[TRACK_LABEL];
-  const mine = pods.filter((p) => p.metadata.labels?.[TRACK_LABEL] === track && (revision === null || p.metadata.annotations?.[REVISION_ANNOTATION] === revision));
+/** What a Deployment says of itself, read the same way by the runner and by `canary status`. */
+export function deploymentCounts(d: Deployment): Pick<WorkloadStatus, 'revision' | 'images' | 'replicas' | 'current' | 'updated' | 'ready' | 'available'> {
   return {
-    revision,
+    revision: d.metadata.annotations?.[REVISION_ANNOTATION] ?? null,
+    images: (d.spec?.template?.spec?.containers ?? []).map((c) => c.image ?? ''),
     replicas: d.spec?.replicas ?? 1,
     current: d.status?.replicas ?? 0,
     updated: d.status?.updatedReplicas ?? 0,
     ready: d.status?.readyReplicas ?? 0,
     available: d.status?.availableReplicas ?? 0,
+  };
+}
+
+function statusOf(d: Deployment, pods: readonly Pod[]): WorkloadStatus {
+  const counts = deploymentCounts(d);
+  const track = d.metadata.labels?.[TRACK_LABEL];
+  const mine = pods.filter((p) => p.metadata.labels?.[TRACK_LABEL] === track && (counts.revision === null || p.metadata.annotations?.[REVISION_ANNOTATION] === counts.revision));
+  return {
+    ...counts,
     observed: (d.status?.observedGeneration ?? 0) >= (d.metadata.generation ?? 0),
-    images: (d.spec?.template?.spec?.containers ?? []).map((c) => c.image ?? ''),
     problem: settled(d) ? null : podProblem(d, mine),
   };
 }

@@ -7,8 +7,8 @@
 import type { ProviderSpec } from '../manifests/types.js';
 import type { Clock } from '../util/clock.js';
 import type { Via } from './endpoint.js';
-import type { ProviderResult } from './provider.js';
-import type { ServiceProxy } from './service-proxy.js';
+import type { ProviderResult } from '../analysis/provider.js';
+import type { ServiceProxy } from '../kube/service-proxy.js';
 
 /** `prometheus`, `web`: the kinds the manifest parser produces. */
 export type ProviderKind = ProviderSpec['kind'];

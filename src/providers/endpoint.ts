@@ -3,7 +3,7 @@
  * service proxy when the address is an in-cluster name this machine cannot resolve.
  */
 import { lookup } from 'node:dns/promises';
-import { inClusterTarget, type ServiceProxy } from './service-proxy.js';
+import { inClusterTarget, type ServiceProxy } from '../kube/service-proxy.js';
 import type { TlsOptions } from './http.js';
 
 /** auto = the service proxy for an in-cluster name that does not resolve here; direct otherwise. */

@@ -16,8 +16,8 @@ import { DEFAULT_MAX_BODY_BYTES, errorText, exchange, setHeader, type HttpOutcom
 import { OAuth2Tokens } from './oauth2.js';
 import { formatWarnings, readQueryResponse } from './prometheus-response.js';
 import type { ProviderDefinition } from './definition.js';
-import type { ProviderResult } from './provider.js';
-import type { ServiceProxy } from './service-proxy.js';
+import type { ProviderResult } from '../analysis/provider.js';
+import type { ServiceProxy } from '../kube/service-proxy.js';
 
 /** The address a metric is queried at: --prometheus-address, else its own, else ARGO_ROLLOUTS_PROMETHEUS_ADDRESS. */
 function addressOf(spec: PrometheusSpec, o: PrometheusFlags): string | null {

@@ -6,7 +6,7 @@
 import type { ProviderSpec } from '../manifests/types.js';
 import type { MetricAdapter, PingResult, ProviderDefinition, ProviderEnvironment, ProviderKind } from './definition.js';
 import { prometheus } from './prometheus.js';
-import type { MetricProvider, ProviderResult } from './provider.js';
+import type { MetricProvider, ProviderResult } from '../analysis/provider.js';
 import { web } from './web.js';
 
 export const PROVIDERS = {

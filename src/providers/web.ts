@@ -11,8 +11,8 @@ import { EndpointResolver, PROXY_NOTE, type Via } from './endpoint.js';
 import { DEFAULT_MAX_BODY_BYTES, exchange, looksLikeHtml, setHeader, snippet, type HttpOutcome } from './http.js';
 import type { PingResult, ProviderDefinition } from './definition.js';
 import { compileJsonPath, selectFirst } from './json-path.js';
-import type { ProviderResult } from './provider.js';
-import type { ServiceProxy } from './service-proxy.js';
+import type { ProviderResult } from '../analysis/provider.js';
+import type { ServiceProxy } from '../kube/service-proxy.js';
 
 export const web: ProviderDefinition<'web', Record<string, never>> = {
   kind: 'web',

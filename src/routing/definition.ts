@@ -9,7 +9,7 @@ import type { Permission } from '../kube/permissions.js';
 import type { ApiResource } from '../kube/resources.js';
 import type { TrafficRouting } from '../manifests/types.js';
 import { UsageError } from '../util/errors.js';
-import type { TrafficRouter } from './router.js';
+import type { TrafficRouter } from '../engine/ports.js';
 
 /** `smi`, `gatewayAPI`, `none`: the kinds the manifest parser produces. */
 export type RoutingKind = TrafficRouting['kind'];

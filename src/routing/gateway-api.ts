@@ -13,7 +13,7 @@ import type { ApiResource } from '../kube/resources.js';
 import { UsageError } from '../util/errors.js';
 import { apiResolver, checkServed } from './api-version.js';
 import { routedServices, type RouterDefinition } from './definition.js';
-import type { TrafficRouter } from './router.js';
+import type { TrafficRouter } from '../engine/ports.js';
 import { canaryPercent, splitWeights } from './weights.js';
 
 const KIND = 'HTTPRoute';

@@ -9,7 +9,7 @@ import type { RolloutSpec } from '../manifests/types.js';
 import type { RouterDefinition, RouterOptions, RouterTarget, RoutingKind } from './definition.js';
 import { gatewayApi } from './gateway-api.js';
 import { replicaWeighted } from './replica-weighted.js';
-import type { TrafficRouter } from './router.js';
+import type { TrafficRouter } from '../engine/ports.js';
 import { smi } from './smi.js';
 
 export const ROUTERS: { readonly [K in RoutingKind]: RouterDefinition<K> } = {

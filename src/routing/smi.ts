@@ -13,7 +13,7 @@ import { apiVersionOf } from '../kube/resources.js';
 import { UsageError } from '../util/errors.js';
 import { apiResolver, checkServed } from './api-version.js';
 import { routedServices, type RouterDefinition, type RouterTarget } from './definition.js';
-import type { TrafficRouter } from './router.js';
+import type { TrafficRouter } from '../engine/ports.js';
 import { canaryPercent, splitWeights, weightValue } from './weights.js';
 
 const KIND = 'TrafficSplit';

@@ -13,7 +13,7 @@ import {
   terminateRun,
 } from '../../src/analysis/run.js';
 import type { AnalysisRun, ResolvedMetric } from '../../src/analysis/types.js';
-import type { ProviderResult } from '../../src/providers/provider.js';
+import type { ProviderResult } from '../../src/analysis/provider.js';
 import { createRedactor } from '../../src/util/redact.js';
 import { resolved } from './fixtures.js';
 

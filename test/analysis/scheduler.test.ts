@@ -1,6 +1,6 @@
 import { runAnalysis, type RunAnalysisOptions } from '../../src/analysis/scheduler.js';
 import type { AnalysisRun, ResolvedMetric } from '../../src/analysis/types.js';
-import type { MetricProvider, ProviderResult } from '../../src/providers/provider.js';
+import type { MetricProvider, ProviderResult } from '../../src/analysis/provider.js';
 import type { ProviderSpec } from '../../src/manifests/types.js';
 import { createRedactor } from '../../src/util/redact.js';
 import { FakeClock, settle } from '../support/fake-clock.js';

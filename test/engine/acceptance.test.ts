@@ -6,7 +6,7 @@ import { harness, runFor, runUntilDone, start, type Harness } from '../support/e
 import { providerError, ScriptedProvider, vector } from '../support/fake-cluster.js';
 import { rolloutYaml, templateYaml } from '../support/spec.js';
 import { UnreachableError } from '../../src/util/errors.js';
-import type { ProviderResult } from '../../src/providers/provider.js';
+import type { ProviderResult } from '../../src/analysis/provider.js';
 
 const NEW = 'example/myapp:2';
 

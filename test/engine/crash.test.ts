@@ -6,7 +6,7 @@
 import { harness, runUntilDone, start, type Harness } from '../support/engine.js';
 import { ScriptedProvider, vector } from '../support/fake-cluster.js';
 import { rolloutYaml, templateYaml } from '../support/spec.js';
-import type { ProviderResult } from '../../src/providers/provider.js';
+import type { ProviderResult } from '../../src/analysis/provider.js';
 
 const NEW = 'example/myapp:2';
 const YAML = rolloutYaml({

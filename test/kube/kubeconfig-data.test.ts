@@ -122,8 +122,8 @@ describe('KubeconfigData against client-node KubeConfig', () => {
 });
 
 describe('the kube layer does not load client-node up front', () => {
-  it('no static import path from src/kube/index.ts reaches @kubernetes/client-node', () => {
-    const { files, packages } = loadedWith(path.join(process.cwd(), 'src/kube/index.ts'));
+  it('no static import path from src/wiring/cluster.ts (connect) reaches @kubernetes/client-node', () => {
+    const { files, packages } = loadedWith(path.join(process.cwd(), 'src/wiring/cluster.ts'));
     expect(files.size).toBeGreaterThan(10);
     expect(packages).not.toContain('@kubernetes/client-node');
   });

@@ -1,5 +1,5 @@
 import { EndpointResolver } from '../../src/providers/endpoint.js';
-import { inClusterTarget, serviceProxyPath, type ServiceProxy } from '../../src/providers/service-proxy.js';
+import { inClusterTarget, serviceProxyPath, type ServiceProxy } from '../../src/kube/service-proxy.js';
 
 const proxy: ServiceProxy = {
   route: (t) => ({ baseUrl: `https://10.0.0.1:6443${serviceProxyPath(t)}/`, headers: { Authorization: 'Bearer k' }, ca: 'CA' }),

@@ -1,5 +1,5 @@
-import type { ProviderResult } from '../../src/providers/provider.js';
-import { serviceProxyPath } from '../../src/providers/service-proxy.js';
+import type { ProviderResult } from '../../src/analysis/provider.js';
+import { serviceProxyPath } from '../../src/kube/service-proxy.js';
 import { WebProvider } from '../../src/providers/web.js';
 import type { WebSpec } from '../../src/manifests/types.js';
 import { FakeClock } from '../support/fake-clock.js';

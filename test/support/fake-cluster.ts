@@ -3,10 +3,9 @@
  * fake clock, Services, a route object, the run-state store and an event recorder. Every write is
  * logged, so tests assert on order ("weight 0 before the canary is replaced").
  */
-import type { DesiredWorkload, EventRecorder, LeaseHolder, Observation, StateStore, StoredRun, Track, WorkloadStatus, Workloads } from '../../src/engine/ports.js';
+import type { DesiredWorkload, EventRecorder, LeaseHolder, Observation, StateStore, StoredRun, Track, TrafficRouter, WorkloadStatus, Workloads } from '../../src/engine/ports.js';
 import type { RunRequest, RunState } from '../../src/engine/types.js';
-import type { MetricProvider, ProviderResult } from '../../src/providers/provider.js';
-import type { TrafficRouter } from '../../src/routing/router.js';
+import type { MetricProvider, ProviderResult } from '../../src/analysis/provider.js';
 import type { ProviderSpec } from '../../src/manifests/types.js';
 import type { FakeClock } from './fake-clock.js';
 

@@ -3,12 +3,12 @@
  * act without the files: the Rollout as it was run (--image applied), its templates and Services.
  */
 import { stringify } from 'yaml';
-import { readDocuments } from '../manifests/documents.js';
-import { sortIssues, formatIssue } from '../manifests/issues.js';
-import { parseManifestText } from '../manifests/load.js';
-import { validate } from '../manifests/rules.js';
-import { SourceDoc } from '../manifests/source.js';
-import type { AnalysisTemplateSpec, JsonObject, RolloutSpec, ServiceSpec, SpecSet } from '../manifests/types.js';
+import { readDocuments } from './documents.js';
+import { sortIssues, formatIssue } from './issues.js';
+import { parseManifestText } from './load.js';
+import { validate } from './rules.js';
+import { SourceDoc } from './source.js';
+import type { AnalysisTemplateSpec, JsonObject, RolloutSpec, ServiceSpec, SpecSet } from './types.js';
 import { InternalError } from '../util/errors.js';
 
 const STORED = '<stored manifests>';

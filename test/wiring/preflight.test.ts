@@ -5,7 +5,7 @@ import { KubeClient } from '../../src/kube/client.js';
 import { kubeTransport } from '../../src/kube/transport.js';
 import { LeaseLock } from '../../src/kube/lease.js';
 import { KubeWorkloads } from '../../src/kube/workloads.js';
-import { preflight, type PreflightCheck, type PreflightInput } from '../../src/kube/preflight.js';
+import { preflight, type PreflightCheck, type PreflightInput } from '../../src/wiring/preflight.js';
 import { describePermission, requiredPermissions, type PermissionInputs } from '../../src/kube/permissions.js';
 import { routeOf } from '../../src/routing/registry.js';
 import type { RolloutSpec } from '../../src/manifests/types.js';

@@ -1,6 +1,7 @@
 /**
- * Metric providers: they turn one resolved metric into data and never judge it (conditions are
- * evaluated in src/analysis, not here). A failed query is data too: an error result.
+ * The metric provider port: what an analysis asks of a provider (src/providers implements it).
+ * Providers turn one resolved metric into data and never judge it (conditions are evaluated here
+ * in src/analysis). A failed query is data too: an error result.
  */
 import type { ProviderSpec } from '../manifests/types.js';
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { connect, type Cluster } from '../../src/kube/index.js';
+import { connect, type Cluster } from '../../src/wiring/cluster.js';
 import { templateRevision } from '../../src/engine/revision.js';
 import { RUN_STATE_SCHEMA, type RunState } from '../../src/engine/types.js';
 import type { RolloutSpec } from '../../src/manifests/types.js';

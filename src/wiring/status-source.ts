@@ -2,24 +2,17 @@
  * Gathers what `canary status` shows, in one pass over the cluster: the run ConfigMap, the Lease,
  * both Deployments with their pods, and the route object. The view itself is src/status (pure).
  */
-import type { Cluster } from '../kube/index.js';
-import type { KubeObject } from '../kube/client.js';
 import type { Deployment } from '../kube/deployment-spec.js';
-import { Deployments, Pods } from '../kube/resources.js';
-import { REVISION_ANNOTATION, TRACK_LABEL, ROLLOUT_LABEL } from '../kube/ownership.js';
+import { MANAGED_BY_LABEL, MANAGER, TRACK_LABEL, ROLLOUT_LABEL } from '../kube/ownership.js';
+import type { Pod } from '../kube/pod-problems.js';
+import { ConfigMaps, Deployments, Pods } from '../kube/resources.js';
+import { decodeRun, type RunConfigMap } from '../kube/run-configmap.js';
+import { deploymentCounts } from '../kube/workloads.js';
+import { readStoredManifests } from '../manifests/stored.js';
 import type { RolloutSpec } from '../manifests/types.js';
 import { routeOf } from '../routing/registry.js';
 import type { DeploymentInfo, PodInfo, RouteInfo, StatusInput } from '../status/types.js';
-import { readStoredManifests } from './manifests.js';
-
-type Pod = KubeObject & {
-  metadata: { creationTimestamp?: string };
-  status?: {
-    phase?: string;
-    conditions?: { type: string; status: string }[];
-    containerStatuses?: { ready?: boolean; restartCount?: number; state?: { waiting?: { reason?: string }; terminated?: { reason?: string } }; lastState?: { terminated?: { reason?: string } } }[];
-  };
-};
+import type { Cluster } from './cluster.js';
 
 export interface StatusTarget {
   name: string;
@@ -60,6 +53,20 @@ export async function gatherStatus(cluster: Cluster, t: StatusTarget, now: numbe
   };
 }
 
+/** Every run canary recorded in a namespace (null: all), with its Lease: what `canary status` lists. */
+export async function listRuns(cluster: Cluster, namespace: string | null, now: number): Promise<StatusInput[]> {
+  const cms = await cluster.client.list<RunConfigMap>(ConfigMaps, namespace, { labelSelector: `${MANAGED_BY_LABEL}=${MANAGER},${ROLLOUT_LABEL}` });
+  const out: StatusInput[] = [];
+  for (const cm of cms.items.filter((c) => c.metadata.name.endsWith('-canary-run'))) {
+    const ns = cm.metadata.namespace ?? namespace ?? 'default';
+    const name = cm.metadata.labels?.[ROLLOUT_LABEL] ?? cm.metadata.name.replace(/-canary-run$/, '');
+    const run = decodeRun(cm, `ConfigMap ${ns}/${cm.metadata.name}`);
+    const holder = await cluster.lock(name, ns).holder().catch(() => null);
+    out.push({ name, namespace: ns, now, state: run.state, lease: { holder }, stable: null, canary: null, route: { kind: 'none', name: null, weight: run.state?.weight ?? null }, requests: run.requests });
+  }
+  return out;
+}
+
 function rolloutOf(manifests: string, namespace: string): RolloutSpec | null {
   try {
     return readStoredManifests(manifests, namespace).rollouts[0] ?? null;
@@ -86,16 +93,10 @@ function deploymentInfo(d: Deployment, pods: readonly Pod[], now: number): Deplo
   const track = d.metadata.labels?.[TRACK_LABEL];
   const selector = (d.spec?.selector?.matchLabels ?? {}) as Record<string, string>;
   const mine = pods.filter((p) => p.metadata.labels?.[TRACK_LABEL] === track && Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v));
-  const created = Date.parse(String((d.metadata as { creationTimestamp?: string }).creationTimestamp ?? ''));
+  const created = Date.parse(d.metadata.creationTimestamp ?? '');
   return {
     name: d.metadata.name,
-    revision: d.metadata.annotations?.[REVISION_ANNOTATION] ?? null,
-    images: (d.spec?.template?.spec?.containers ?? []).map((c) => c.image ?? ''),
-    replicas: d.spec?.replicas ?? 1,
-    current: d.status?.replicas ?? 0,
-    updated: d.status?.updatedReplicas ?? 0,
-    ready: d.status?.readyReplicas ?? 0,
-    available: d.status?.availableReplicas ?? 0,
+    ...deploymentCounts(d),
     pods: mine.map((p) => podInfo(p, now)).sort((a, b) => a.name.localeCompare(b.name)),
     ageMs: Number.isFinite(created) ? Math.max(0, now - created) : null,
   };

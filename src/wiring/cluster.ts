@@ -1,33 +1,28 @@
 /**
- * The kube layer's front door for commands: `connect()` finds the cluster like kubectl (validating
- * --context before any client exists) and hands out the adapters for one rollout, all sharing one
- * client (deadline, retries, typed errors), one clock and one holder identity.
+ * The commands' front door to a cluster: `connect()` finds it like kubectl (validating --context
+ * before any client exists) and hands out the adapters for one rollout (src/kube's, and the router
+ * from src/routing's registry), all sharing one client (deadline, retries, typed errors), one clock
+ * and one holder identity.
  *
  *   const cluster = connect({ kubeconfig, context, namespace: flags.namespace, clock: systemClock });
  *   const ns = cluster.namespaceFor(rollout.namespace);
  *   const lock = cluster.lock(rollout.name, ns);  // lock.identity is the run's owner
  */
+import type { TrafficRouter } from '../engine/ports.js';
+import { KubeClient } from '../kube/client.js';
+import { KubeEventRecorder } from '../kube/events.js';
+import { holderIdentity } from '../kube/identity.js';
+import { loadKubeconfig, resolveNamespace, type LoadedKubeconfig } from '../kube/kubeconfig.js';
+import { LeaseLock } from '../kube/lease.js';
+import type { RetryPolicy } from '../kube/retry.js';
+import { KubeSecretReader } from '../kube/secrets.js';
+import { kubeServiceProxy, type ServiceProxy } from '../kube/service-proxy.js';
+import { ConfigMapStateStore } from '../kube/state-store.js';
+import { kubeTransport } from '../kube/transport.js';
+import { KubeWorkloads } from '../kube/workloads.js';
 import type { RolloutSpec } from '../manifests/types.js';
-import type { TrafficRouter } from '../routing/router.js';
 import { routeOf } from '../routing/registry.js';
-import type { ServiceProxy } from '../providers/service-proxy.js';
 import type { Clock } from '../util/clock.js';
-import { KubeClient } from './client.js';
-import { KubeEventRecorder } from './events.js';
-import { holderIdentity } from './identity.js';
-import { loadKubeconfig, resolveNamespace, type LoadedKubeconfig } from './kubeconfig.js';
-import { LeaseLock } from './lease.js';
-import type { RetryPolicy } from './retry.js';
-import { KubeSecretReader } from './secrets.js';
-import { kubeServiceProxy } from './service-proxy.js';
-import { ConfigMapStateStore } from './state-store.js';
-import { kubeTransport } from './transport.js';
-import { KubeWorkloads } from './workloads.js';
-
-export { preflight, type PreflightCheck, type PreflightInput } from './preflight.js';
-export { requiredPermissions, describePermission, type Permission, type PermissionInputs } from './permissions.js';
-export { LostOwnershipError } from './errors.js';
-export type { KubeClient } from './client.js';
 
 export interface ConnectOptions {
   /** --kubeconfig */

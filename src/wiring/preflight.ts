@@ -4,14 +4,16 @@
  * list of what is missing), the route and Deployments are canary's or absent, the Services exist
  * with ports, and the Lease is free or stale. Checks never write and never throw.
  */
-import type { Lock } from '../engine/ports.js';
-import type { TrafficRouter } from '../routing/router.js';
+import type { Lock, TrafficRouter } from '../engine/ports.js';
+import type { KubeClient, KubeObject } from '../kube/client.js';
+import { describePermission, requiredPermissions, type Permission, type PermissionInputs } from '../kube/permissions.js';
+import { SelfSubjectAccessReviews, Services } from '../kube/resources.js';
+import { inClusterTarget } from '../kube/service-proxy.js';
+import type { RolloutSpec, SpecSet } from '../manifests/types.js';
+import type { MetricProviders } from '../providers/registry.js';
 import { routeOf } from '../routing/registry.js';
-import type { RolloutSpec } from '../manifests/types.js';
-import { messageOf } from '../util/errors.js';
-import type { KubeClient, KubeObject } from './client.js';
-import { describePermission, requiredPermissions, type Permission, type PermissionInputs } from './permissions.js';
-import { SelfSubjectAccessReviews, Services } from './resources.js';
+import { messageOf, UnreachableError } from '../util/errors.js';
+import type { Cluster } from './cluster.js';
 
 export interface PreflightCheck {
   name: string;
@@ -57,6 +59,43 @@ export async function preflight(input: PreflightInput): Promise<PreflightCheck[]
   checks.push(await check('lock', () => lease(input.lock, input.client.clock.now())));
   for (const p of input.probes ?? []) checks.push(await check(p.name, p.run));
   return checks;
+}
+
+export interface RunPreflightInput {
+  cluster: Cluster;
+  spec: SpecSet;
+  /** The Rollout with its namespace resolved. */
+  rollout: RolloutSpec;
+  namespace: string;
+  providers: MetricProviders;
+  adopt: boolean;
+  applyServices: boolean;
+}
+
+/** The checks of `canary run`: its adapters, the permissions its analyses need, and a ping of every provider endpoint. */
+export async function preflightRun(p: RunPreflightInput): Promise<PreflightCheck[]> {
+  const { cluster, spec, rollout, namespace, providers } = p;
+  const metrics = spec.templates.flatMap((t) => t.metrics.map((m) => m.provider));
+  const secretNamespaces = spec.templates.some((t) => t.args.some((a) => a.source.kind === 'secretKeyRef')) ? [namespace] : [];
+  const proxyNamespaces = [...new Set(providers.endpoints(metrics).map((e) => inClusterTarget(new URL(e))?.namespace).filter((x): x is string => !!x))];
+  return preflight({
+    client: cluster.client,
+    namespace,
+    rollout,
+    router: cluster.router(rollout, namespace, { adopt: p.adopt }),
+    workloads: cluster.workloads(rollout, namespace, { adopt: p.adopt }),
+    lock: cluster.lock(rollout.name, namespace),
+    permissions: { applyServices: p.applyServices, secretNamespaces, proxyNamespaces },
+    ...(p.applyServices ? { servicesToApply: spec.services.map((s) => s.name) } : {}),
+    probes: providers.probes(metrics).map((probe) => ({
+      name: probe.name,
+      run: async () => {
+        const r = await probe.run(AbortSignal.timeout(15_000));
+        if (!r.ok) throw new UnreachableError(r.message, { hint: r.hint });
+        return r.message;
+      },
+    })),
+  });
 }
 
 async function check(name: string, run: () => Promise<string>): Promise<PreflightCheck> {
