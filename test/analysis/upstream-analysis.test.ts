@@ -19,7 +19,7 @@ import { assessMetric, limitBreach } from '../../src/analysis/assess.js';
 import { assessRun, dueMeasurements, finishMeasurement, newRun, nextWakeAt, startMeasurement, terminateRun } from '../../src/analysis/run.js';
 import type { AnalysisPhase, AnalysisRun, Measurement, MetricResult, ResolvedMetric } from '../../src/analysis/types.js';
 import type { MetricSpec } from '../../src/manifests/types.js';
-import type { ProviderResult } from '../../src/providers/provider.js';
+import type { ProviderResult } from '../../src/analysis/provider.js';
 import { metric, resolved } from './fixtures.js';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
