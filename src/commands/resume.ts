@@ -1,7 +1,6 @@
 /** Drives a stored run from its stored manifests, when no runner is alive (`abort`, `retry`). */
 import type { Outcome } from '../cli/exit-codes.js';
 import type { Io } from '../cli/io.js';
-import { templateRevision } from '../engine/revision.js';
 import type { RunRequest } from '../engine/types.js';
 import type { JsonObject } from '../manifests/types.js';
 import { UsageError } from '../util/errors.js';
@@ -27,7 +26,6 @@ export async function resumeStored(s: Steering, io: Io, o: { requests?: RunReque
     spec,
     rollout,
     template,
-    revision: templateRevision(template),
     manifests: s.stored.manifests,
     provider: buildProvider({}, io, s.clock, proxy),
     output: 'text',

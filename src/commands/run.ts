@@ -6,22 +6,19 @@ import type { Outcome } from '../cli/exit-codes.js';
 import { write, type Io } from '../cli/io.js';
 import { parseDurationOption, parseOutput, parsePairs } from '../cli/options.js';
 import type { Invocation } from '../cli/program.js';
-import { planRun } from '../engine/plan.js';
-import { templateRevision, withImages } from '../engine/revision.js';
-import { decideStart } from '../engine/start.js';
-import { parseTimeScale, scaleRollout } from '../engine/time-scale.js';
-import type { Cluster } from '../wiring/cluster.js';
-import type { PreflightCheck } from '../wiring/preflight.js';
-import { renderPlan, renderPreflight } from '../output/plan.js';
-import { routeOf } from '../routing/registry.js';
+import { withImages } from '../engine/revision.js';
+import { parseTimeScale } from '../engine/time-scale.js';
 import { loadSpec } from '../manifests/index.js';
 import { formatIssue } from '../manifests/issues.js';
+import { manifestsOf } from '../manifests/stored.js';
 import type { JsonObject, RolloutArg, RolloutSpec, SpecSet } from '../manifests/types.js';
-import { connectFrom } from './connect.js';
+import { renderPreflight } from '../output/plan.js';
 import { systemClock } from '../util/clock.js';
 import { UnreachableError, UsageError } from '../util/errors.js';
-import { createRedactor } from '../util/redact.js';
-import { manifestsOf } from '../manifests/stored.js';
+import type { Cluster } from '../wiring/cluster.js';
+import { applyServices } from '../wiring/services.js';
+import { connectFrom } from './connect.js';
+import { dryRun } from './dry-run.js';
 import { buildProvider, type ProviderFlags } from './providers.js';
 import { runInForeground } from './runner.js';
 
@@ -57,15 +54,14 @@ export default async function run(inv: Invocation, io: Io): Promise<Outcome> {
     const names = containerNames(rollout.template);
     throw new UsageError(`--image ${unknown.join(', ')}: Rollout ${rollout.name} has no container of that name`, { hint: `its containers: ${names.join(', ')}` });
   }
-  const revision = templateRevision(template);
   const serviceProxy = await cluster.serviceProxy();
   const provider = buildProvider(flags, io, clock, serviceProxy);
 
-  if (flags.applyServices) await applyServices(cluster, spec, namespace, io, flags.dryRun ?? false);
+  if (flags.applyServices) for (const line of await applyServices(cluster, spec.services, namespace, flags.dryRun ?? false)) write(io.stdout, line);
   const { preflightRun } = await import('../wiring/preflight.js');
   const checks = await preflightRun({ cluster, spec, rollout, namespace, providers: provider, adopt: flags.adopt ?? false, applyServices: flags.applyServices ?? false });
 
-  if (flags.dryRun) return dryRun(io, cluster, spec, rollout, template as JsonObject, revision, timeScale, checks);
+  if (flags.dryRun) return dryRun({ io, cluster, spec, rollout, template: template as JsonObject, timeScale, provider, checks });
 
   const failed = checks.filter((c) => !c.ok && c.name !== 'lock');
   if (failed.length) {
@@ -81,7 +77,6 @@ export default async function run(inv: Invocation, io: Io): Promise<Outcome> {
     spec,
     rollout,
     template: template as JsonObject,
-    revision,
     manifests: manifestsOf(rollout, template as JsonObject, spec.templates, spec.services),
     provider,
     output,
@@ -141,96 +136,7 @@ function withArgs(rollout: RolloutSpec, pairs: [string, string][]): RolloutSpec 
   };
 }
 
-async function applyServices(cluster: Cluster, spec: SpecSet, namespace: string, io: Io, dryRun: boolean): Promise<void> {
-  const { Services } = await import('../kube/resources.js');
-  for (const s of spec.services) {
-    const ns = s.namespace ?? namespace;
-    const existing = await cluster.client.tryGet(Services, ns, s.name);
-    if (existing) continue;
-    const body = { ...structuredClone(s.manifest), metadata: { ...(s.manifest.metadata as object), namespace: ns } };
-    if (dryRun) {
-      write(io.stdout, `would create Service ${ns}/${s.name}`);
-      continue;
-    }
-    await cluster.client.create(Services, ns, body);
-    write(io.stdout, `created Service ${ns}/${s.name} (--apply-services)`);
-  }
-}
-
-async function dryRun(io: Io, cluster: Cluster, spec: SpecSet, rollout: RolloutSpec, template: JsonObject, revision: string, timeScale: number, checks: PreflightCheck[]): Promise<Outcome> {
-  const namespace = rollout.namespace!;
-  const workloads = cluster.workloads(rollout, namespace);
-  const router = cluster.router(rollout, namespace);
-  const stored = await cluster.stateStore(rollout.name, namespace).load();
-  let obs;
-  try {
-    obs = { ...(await workloads.observe()), weight: router ? await router.getWeight() : null, weightVerified: null };
-  } catch {
-    obs = { stable: null, canary: null, services: { stable: null, canary: null }, weight: null, weightVerified: null };
-  }
-  const scaled = scaleRollout(rollout, timeScale);
-  const decision = decideStart({
-    stored: stored.state,
-    obs,
-    ctx: { spec: scaled, template, revision, metrics: new Map(), analysisErrors: new Map(), redactor: createRedactor([]), now: Date.now(), owner: 'dry-run', timeScale, routeKind: router?.objectKind ?? null },
-    runId: 'dry-run',
-    retry: false,
-    lastAliveAt: null,
-    images: { canary: [], stable: [] },
-  });
-  const mode = decision.kind === 'new' || decision.kind === 'resume' ? decision.state.mode : 'canary';
-  const plan = planRun(scaled, spec.templates, mode, timeScale);
-  const route = routeOf(rollout, namespace);
-  write(
-    io.stdout,
-    renderPlan(
-      plan,
-      {
-        rollout: `${namespace}/${rollout.name}`,
-        revision,
-        stableRevision: obs.stable?.revision ?? null,
-        images: containerImages(template),
-        timeScale,
-        routing: route.describe(),
-        why: decision.why,
-      },
-      io.palette,
-    ),
-  );
-  write(io.stdout, '');
-  write(io.stdout, renderPreflight(checks, io.palette));
-  write(io.stdout, '');
-  write(io.stdout, await objectsToWrite(rollout, namespace, template, revision, plan.steps[0]?.canaryReplicas ?? 0));
-  const failed = checks.filter((c) => !c.ok && c.name !== 'lock');
-  return failed.length ? 'unreachable' : 'ok';
-}
-
-async function objectsToWrite(rollout: RolloutSpec, namespace: string, template: JsonObject, revision: string, firstCanary: number): Promise<string> {
-  const { desiredDeployment } = await import('../kube/deployment-spec.js');
-  const { stringify } = await import('yaml');
-  const docs = [
-    desiredDeployment(rollout, namespace, 'canary', { template, revision, replicas: firstCanary }),
-  ];
-  const lines = [
-    'objects canary writes:',
-    `  Deployment ${namespace}/${rollout.name}-stable    (the serving version; created on the first deploy, rolled to the new template at promotion)`,
-    `  Deployment ${namespace}/${rollout.name}-canary    (the new version; first step below)`,
-    ...(rollout.canary.stableService ? [`  Service ${namespace}/${rollout.canary.stableService}: selector + canary-rollouts/track=stable`] : []),
-    ...(rollout.canary.canaryService ? [`  Service ${namespace}/${rollout.canary.canaryService}: selector + canary-rollouts/track=canary (back to stable when done)`] : []),
-    ...routeOf(rollout, namespace).writes().map((line) => `  ${line}`),
-    `  ConfigMap ${namespace}/${rollout.name}-canary-run (run state), Lease ${namespace}/${rollout.name}-canary-lock, Events on the stable Deployment`,
-    '',
-    ...docs.map((d) => `---\n${stringify(d, { lineWidth: 0 })}`),
-  ];
-  return lines.join('\n');
-}
-
 function containerNames(template: JsonObject): string[] {
   const spec = template.spec as { containers?: { name?: string }[] } | undefined;
   return (spec?.containers ?? []).map((c) => c.name ?? '');
-}
-
-function containerImages(template: JsonObject): string[] {
-  const spec = template.spec as { containers?: { image?: string }[] } | undefined;
-  return (spec?.containers ?? []).map((c) => c.image ?? '');
 }

@@ -10,7 +10,7 @@ import type { ResolvedMetric } from '../analysis/types.js';
 import type { AnalysisTemplateSpec, RolloutSpec } from '../manifests/types.js';
 import { messageOf } from '../util/errors.js';
 import { analysisRefFor } from './context.js';
-import type { AnalysisResolution } from './driver.js';
+import type { AnalysisResolution } from './ports.js';
 
 export interface ResolverInput {
   spec: RolloutSpec;

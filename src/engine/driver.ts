@@ -4,44 +4,25 @@
  * from machine.ts; everything it touches goes through the ports.
  */
 import type { ResolvedMetric } from '../analysis/types.js';
-import type { MetricProvider, ProviderResult } from '../analysis/provider.js';
-import type { Clock } from '../util/clock.js';
+import type { ProviderResult } from '../analysis/provider.js';
 import { CanaryError, messageOf } from '../util/errors.js';
 import { createRedactor, type Redactor } from '../util/redact.js';
-import type { EngineContext } from './context.js';
+import type { EngineContext, RunFacts } from './context.js';
 import { effectKey, isBackground, type Effect } from './effects.js';
 import { summarizeStep, type RunEvent } from './events.js';
 import { kubeEventOf, withHistory } from './history.js';
 import { Inbox } from './inbox.js';
 import { apply, reconcile } from './machine.js';
 import { describeEffect, observe, perform } from './perform.js';
-import type { EventRecorder, Observation, StateStore, StoredRun, TrafficRouter, Workloads } from './ports.js';
+import type { DriverPorts, Observation, StoredRun } from './ports.js';
 import { isTerminal, type RunRequest, type RunState } from './types.js';
 
-export type AnalysisResolution = { ok: true; metrics: ResolvedMetric[]; secrets: string[] } | { ok: false; message: string };
-
-export interface DriverPorts {
-  workloads: Workloads;
-  /** null for a replica-weighted canary (no trafficRouting). */
-  router: TrafficRouter | null;
-  store: StateStore;
-  events: EventRecorder;
-  provider: MetricProvider;
-  clock: Clock;
-  /** Resolves an analysis run's templates and args, reading secrets; never throws. */
-  resolveAnalysis(runId: string): Promise<AnalysisResolution>;
-}
-
 export interface DriveOptions {
+  facts: RunFacts;
   /** The run was picked up from the state of a runner that is gone. */
-  resumed?: boolean;
-  /** Container images of the stable and desired templates, for the start event. */
-  images?: string[];
-  spec: EngineContext['spec'];
-  template: EngineContext['template'];
-  revision: string;
-  owner: string;
-  timeScale: number;
+  resumed: boolean;
+  /** Container images of the desired template, for the start event. */
+  images: string[];
   /** Stop (exit 7) at an indefinite pause or an inconclusive analysis instead of waiting for promote. */
   exitOnPause: boolean;
   /** Roll back and stop after this long (ms since the driver started); null = no limit. */
@@ -88,18 +69,7 @@ export async function drive(initial: RunState, options: DriveOptions, ports: Dri
   let failures = 0;
   const warned = new Set<string>();
 
-  const ctx = (): EngineContext => ({
-    spec: options.spec,
-    template: options.template,
-    revision: options.revision,
-    metrics,
-    analysisErrors,
-    redactor,
-    now: ports.clock.now(),
-    owner: options.owner,
-    timeScale: options.timeScale,
-    routeKind: ports.router?.objectKind ?? null,
-  });
+  const ctx = (): EngineContext => ({ ...options.facts, metrics, analysisErrors, redactor, now: ports.clock.now() });
 
   const publish = (events: RunEvent[]) => {
     if (events.length === 0) return;
@@ -141,15 +111,15 @@ export async function drive(initial: RunState, options: DriveOptions, ports: Dri
         namespace: state.rollout.namespace,
         name: state.rollout.name,
         mode: state.mode,
-        resumed: options.resumed ?? false,
+        resumed: options.resumed,
         revision: state.revision,
         stableRevision: state.stableRevision,
-        images: options.images ?? state.images.canary,
+        images: options.images,
         stepCount: state.stepCount,
-        timeScale: options.timeScale,
+        timeScale: options.facts.timeScale,
       },
     ];
-    const step = options.spec.canary.steps[state.stepIndex];
+    const step = options.facts.spec.canary.steps[state.stepIndex];
     if (step && state.mode === 'canary' && (state.phase === 'Progressing' || state.phase === 'Paused')) {
       started.push({ kind: 'stepStarted', at: now, index: state.stepIndex, stepCount: state.stepCount, step: summarizeStep(step) });
     }
@@ -204,7 +174,7 @@ export async function drive(initial: RunState, options: DriveOptions, ports: Dri
         }
         if (control.stop.aborted) return { outcome: 'stopped', state, reason: stopReason(control.stop) };
         try {
-          await perform(effect, ports, options);
+          await perform(effect, ports, options.facts);
           wrote = true;
           failures = 0;
         } catch (err) {

@@ -1,7 +1,7 @@
 /** How the driver carries out the machine's effects and reads the cluster, through the ports. */
-import type { DriveOptions, DriverPorts } from './driver.js';
+import type { RunFacts } from './context.js';
 import type { Effect } from './effects.js';
-import type { Observation } from './ports.js';
+import type { DriverPorts, Observation } from './ports.js';
 
 export async function observe(ports: DriverPorts): Promise<Observation> {
   const [w, weight] = await Promise.all([ports.workloads.observe(), ports.router ? ports.router.getWeight() : Promise.resolve(null)]);
@@ -9,12 +9,12 @@ export async function observe(ports: DriverPorts): Promise<Observation> {
   return { ...w, weight, weightVerified };
 }
 
-export async function perform(effect: Effect, ports: DriverPorts, options: DriveOptions): Promise<void> {
+export async function perform(effect: Effect, ports: DriverPorts, facts: RunFacts): Promise<void> {
   switch (effect.kind) {
     case 'ensureWorkload':
     case 'scale':
     case 'routeService':
-      return performWorkload(effect, ports, options);
+      return performWorkload(effect, ports, facts);
     case 'setWeight':
       if (ports.router) await ports.router.setWeight(effect.weight);
       return;
@@ -27,11 +27,11 @@ export async function perform(effect: Effect, ports: DriverPorts, options: Drive
 async function performWorkload(
   effect: Extract<Effect, { kind: 'ensureWorkload' | 'scale' | 'routeService' }>,
   ports: DriverPorts,
-  options: DriveOptions,
+  facts: RunFacts,
 ): Promise<void> {
   switch (effect.kind) {
     case 'ensureWorkload':
-      return ports.workloads.ensure(effect.track, { template: options.template, revision: options.revision, replicas: effect.replicas });
+      return ports.workloads.ensure(effect.track, { template: facts.template, revision: facts.revision, replicas: effect.replicas });
     case 'scale':
       return ports.workloads.scale(effect.track, effect.replicas);
     case 'routeService':

@@ -3,7 +3,10 @@
  * Kubernetes API; tests implement them in memory. Each method's contract is one line. (The metric
  * provider port is analysis's: src/analysis/provider.ts.)
  */
+import type { MetricProvider } from '../analysis/provider.js';
+import type { ResolvedMetric } from '../analysis/types.js';
 import type { JsonObject } from '../manifests/types.js';
+import type { Clock } from '../util/clock.js';
 import type { RunRequest, RunState } from './types.js';
 
 export type Track = 'stable' | 'canary';
@@ -114,4 +117,19 @@ export interface Lock {
 export interface EventRecorder {
   /** Records a Kubernetes Event on the stable Deployment. Best effort: never throws. */
   record(type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
+}
+
+export type AnalysisResolution = { ok: true; metrics: ResolvedMetric[]; secrets: string[] } | { ok: false; message: string };
+
+/** Everything the driver touches. */
+export interface DriverPorts {
+  workloads: Workloads;
+  /** null for a replica-weighted canary (no trafficRouting). */
+  router: TrafficRouter | null;
+  store: StateStore;
+  events: EventRecorder;
+  provider: MetricProvider;
+  clock: Clock;
+  /** Resolves an analysis run's templates and args, reading secrets; never throws. */
+  resolveAnalysis(runId: string): Promise<AnalysisResolution>;
 }

@@ -30,3 +30,9 @@ export function withImages(template: Record<string, unknown>, images: readonly [
   }
   return { template: copy, unknown };
 }
+
+/** The container images of a pod template, in order. */
+export function imagesOf(template: Record<string, unknown>): string[] {
+  const spec = template.spec as { containers?: { image?: string }[] } | undefined;
+  return (spec?.containers ?? []).map((c) => c.image ?? '');
+}

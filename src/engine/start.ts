@@ -3,7 +3,7 @@
  * first deploy, nothing to do, resume a run whose runner is gone, start over with a new revision,
  * undo a canary when the stable template is applied again, or refuse a revision already rolled back.
  */
-import { BACKGROUND_RUN, type EngineContext } from './context.js';
+import { BACKGROUND_RUN, type RunFacts } from './context.js';
 import type { Observation } from './ports.js';
 import { setWeightAt } from './replicas.js';
 import { RUN_STATE_SCHEMA, isTerminal, type RunMode, type RunState } from './types.js';
@@ -18,7 +18,8 @@ export type StartDecision =
 export interface StartInput {
   stored: RunState | null;
   obs: Observation;
-  ctx: EngineContext;
+  facts: RunFacts;
+  now: number;
   runId: string;
   /** A `canary retry` is pending for this rollout. */
   retry: boolean;
@@ -28,46 +29,45 @@ export interface StartInput {
 }
 
 export function decideStart(input: StartInput): StartDecision {
-  const { stored, obs, ctx } = input;
+  const { stored, obs, facts } = input;
   const stableRevision = obs.stable?.revision ?? null;
   if (!obs.stable) {
-    if (stored && !isTerminal(stored.phase) && stored.mode === 'initial' && stored.revision === ctx.revision) {
+    if (stored && !isTerminal(stored.phase) && stored.mode === 'initial' && stored.revision === facts.revision) {
       return { kind: 'resume', state: resumed(stored, input), why: 'resuming the first deploy' };
     }
     return { kind: 'new', state: fresh(input, 'initial', null), why: 'no stable Deployment yet: deploying this revision as stable (no steps, no analysis)' };
   }
   if (stored && !isTerminal(stored.phase)) {
-    if (stored.revision === ctx.revision) {
-      return { kind: 'resume', state: resumed(stored, input), why: `resuming the run of revision ${ctx.revision} at step ${Math.min(stored.stepIndex + 1, stored.stepCount)}/${stored.stepCount}` };
+    if (stored.revision === facts.revision) {
+      return { kind: 'resume', state: resumed(stored, input), why: `resuming the run of revision ${facts.revision} at step ${Math.min(stored.stepIndex + 1, stored.stepCount)}/${stored.stepCount}` };
     }
-    if (ctx.revision === stableRevision) {
-      return { kind: 'new', state: fresh(input, 'rollbackToStable', stableRevision), why: `revision ${ctx.revision} is the stable one: undoing the canary of ${stored.revision}` };
+    if (facts.revision === stableRevision) {
+      return { kind: 'new', state: fresh(input, 'rollbackToStable', stableRevision), why: `revision ${facts.revision} is the stable one: undoing the canary of ${stored.revision}` };
     }
-    return { kind: 'new', state: fresh(input, 'canary', stableRevision), why: `revision ${ctx.revision} supersedes the unfinished run of ${stored.revision}: starting over at step 1` };
+    return { kind: 'new', state: fresh(input, 'canary', stableRevision), why: `revision ${facts.revision} supersedes the unfinished run of ${stored.revision}: starting over at step 1` };
   }
-  if (ctx.revision === stableRevision) {
-    if ((obs.canary?.replicas ?? 0) > 0 && obs.canary?.revision !== ctx.revision) {
-      return { kind: 'new', state: fresh(input, 'rollbackToStable', stableRevision), why: `revision ${ctx.revision} is already stable: scaling down the leftover canary` };
+  if (facts.revision === stableRevision) {
+    if ((obs.canary?.replicas ?? 0) > 0 && obs.canary?.revision !== facts.revision) {
+      return { kind: 'new', state: fresh(input, 'rollbackToStable', stableRevision), why: `revision ${facts.revision} is already stable: scaling down the leftover canary` };
     }
-    return { kind: 'noop', why: `nothing to do: revision ${ctx.revision} is already the stable revision` };
+    return { kind: 'noop', why: `nothing to do: revision ${facts.revision} is already the stable revision` };
   }
-  if (stored && stored.revision === ctx.revision && (stored.phase === 'Degraded' || stored.phase === 'Aborted')) {
-    if (input.retry) return { kind: 'new', state: fresh(input, 'canary', stableRevision), why: `retrying revision ${ctx.revision} from step 1 (canary retry)` };
+  if (stored && stored.revision === facts.revision && (stored.phase === 'Degraded' || stored.phase === 'Aborted')) {
+    if (input.retry) return { kind: 'new', state: fresh(input, 'canary', stableRevision), why: `retrying revision ${facts.revision} from step 1 (canary retry)` };
     return { kind: 'refuse', why: stored.message, phase: stored.phase, stored };
   }
-  return { kind: 'new', state: fresh(input, 'canary', stableRevision), why: `new revision ${ctx.revision}: rolling out over ${ctx.spec.canary.steps.length} steps` };
+  return { kind: 'new', state: fresh(input, 'canary', stableRevision), why: `new revision ${facts.revision}: rolling out over ${facts.spec.canary.steps.length} steps` };
 }
 
 function fresh(input: StartInput, mode: RunMode, stableRevision: string | null): RunState {
-  const { ctx } = input;
-  const steps = ctx.spec.canary.steps.length;
-  const now = ctx.now;
+  const { facts, now } = input;
+  const steps = facts.spec.canary.steps.length;
   const base: RunState = {
     schema: RUN_STATE_SCHEMA,
     runId: input.runId,
-    rollout: { namespace: ctx.spec.namespace ?? 'default', name: ctx.spec.name },
+    rollout: { namespace: facts.spec.namespace ?? 'default', name: facts.spec.name },
     mode,
-    revision: ctx.revision,
+    revision: facts.revision,
     stableRevision,
     images: input.images,
     phase: 'Progressing',
@@ -75,7 +75,7 @@ function fresh(input: StartInput, mode: RunMode, stableRevision: string | null):
     stepIndex: 0,
     stepCount: steps,
     stepStartedAt: now,
-    setWeight: setWeightAt(ctx.spec, 0),
+    setWeight: setWeightAt(facts.spec, 0),
     weight: input.obs.weight,
     canaryScale: null,
     pause: null,
@@ -89,8 +89,8 @@ function fresh(input: StartInput, mode: RunMode, stableRevision: string | null):
     startedAt: now,
     updatedAt: now,
     finishedAt: null,
-    owner: ctx.owner,
-    timeScale: ctx.timeScale,
+    owner: facts.owner,
+    timeScale: facts.timeScale,
   };
   switch (mode) {
     case 'initial':
@@ -101,17 +101,17 @@ function fresh(input: StartInput, mode: RunMode, stableRevision: string | null):
         phase: 'RollingBack',
         stepIndex: steps,
         setWeight: 0,
-        rollback: { cause: 'rollbackToStable', reason: `revision ${ctx.revision} is the stable revision: canary rolled back without steps`, since: now, stage: 'TrafficToStable', scaleDownAt: null },
+        rollback: { cause: 'rollbackToStable', reason: `revision ${facts.revision} is the stable revision: canary rolled back without steps`, since: now, stage: 'TrafficToStable', scaleDownAt: null },
         message: 'rolling back to the stable revision (no steps, no analysis)',
       };
     case 'canary':
-      return { ...base, message: `rolling out revision ${ctx.revision}` };
+      return { ...base, message: `rolling out revision ${facts.revision}` };
   }
 }
 
 /** A run picked up from the state: the pause keeps the time it had left, in-flight work is redone. */
 function resumed(stored: RunState, input: StartInput): RunState {
-  const now = input.ctx.now;
+  const now = input.now;
   let pause = stored.pause;
   if (pause && pause.durationMs !== null) {
     const lastAlive = Math.max(stored.updatedAt, input.lastAliveAt ?? 0);
@@ -122,7 +122,7 @@ function resumed(stored: RunState, input: StartInput): RunState {
   const analyses = stored.analyses.filter((r) => r.id === BACKGROUND_RUN || r.id.startsWith('step-'));
   return {
     ...stored,
-    owner: input.ctx.owner,
+    owner: input.facts.owner,
     pause,
     analyses,
     progress: { since: null, exceeded: false, lastReady: 0 },

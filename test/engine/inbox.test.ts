@@ -1,5 +1,5 @@
 /** The driver's inbox never loses a change that arrives while nobody waits. */
-import { Inbox } from '../../src/engine/driver.js';
+import { Inbox } from '../../src/engine/inbox.js';
 
 describe('Inbox', () => {
   it('remembers a poke made while the loop was busy', () => {

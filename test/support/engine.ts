@@ -1,13 +1,12 @@
 /** Runs the engine with in-memory ports and a fake clock, for scenario tests. */
-import { analysisResolver } from '../../src/engine/analysis-resolver.js';
-import type { EngineContext } from '../../src/engine/context.js';
-import { drive, Inbox, type DriveResult } from '../../src/engine/driver.js';
-import type { RunEvent } from '../../src/engine/events.js';
-import { decideStart, type StartDecision } from '../../src/engine/start.js';
-import { templateRevision, withImages } from '../../src/engine/revision.js';
 import { staticSecrets } from '../../src/analysis/secrets.js';
+import type { DriveResult } from '../../src/engine/driver.js';
+import type { RunEvent } from '../../src/engine/events.js';
+import { Inbox } from '../../src/engine/inbox.js';
+import { withImages } from '../../src/engine/revision.js';
+import { openRun } from '../../src/engine/session.js';
+import type { StartDecision } from '../../src/engine/start.js';
 import type { JsonObject, RolloutSpec, SpecSet } from '../../src/manifests/types.js';
-import { createRedactor } from '../../src/util/redact.js';
 import { EventLog, FakeCluster, MemoryStore, ScriptedProvider, vector } from './fake-cluster.js';
 import { FakeClock, settle } from './fake-clock.js';
 import { errors, specFrom } from './spec.js';
@@ -44,46 +43,16 @@ export async function start(
 ): Promise<Started> {
   const rollout = options.rollout ?? h.spec.rollouts[0]!;
   const template = options.image ? (withImages(rollout.template, [['*', options.image]]).template as JsonObject) : rollout.template;
-  const revision = templateRevision(template);
-  const owner = options.owner ?? 'test-runner';
-  const ctx: EngineContext = {
-    spec: rollout,
-    template,
-    revision,
-    metrics: new Map(),
-    analysisErrors: new Map(),
-    redactor: createRedactor([]),
-    now: h.clock.now(),
-    owner,
-    timeScale: 1,
-    routeKind: rollout.canary.trafficRouting.kind === 'none' ? null : h.cluster.router.objectKind,
-  };
-  const stored = await h.store.load();
-  const w = await h.cluster.workloads.observe();
-  const obs = { ...w, weight: h.cluster.weight, weightVerified: null };
-  const decision = decideStart({
-    stored: stored.state,
-    obs,
-    ctx,
-    runId: `run-${h.clock.now()}`,
-    retry: options.retry ?? false,
-    lastAliveAt: options.lastAliveAt ?? stored.state?.updatedAt ?? null,
-    images: { canary: [], stable: [] },
-  });
-  const inbox = new Inbox();
-  const stop = new AbortController();
-  if (decision.kind !== 'new' && decision.kind !== 'resume') return { decision, result: null, inbox, stop, revision };
-  const result = drive(
-    decision.state,
+  const run = await openRun(
     {
-      spec: rollout,
+      rollout,
+      templates: h.spec.templates,
       template,
-      revision,
-      owner,
       timeScale: 1,
-      exitOnPause: options.exitOnPause ?? false,
-      timeoutMs: options.timeoutMs ?? null,
-      onEvent: (e) => h.events.push(e),
+      owner: options.owner ?? 'test-runner',
+      retry: options.retry ?? false,
+      lastAliveAt: options.lastAliveAt ?? h.store.run.state?.updatedAt ?? null,
+      runId: `run-${h.clock.now()}`,
     },
     {
       workloads: h.cluster.workloads,
@@ -92,18 +61,16 @@ export async function start(
       events: h.kube,
       provider: h.provider,
       clock: h.clock,
-      resolveAnalysis: analysisResolver({
-        spec: rollout,
-        templates: h.spec.templates,
-        secrets: staticSecrets({}),
-        context: { namespace: 'apps', rollout: null, podTemplateHash: { stable: null, latest: revision } },
-        timeScale: 1,
-      }),
+      secrets: staticSecrets({}),
     },
-    { stop: stop.signal, inbox },
   );
+  const inbox = new Inbox();
+  const stop = new AbortController();
+  const revision = run.facts.revision;
+  if (!run.drive) return { decision: run.decision, result: null, inbox, stop, revision };
+  const result = run.drive({ exitOnPause: options.exitOnPause ?? false, timeoutMs: options.timeoutMs ?? null, onEvent: (e) => h.events.push(e), stop: stop.signal, inbox });
   await settle();
-  return { decision, result, inbox, stop, revision };
+  return { decision: run.decision, result, inbox, stop, revision };
 }
 
 /** Advances the fake clock in steps until the run settles or `maxMs` passes. */
