@@ -16,7 +16,7 @@ export default async function lint(inv: Invocation, io: Io): Promise<Outcome> {
     },
     { recursive: Boolean(inv.options.recursive), cwd: io.cwd },
   );
-  const report = lintReport(result);
+  const report = lintReport(result, inv.args);
   write(io.stdout, output === 'json' ? JSON.stringify(report, null, 2) : renderLintText(report, io.palette));
   return report.errors.length ? 'usage' : 'ok';
 }

@@ -3,14 +3,21 @@
  * summary) and Kubernetes Events are all derived from it, each with an exhaustive switch.
  */
 import type { AnalysisPhase, MeasurementPhase } from '../analysis/types.js';
-import type { Step } from '../manifests/types.js';
+import type { CanaryScale, Step } from '../manifests/types.js';
 import type { Phase, PromotionStage, RollbackCause, RunMode, RunRequest } from './types.js';
 
+export interface ScaleSummary {
+  replicas: number | null;
+  weight: number | null;
+  matchTrafficWeight: boolean;
+}
+
+/** `canaryScale` appears on a setWeight or pause step that also sets the canary's scale. */
 export type StepSummary =
-  | { kind: 'setWeight'; weight: number }
-  | { kind: 'pause'; durationMs: number | null }
+  | { kind: 'setWeight'; weight: number; canaryScale?: ScaleSummary }
+  | { kind: 'pause'; durationMs: number | null; canaryScale?: ScaleSummary }
   | { kind: 'analysis'; templates: string[] }
-  | { kind: 'setCanaryScale'; replicas: number | null; weight: number | null; matchTrafficWeight: boolean };
+  | ({ kind: 'setCanaryScale' } & ScaleSummary);
 
 export type RunEvent =
   | {
@@ -66,19 +73,20 @@ export type RunEventKind = RunEvent['kind'];
 export function summarizeStep(step: Step): StepSummary {
   switch (step.kind) {
     case 'setWeight':
-      return { kind: 'setWeight', weight: step.weight };
+      return { kind: 'setWeight', weight: step.weight, ...(step.canaryScale ? { canaryScale: summarizeScale(step.canaryScale) } : {}) };
     case 'pause':
-      return { kind: 'pause', durationMs: step.durationMs };
+      return { kind: 'pause', durationMs: step.durationMs, ...(step.canaryScale ? { canaryScale: summarizeScale(step.canaryScale) } : {}) };
     case 'analysis':
       return { kind: 'analysis', templates: step.analysis.templates.map((t) => t.templateName) };
-    case 'setCanaryScale': {
-      const s = step.scale;
-      return {
-        kind: 'setCanaryScale',
-        replicas: s.kind === 'replicas' ? s.replicas : null,
-        weight: s.kind === 'weight' ? s.weight : null,
-        matchTrafficWeight: s.kind === 'matchTrafficWeight',
-      };
-    }
+    case 'setCanaryScale':
+      return { kind: 'setCanaryScale', ...summarizeScale(step.scale) };
   }
+}
+
+function summarizeScale(s: CanaryScale): ScaleSummary {
+  return {
+    replicas: s.kind === 'replicas' ? s.replicas : null,
+    weight: s.kind === 'weight' ? s.weight : null,
+    matchTrafficWeight: s.kind === 'matchTrafficWeight',
+  };
 }

@@ -3,6 +3,7 @@
  * minPodsPerReplicaSet when non-zero), stable stays full unless dynamicStableScale. Without traffic
  * routing the weight is carried by pod counts: canary = ceil(w x R / 100), stable = R - canary.
  */
+import { stepScale } from '../manifests/steps.js';
 import type { CanaryScale, RolloutSpec } from '../manifests/types.js';
 
 export function weightToReplicas(replicas: number, weight: number): number {
@@ -55,12 +56,15 @@ export function setWeightAt(spec: RolloutSpec, stepIndex: number): number {
   return 0;
 }
 
-/** The setCanaryScale in effect at `stepIndex`: the last one at or before it, reset by nothing but the end. */
+/**
+ * The setCanaryScale in effect at `stepIndex`: the last one at or before it, on its own or sharing a
+ * step with setWeight or pause (Argo's UseSetCanaryScale), reset by nothing but the end.
+ */
 export function canaryScaleAt(spec: RolloutSpec, stepIndex: number): CanaryScale | null {
   const steps = spec.canary.steps;
   for (let i = Math.min(stepIndex, steps.length - 1); i >= 0; i--) {
-    const s = steps[i]!;
-    if (s.kind === 'setCanaryScale') return s.scale;
+    const scale = stepScale(steps[i]!);
+    if (scale) return scale;
   }
   return null;
 }

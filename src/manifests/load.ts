@@ -8,6 +8,7 @@ import { extname, join, relative } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { issue, type Issue } from './issues.js';
 import { makeSourceDoc, type SourceDoc } from './source.js';
+import { quotePlaceholders } from './unquoted.js';
 
 /** Larger manifests are refused: no Rollout needs megabytes, and YAML parsing is not free. */
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -50,18 +51,24 @@ export function parseManifestText(text: string, file: string): { docs: SourceDoc
   const lines = new LineCounter();
   const issues: Issue[] = [];
   const docs: SourceDoc[] = [];
-  const parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
+  // logLevel 'error': what the yaml package would warn about on stderr is reported as an issue instead.
+  const parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'error' });
   const all = Array.isArray(parsed) ? parsed : [];
   if (!Array.isArray(parsed)) {
     // An empty stream (only comments or whitespace): nothing to read.
     return { docs, issues };
   }
   all.forEach((doc, index) => {
-    for (const e of doc.errors) {
-      const pos = lines.linePos(e.pos[0]);
-      issues.push({ severity: 'error', file, line: pos.line, col: pos.col, path: '', message: `invalid YAML: ${firstLine(e.message)}` });
+    // The parser's later errors in a document mostly follow from its first: that one is reported.
+    const first = doc.errors[0];
+    if (first) {
+      const pos = lines.linePos(first.pos[0]);
+      issues.push({ severity: 'error', file, line: pos.line, col: pos.col, path: '', message: `invalid YAML: ${firstLine(first.message)}` });
+      return;
     }
-    if (doc.errors.length > 0) return;
+    const unquoted = quotePlaceholders(doc, text, file, lines);
+    issues.push(...unquoted.issues);
+    if (unquoted.template) return; // a template (Helm...) is not a manifest until rendered
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 100 });

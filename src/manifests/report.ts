@@ -1,7 +1,7 @@
 /** The lint report as data and as text. Pure; colours come in as a Palette. */
 import type { Palette } from '../util/palette.js';
 import type { SkippedDocument, SpecResult } from './index.js';
-import { formatIssue, type Issue } from './issues.js';
+import { formatIssue, issue, type Issue } from './issues.js';
 
 export interface LintReport {
   files: string[];
@@ -11,10 +11,18 @@ export interface LintReport {
   read: { rollouts: string[]; templates: string[]; services: string[] };
 }
 
-export function lintReport(result: SpecResult): LintReport {
+/** `paths`: what the command was given, to name when nothing in them is a Rollout or template. */
+export function lintReport(result: SpecResult, paths: readonly string[]): LintReport {
+  const errors = result.issues.filter((i) => i.severity === 'error');
+  // A CI step pointed at the wrong path must not pass: no Rollout and no template is an error.
+  if (errors.length === 0 && result.spec.rollouts.length === 0 && result.spec.templates.length === 0) {
+    const file = result.spec.files[0] ?? paths[0] ?? '.';
+    const read = result.spec.files.length === 1 ? 'the file given' : `the ${result.spec.files.length} files given`;
+    errors.push(issue('error', { file, line: 1, col: 1, path: '' }, `no Rollout, AnalysisTemplate or ClusterAnalysisTemplate in ${read}: nothing to check; is this the right path?`));
+  }
   return {
     files: result.spec.files,
-    errors: result.issues.filter((i) => i.severity === 'error'),
+    errors,
     warnings: result.issues.filter((i) => i.severity === 'warning'),
     skipped: result.skipped,
     read: {

@@ -39,7 +39,7 @@ export function readRollout(doc: SourceDoc, issues: Issue[]): RolloutSpec | null
         'strategy',
       ],
       unsupported: {
-        workloadRef: 'a Rollout that references a Deployment (workloadRef) is not supported yet: put the pod template in spec.template',
+        workloadRef: 'a Rollout that references a Deployment (workloadRef) is not supported yet: copy the Deployment\'s selector and pod template into spec.selector and spec.template, and remove workloadRef',
         paused: 'spec.paused: use an indefinite `pause: {}` step, or `canary run --exit-on-pause`',
         restartAt: 'restartAt: restart the pods with `kubectl rollout restart deployment/<name>-stable`',
         rollbackWindow: 'rollbackWindow: canary rolls back to the stable Deployment, which always holds the last promoted revision',
@@ -50,11 +50,14 @@ export function readRollout(doc: SourceDoc, issues: Issue[]): RolloutSpec | null
     },
     { required: true },
   );
+  warnNotifications(root);
   if (!spec || !meta) return null;
 
   const replicas = spec.field('replicas').int({ min: 0 }) ?? ROLLOUT_DEFAULTS.replicas;
-  const selector = readSelector(spec.field('selector'));
-  const template = readPodTemplate(spec.field('template'));
+  // With workloadRef the selector and template live in the Deployment: their absence follows from it.
+  const fromWorkload = spec.field('workloadRef').present;
+  const selector = fromWorkload && !spec.field('selector').present ? null : readSelector(spec.field('selector'));
+  const template = fromWorkload && !spec.field('template').present ? null : readPodTemplate(spec.field('template'));
   if (selector && template) checkSelectorMatches(spec, selector, template);
   const progressDeadlineSeconds = spec.field('progressDeadlineSeconds').int({ min: 1 }) ?? ROLLOUT_DEFAULTS.progressDeadlineSeconds;
   const minReadySeconds = spec.field('minReadySeconds').int({ min: 0 }) ?? 0;
@@ -79,6 +82,17 @@ export function readRollout(doc: SourceDoc, issues: Issue[]): RolloutSpec | null
     progressDeadlineAbort: spec.field('progressDeadlineAbort').bool(false),
     canary: strategy,
   };
+}
+
+/** Argo's notification controller reads these; canary sends no notifications yet. */
+function warnNotifications(root: Reader): void {
+  const annotations = root.field('metadata').field('annotations');
+  if (!isRecord(annotations.value)) return;
+  for (const key of Object.keys(annotations.value)) {
+    if (key.startsWith('notifications.argoproj.io/subscribe.')) {
+      annotations.field(key).warn('canary does not send notifications yet: this subscription has no effect for now', 'key');
+    }
+  }
 }
 
 function readSelector(r: Reader): LabelSelector | null {
@@ -155,6 +169,8 @@ function readStrategy(r: Reader): CanaryStrategy | null {
     { required: true },
   );
   if (!strategy) return null;
+  // A blue-green Rollout is reported as such, not as one missing its canary strategy.
+  if (strategy.field('blueGreen').present && !strategy.field('canary').present) return null;
   const c = strategy.field('canary').object(
     {
       known: [
@@ -184,10 +200,17 @@ function readStrategy(r: Reader): CanaryStrategy | null {
   );
   if (!c) return null;
   const trafficRouting = readTrafficRouting(c.field('trafficRouting'));
-  const steps = readSteps(c.field('steps'), readAnalysisRef);
+  // managedRoutes only serves setHeaderRoute/setMirrorRoute steps: reported here only without them.
+  const managedRoutes = c.field('trafficRouting').field('managedRoutes');
+  const routeSteps = c.field('steps').list().some((s) => s.field('setHeaderRoute').present || s.field('setMirrorRoute').present);
+  if (managedRoutes.present && !routeSteps) {
+    managedRoutes.error('not supported by canary: header and mirror routes (managedRoutes) are not supported: canary sets traffic weights only; remove managedRoutes', 'key');
+  }
+  const steps = readSteps(c.field('steps'), readAnalysisRef, { trafficRouting: c.field('trafficRouting').present });
   const analysis = readBackgroundAnalysis(c.field('analysis'));
   const dynamicStableScale = c.field('dynamicStableScale').bool(false);
-  if (trafficRouting.kind === 'none') {
+  // Judged by what is written: an unsupported router is reported once, not again as "no trafficRouting".
+  if (!c.field('trafficRouting').present) {
     for (const field of ['scaleDownDelaySeconds', 'dynamicStableScale', 'minPodsPerReplicaSet'] as const) {
       if (c.field(field).present) c.field(field).error(`${field} applies to traffic-routed canaries only: set trafficRouting or remove it`, 'key');
     }

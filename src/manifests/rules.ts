@@ -5,6 +5,7 @@
 import { checkCondition } from '../expr/index.js';
 import { issue, type Issue, type Loc, type Locator } from './issues.js';
 import { placeholdersOf } from './placeholders.js';
+import { pathToString } from './source.js';
 import { collectTemplates, describeRef } from './template-index.js';
 import type { AnalysisRef, AnalysisTemplateSpec, MetricSpec, RolloutSpec, SpecSet } from './types.js';
 
@@ -46,29 +47,14 @@ const trafficRoutingServices: Rule = {
     const out: Issue[] = [];
     for (const r of spec.rollouts) {
       const c = r.canary;
-      const routed = c.trafficRouting.kind !== 'none';
-      if (routed && (!c.canaryService || !c.stableService)) {
-        out.push(err(c.trafficRouting.kind === 'none' ? r.loc : c.trafficRouting.loc, 'traffic routing needs both canaryService and stableService: set them in spec.strategy.canary'));
+      if (c.trafficRouting.kind !== 'none' && (!c.canaryService || !c.stableService)) {
+        out.push(err(c.trafficRouting.loc, 'traffic routing needs both canaryService and stableService: set them in spec.strategy.canary'));
       }
       if (c.canaryService && c.canaryService === c.stableService) {
-        out.push(err(r.loc, `canaryService and stableService are both "${c.canaryService}": they must be two different Services`));
+        out.push(err(at(r, 'spec.strategy.canary.stableService'), `canaryService and stableService are both "${c.canaryService}": they must be two different Services`));
       }
       if (c.trafficRouting.kind === 'smi' && c.trafficRouting.rootService && [c.canaryService, c.stableService].includes(c.trafficRouting.rootService)) {
-        out.push(err(c.trafficRouting.loc, `rootService "${c.trafficRouting.rootService}" must be the Service clients call, not the canary or stable one`));
-      }
-    }
-    return out;
-  },
-};
-
-const canaryScaleNeedsRouting: Rule = {
-  id: 'set-canary-scale-needs-traffic-routing',
-  check(spec) {
-    const out: Issue[] = [];
-    for (const r of spec.rollouts) {
-      if (r.canary.trafficRouting.kind !== 'none') continue;
-      for (const s of r.canary.steps) {
-        if (s.kind === 'setCanaryScale') out.push(err(s.loc, 'setCanaryScale requires trafficRouting: without it the weight is carried by replica counts'));
+        out.push(err(at(r, 'spec.strategy.canary.trafficRouting.smi.rootService'), `rootService "${c.trafficRouting.rootService}" must be the Service clients call, not the canary or stable one`));
       }
     }
     return out;
@@ -80,7 +66,7 @@ const surge: Rule = {
   check(spec) {
     return spec.rollouts
       .filter((r) => r.canary.maxSurge.value === 0 && r.canary.maxUnavailable.value === 0)
-      .map((r) => err(r.loc, 'maxSurge and maxUnavailable cannot both be 0: the rollout could never replace a pod'));
+      .map((r) => err(at(r, 'spec.strategy.canary.maxUnavailable'), 'maxSurge and maxUnavailable cannot both be 0: the rollout could never replace a pod'));
   },
 };
 
@@ -90,8 +76,9 @@ const startingStep: Rule = {
     const out: Issue[] = [];
     for (const r of spec.rollouts) {
       const a = r.canary.analysis;
-      if (a && a.startingStep > 0 && a.startingStep >= r.canary.steps.length) {
-        out.push(err(at({ loc: a.loc, source: r.source }, 'startingStep'), `startingStep ${a.startingStep} is past the last step (there are ${r.canary.steps.length}): background analysis would never start`));
+      // Equal to the number of steps is allowed (Argo's e2e uses it): the analysis then starts once the steps are done.
+      if (a && a.startingStep > 0 && a.startingStep > r.canary.steps.length) {
+        out.push(err(at({ loc: a.loc, source: r.source }, 'startingStep'), `startingStep ${a.startingStep} is past the end of the steps (there are ${r.canary.steps.length}; ${r.canary.steps.length} starts the analysis when they are done): background analysis would never start`));
       }
     }
     return out;
@@ -108,8 +95,8 @@ const uniqueNames: Rule = {
       if (first) out.push(err(loc, `${what} is defined twice (first at ${first.file}:${first.line})`));
       else seen.set(key, loc);
     };
-    for (const r of spec.rollouts) check(`Rollout/${rolloutNamespace(r, ctx)}/${r.name}`, r.loc, `Rollout "${r.name}"`);
-    for (const t of spec.templates) check(`${t.kind}/${t.namespace ?? ctx.namespace}/${t.name}`, t.loc, `${t.kind} "${t.name}"`);
+    for (const r of spec.rollouts) check(`Rollout/${rolloutNamespace(r, ctx)}/${r.name}`, at(r, 'metadata.name'), `Rollout "${r.name}"`);
+    for (const t of spec.templates) check(`${t.kind}/${t.namespace ?? ctx.namespace}/${t.name}`, at(t, 'metadata.name'), `${t.kind} "${t.name}"`);
     return out;
   },
 };
@@ -195,7 +182,7 @@ const args: Rule = {
         const supplied = new Set(ref.args.map((a) => a.name));
         for (const [name, { a, t }] of declared) {
           if (a.source.kind === 'none' && !supplied.has(name)) {
-            out.push(err(ref.loc, `${label}: ${t.kind} "${t.name}" needs arg "${name}": add {name: ${name}, value: ...} to args`));
+            out.push(err(r.source.locAt(`${ref.loc.path}.args`), `${label}: ${t.kind} "${t.name}" needs arg "${name}": add {name: ${name}, value: ...} to args`));
           }
         }
         for (const a of ref.args) {
@@ -234,7 +221,7 @@ const refMetrics: Rule = {
         for (const t of templates) {
           for (const m of t.metrics) {
             const first = owners.get(m.name);
-            if (first && first !== t) out.push(err(ref.loc, `${label}: metric "${m.name}" is defined by both "${first.name}" and "${t.name}": metric names must be unique within an analysis`));
+            if (first && first !== t) out.push(err(r.source.locAt(`${ref.loc.path}.templates`), `${label}: metric "${m.name}" is defined by both "${first.name}" and "${t.name}": metric names must be unique within an analysis`));
             owners.set(m.name, t);
           }
         }
@@ -262,14 +249,15 @@ const services: Rule = {
       const podLabels = templateLabels(r);
       for (const [field, name] of named) {
         if (!name) continue;
-        const svc = spec.services.find((s) => s.name === name && (s.namespace ?? ctx.namespace) === ns);
+        // A Service without metadata.namespace goes where the command puts it: -n, else the Rollout's namespace.
+        const svc = spec.services.find((s) => s.name === name && (s.namespace ?? ctx.namespace ?? ns) === ns);
         if (!svc) {
           out.push(err(at(r, `spec.strategy.canary.${field}`), `Service "${name}" is not among the Service manifests given: add it, or check the name`));
           continue;
         }
         for (const [k, v] of Object.entries(svc.selector)) {
           if (podLabels[k] !== v) {
-            out.push(err(svc.loc, `Service "${name}" selects ${k}=${v}, which the pods of Rollout "${r.name}" do not carry: it would route to no pod`));
+            out.push(err(svc.source.locAt(pathToString(['spec', 'selector', k])), `Service "${name}" selects ${k}=${v}, which the pods of Rollout "${r.name}" do not carry: it would route to no pod`));
             break;
           }
         }
@@ -323,7 +311,6 @@ const prometheusAddress: Rule = {
 
 export const RULES: readonly Rule[] = [
   trafficRoutingServices,
-  canaryScaleNeedsRouting,
   surge,
   startingStep,
   uniqueNames,

@@ -1,34 +1,60 @@
-/** strategy.canary.steps: exactly one step type per step. */
+/**
+ * strategy.canary.steps. As Argo's validation (hasMultipleStepsType): setWeight, pause, experiment
+ * and analysis exclude each other; setCanaryScale may share a step with setWeight or pause.
+ */
+import { assertNever } from '../util/assert-never.js';
 import type { Reader } from './reader.js';
 import type { AnalysisRef, CanaryScale, Step } from './types.js';
 
 const STEP_TYPES = ['setWeight', 'pause', 'analysis', 'setCanaryScale'] as const;
+/** Argo's mutually exclusive step types. */
+const EXCLUSIVE = ['setWeight', 'pause', 'experiment', 'analysis'] as const;
 const UNSUPPORTED_STEPS: Record<string, string> = {
   experiment: 'experiment steps are not supported: use an analysis step against the canary',
-  setHeaderRoute: 'setHeaderRoute is not supported: SMI has no header routes, and canary sets Gateway API weights only',
-  setMirrorRoute: 'setMirrorRoute is not supported: canary sets weights only',
+  setHeaderRoute: 'setHeaderRoute is not supported: canary sets traffic weights only (SMI has no header routes); remove these steps and trafficRouting.managedRoutes',
+  setMirrorRoute: 'setMirrorRoute is not supported: canary sets traffic weights only; remove these steps and trafficRouting.managedRoutes',
   plugin: 'step plugins are not supported',
 };
 
-export function readSteps(r: Reader, readAnalysis: (r: Reader) => AnalysisRef | null): Step[] {
+/** `trafficRouting`: whether the Rollout writes one (supported or not), which setCanaryScale needs. */
+export function readSteps(r: Reader, readAnalysis: (r: Reader) => AnalysisRef | null, options: { trafficRouting: boolean }): Step[] {
   const steps: Step[] = [];
   for (const item of r.list()) {
     const s = item.object({ known: STEP_TYPES, unsupported: UNSUPPORTED_STEPS });
     if (!s) continue;
     const present = STEP_TYPES.filter((k) => s.field(k).present);
-    const unsupported = Object.keys(UNSUPPORTED_STEPS).filter((k) => s.field(k).present);
+    const exclusive = EXCLUSIVE.filter((k) => s.field(k).present);
+    if (exclusive.length > 1) {
+      s.error(`a step has one of setWeight, pause, experiment or analysis, this one has ${exclusive.join(' and ')}: split it into separate steps`);
+      continue;
+    }
     if (present.length === 0) {
       // An unknown or unsupported key has already been reported with its own message.
       const keys = Object.keys(s.value as object);
       if (keys.length === 0) s.error(`a step needs one of: ${STEP_TYPES.join(', ')}`);
       continue;
     }
-    if (present.length + unsupported.length > 1) {
-      s.error(`a step has exactly one type, this one has ${[...present, ...unsupported].join(' and ')}: split it into separate steps`);
+    // An unsupported type in the step is reported already; what remains is read for the other checks.
+    const main = exclusive[0] ?? 'setCanaryScale';
+    if (main === 'experiment') continue;
+    if (main === 'analysis' && s.field('setCanaryScale').present) {
+      s.field('setCanaryScale').error(
+        'setCanaryScale in an analysis step is not supported: Argo completes such a step once the canary is scaled, without waiting for the analysis; put setCanaryScale in a step of its own before the analysis',
+        'key',
+      );
       continue;
     }
-    const step = readStep(s, present[0]!, readAnalysis);
-    if (step) steps.push(step);
+    if (s.field('setCanaryScale').present && !options.trafficRouting) {
+      s.field('setCanaryScale').error('setCanaryScale requires trafficRouting: without it the weight is carried by replica counts', 'key');
+    }
+    const step = readStep(s, main, readAnalysis);
+    if (!step) continue;
+    if ((step.kind === 'setWeight' || step.kind === 'pause') && s.field('setCanaryScale').present) {
+      const scale = readScale(s.field('setCanaryScale'));
+      if (scale) steps.push({ ...step, canaryScale: scale });
+      continue;
+    }
+    steps.push(step);
   }
   return steps;
 }
@@ -53,26 +79,44 @@ function readStep(s: Reader, kind: (typeof STEP_TYPES)[number], readAnalysis: (r
       return analysis ? { kind, loc: f.loc(), analysis } : null;
     }
     case 'setCanaryScale': {
-      const c = f.object({ known: ['replicas', 'weight', 'matchTrafficWeight'] });
-      if (!c) return null;
-      const set = ['replicas', 'weight', 'matchTrafficWeight'].filter((k) => c.field(k).present);
-      if (set.length !== 1) {
-        c.error('set exactly one of replicas, weight or matchTrafficWeight');
-        return null;
-      }
-      let scale: CanaryScale | null = null;
-      if (set[0] === 'replicas') {
-        const replicas = c.field('replicas').int({ min: 0 });
-        if (replicas !== null) scale = { kind: 'replicas', replicas };
-      } else if (set[0] === 'weight') {
-        const weight = c.field('weight').int({ min: 0, max: 100 });
-        if (weight !== null) scale = { kind: 'weight', weight };
-      } else if (c.field('matchTrafficWeight').bool(false)) {
-        scale = { kind: 'matchTrafficWeight' };
-      } else {
-        c.field('matchTrafficWeight').error('matchTrafficWeight: false has no effect: remove the step or set replicas or weight');
-      }
+      const scale = readScale(f);
       return scale ? { kind, loc: f.loc(), scale } : null;
     }
+  }
+}
+
+function readScale(f: Reader): CanaryScale | null {
+  const c = f.object({ known: ['replicas', 'weight', 'matchTrafficWeight'] });
+  if (!c) return null;
+  const set = ['replicas', 'weight', 'matchTrafficWeight'].filter((k) => c.field(k).present);
+  if (set.length !== 1) {
+    c.error('set exactly one of replicas, weight or matchTrafficWeight');
+    return null;
+  }
+  if (set[0] === 'replicas') {
+    const replicas = c.field('replicas').int({ min: 0 });
+    return replicas === null ? null : { kind: 'replicas', replicas };
+  }
+  if (set[0] === 'weight') {
+    const weight = c.field('weight').int({ min: 0, max: 100 });
+    return weight === null ? null : { kind: 'weight', weight };
+  }
+  if (c.field('matchTrafficWeight').bool(false)) return { kind: 'matchTrafficWeight' };
+  c.field('matchTrafficWeight').error('matchTrafficWeight: false has no effect: remove the step or set replicas or weight');
+  return null;
+}
+
+/** The setCanaryScale a step carries, on its own or next to setWeight or pause; null if none. */
+export function stepScale(step: Step): CanaryScale | null {
+  switch (step.kind) {
+    case 'setCanaryScale':
+      return step.scale;
+    case 'setWeight':
+    case 'pause':
+      return step.canaryScale ?? null;
+    case 'analysis':
+      return null;
+    default:
+      return assertNever(step, 'step');
   }
 }

@@ -4,23 +4,29 @@ import type { TrafficRouting } from './types.js';
 
 export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
 
-const OTHER_ROUTER = (name: string) =>
-  `${name} traffic routing: canary writes SMI TrafficSplits (trafficRouting.smi) or Gateway API HTTPRoutes (trafficRouting.plugins["${GATEWAY_API_PLUGIN}"])`;
+const OTHER_ROUTERS: Record<string, string> = {
+  istio: 'Istio',
+  nginx: 'NGINX',
+  alb: 'ALB',
+  ambassador: 'Ambassador',
+  appMesh: 'App Mesh',
+  traefik: 'Traefik',
+  apisix: 'APISIX',
+};
 
 export function readTrafficRouting(r: Reader): TrafficRouting {
-  const tr = r.object({
-    known: ['smi', 'plugins', 'maxTrafficWeight'],
-    unsupported: {
-      istio: OTHER_ROUTER('Istio'),
-      nginx: OTHER_ROUTER('NGINX'),
-      alb: OTHER_ROUTER('ALB'),
-      ambassador: OTHER_ROUTER('Ambassador'),
-      appMesh: OTHER_ROUTER('App Mesh'),
-      traefik: OTHER_ROUTER('Traefik'),
-      apisix: OTHER_ROUTER('APISIX'),
-      managedRoutes: 'header and mirror routes (managedRoutes) are not supported: SMI has none, and the Gateway API plugin support covers weights only',
-    },
-  });
+  // managedRoutes goes with the header and mirror route steps: readStrategy reports them together.
+  const tr = r.object({ known: ['smi', 'plugins', 'maxTrafficWeight', 'managedRoutes', ...Object.keys(OTHER_ROUTERS)] });
+  // Routers canary does not drive: one message for all of them, at the first.
+  const others = tr ? Object.keys(tr.value as object).filter((k) => k in OTHER_ROUTERS && tr.field(k).present) : [];
+  if (tr && others.length > 0) {
+    const names = others.map((k) => OTHER_ROUTERS[k]!);
+    const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+    tr.field(others[0]!).error(
+      `not supported by canary: ${list} traffic routing: canary writes SMI TrafficSplits (trafficRouting.smi) or Gateway API HTTPRoutes (trafficRouting.plugins["${GATEWAY_API_PLUGIN}"])`,
+      'key',
+    );
+  }
   if (!tr) return { kind: 'none' };
   const maxWeight = tr.field('maxTrafficWeight');
   if (maxWeight.present && maxWeight.int({ min: 1 }) !== 100) {

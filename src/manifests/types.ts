@@ -64,10 +64,15 @@ export type TrafficRouting =
   | { kind: 'gatewayAPI'; loc: Loc; httpRoutes: string[]; namespace: string | null }
   | { kind: 'none' };
 
+/**
+ * One step. Argo lets setCanaryScale share a step with setWeight or pause (only setWeight, pause,
+ * experiment and analysis exclude each other): such a step is read as its setWeight or pause with
+ * `canaryScale` set, and scales the canary as a setCanaryScale step would.
+ */
 export type Step =
-  | { kind: 'setWeight'; loc: Loc; weight: number }
+  | { kind: 'setWeight'; loc: Loc; weight: number; canaryScale?: CanaryScale }
   /** durationMs null = wait until `canary promote`. */
-  | { kind: 'pause'; loc: Loc; durationMs: number | null }
+  | { kind: 'pause'; loc: Loc; durationMs: number | null; canaryScale?: CanaryScale }
   | { kind: 'analysis'; loc: Loc; analysis: AnalysisRef }
   | { kind: 'setCanaryScale'; loc: Loc; scale: CanaryScale };
 

@@ -29,7 +29,8 @@ export function renderPlan(plan: Plan, header: { rollout: string; revision: stri
   out.push('');
   out.push(`  then: canary at full size, 100% to the canary, stable rolled to the new revision, traffic back to stable, canary scaled down after ${formatDuration(plan.scaleDownDelayMs)}`);
   if (plan.background) {
-    out.push(`  background analysis from step ${plan.background.startingStep + 1}: ${plan.background.metrics.map((m) => `${m.name}${m.intervalMs ? ` every ${formatDuration(m.intervalMs)}` : ''}${fromArgs(m)}`).join(', ')}`);
+    const from = plan.background.startingStep >= plan.steps.length ? 'once the steps are done (terminated at once by the promotion)' : `from step ${plan.background.startingStep + 1}`;
+    out.push(`  background analysis ${from}: ${plan.background.metrics.map((m) => `${m.name}${m.intervalMs ? ` every ${formatDuration(m.intervalMs)}` : ''}${fromArgs(m)}`).join(', ')}`);
   }
   const waits = plan.waitsForPromote ? ', plus the time until `canary promote`' : '';
   out.push(`  expected time: ${formatDuration(plan.timedMs)} of pauses, analysis and delays${waits}, plus pod start-up`);

@@ -1,25 +1,25 @@
 /** Shared phrasing for steps, durations and times in every renderer. */
-import type { StepSummary } from '../engine/events.js';
+import type { ScaleSummary, StepSummary } from '../engine/events.js';
 import { assertNever } from '../util/assert-never.js';
 import { formatDuration } from '../util/duration.js';
 
 export function describeStep(step: StepSummary): string {
   switch (step.kind) {
     case 'setWeight':
-      return `setWeight ${step.weight}%`;
+      return `setWeight ${step.weight}%${step.canaryScale ? `, ${describeScale(step.canaryScale)}` : ''}`;
     case 'pause':
-      return step.durationMs === null ? 'pause until promoted' : `pause ${formatDuration(step.durationMs)}`;
+      return `${step.durationMs === null ? 'pause until promoted' : `pause ${formatDuration(step.durationMs)}`}${step.canaryScale ? `, ${describeScale(step.canaryScale)}` : ''}`;
     case 'analysis':
       return `analysis ${step.templates.join(', ')}`;
     case 'setCanaryScale':
-      return step.replicas !== null
-        ? `setCanaryScale ${step.replicas} replicas`
-        : step.weight !== null
-          ? `setCanaryScale ${step.weight}%`
-          : 'setCanaryScale matchTrafficWeight';
+      return describeScale(step);
     default:
       return assertNever(step, 'step');
   }
+}
+
+function describeScale(s: ScaleSummary): string {
+  return s.replicas !== null ? `setCanaryScale ${s.replicas} replicas` : s.weight !== null ? `setCanaryScale ${s.weight}%` : 'setCanaryScale matchTrafficWeight';
 }
 
 /** `10:00:34Z` for times within the run; the date is in the start line. */

@@ -97,3 +97,146 @@ describe('bad input: exit 2, the file, the line and what to fix, never a stack t
     expect(r.stderr).toContain("unknown option '--bogus'");
   });
 });
+
+/**
+ * Issue 13 items 8-15: lint against Argo's own manifests. Each case goes through `canary lint`
+ * (the same main() as the binary) and checks the whole list of errors, so a cascade shows up.
+ */
+describe('Argo conformance (issue 13)', () => {
+  let seed: string;
+  let template: string;
+  let services: string;
+  beforeAll(async () => {
+    seed = await readFile('examples/seed/rollout.yaml', 'utf8');
+    template = await readFile('examples/seed/analysis-template.yaml', 'utf8');
+    services = await readFile('examples/seed/services.yaml', 'utf8');
+  });
+
+  /** Lints `text` (with the seed's template, and optionally its Services) and returns the located errors. */
+  async function lintText(name: string, text: string, extra: string[] = [], args: string[] = [], t = template) {
+    const r = await runCli(['lint', await file(name, text), await file(`${name}-template.yaml`, t), ...extra, ...args]);
+    const errs = r.stdout.split('\n').filter((l) => new RegExp(`^${name.replace('.', '\\.')}:\\d+:\\d+: `).test(l.replace(/^.*\//, '')) || /^\S+:\d+:\d+: /.test(l));
+    return { ...r, errs };
+  }
+  const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+  describe('item 8: one true problem for an unsupported router or workloadRef', () => {
+    it('istio with setCanaryScale and scaleDownDelaySeconds: only the router, saying what to use', async () => {
+      const text = seed
+        .replace('      trafficRouting:\n        smi:\n          rootService: myapp\n', '      scaleDownDelaySeconds: 10\n      dynamicStableScale: false\n      trafficRouting:\n        istio:\n          virtualService: {name: myapp-vsvc}\n')
+        .replace('        - setWeight: 10\n', '        - setCanaryScale: {replicas: 1}\n        - setWeight: 10\n');
+      const r = await lintText('istio.yaml', text);
+      expect(r.code).toBe(2);
+      expect(r.errs).toEqual([
+        `${r.errs[0]!.split(':')[0]}:${lineOf(text, 'istio:')}:9: spec.strategy.canary.trafficRouting.istio: not supported by canary: Istio traffic routing: canary writes SMI TrafficSplits (trafficRouting.smi) or Gateway API HTTPRoutes (trafficRouting.plugins["argoproj-labs/gatewayAPI"])`,
+      ]);
+    });
+
+    it('workloadRef without selector and template: only workloadRef, saying what to do', async () => {
+      const text = seed.slice(0, seed.indexOf('  selector:')).replace('  replicas: 1\n', '  replicas: 1\n  workloadRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: myapp\n');
+      const r = await lintText('workload.yaml', text);
+      expect(r.code).toBe(2);
+      expect(r.errs).toHaveLength(1);
+      expect(r.errs[0]).toMatch(/:8:3: spec\.workloadRef: not supported by canary: .*copy the Deployment's selector and pod template into spec\.selector and spec\.template, and remove workloadRef$/);
+    });
+
+    it('a blue-green Rollout: only blueGreen', async () => {
+      const text = seed.slice(0, seed.indexOf('  strategy:')) + '  strategy:\n    blueGreen:\n      activeService: myapp\n' + seed.slice(seed.indexOf('  selector:'));
+      const r = await lintText('bluegreen.yaml', text);
+      expect(r.errs).toEqual([expect.stringMatching(/:9:5: spec\.strategy\.blueGreen: not supported by canary: blue-green rollouts are not supported: use strategy\.canary$/)]);
+    });
+  });
+
+  it('item 9: Services without metadata.namespace take the namespace the command uses (-n, else the Rollout\'s)', async () => {
+    const bare = services.replace(/\n  namespace: apps/g, '');
+    expect(bare).not.toContain('namespace:');
+    const r = await lintText('ns.yaml', seed, [await file('bare-services.yaml', bare)]);
+    expect(r.errs).toEqual([]);
+    expect(r.code).toBe(0);
+    const bareTemplate = template.replace('  namespace: apps\n', '');
+    const inOther = await lintText('ns-other.yaml', seed.replace('namespace: apps', 'namespace: default'), [await file('bare-services.yaml', bare)], [], bareTemplate);
+    expect(inOther.errs).toEqual([]);
+    const elsewhere = await lintText('ns-n.yaml', seed.replace('  namespace: apps\n', ''), [await file('bare-services.yaml', bare)], ['-n', 'shop'], bareTemplate);
+    expect(elsewhere.errs).toEqual([]);
+  });
+
+  describe('item 10: setCanaryScale shares a step with setWeight or pause (Argo hasMultipleStepsType)', () => {
+    it.each([
+      ['{setWeight: 20, setCanaryScale: {replicas: 1}}'],
+      ['{pause: {duration: 10s}, setCanaryScale: {weight: 50}}'],
+      ['{pause: {}, setCanaryScale: {matchTrafficWeight: true}}'],
+    ])('%s is clean', async (step) => {
+      const r = await lintText('combined.yaml', seed.replace('        - setWeight: 40\n', `        - ${step}\n`));
+      expect(r.errs).toEqual([]);
+      expect(r.code).toBe(0);
+    });
+
+    it.each([
+      ['{setWeight: 20, pause: {}}', /steps\[2\]: a step has one of setWeight, pause, experiment or analysis, this one has setWeight and pause: split it into separate steps$/],
+      ['{analysis: {templates: [{templateName: success-rate-analysis}]}, setCanaryScale: {replicas: 1}}', /steps\[2\]\.setCanaryScale: setCanaryScale in an analysis step is not supported: .*put setCanaryScale in a step of its own before the analysis$/],
+    ])('%s is refused, once', async (step, expected) => {
+      const r = await lintText('combined-bad.yaml', seed.replace('        - setWeight: 40\n', `        - ${step}\n`));
+      expect(r.code).toBe(2);
+      expect(r.errs).toEqual([expect.stringMatching(expected)]);
+    });
+  });
+
+  it('item 11: startingStep equal to the number of steps is accepted; past it is not', async () => {
+    const at = (n: number) => seed.replace('      analysis:\n        templates:', `      analysis:\n        startingStep: ${n}\n        templates:`);
+    expect((await lintText('start-9.yaml', at(9))).errs).toEqual([]);
+    const past = await lintText('start-10.yaml', at(10));
+    expect(past.errs).toEqual([expect.stringMatching(/spec\.strategy\.canary\.analysis\.startingStep: startingStep 10 is past the end of the steps \(there are 9; 9 starts the analysis when they are done\)/)]);
+  });
+
+  describe('item 12: nothing to check is an error', () => {
+    it.each([
+      ['an empty file', async () => [await file('empty.yaml', '')]],
+      ['only comments', async () => [await file('comments.yaml', '# nothing here\n---\n# nor here\n')]],
+      ['a folder of unrelated YAML', async () => {
+        const d = join(dir, 'unrelated');
+        await mkdir(d, { recursive: true });
+        await writeFile(join(d, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {a: b}\n');
+        await writeFile(join(d, 'svc.yaml'), services);
+        return [d];
+      }],
+    ])('%s: exit 2, saying no Rollout or AnalysisTemplate was found', async (_what, make) => {
+      const r = await runCli(['lint', ...(await make())]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toMatch(/:1:1: no Rollout, AnalysisTemplate or ClusterAnalysisTemplate in the (file|\d+ files) given: nothing to check; is this the right path\?/);
+    });
+
+    it('a lone AnalysisTemplate is something to check', async () => {
+      const r = await runCli(['lint', 'examples/seed/analysis-template.yaml']);
+      expect(r.code).toBe(0);
+    });
+  });
+
+  it('item 13: canaryService equal to stableService is reported at stableService', async () => {
+    const text = seed.replace('canaryService: "myapp-canary"', 'canaryService: "myapp-stable"');
+    const r = await lintText('same.yaml', text);
+    expect(r.errs).toEqual([expect.stringMatching(new RegExp(`:${lineOf(text, 'stableService:')}:22: spec\\.strategy\\.canary\\.stableService: canaryService and stableService are both "myapp-stable"`))]);
+  });
+
+  it('item 14: an unquoted {{args.x}} is a lint problem at its line, and nothing is written to stderr by Node', async () => {
+    const { jest } = await import('@jest/globals');
+    const warn = jest.spyOn(process, 'emitWarning');
+    try {
+      const t = template.replace('address: http://prometheus-server.monitoring.svc.cluster.local:80', 'address: http://prometheus-server.monitoring.svc.cluster.local:80\n          headers:\n            - {key: X-Scope-OrgID, value: {{args.from}}}');
+      const r = await runCli(['lint', 'examples/seed/rollout.yaml', await file('flow.yaml', t)]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toMatch(new RegExp(`flow\\.yaml:${lineOf(t, 'X-Scope-OrgID')}:\\d+: spec\\.metrics\\[0\\]\\.provider\\.prometheus\\.headers\\[0\\]\\.value: \\{\\{args\\.from\\}\\} without quotes is a YAML mapping, not text: quote it: "\\{\\{args\\.from\\}\\}"`));
+      expect(r.stdout.match(/^\S+:\d+:\d+: /gm)).toHaveLength(1);
+      expect(r.stderr).toBe('');
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('item 15: notification subscriptions are warned about (canary sends no notifications yet), exit 0', async () => {
+    const text = seed.replace('  namespace: apps\n', '  namespace: apps\n  annotations:\n    notifications.argoproj.io/subscribe.on-rollout-completed.slack: my-channel\n');
+    const r = await lintText('notify.yaml', text);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/warnings:\n {2}\S+notify\.yaml:7:5: metadata\.annotations\["notifications\.argoproj\.io\/subscribe\.on-rollout-completed\.slack"\]: canary does not send notifications yet: this subscription has no effect for now/);
+  });
+});

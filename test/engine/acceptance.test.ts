@@ -87,6 +87,35 @@ describe('background analysis', () => {
   });
 });
 
+describe('background analysis with startingStep equal to the number of steps (issue 13 item 11)', () => {
+  const yaml = rolloutYaml({
+    steps: ['setWeight: 20', 'pause: {duration: 20s}'],
+    background: { template: 'bg', startingStep: 2 },
+    docs: [templateYaml('bg', ['interval: 5s', 'failureCondition: result[0] > 0'])],
+  });
+
+  it('starts once the steps are done, and the promotion terminates it (Argo\'s e2e TestCanaryPromoteFull relies on the value)', async () => {
+    const h = await deployed(yaml, () => vector(0));
+    const r = await runUntilDone(h, await start(h, { image: NEW }));
+    expect(r.state.phase).toBe('Healthy');
+    expect(r.state.analyses.map((a) => [a.id, a.phase, a.message])).toEqual([['background', 'Successful', 'Run Terminated']]);
+    const started = h.events.findIndex((e) => e.kind === 'analysisStarted');
+    const promoting = h.events.findIndex((e) => e.kind === 'promoting');
+    expect(started).toBeGreaterThan(h.events.findIndex((e) => e.kind === 'stepCompleted' && e.index === 1));
+    expect(started).toBeLessThan(promoting);
+  });
+
+  it('is never started by promote --full', async () => {
+    const h = await deployed(yaml, () => vector(0));
+    const s = await start(h, { image: NEW });
+    await runFor(h, 5_000);
+    await h.store.request({ id: 'p', kind: 'promoteFull', at: h.clock.now(), by: 'ci', reason: null });
+    const r = await runUntilDone(h, s);
+    expect(r.state.phase).toBe('Healthy');
+    expect(r.state.analyses).toEqual([]);
+  });
+});
+
 describe('several metrics in one analysis (issue 13 item 1)', () => {
   // `unsure` answers 2 (neither condition holds), `bad` answers 3 (its failureCondition holds).
   const docs = [
@@ -250,6 +279,33 @@ describe('replica counts', () => {
     await runUntilDone(h, await start(h, { image: NEW }));
     const canary = h.cluster.log.filter((l) => l.startsWith('ensure canary')).map((l) => l.split(' x')[1]);
     expect(canary.slice(0, 1)).toEqual(['3']);
+  });
+
+  // Issue 13 item 10: Argo makes only setWeight, pause, experiment and analysis exclusive in a step.
+  it('setCanaryScale in a setWeight step: the weight and the scale together, the step done once the canary is scaled', async () => {
+    const h = await deployed(rolloutYaml({ replicas: 10, steps: ['{setWeight: 20, setCanaryScale: {replicas: 5}}', 'pause: {duration: 5s}', 'setWeight: 50'] }));
+    const s = await start(h, { image: NEW });
+    await runFor(h, 3_000);
+    expect(h.store.run.state).toMatchObject({ stepIndex: 1, setWeight: 20, canaryScale: { kind: 'replicas', replicas: 5 } });
+    expect(h.cluster.weight).toBe(20);
+    const r = await runUntilDone(h, s);
+    expect(r.state.phase).toBe('Healthy');
+    const canary = h.cluster.log.filter((l) => l.startsWith('ensure canary')).map((l) => l.split(' x')[1]);
+    // The scale stays in effect after its step (Argo's UseSetCanaryScale looks back), until the end.
+    expect(canary.slice(0, 2)).toEqual(['5', '10']);
+    expect(h.events.find((e) => e.kind === 'stepStarted' && e.index === 0)).toMatchObject({ step: { kind: 'setWeight', weight: 20, canaryScale: { replicas: 5, weight: null, matchTrafficWeight: false } } });
+  });
+
+  it('setCanaryScale in a pause step: the canary is scaled while the pause runs, without waiting for it', async () => {
+    const h = await deployed(rolloutYaml({ replicas: 10, steps: ['setWeight: 10', '{pause: {duration: 20s}, setCanaryScale: {weight: 50}}', 'setWeight: 20'] }));
+    const s = await start(h, { image: NEW });
+    await runFor(h, 10_000);
+    expect(h.store.run.state).toMatchObject({ phase: 'Paused', stepIndex: 1, canaryScale: { kind: 'weight', weight: 50 } });
+    expect(h.cluster.weight).toBe(10);
+    const r = await runUntilDone(h, s);
+    expect(r.state.phase).toBe('Healthy');
+    const canary = h.cluster.log.filter((l) => l.startsWith('ensure canary')).map((l) => l.split(' x')[1]);
+    expect(canary.slice(0, 2)).toEqual(['1', '5']);
   });
 
   it('without trafficRouting the weight is carried by pod counts: stable gives up pods the canary has', async () => {

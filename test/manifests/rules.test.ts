@@ -24,7 +24,7 @@ describe('the seed-like spec', () => {
 type Row = [rule: string, invalid: string, expected: RegExp];
 
 const rows: Row[] = [
-  ['one step type per step', seedWith([['- setWeight: 10', '- setWeight: 10\n          pause: {}']]), /exactly one type, this one has setWeight and pause/],
+  ['one step type per step', seedWith([['- setWeight: 10', '- setWeight: 10\n          pause: {}']]), /a step has one of setWeight, pause, experiment or analysis, this one has setWeight and pause/],
   ['a step needs a type', seedWith([['- setWeight: 10', '- {}']]), /a step needs one of/],
   ['weights 0..100', seedWith([['- setWeight: 50', '- setWeight: 101']]), /setWeight: must be at most 100/],
   ['weights are whole numbers', seedWith([['- setWeight: 50', '- setWeight: 12.5']]), /expected a whole number/],
@@ -37,7 +37,7 @@ const rows: Row[] = [
   ['scaleDownDelaySeconds needs traffic routing', seedWith([['      trafficRouting:\n        smi:\n          rootService: myapp\n', '      scaleDownDelaySeconds: 10\n']]), /scaleDownDelaySeconds applies to traffic-routed canaries only/],
   ['dynamicStableScale excludes scaleDownDelaySeconds', seedWith([['      trafficRouting:', '      dynamicStableScale: true\n      scaleDownDelaySeconds: 5\n      trafficRouting:']]), /cannot be combined with dynamicStableScale/],
   ['maxSurge and maxUnavailable not both 0', seedWith([['      trafficRouting:', '      maxSurge: 0\n      maxUnavailable: 0\n      trafficRouting:']]), /cannot both be 0/],
-  ['startingStep within the steps', seedWith([['        args:\n          - name: service-name', '        startingStep: 9\n        args:\n          - name: service-name']]), /startingStep 9 is past the last step/],
+  ['startingStep within the steps', seedWith([['        args:\n          - name: service-name', '        startingStep: 9\n        args:\n          - name: service-name']]), /startingStep 9 is past the end of the steps \(there are 4; 4 starts the analysis when they are done\)/],
   ['referenced templates exist', seedWith([['templateName: success-rate', 'templateName: success-rat']]), /AnalysisTemplate "success-rat" not found/],
   ['cluster templates are looked up by clusterScope', seedWith([['templateName: success-rate', 'templateName: success-rate\n            clusterScope: true']]), /ClusterAnalysisTemplate "success-rate" not found/],
   ['template args are supplied', seedWith([['        args:\n          - name: service-name\n            value: myapp-canary\n', '']]), /needs arg "service-name"/],

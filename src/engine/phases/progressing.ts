@@ -17,8 +17,12 @@ export function progressing(tx: Tx, obs: Observation, ctx: EngineContext): void 
   const svc = servicesConfigured(ctx);
 
   // Analyses first: a failed one ends everything else.
-  if (spec.canary.analysis && tx.state.stepIndex >= spec.canary.analysis.startingStep && tx.state.stepIndex < steps.length) {
-    ensureRun(tx, ctx, BACKGROUND_RUN);
+  const bg = spec.canary.analysis;
+  // startingStep == steps.length: Argo creates the background run once the steps are done, and
+  // promotion (just below) terminates it.
+  if (bg && tx.state.stepIndex >= bg.startingStep && (tx.state.stepIndex < steps.length || bg.startingStep === steps.length)) {
+    const run = ensureRun(tx, ctx, BACKGROUND_RUN);
+    if (!run && tx.state.stepIndex >= steps.length) return; // its templates are being resolved
   }
   scheduleMeasurements(tx, ctx);
   const failed = failedRun(tx);
@@ -61,7 +65,9 @@ export function progressing(tx: Tx, obs: Observation, ctx: EngineContext): void 
   const pods = { track: 'canary' as const, available: canaryAvailable, desired: wantCanary, problem: obs.canary?.problem ?? null };
   switch (step.kind) {
     case 'setWeight': {
-      const weightDone = !routed || (obs.weight === step.weight && obs.weightVerified !== false);
+      // With a setCanaryScale in the same step, Argo completes it once the replicas are at their
+      // counts (its setCanaryScale case comes first): the weight is written, its verification not awaited.
+      const weightDone = !routed || (obs.weight === step.weight && (step.canaryScale !== undefined || obs.weightVerified !== false));
       // Replica-weighted: the step is done once stable gave up as many pods as the canary has available.
       const stableDone = routed || obs.stable?.replicas === stableReplicas(spec, 0, canaryAvailable);
       trackProgress(tx, ctx, canaryReady ? null : pods);
