@@ -68,6 +68,9 @@ const rows: Row[] = [
   ['misspelt fields get a suggestion', seedWith([['- setWeight: 50', '- setweight: 50']]), /unknown field "setweight", did you mean "setWeight"\?/],
   ['placeholders in numeric fields refer to declared args', seedWith([['      interval: 15s\n', '      interval: "{{args.every}}"\n']]), /interval: \{\{args.every\}\} refers to an arg that AnalysisTemplate "success-rate" does not declare/],
   ['placeholders are only for metric numbers, not step fields', seedWith([['- setWeight: 50', '- setWeight: "{{args.weight}}"']]), /setWeight: expected a whole number/],
+  ['setCanaryScale in an analysis step', seedWith([['- setWeight: 10', '- {analysis: {templates: [{templateName: success-rate}]}, setCanaryScale: {replicas: 1}}']]), /setCanaryScale in an analysis step is not supported/],
+  ['setWeight and pause exclude each other (Argo hasMultipleStepsType)', seedWith([['- setWeight: 10', '- {setWeight: 10, pause: {}}']]), /this one has setWeight and pause/],
+  ['managedRoutes without route steps', seedWith([['        smi:\n', '        managedRoutes: [{name: header}]\n        smi:\n']]), /managedRoutes\) are not supported: canary sets traffic weights only; remove managedRoutes/],
   ['misspelt metric fields get a suggestion', seedWith([['      interval: 15s', '      intervall: 15s']]), /unknown field "intervall", did you mean "interval"\?/],
 ];
 
@@ -79,10 +82,13 @@ describe.each(rows)('rule: %s', (_rule, invalid, expected) => {
     const { issues } = specFrom(invalid);
     const errs = issues.filter((i) => i.severity === 'error');
     expect(errs.map((e) => `${e.path}: ${e.message}`).join('\n')).toMatch(expected);
+    // Every message points at the line of its field, never at the start of its document.
+    const documentStarts = invalid.split('\n').flatMap((l, i) => (l.startsWith('apiVersion:') ? [i + 1] : []));
     for (const e of errs) {
       expect(e.file).toBe('test.yaml');
       expect(e.line).toBeGreaterThan(0);
       expect(e.col).toBeGreaterThan(0);
+      expect(documentStarts).not.toContain(e.line);
     }
   });
 });
@@ -136,5 +142,24 @@ describe('warnings', () => {
   });
   it('status of an exported Rollout is ignored, out loud', () => {
     expect(warnings(specFrom(`${SEED.split('---')[0]}status: {phase: Healthy}\n---${SEED.split('---')[1]}`).issues).join('\n')).toMatch(/status: ignored/);
+  });
+});
+
+describe('setCanaryScale sharing a step (Argo: only setWeight, pause, experiment and analysis exclude each other)', () => {
+  it('is read as the setWeight or pause step carrying the scale', () => {
+    const { issues, spec } = specFrom(seedWith([['- setWeight: 10', '- {setWeight: 10, setCanaryScale: {replicas: 2}}'], ['- pause: {}', '- {pause: {}, setCanaryScale: {weight: 50}}']]));
+    expect(errors(issues)).toEqual([]);
+    const steps = spec.rollouts[0]!.canary.steps;
+    expect(steps[0]).toMatchObject({ kind: 'setWeight', weight: 10, canaryScale: { kind: 'replicas', replicas: 2 } });
+    expect(steps.at(-1)).toMatchObject({ kind: 'pause', durationMs: null, canaryScale: { kind: 'weight', weight: 50 } });
+  });
+
+  it('still needs trafficRouting, said once at setCanaryScale', () => {
+    const noRouting = seedWith([
+      ['      trafficRouting:\n        smi:\n          rootService: myapp\n', ''],
+      ['      canaryService: myapp-canary\n      stableService: myapp-stable\n', ''],
+      ['- setWeight: 10', '- {setWeight: 10, setCanaryScale: {replicas: 2}}'],
+    ]);
+    expect(errors(specFrom(noRouting).issues)).toEqual(['spec.strategy.canary.steps[0].setCanaryScale: setCanaryScale requires trafficRouting: without it the weight is carried by replica counts']);
   });
 });
