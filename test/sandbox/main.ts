@@ -9,12 +9,20 @@ import { dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../../src/util/duration.js';
 import type { GatewayApiVersion, ServedApis, SmiVersion } from './api/index.js';
+import { GoNotInstalledError } from '../cluster/build.js';
+import { startRealSandbox, type RealSandbox } from '../cluster/index.js';
+import { sandboxCluster, type Cluster } from './cluster.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from './index.js';
 import { PrometheusNotInstalledError } from './world/prometheus.js';
 import { SEED } from './world/scenario.js';
 
 const USAGE = `usage: npm run sandbox -- [options]
 
+  --control-plane sandbox|real
+                            sandbox (default): the in-process API server and controllers;
+                            real: Kubernetes' kube-apiserver, controller manager and etcd, built
+                            with Go on first use (test/cluster/README.md); canary's kubeconfig
+                            is then examples/rbac.yaml's ServiceAccount
   --scenario seed|empty     seed (default): the seed article's namespaces, Services, client and load
   --kubeconfig PATH         where to write the kubeconfig (default ./.sandbox/kubeconfig)
   --port N                  API server port (default: a free one)
@@ -30,10 +38,13 @@ const USAGE = `usage: npm run sandbox -- [options]
 
 class UsageError extends Error {}
 
-function parseOptions(argv: string[]): SandboxOptions & { kubeconfigPath: string } {
+type Options = SandboxOptions & { kubeconfigPath: string; controlPlane: 'sandbox' | 'real' };
+
+function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
     options: {
+      'control-plane': { type: 'string' },
       scenario: { type: 'string' },
       kubeconfig: { type: 'string' },
       port: { type: 'string' },
@@ -53,6 +64,8 @@ function parseOptions(argv: string[]): SandboxOptions & { kubeconfigPath: string
     process.stdout.write(USAGE + '\n');
     process.exit(0);
   }
+  const controlPlane = values['control-plane'] ?? 'sandbox';
+  if (controlPlane !== 'sandbox' && controlPlane !== 'real') throw new UsageError(`--control-plane must be sandbox or real, got ${JSON.stringify(controlPlane)}`);
   const scenario = values.scenario ?? 'seed';
   if (scenario !== 'seed' && scenario !== 'empty') throw new UsageError(`--scenario must be seed or empty, got ${JSON.stringify(scenario)}`);
   const int = (flag: string, v: string | undefined, min: number): number | undefined => {
@@ -76,7 +89,9 @@ function parseOptions(argv: string[]): SandboxOptions & { kubeconfigPath: string
     gatewayApi: versions<GatewayApiVersion>('--gateway-api', values['gateway-api'], ['v1', 'v1beta1'], ['v1', 'v1beta1']),
   };
   const load: SandboxOptions['load'] = values['no-load'] ? false : scenario === 'seed' || rps !== undefined ? { rps: rps ?? 10, path: values.path ?? '/get', durationMs: 24 * 3_600_000 } : false;
+  if (controlPlane === 'real' && port !== undefined) throw new UsageError('--port applies to the in-process sandbox only (the real API server takes a free port)');
   return {
+    controlPlane,
     scenario,
     apis,
     load,
@@ -97,20 +112,25 @@ function versions<V extends string>(flag: string, value: string | undefined, kno
   return list as V[];
 }
 
-function describe(sb: Sandbox, opts: SandboxOptions & { kubeconfigPath: string }): string {
+function describe(cluster: Cluster, opts: Options): string {
   const rel = relative(process.cwd(), opts.kubeconfigPath);
   const shown = rel.startsWith('..') ? opts.kubeconfigPath : rel;
+  const real = 'controlPlane' in cluster ? (cluster as RealSandbox) : undefined;
+  const sb = 'sandbox' in cluster ? (cluster as { sandbox: Sandbox }).sandbox : undefined;
   const lines = [
-    `canary sandbox (scenario ${opts.scenario})`,
-    `  API server   ${sb.api.url} (bearer token in the kubeconfig)`,
-    `  kubeconfig   ${opts.kubeconfigPath}`,
-    `  mesh         ${sb.world.meshServer.url}/metrics (Linkerd proxy metrics)`,
-    sb.prometheus
-      ? `  Prometheus   ${sb.prometheus.url} = http://${SEED.prometheusService}.${SEED.monitoring}.svc.cluster.local:${SEED.prometheusPort} through the service proxy`
+    `canary sandbox (scenario ${opts.scenario}, control plane ${opts.controlPlane})`,
+    real
+      ? `  API server   ${real.controlPlane.url} (kube-apiserver ${real.controlPlane.version}, kube-controller-manager, etcd; Node,RBAC)`
+      : `  API server   ${sb!.api.url} (bearer token in the kubeconfig)`,
+    real ? `  kubeconfig   ${opts.kubeconfigPath} (ServiceAccount apps/canary, bound to examples/rbac.yaml)` : `  kubeconfig   ${opts.kubeconfigPath}`,
+    ...(real ? [`  admin        ${real.adminKubeconfigPath} (system:masters)`] : []),
+    `  mesh         ${cluster.world.meshServer.url}/metrics (Linkerd proxy metrics)`,
+    cluster.prometheus
+      ? `  Prometheus   ${cluster.prometheus.url} = http://${SEED.prometheusService}.${SEED.monitoring}.svc.cluster.local:${SEED.prometheusPort} through the service proxy`
       : '  Prometheus   off (--no-prometheus): analysis queries will fail',
     `  served APIs  TrafficSplit ${opts.apis?.smi?.join(', ') || 'none'}; HTTPRoute ${opts.apis?.gatewayApi?.join(', ') || 'none'}`,
-    sb.load
-      ? `  load         ${sb.load.stats().rps} rps from ${SEED.namespace}/${SEED.client} to ${SEED.namespace}/${SEED.rootService}`
+    cluster.load
+      ? `  load         ${cluster.load.stats().rps} rps from ${SEED.namespace}/${SEED.client} to ${SEED.namespace}/${SEED.rootService}`
       : '  load         none',
     '',
     'Point kubectl and canary at it:',
@@ -128,14 +148,26 @@ function describe(sb: Sandbox, opts: SandboxOptions & { kubeconfigPath: string }
   return lines.join('\n') + '\n';
 }
 
-/** Resolves once every part of the sandbox answers over HTTP. */
-async function answering(sb: Sandbox): Promise<void> {
+/** Resolves once every part of the sandbox answers over HTTP (the API server with canary's own credentials). */
+async function answering(cluster: Cluster): Promise<void> {
+  const real = 'controlPlane' in cluster ? (cluster as RealSandbox) : undefined;
+  const sb = 'sandbox' in cluster ? (cluster as { sandbox: Sandbox }).sandbox : undefined;
   const checks = [
-    fetchOk(`${sb.world.meshServer.url}/metrics`),
-    ...(sb.prometheus ? [fetchOk(`${sb.prometheus.url}/-/ready`)] : []),
-    sb.api.caPem ? httpsOk(`${sb.api.url}/version`, sb.api.caPem, sb.api.token) : fetchOk(`${sb.api.url}/version`, { authorization: `Bearer ${sb.api.token}` }),
+    fetchOk(`${cluster.world.meshServer.url}/metrics`),
+    ...(cluster.prometheus ? [fetchOk(`${cluster.prometheus.url}/-/ready`)] : []),
+    real
+      ? httpsOk(`${real.controlPlane.url}/version`, real.controlPlane.pki.caPem, tokenOf(real.kubeconfig))
+      : sb!.api.caPem
+        ? httpsOk(`${sb!.api.url}/version`, sb!.api.caPem, sb!.api.token)
+        : fetchOk(`${sb!.api.url}/version`, { authorization: `Bearer ${sb!.api.token}` }),
   ];
   await Promise.all(checks);
+}
+
+function tokenOf(kubeconfig: string): string {
+  const m = /token: (\S+)/.exec(kubeconfig);
+  if (!m) throw new Error('the ServiceAccount kubeconfig has no token');
+  return m[1]!;
 }
 
 /** fetch() cannot be given a CA; the API server's certificate is signed by the sandbox's own. */
@@ -157,7 +189,7 @@ async function fetchOk(url: string, headers: Record<string, string> = {}): Promi
 }
 
 async function main(): Promise<number> {
-  let opts: SandboxOptions & { kubeconfigPath: string };
+  let opts: Options;
   try {
     opts = parseOptions(process.argv.slice(2));
   } catch (err) {
@@ -165,12 +197,21 @@ async function main(): Promise<number> {
     return 2;
   }
   await mkdir(dirname(opts.kubeconfigPath), { recursive: true });
-  let sb: Sandbox;
+  let sb: Cluster;
   try {
-    sb = await startSandbox(opts);
+    if (opts.controlPlane === 'real') {
+      const { controlPlane: _c, port: _p, ...rest } = opts;
+      sb = await startRealSandbox({ ...rest, log: (m) => process.stderr.write(`sandbox: ${m}\n`) });
+    } else {
+      sb = sandboxCluster(await startSandbox(opts));
+    }
   } catch (err) {
     if (err instanceof PrometheusNotInstalledError) {
       process.stderr.write(`sandbox: ${err.message}\n(or start without it: npm run sandbox -- --no-prometheus)\n`);
+      return 1;
+    }
+    if (err instanceof GoNotInstalledError) {
+      process.stderr.write(`sandbox: ${err.message}\n`);
       return 1;
     }
     throw err;

@@ -100,6 +100,10 @@ export const catalog = {
   leases: define({
     group: 'coordination.k8s.io', versions: ['v1'], resource: 'leases', singular: 'lease', kind: 'Lease', namespaced: true, generation: false,
   }),
+  /** Not served by the sandbox (no EndpointSlice controller); the real control plane's node agent mirrors them. */
+  endpointslices: define({
+    group: 'discovery.k8s.io', versions: ['v1'], resource: 'endpointslices', singular: 'endpointslice', kind: 'EndpointSlice', namespaced: true, generation: false,
+  }),
   eventsV1: define({
     group: 'events.k8s.io', versions: ['v1'], resource: 'events', singular: 'event', kind: 'Event', namespaced: true, shortNames: ['ev'],
     storage: { group: '', resource: 'events' }, fieldSelectors: EVENT_FIELDS, generation: false,

@@ -251,6 +251,30 @@ export class ObjectStore {
     return () => this.changeListeners.delete(listener);
   }
 
+  /**
+   * Stores an object exactly as another API server reported it (uid, resourceVersion and timestamps
+   * kept, no validation) and tells watchers and listeners: a local replica of a real cluster, which
+   * test/cluster's node agent keeps so that the world and the e2e harness read it as they read the
+   * sandbox. DELETED of an unknown object is ignored.
+   */
+  mirror(type: ResourceType, event: WatchEvent): void {
+    const o = event.object;
+    const ns = type.namespaced ? (o.metadata.namespace ?? 'default') : null;
+    const bucket = this.bucket(type);
+    const k = objKey(type, ns, o.metadata.name);
+    const previous = bucket.get(k);
+    if (event.type === 'DELETED') {
+      if (!previous) return;
+      bucket.delete(k);
+      ++this.rv;
+      this.record(type, { type: 'DELETED', object: clone(o) }, previous);
+      return;
+    }
+    bucket.set(k, clone(o));
+    ++this.rv;
+    this.record(type, { type: previous ? 'MODIFIED' : 'ADDED', object: clone(o) }, previous);
+  }
+
   /** Drop watch history so that older resourceVersions answer 410 (for tests of re-listing). */
   compact(): void {
     this.history.length = 0;

@@ -29,6 +29,8 @@ export interface WorldOptions {
   log?: Log;
   /** The API server's defaulting, applied to the ReplicaSets and Pods the controllers create. */
   admit?: Admit;
+  /** Run the sandbox's Deployment and ReplicaSet controllers (default true); false where real ones run. */
+  controllers?: boolean;
 }
 
 export interface LoadSpec {
@@ -66,6 +68,7 @@ export async function startWorld(opts: WorldOptions): Promise<World> {
     ...(opts.podStartDelayMs !== undefined ? { podStartDelayMs: opts.podStartDelayMs } : {}),
     ...(opts.crashBackoffMs !== undefined ? { crashBackoffMs: opts.crashBackoffMs } : {}),
     ...(opts.admit ? { admit: opts.admit } : {}),
+    ...(opts.controllers === false ? { controllers: false } : {}),
   });
   const mesh = new Mesh({ store: opts.store, pods: workloads.kubelet, clock, log, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
   const loads = new Set<LoadGenerator>();

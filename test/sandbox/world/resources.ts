@@ -24,6 +24,7 @@ const WORLD_TYPES = {
   replicasets: { group: 'apps', resource: 'replicasets' },
   trafficsplits: { group: 'split.smi-spec.io', resource: 'trafficsplits' },
   httproutes: { group: 'gateway.networking.k8s.io', resource: 'httproutes' },
+  endpointslices: { group: 'discovery.k8s.io', resource: 'endpointslices' },
 } as const;
 
 export type WorldTypeName = keyof typeof WORLD_TYPES;

@@ -25,6 +25,11 @@ export interface WorkloadsOptions {
   log?: Log;
   /** Defaulting for the ReplicaSets and Pods the controllers create. */
   admit?: Admit;
+  /**
+   * Run the Deployment and ReplicaSet controllers (default true). False: the kubelet alone, for a
+   * store that mirrors a real control plane whose own controllers do that work (test/cluster).
+   */
+  controllers?: boolean;
 }
 
 export interface Workloads {
@@ -50,9 +55,10 @@ export function startWorkloads(opts: WorkloadsOptions): Workloads {
     ...(opts.crashBackoffMs !== undefined ? { crashBackoffMs: opts.crashBackoffMs } : {}),
   });
   const admit = opts.admit ?? (() => undefined);
+  kubelet.start();
+  if (opts.controllers === false) return { kubelet, events, busy: () => false, close: () => kubelet.close() };
   const replicaSets = new ReplicaSetController({ store: opts.store, clock, events, random: forkRandom(seed, 'pod-names'), log, admit });
   const deployments = new DeploymentController({ store: opts.store, clock, events, log, admit });
-  kubelet.start();
   replicaSets.start();
   deployments.start();
   return {

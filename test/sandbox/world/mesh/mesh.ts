@@ -134,8 +134,13 @@ export class Mesh {
     return { outcome: 'response', status: response.status, response, backend, pod: pod.metadata.name, latencyMs, meshedClient };
   }
 
-  /** Ready pods selected by a Service's selector right now. */
+  /**
+   * A Service's Ready pods right now: from its EndpointSlices when the cluster has them (the real
+   * control plane, whose endpointslice controller follows canary's selector edits), else from the
+   * Service's selector (the sandbox, which has no EndpointSlice controller).
+   */
   endpoints(namespace: string, service: string): K8sObject[] {
+    if (this.view.serves('endpointslices')) return this.sliceEndpoints(namespace, service);
     const svc = this.view.get('services', namespace, service);
     const selector = (svc?.['spec'] as { selector?: Record<string, string> } | undefined)?.selector;
     // A Service without a selector has no automatic endpoints.
@@ -145,6 +150,22 @@ export class Mesh {
       if (pod.metadata.deletionTimestamp || !ready(pod)) continue;
       const labels = pod.metadata.labels ?? {};
       if (Object.entries(selector).every(([k, v]) => labels[k] === v)) out.push(pod);
+    }
+    return out.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  }
+
+  private sliceEndpoints(namespace: string, service: string): K8sObject[] {
+    const names = new Set<string>();
+    for (const slice of this.view.list('endpointslices', namespace)) {
+      if (slice.metadata.labels?.['kubernetes.io/service-name'] !== service) continue;
+      const endpoints = (slice['endpoints'] ?? []) as { conditions?: { ready?: boolean | null }; targetRef?: { kind?: string; name?: string } }[];
+      // discovery.k8s.io/v1: an unset `ready` means ready.
+      for (const ep of endpoints) if (ep.conditions?.ready !== false && ep.targetRef?.kind === 'Pod' && ep.targetRef.name) names.add(ep.targetRef.name);
+    }
+    const out: K8sObject[] = [];
+    for (const name of names) {
+      const pod = this.view.get('pods', namespace, name);
+      if (pod && !pod.metadata.deletionTimestamp && ready(pod)) out.push(pod);
     }
     return out.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
   }

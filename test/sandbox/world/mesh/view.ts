@@ -1,5 +1,6 @@
 /**
- * The mesh's informer cache: the Services, Pods, Deployments, TrafficSplits and HTTPRoutes it
+ * The mesh's informer cache: the Services, Pods, Deployments, TrafficSplits, HTTPRoutes and
+ * EndpointSlices (when the store has them) it
  * routes by, kept current from store changes so that a request costs no store lists or clones.
  * Edits (a Service selector, a TrafficSplit weight) are visible to the very next request.
  */
@@ -7,13 +8,14 @@ import type { ObjectStore } from '../../store/store.js';
 import type { K8sObject } from '../../store/types.js';
 import { isType, servedType, type WorldTypeName } from '../resources.js';
 
-const WATCHED = ['services', 'pods', 'deployments', 'trafficsplits', 'httproutes'] as const satisfies readonly WorldTypeName[];
+const WATCHED = ['services', 'pods', 'deployments', 'trafficsplits', 'httproutes', 'endpointslices'] as const satisfies readonly WorldTypeName[];
 type Watched = (typeof WATCHED)[number];
 
 export class MeshView {
   private readonly byType = new Map<Watched, Map<string, Map<string, K8sObject>>>(); // type -> ns -> name -> object
   private readonly unsubscribe: () => void;
   private readonly podListeners = new Set<(pod: K8sObject) => void>();
+  private readonly served = new Set<Watched>();
 
   constructor(store: ObjectStore) {
     for (const w of WATCHED) this.byType.set(w, new Map());
@@ -28,6 +30,7 @@ export class MeshView {
     for (const w of WATCHED) {
       const t = servedType(store, w);
       if (!t) continue;
+      this.served.add(w);
       for (const o of store.list(t, null).items) this.bucket(w, o).set(o.metadata.name, o);
     }
   }
@@ -38,6 +41,11 @@ export class MeshView {
 
   list(type: Watched, namespace: string): Iterable<K8sObject> {
     return this.byType.get(type)!.get(namespace)?.values() ?? [];
+  }
+
+  /** True when the store holds this type (EndpointSlices exist only on the real control plane). */
+  serves(type: Watched): boolean {
+    return this.served.has(type);
   }
 
   /** Called with each deleted pod (its proxy's metrics go with it). */
