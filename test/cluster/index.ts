@@ -69,8 +69,6 @@ export interface RealSandboxOptions {
 export interface RealSandbox extends Cluster {
   backend: 'real';
   controlPlane: ControlPlane;
-  /** system:masters, for set-up and inspection (canary runs with `kubeconfigPath`, the ServiceAccount's). */
-  adminKubeconfigPath: string;
   kube: Kube;
   mirror: Mirror;
 }
@@ -175,6 +173,7 @@ export async function startRealSandbox(options: RealSandboxOptions = {}): Promis
       adminKubeconfigPath: cp.adminKubeconfigPath,
       kube,
       mirror,
+      settle: () => mirror.sync(),
       async create(type, namespace, obj) {
         const stored = await applier.create({ apiVersion: obj.apiVersion ?? groupVersionOf(type), kind: obj.kind ?? type.kind, ...obj }, namespace ?? undefined);
         await settle(type, namespace, stored.metadata.name, stored.metadata.resourceVersion ?? '0');

@@ -17,11 +17,18 @@ export interface Cluster {
   store: ObjectStore;
   kubeconfig: string;
   kubeconfigPath: string;
+  /** A cluster admin's kubeconfig (the sandbox has one identity, so the same file there). */
+  adminKubeconfigPath: string;
   world: World;
   mesh: Mesh;
   load: LoadGenerator | undefined;
   prometheus: Prometheus | undefined;
   startLoad(spec: LoadSpec): LoadGenerator;
+  /**
+   * Resolves once `store` shows every write the API server had accepted when it was called (the real
+   * backend re-reads the API server; the sandbox's store is the API server's own, so at once).
+   */
+  settle(): Promise<void>;
   /** Creates an object as a cluster admin would (`kubectl create`); resolves once `store` shows it. */
   create(type: ResourceType, namespace: string | null, obj: K8sObject): Promise<K8sObject>;
   /** Read-modify-write as a cluster admin; resolves once `store` shows the change. */
@@ -37,11 +44,13 @@ export function sandboxCluster(sb: Sandbox): Cluster & { sandbox: Sandbox } {
     store: sb.store,
     kubeconfig: sb.kubeconfig,
     kubeconfigPath: sb.kubeconfigPath,
+    adminKubeconfigPath: sb.kubeconfigPath,
     world: sb.world,
     mesh: sb.mesh,
     load: sb.load,
     prometheus: sb.prometheus,
     startLoad: (spec) => sb.startLoad(spec),
+    settle: async () => undefined,
     create: async (type, namespace, obj) => sb.store.create(type, namespace, obj),
     mutate: async (type, namespace, name, fn) => sb.store.mutate(type, namespace, name, fn),
     close: () => sb.close(),

@@ -72,7 +72,11 @@ export async function startEgressProxy(socketPath: string, resolve: (ip: string,
             sockets.delete(upstream);
             client.destroy();
           });
-          upstream.on('error', () => client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n'));
+          // The API server quotes the status line in its 503 ("proxy error ... code 502: 502 <reason>"):
+          // the reason is the dial error a real node would have given it, with the pod's address.
+          upstream.on('error', (e: NodeJS.ErrnoException) =>
+            client.end(`HTTP/1.1 502 dial tcp ${ip}:${port}: connect: ${e.code === 'ECONNREFUSED' ? 'connection refused' : e.message}\r\n\r\n`),
+          );
           client.on('close', () => upstream.destroy());
           return;
         }

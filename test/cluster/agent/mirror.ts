@@ -70,6 +70,21 @@ export class Mirror {
     });
   }
 
+  /**
+   * Resolves once the replica holds everything the API server held when sync() was called: every
+   * type is listed again (a consistent read) and what the watches have not delivered yet is applied.
+   */
+  async sync(): Promise<void> {
+    const lists = await Promise.all(this.opts.types.map((t) => this.listOnce(t).then((l) => [t, l] as const)));
+    for (const [type, list] of lists) {
+      for (const item of list.items) {
+        const local = this.opts.store.tryGet(type, item.metadata.namespace ?? null, item.metadata.name);
+        if (local && local.metadata.uid === item.metadata.uid && revision(local) >= revision(item)) continue;
+        this.apply(type, { type: local ? 'MODIFIED' : 'ADDED', object: { apiVersion: groupVersion(type), kind: type.kind, ...item } as K8sObject });
+      }
+    }
+  }
+
   async close(): Promise<void> {
     this.unsubscribe();
     this.abort.abort();
@@ -227,6 +242,15 @@ export class Mirror {
         if (this.pushes.get(key) === next) this.pushes.delete(key);
       });
     this.pushes.set(key, next);
+  }
+}
+
+/** etcd's revision behind a resourceVersion (opaque to clients; numeric on every etcd-backed server). */
+function revision(o: K8sObject): bigint {
+  try {
+    return BigInt(o.metadata.resourceVersion ?? '0');
+  } catch {
+    return 0n;
   }
 }
 

@@ -7,7 +7,7 @@
  *   or after waiting for it to expire when the runner was alive a moment ago.
  */
 import { catalog } from '../../sandbox/api/catalog.js';
-import type { Sandbox } from '../../sandbox/index.js';
+import type { Cluster } from '../../sandbox/cluster.js';
 import {
   canary,
   deployment,
@@ -26,7 +26,7 @@ import {
   requirePrometheus,
   runCanary,
   SEED,
-  seedSandbox,
+  seedCluster,
   splitWeight,
   stableImage,
   statusJson,
@@ -37,9 +37,9 @@ const LEASE_WAIT = 45_000; // 15 s Lease + renewal period + a loaded machine
 
 if (requirePrometheus('SIGKILL, resume, abort without a runner')) {
   describe('a runner killed with SIGKILL', () => {
-    let sb: Sandbox;
+    let sb: Cluster;
     beforeAll(async () => {
-      sb = await seedSandbox();
+      sb = await seedCluster();
       await firstDeploy(sb);
     });
     afterEach(killAll);
@@ -146,8 +146,7 @@ if (requirePrometheus('SIGKILL, resume, abort without a runner')) {
       // What a SIGKILL in that instant leaves behind: the run is over (Aborted above) and its owner's
       // Lease was renewed a moment ago. That runner has nothing left to drive.
       const owner = String(fullRunState(sb)!.owner);
-      const l = sb.store.tryGet(catalog.leases, 'apps', 'myapp-canary-lock')!;
-      sb.store.update(catalog.leases, 'apps', { ...l, spec: { ...(l.spec as object), holderIdentity: owner, renewTime: new Date().toISOString().replace('Z', '000Z') } });
+      await sb.mutate(catalog.leases, 'apps', 'myapp-canary-lock', (l) => ({ ...l, spec: { ...(l['spec'] as object), holderIdentity: owner, renewTime: new Date().toISOString().replace('Z', '000Z') } }));
       expect(leaseFree(sb)).toBe(false);
 
       const image = healthyImage('after-verdict');

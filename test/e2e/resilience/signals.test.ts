@@ -3,7 +3,7 @@
  * exits 3; a second signal exits at once, leaving a state that `canary run` resumes (here: finishes
  * the rollback). And two runners started at once: one drives, the other exits 5 naming the holder.
  */
-import type { Sandbox } from '../../sandbox/index.js';
+import type { Cluster } from '../../sandbox/cluster.js';
 import {
   canary,
   deployment,
@@ -20,7 +20,7 @@ import {
   requirePrometheus,
   runCanary,
   SEED,
-  seedSandbox,
+  seedCluster,
   splitWeight,
   stableImage,
   statusJson,
@@ -29,9 +29,9 @@ import {
 
 if (requirePrometheus('signals and the lock')) {
   describe('signals to the runner, and two runners at once', () => {
-    let sb: Sandbox;
+    let sb: Cluster;
     beforeAll(async () => {
-      sb = await seedSandbox();
+      sb = await seedCluster();
       await firstDeploy(sb);
     });
     afterEach(killAll);

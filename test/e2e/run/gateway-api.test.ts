@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { Sandbox } from '../../sandbox/index.js';
+import type { Cluster } from '../../sandbox/cluster.js';
 import { catalog } from '../../sandbox/api/catalog.js';
 import {
   BAD,
@@ -28,7 +28,7 @@ import {
   routeWeight,
   runCanary,
   runState,
-  seedSandbox,
+  seedCluster,
   serviceSelector,
   splitWeight,
   stableImage,
@@ -38,27 +38,27 @@ import {
 const ADMIN_RULE = { matches: [{ path: { type: 'PathPrefix', value: '/admin' } }], backendRefs: [{ name: 'myapp-stable', port: 80, weight: 1 }] };
 const MIRROR_BACKEND = { name: 'myapp', port: 80, weight: 0 };
 
-/** Asynchronous: the API server runs in this process and must keep answering. */
-function kubectlApply(sb: Sandbox, file: string): Promise<{ ok: boolean; missing: boolean; output: string }> {
+/** Asynchronous: the API server runs in this process and must keep answering. As a cluster admin (on the real control plane, canary's ServiceAccount may not create routes). */
+function kubectlApply(sb: Cluster, file: string): Promise<{ ok: boolean; missing: boolean; output: string }> {
   return new Promise((resolve) => {
-    execFile('kubectl', ['apply', '-f', file], { env: { PATH: process.env.PATH, HOME: process.env.HOME, KUBECONFIG: sb.kubeconfigPath }, timeout: 60_000 }, (err, stdout, stderr) =>
+    execFile('kubectl', ['apply', '-f', file], { env: { PATH: process.env.PATH, HOME: process.env.HOME, KUBECONFIG: sb.adminKubeconfigPath }, timeout: 60_000 }, (err, stdout, stderr) =>
       resolve({ ok: !err, missing: (err as NodeJS.ErrnoException | null)?.code === 'ENOENT', output: `${stdout}${stderr}` }),
     );
   });
 }
 
 /** The parts of the route canary must never touch. */
-function untouched(sb: Sandbox) {
+function untouched(sb: Cluster) {
   const r = httpRoute(sb)!;
   return { parentRefs: r.spec.parentRefs, admin: r.spec.rules[1], third: r.spec.rules[0]!.backendRefs![2], rules: r.spec.rules.length };
 }
 
 if (requirePrometheus('the seed over Gateway API')) {
   describe('the seed over Gateway API HTTPRoute', () => {
-    let sb: Sandbox;
+    let sb: Cluster;
     let before: ReturnType<typeof untouched>;
     beforeAll(async () => {
-      sb = await seedSandbox();
+      sb = await seedCluster();
     });
     afterEach(killAll);
     afterAll(async () => sb?.close());
@@ -77,11 +77,11 @@ if (requirePrometheus('the seed over Gateway API')) {
       const applied = await kubectlApply(sb, file);
       if (applied.missing) {
         // No kubectl on this machine: the same object through the sandbox's store.
-        sb.store.create(catalog.httproutes, 'apps', parseYaml(readFileSync(file, 'utf8')));
+        await sb.create(catalog.httproutes, 'apps', parseYaml(readFileSync(file, 'utf8')));
       } else {
         expect(applied).toMatchObject({ ok: true, output: expect.stringMatching(/httproute\.gateway\.networking\.k8s\.io\/myapp created/) });
       }
-      sb.store.mutate(catalog.httproutes, 'apps', 'myapp', (r) => {
+      await sb.mutate(catalog.httproutes, 'apps', 'myapp', (r) => {
         const spec = r['spec'] as { rules: { backendRefs: unknown[] }[] };
         spec.rules[0]!.backendRefs.push(MIRROR_BACKEND);
         spec.rules.push(ADMIN_RULE as never);

@@ -4,7 +4,7 @@
  * true; without it the run keeps waiting and `status` shows the exceeded deadline (Degraded, not
  * settled: `status --watch` keeps watching, here until its --timeout, exit 6).
  */
-import type { Sandbox } from '../../sandbox/index.js';
+import type { Cluster } from '../../sandbox/cluster.js';
 import {
   canary,
   CRASH,
@@ -21,7 +21,7 @@ import {
   removeVariants,
   requirePrometheus,
   runCanary,
-  seedSandbox,
+  seedCluster,
   splitWeight,
   stableImage,
   statusJson,
@@ -38,9 +38,9 @@ function deadlineVariant(abort: boolean): string {
 
 if (requirePrometheus('progress deadline')) {
   describe('a canary that never becomes Ready', () => {
-    let sb: Sandbox;
+    let sb: Cluster;
     beforeAll(async () => {
-      sb = await seedSandbox();
+      sb = await seedCluster();
       await firstDeploy(sb);
     });
     afterEach(killAll);

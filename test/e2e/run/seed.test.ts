@@ -2,14 +2,14 @@
  * The seed article's promise over SMI: a good release is promoted, a bad one (500s to the
  * dependant service) is caught by Linkerd metrics in real Prometheus and rolled back.
  */
-import type { Sandbox } from '../../sandbox/index.js';
-import { BAD, deployment, eventReasons, firstDeploy, GOOD, killAll, requirePrometheus, runCanary, runState, SEED, seedSandbox, serviceSelector, splitWeight } from '../support/harness.js';
+import type { Cluster } from '../../sandbox/cluster.js';
+import { BAD, deployment, eventReasons, firstDeploy, GOOD, killAll, requirePrometheus, runCanary, runState, SEED, seedCluster, serviceSelector, splitWeight } from '../support/harness.js';
 
 if (requirePrometheus('the seed over SMI')) {
   describe('the seed, verbatim, over SMI', () => {
-    let sb: Sandbox;
+    let sb: Cluster;
     beforeAll(async () => {
-      sb = await seedSandbox();
+      sb = await seedCluster();
       await firstDeploy(sb);
     });
     afterEach(killAll);

@@ -5,7 +5,7 @@
  * (Degraded) for a release rolled back by analysis. The abort reaction (request stored in the run
  * ConfigMap -> TrafficSplit weight 0) is measured over several aborts.
  */
-import type { Sandbox } from '../../sandbox/index.js';
+import type { Cluster } from '../../sandbox/cluster.js';
 import {
   BAD,
   canary,
@@ -26,7 +26,7 @@ import {
   report,
   requirePrometheus,
   runCanary,
-  seedSandbox,
+  seedCluster,
   serviceSelector,
   splitWeight,
   stableImage,
@@ -54,14 +54,14 @@ function analysisStepVariant(): string {
 
 if (requirePrometheus('abort and status --watch')) {
   describe('canary abort from another process, with status --watch', () => {
-    let sb: Sandbox;
+    let sb: Cluster;
     let pauseDir: string;
     let stepDir: string;
     const reactions: { where: string; ms: number }[] = [];
     const endToEnd: number[] = [];
     const watchLags: number[] = [];
     beforeAll(async () => {
-      sb = await seedSandbox();
+      sb = await seedCluster();
       await firstDeploy(sb);
       pauseDir = indefinitePauseVariant();
       stepDir = analysisStepVariant();

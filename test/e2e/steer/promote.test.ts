@@ -5,7 +5,7 @@
  * verdict: 0 Healthy, 7 with --exit-on-pause, 6 with --timeout. The promote reaction (request stored
  * in the run ConfigMap -> next weight written to the TrafficSplit) is measured.
  */
-import type { Sandbox } from '../../sandbox/index.js';
+import type { Cluster } from '../../sandbox/cluster.js';
 import {
   canary,
   deployment,
@@ -25,7 +25,9 @@ import {
   report,
   requirePrometheus,
   runCanary,
-  seedSandbox,
+  sandboxApi,
+  sandboxOnly,
+  seedCluster,
   serviceSelector,
   splitWeight,
   stableImage,
@@ -38,12 +40,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 if (requirePrometheus('promote and status --watch')) {
   describe('canary promote and status --watch from other processes', () => {
-    let sb: Sandbox;
+    let sb: Cluster;
     const reactions: number[] = [];
     const endToEnd: number[] = [];
     const watchLags: number[] = [];
     beforeAll(async () => {
-      sb = await seedSandbox();
+      sb = await seedCluster();
       await firstDeploy(sb);
     });
     afterEach(killAll);
@@ -184,11 +186,11 @@ if (requirePrometheus('promote and status --watch')) {
      * safety net (it was, before 7a5a1da: the runner's last two writes come milliseconds apart, so
      * the end was often reported 30 s late). Deterministic: every Lease read answers after 1.5 s.
      */
-    it('status --watch notices the last change even when it lands during a slow read (exits within 15 s of the run, not 30)', async () => {
+    sandboxOnly('status --watch notices the last change even when it lands during a slow read (exits within 15 s of the run, not 30)', async () => {
       const image = healthyImage('slow-api');
       const args = ['examples/seed/', '--image', `myapp=${image}`, '--time-scale', '0.1'];
       const revision = await plannedRevision(sb, args);
-      const undo = sb.api.faults.latency(1500, { verbs: ['get'], resources: ['leases'] });
+      const undo = sandboxApi(sb).faults.latency(1500, { verbs: ['get'], resources: ['leases'] });
       try {
         const watch = canary(sb, ['status', 'myapp', '--watch', '--revision', revision]);
         await watch.waitFor(/waiting for the run of revision/);

@@ -8,6 +8,8 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { startRealSandbox, type RealSandboxOptions } from '../../cluster/index.js';
+import { sandboxCluster, type Cluster } from '../../sandbox/cluster.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/index.js';
 import { catalog } from '../../sandbox/api/catalog.js';
 import type { K8sObject } from '../../sandbox/store/types.js';
@@ -41,6 +43,42 @@ export async function seedSandbox(options: SandboxOptions = {}): Promise<Sandbox
   });
 }
 
+/** What the helpers below read: the cluster's objects (a replica on the real control plane) and canary's kubeconfig. */
+export type Backend = Pick<Cluster, 'store' | 'kubeconfigPath'> & Partial<Pick<Cluster, 'settle'>>;
+
+/**
+ * Which control plane the scenario files that run on both (test/e2e/README.md) start: the in-process
+ * sandbox, or with CANARY_E2E_CONTROL_PLANE=real (`npm run test:k8s`) Kubernetes' own, where canary
+ * runs as examples/rbac.yaml's ServiceAccount.
+ */
+export const CONTROL_PLANE: 'sandbox' | 'real' = process.env.CANARY_E2E_CONTROL_PLANE === 'real' ? 'real' : 'sandbox';
+
+/** The seed's world on the selected control plane, with seedSandbox()'s settings. */
+export async function seedCluster(options: RealSandboxOptions = {}): Promise<Cluster> {
+  if (CONTROL_PLANE === 'sandbox') return sandboxCluster(await seedSandbox(options as SandboxOptions));
+  return startRealSandbox({
+    scenario: 'seed',
+    prometheus: true,
+    podStartDelayMs: 300,
+    load: { rps: 20, path: '/get' },
+    log: (m) => process.stderr.write(`real control plane: ${m}\n`),
+    ...options,
+    images: { [BAD]: { errorRate: 1 }, ...(options.images ?? {}) },
+  });
+}
+
+/**
+ * `it` on the in-process sandbox, `it.skip` on the real control plane: for the tests that inject
+ * faults into the sandbox's API server (`sandboxApi`), which a real kube-apiserver cannot be made to do.
+ */
+export const sandboxOnly: typeof it = CONTROL_PLANE === 'sandbox' ? it : it.skip;
+
+/** The in-process API server behind a sandbox Cluster (faults, request statistics). */
+export function sandboxApi(sb: Cluster): Sandbox['api'] {
+  if (!('sandbox' in sb)) throw new Error('this test needs the in-process sandbox (sandboxOnly), not the real control plane');
+  return (sb as { sandbox: Sandbox }).sandbox.api;
+}
+
 export interface CanaryProcess {
   child: ChildProcess;
   readonly stdout: string;
@@ -58,7 +96,7 @@ export interface CanaryProcess {
 const children = new Set<ChildProcess>();
 
 /** Starts `canary ARGS` with the sandbox's kubeconfig. Colours off; CI=1 so output is plain lines. */
-export function canary(sb: Sandbox | null, args: string[], env: NodeJS.ProcessEnv = {}): CanaryProcess {
+export function canary(sb: Backend | null, args: string[], env: NodeJS.ProcessEnv = {}): CanaryProcess {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', CI: '1', ...(sb ? { KUBECONFIG: sb.kubeconfigPath } : {}), ...env },
@@ -96,7 +134,10 @@ export function canary(sb: Sandbox | null, args: string[], env: NodeJS.ProcessEn
       children.delete(child);
       check();
       for (const w of waiters.splice(0)) w.reject(new Error(`exited (${code ?? signal}) before printing ${w.re}\nstdout:\n${out}\nstderr:\n${err}`));
-      resolve(code ?? 128 + (signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 2));
+      const exit = code ?? 128 + (signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 2);
+      // On the real control plane the store is a replica: let it catch up with canary's last writes.
+      if (sb?.settle) sb.settle().then(() => resolve(exit), () => resolve(exit));
+      else resolve(exit);
     });
   });
   return {
@@ -123,7 +164,7 @@ export function canary(sb: Sandbox | null, args: string[], env: NodeJS.ProcessEn
 }
 
 /** Runs canary to completion: exit code and output. */
-export async function runCanary(sb: Sandbox | null, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runCanary(sb: Backend | null, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const p = canary(sb, args, env);
   const code = await p.done;
   return { code, stdout: p.stdout, stderr: p.stderr };
@@ -147,28 +188,28 @@ export async function until<T>(fn: () => T | Promise<T>, what: string, timeoutMs
 }
 
 /** The canary backend's weight on the seed's TrafficSplit (null when absent). */
-export function splitWeight(sb: Sandbox, name = 'myapp', namespace = 'apps'): number | null {
+export function splitWeight(sb: Backend, name = 'myapp', namespace = 'apps'): number | null {
   const ts = sb.store.tryGet(catalog.trafficsplits, namespace, name) as (K8sObject & { spec?: { backends?: { service: string; weight: number | string }[] } }) | undefined;
   const b = ts?.spec?.backends?.find((x) => x.service.endsWith('-canary'));
   return b === undefined ? null : Number(b.weight);
 }
 
-export function deployment(sb: Sandbox, name: string, namespace = 'apps'): (K8sObject & { spec: { replicas: number; template: { spec: { containers: { image: string }[] } } }; status?: Record<string, number> }) | undefined {
+export function deployment(sb: Backend, name: string, namespace = 'apps'): (K8sObject & { spec: { replicas: number; template: { spec: { containers: { image: string }[] } } }; status?: Record<string, number> }) | undefined {
   return sb.store.tryGet(catalog.deployments, namespace, name) as never;
 }
 
-export function serviceSelector(sb: Sandbox, name: string, namespace = 'apps'): Record<string, string> {
+export function serviceSelector(sb: Backend, name: string, namespace = 'apps'): Record<string, string> {
   const s = sb.store.tryGet(catalog.services, namespace, name) as (K8sObject & { spec: { selector?: Record<string, string> } }) | undefined;
   return s?.spec.selector ?? {};
 }
 
-export function runState(sb: Sandbox, name = 'myapp', namespace = 'apps'): { phase: string; stepIndex: number; weight: number | null; message: string; revision: string } | null {
+export function runState(sb: Backend, name = 'myapp', namespace = 'apps'): { phase: string; stepIndex: number; weight: number | null; message: string; revision: string } | null {
   const cm = sb.store.tryGet(catalog.configmaps, namespace, `${name}-canary-run`) as (K8sObject & { data?: Record<string, string> }) | undefined;
   const json = cm?.data?.['state.json'];
   return json ? JSON.parse(json) : null;
 }
 
-export function eventReasons(sb: Sandbox, namespace = 'apps', object = 'myapp-stable'): string[] {
+export function eventReasons(sb: Backend, namespace = 'apps', object = 'myapp-stable'): string[] {
   return sb.store
     .list(catalog.events, namespace)
     .items.filter((e) => (e as { involvedObject?: { name?: string } }).involvedObject?.name === object)
@@ -176,7 +217,7 @@ export function eventReasons(sb: Sandbox, namespace = 'apps', object = 'myapp-st
 }
 
 /** First deploy of the seed (stable 2.17) so that later runs are canary releases. */
-export async function firstDeploy(sb: Sandbox): Promise<void> {
+export async function firstDeploy(sb: Backend): Promise<void> {
   const r = await runCanary(sb, ['run', SEED]);
   if (r.code !== 0) throw new Error(`first deploy failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
 }
@@ -208,19 +249,19 @@ export function parseFinalLine(line: string): { verdict: string; rollout: string
 
 type Route = K8sObject & { spec: { parentRefs?: unknown[]; rules: { matches?: unknown[]; backendRefs?: { name: string; port?: number; weight?: number }[] }[] } };
 
-export function httpRoute(sb: Sandbox, name = 'myapp', namespace = 'apps'): Route | undefined {
+export function httpRoute(sb: Backend, name = 'myapp', namespace = 'apps'): Route | undefined {
   return sb.store.tryGet(catalog.httproutes, namespace, name) as Route | undefined;
 }
 
 /** The canary backend's weight in the first rule of the HTTPRoute that names both Services. */
-export function routeWeight(sb: Sandbox, name = 'myapp', namespace = 'apps'): number | null {
+export function routeWeight(sb: Backend, name = 'myapp', namespace = 'apps'): number | null {
   const rule = httpRoute(sb, name, namespace)?.spec.rules.find((r) => r.backendRefs?.some((b) => b.name === 'myapp-canary') && r.backendRefs?.some((b) => b.name === 'myapp-stable'));
   const b = rule?.backendRefs?.find((x) => x.name === 'myapp-canary');
   return b === undefined ? null : Number(b.weight ?? 1);
 }
 
 /** The Lease of the rollout: holder, last renewal (epoch ms) and duration. */
-export function lease(sb: Sandbox, name = 'myapp', namespace = 'apps'): { holder: string | null; renewedAt: number | null; durationMs: number } | null {
+export function lease(sb: Backend, name = 'myapp', namespace = 'apps'): { holder: string | null; renewedAt: number | null; durationMs: number } | null {
   const l = sb.store.tryGet(catalog.leases, namespace, `${name}-canary-lock`) as (K8sObject & { spec?: { holderIdentity?: string; renewTime?: string; leaseDurationSeconds?: number } }) | undefined;
   if (!l) return null;
   return {
@@ -231,18 +272,18 @@ export function lease(sb: Sandbox, name = 'myapp', namespace = 'apps'): { holder
 }
 
 /** True once nobody holds the Lease or its holder stopped renewing it for longer than its duration. */
-export function leaseFree(sb: Sandbox, name = 'myapp'): boolean {
+export function leaseFree(sb: Backend, name = 'myapp'): boolean {
   const l = lease(sb, name);
   return !l || !l.holder || l.renewedAt === null || Date.now() - l.renewedAt > l.durationMs + 250;
 }
 
 /** The full run state (ConfigMap `state.json`) as canary wrote it. */
-export function fullRunState(sb: Sandbox, name = 'myapp', namespace = 'apps'): Record<string, unknown> & { phase: string; stepIndex: number; stepCount: number; weight: number | null; message: string; revision: string; pause: { startedAt: number; durationMs: number | null } | null; handledRequests: string[]; analyses: { id: string; phase: string; metrics: { name: string; phase: string; measurements: { phase: string; value: string | null; message: string | null }[] }[] }[] } | null {
+export function fullRunState(sb: Backend, name = 'myapp', namespace = 'apps'): Record<string, unknown> & { phase: string; stepIndex: number; stepCount: number; weight: number | null; message: string; revision: string; pause: { startedAt: number; durationMs: number | null } | null; handledRequests: string[]; analyses: { id: string; phase: string; metrics: { name: string; phase: string; measurements: { phase: string; value: string | null; message: string | null }[] }[] }[] } | null {
   return runState(sb, name, namespace) as never;
 }
 
 /** Requests (`request.<id>.json`) present in the run ConfigMap. */
-export function storedRequests(sb: Sandbox, name = 'myapp', namespace = 'apps'): { id: string; kind: string; at: number; by: string; reason: string | null }[] {
+export function storedRequests(sb: Backend, name = 'myapp', namespace = 'apps'): { id: string; kind: string; at: number; by: string; reason: string | null }[] {
   const cm = sb.store.tryGet(catalog.configmaps, namespace, `${name}-canary-run`) as (K8sObject & { data?: Record<string, string> }) | undefined;
   return Object.entries(cm?.data ?? {})
     .filter(([k]) => /^request\..+\.json$/.test(k))
@@ -263,7 +304,7 @@ export interface TimelineEntry {
  * HTTPRoute) and every request written into the run ConfigMap: reaction times are measured
  * between two writes to the same store, with no polling in between.
  */
-export function recordTimeline(sb: Sandbox, name = 'myapp', namespace = 'apps') {
+export function recordTimeline(sb: Backend, name = 'myapp', namespace = 'apps') {
   const entries: TimelineEntry[] = [];
   const seen = new Set<string>();
   let weight: number | null = splitWeight(sb, name, namespace) ?? routeWeight(sb, name, namespace);
@@ -353,7 +394,7 @@ export function indefinitePauseVariant(): string {
 }
 
 /** The revision `canary run` would roll out, read from its --dry-run plan ("new revision X"). */
-export async function plannedRevision(sb: Sandbox, args: string[]): Promise<string> {
+export async function plannedRevision(sb: Backend, args: string[]): Promise<string> {
   const r = await runCanary(sb, ['run', ...args, '--dry-run']);
   const m = /new revision (\w+)/.exec(r.stdout);
   if (r.code !== 0 || !m) throw new Error(`dry run failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
@@ -361,20 +402,20 @@ export async function plannedRevision(sb: Sandbox, args: string[]): Promise<stri
 }
 
 /** First deploy of any manifests (stable created at 100%, no steps). */
-export async function firstDeployOf(sb: Sandbox, dir: string, extra: string[] = []): Promise<void> {
+export async function firstDeployOf(sb: Backend, dir: string, extra: string[] = []): Promise<void> {
   const r = await runCanary(sb, ['run', dir, ...extra]);
   if (r.code !== 0) throw new Error(`first deploy failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
 }
 
 /** `canary status NAME -o json` as data. */
-export async function statusJson(sb: Sandbox, name = 'myapp'): Promise<Doc> {
+export async function statusJson(sb: Backend, name = 'myapp'): Promise<Doc> {
   const r = await runCanary(sb, ['status', name, '-o', 'json']);
   if (r.code !== 0) throw new Error(`status failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
   return JSON.parse(r.stdout);
 }
 
 /** The stable Deployment's first container image. */
-export function stableImage(sb: Sandbox): string | undefined {
+export function stableImage(sb: Backend): string | undefined {
   return deployment(sb, 'myapp-stable')?.spec.template.spec.containers[0]?.image;
 }
 
@@ -414,7 +455,7 @@ export class Tmux {
   }
 
   /** A detached session of `cols` x `rows` running `canary ARGS` with the sandbox's kubeconfig; the pane stays after it exits, showing EXIT=<code>. */
-  async start(name: string, sb: Sandbox, args: string[], size: { cols: number; rows: number } = { cols: 100, rows: 40 }): Promise<void> {
+  async start(name: string, sb: Backend, args: string[], size: { cols: number; rows: number } = { cols: 100, rows: 40 }): Promise<void> {
     const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
     const command = `cd ${q(ROOT)} && env -u CI -u GITHUB_ACTIONS -u NO_COLOR KUBECONFIG=${q(sb.kubeconfigPath)} ${q(process.execPath)} ${q(BIN)} ${args.map(q).join(' ')}; echo "EXIT=$?"; sleep 600`;
     await this.tmux('new-session', '-d', '-x', String(size.cols), '-y', String(size.rows), '-s', name, command);

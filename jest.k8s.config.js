@@ -1,0 +1,18 @@
+// The core e2e scenarios against a real control plane (test/cluster: kube-apiserver, controller
+// manager, etcd), canary running as examples/rbac.yaml's ServiceAccount. Which files and why the
+// others stay sandbox-only: test/e2e/README.md.
+import e2e from './jest.e2e.config.js';
+
+export default {
+  ...e2e,
+  testMatch: [
+    '**/run/seed.test.ts',
+    '**/run/gateway-api.test.ts',
+    '**/run/progress-deadline.test.ts',
+    '**/steer/abort.test.ts',
+    '**/steer/promote.test.ts',
+    '**/resilience/crash-resume.test.ts',
+    '**/resilience/signals.test.ts',
+    '**/resilience/prometheus-down.test.ts',
+  ],
+};
