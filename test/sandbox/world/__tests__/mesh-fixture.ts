@@ -29,6 +29,8 @@ export interface MeshWorldOptions {
   images?: ImageTable;
   /** Inject the client namespace (default true). */
   meshedClient?: boolean;
+  /** The store serves EndpointSlices (as the real control plane's replica does): the mesh routes by them. */
+  endpointSlices?: boolean;
 }
 
 export function appDeployment(track: 'stable' | 'canary', image: string, replicas: number): K8sObject {
@@ -38,6 +40,7 @@ export function appDeployment(track: 'stable' | 'canary', image: string, replica
 export function startMeshWorld(opts: MeshWorldOptions = {}): MeshWorld {
   const now = opts.clock ? () => new Date(opts.clock!.now()) : undefined;
   const store = newStore(now);
+  if (opts.endpointSlices) store.addType(T.endpointslices);
   namespace(store, 'apps', { 'linkerd.io/inject': 'enabled' });
   namespace(store, 'clients', opts.meshedClient === false ? undefined : { 'linkerd.io/inject': 'enabled' });
   const errors: string[] = [];
