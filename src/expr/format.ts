@@ -1,11 +1,13 @@
 /**
- * Go's fmt %v rendering of values: what expr's `string()` returns and what Argo users see when a
- * value is printed (`1e+06`, `[1 2 3]`, `map[a:1]`, `<nil>`, `5m0s`).
+ * Go's fmt %v rendering of values: what expr's `string()` returns, what its messages embed, and
+ * what Argo users see when a value is printed (`1e+06`, `[1 2 3]`, `map[a:1]`, `<nil>`, `5m0s`).
  */
 import { Fault } from './errors.js';
 import { formatGoDuration } from './go-duration.js';
+import { DAYS, MONTHS, timeString } from './go-time.js';
 import { LIMITS } from './limits.js';
-import { kindOf, type ExprDuration, type ExprTime } from './values.js';
+import { T } from './types.js';
+import { AnyMap, ExprDuration, ExprTime, GoFunc, GoInt, GoLocation, kindOf, type Value } from './values.js';
 
 /** `charge` is called once per element printed, so printing a huge value uses the step budget. */
 export function formatValue(value: unknown, charge: (n: number) => void = () => {}, depth = 0): string {
@@ -17,6 +19,12 @@ export function formatValue(value: unknown, charge: (n: number) => void = () => 
     case 'bool':
     case 'int':
       return String(value);
+    case 'goint': {
+      const v = value as GoInt;
+      if (v.type === T.month) return v.value >= 1n && v.value <= 12n ? MONTHS[Number(v.value) - 1]! : `%!Month(${v.value})`;
+      if (v.type === T.weekday) return v.value >= 0n && v.value <= 6n ? DAYS[Number(v.value)]! : `%!Weekday(${v.value})`;
+      return String(v.value);
+    }
     case 'string':
       charge(Math.ceil((value as string).length / LIMITS.charsPerStep));
       return value as string;
@@ -27,19 +35,51 @@ export function formatValue(value: unknown, charge: (n: number) => void = () => 
       charge(items.length);
       return `[${items.map((v) => formatValue(v, charge, depth + 1)).join(' ')}]`;
     }
+    case 'bytes':
+      return `[${[...(value as Uint8Array)].join(' ')}]`;
     case 'map': {
       const keys = Object.keys(value as object).sort(compareCodePoints);
       charge(keys.length);
       const record = value as Record<string, unknown>;
       return `map[${keys.map((k) => `${k}:${formatValue(record[k], charge, depth + 1)}`).join(' ')}]`;
     }
+    case 'anymap': {
+      const entries = [...(value as AnyMap).entries.values()].sort((a, b) => compareKeys(a.key, b.key));
+      charge(entries.length);
+      return `map[${entries.map((e) => `${formatValue(e.key, charge, depth + 1)}:${formatValue(e.value, charge, depth + 1)}`).join(' ')}]`;
+    }
     case 'time':
-      return formatGoTime(value as ExprTime);
+      return timeString(value as ExprTime);
     case 'duration':
-      return formatGoDuration((value as ExprDuration).nanoseconds);
+      return formatGoDuration((value as ExprDuration).ns);
+    case 'location':
+      return (value as GoLocation).name;
+    case 'func':
+      return `func ${(value as GoFunc).name}`;
     case 'unsupported':
       return `<${typeof value}>`;
   }
+}
+
+/** fmtsort's order of map keys: numbers numerically (NaN first), strings bytewise, false < true. */
+function compareKeys(a: Value, b: Value): number {
+  const rank = (v: Value) => (typeof v === 'bigint' || v instanceof GoInt ? 0 : typeof v === 'number' ? 1 : typeof v === 'string' ? 2 : typeof v === 'boolean' ? 3 : 4);
+  const ra = rank(a);
+  const rb = rank(b);
+  if (ra !== rb) return ra - rb;
+  if (typeof a === 'number' && typeof b === 'number') {
+    if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : -1;
+    if (Number.isNaN(b)) return 1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+  if (ra === 0) {
+    const x = typeof a === 'bigint' ? a : (a as GoInt).value;
+    const y = typeof b === 'bigint' ? b : (b as GoInt).value;
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (typeof a === 'string' && typeof b === 'string') return compareCodePoints(a, b);
+  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
+  return 0;
 }
 
 /** strconv.FormatFloat(f, 'g', -1, 64) as fmt's %v uses it: shortest digits, exponent form when
@@ -62,17 +102,6 @@ export function formatGoFloat(value: number): string {
   const whole = digits.slice(0, exponent + 1).padEnd(exponent + 1, '0');
   const frac = digits.slice(exponent + 1);
   return `${sign}${whole}${frac ? `.${frac}` : ''}`;
-}
-
-/** Go's Time.String in UTC: `2023-08-14 00:00:00 +0000 UTC`, fractional seconds when present. */
-export function formatGoTime(time: ExprTime): string {
-  const ms = Math.floor(time.epochMs);
-  const date = new Date(ms);
-  if (Number.isNaN(date.getTime())) throw new Fault('time out of range');
-  const iso = date.toISOString(); // 2023-08-14T00:00:00.000Z
-  const nanos = Math.round((time.epochMs - ms) * 1e6) + (ms - Math.floor(ms / 1000) * 1000) * 1e6;
-  const frac = nanos === 0 ? '' : `.${String(nanos).padStart(9, '0').replace(/0+$/, '')}`;
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${frac} +0000 UTC`;
 }
 
 /** Go compares strings bytewise in UTF-8, which orders like code points (not UTF-16 units). */

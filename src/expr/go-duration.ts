@@ -16,7 +16,7 @@ const UNIT_NS = new Map<string, bigint>([
 
 const MAX_NS = 2n ** 63n;
 
-export type DurationParse = { ok: true; nanoseconds: number } | { ok: false; message: string };
+export type DurationParse = { ok: true; nanoseconds: number; ns: bigint } | { ok: false; message: string };
 
 export function parseGoDuration(input: string): DurationParse {
   const quoted = JSON.stringify(input);
@@ -27,7 +27,7 @@ export function parseGoDuration(input: string): DurationParse {
     negative = rest.startsWith('-');
     rest = rest.slice(1);
   }
-  if (rest === '0') return { ok: true, nanoseconds: 0 };
+  if (rest === '0') return { ok: true, nanoseconds: 0, ns: 0n };
   if (rest === '') return invalid;
   let total = 0n;
   while (rest !== '') {
@@ -48,7 +48,8 @@ export function parseGoDuration(input: string): DurationParse {
     total += ns;
     if (total > MAX_NS || (total === MAX_NS && !negative)) return invalid;
   }
-  return { ok: true, nanoseconds: Number(negative ? -total : total) };
+  const ns = BigInt.asIntN(64, negative ? -total : total);
+  return { ok: true, nanoseconds: Number(ns), ns };
 }
 
 /** Go computes the fractional part in float64 from at most ~18 digits; so does this, for equal results
@@ -66,8 +67,8 @@ function fractionOf(digits: string, unit: bigint): bigint {
 }
 
 /** Go's Duration.String: "1h0m0s", "1m30s", "1.5s", "300ms", "0s". */
-export function formatGoDuration(nanoseconds: number): string {
-  const ns = BigInt(Math.trunc(nanoseconds));
+export function formatGoDuration(nanoseconds: number | bigint): string {
+  const ns = typeof nanoseconds === 'bigint' ? nanoseconds : BigInt(Math.trunc(nanoseconds));
   const negative = ns < 0n;
   const u = negative ? -ns : ns;
   const sign = negative ? '-' : '';

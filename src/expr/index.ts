@@ -1,33 +1,51 @@
 /**
- * canary's expression language: expr-lang (v1.17) syntax and semantics as Argo Rollouts uses them
- * for AnalysisTemplate conditions, implemented as a tokenizer, parser, checker and tree-walking
- * interpreter. No eval, no access to JavaScript prototypes or globals, bounded work.
- * docs/conditions.md is the user-facing description.
+ * canary's expression language: expr-lang v1.17.8 syntax and semantics as Argo Rollouts uses them
+ * for AnalysisTemplate conditions, implemented as a tokenizer, parser, type checker, optimizer and
+ * tree-walking interpreter over Go-typed values. No eval, no access to JavaScript prototypes or
+ * globals, bounded work. docs/conditions.md is the user-facing description.
  */
 import { ExprError, Fault } from './errors.js';
 import { formatValue as formatRaw } from './format.js';
 import { compileWith, runProgram, type Program, type RunOptions } from './program.js';
 import { cachedGoRegex } from './regex.js';
+import { T, of } from './types.js';
+import { fromHost, type Value } from './values.js';
 
 export { ExprError } from './errors.js';
 export type { ExprPhase } from './errors.js';
 export type { Program, RunOptions } from './program.js';
-export { evalCondition, evalConditionValue, checkCondition, evalTime } from './argo.js';
-export { ExprDuration, ExprTime, typeName } from './values.js';
+export {
+  evalCondition,
+  evalConditionValue,
+  checkCondition,
+  conditionProblems,
+  evalTime,
+  resultValue,
+  RESULT_SHAPES,
+  type ResultShape,
+  type ConditionOptions,
+} from './argo.js';
+export { ExprDuration, ExprTime, GoInt, typeName } from './values.js';
+export type { Value } from './values.js';
 export { LIMITS } from './limits.js';
 
-/** Compiles `source` against an environment that will provide `names`; throws a compile ExprError
- * ("unknown name x", "unexpected token ..."). Only builtins are callable. Cached by source. */
+const NO_FUNCTIONS = new Map();
+
+/** Compiles `source` against an environment that will provide `names` (of types known only when
+ * it runs); throws a compile ExprError ("unknown name x", "unexpected token ..."). Cached by source. */
 export function compile(source: string, names: ReadonlySet<string>): Program {
-  return compileWith(source, names);
+  return compileWith(source, { variables: new Map([...names].map((n) => [n, of(T.any)])), functions: NO_FUNCTIONS });
 }
 
 /**
- * Evaluates a compiled program; throws a runtime ExprError. Values come back as the interpreter
- * holds them: ints as bigint, floats as number, maps as plain objects, times as ExprTime.
+ * Evaluates a compiled program; throws a runtime ExprError. Host values are read as fromHost
+ * does; values come back as the interpreter holds them: ints as bigint, floats as number, maps as
+ * plain objects, times as ExprTime.
  */
-export function run(program: Program, env: Readonly<Record<string, unknown>>, options?: RunOptions): unknown {
-  return runProgram(program, env, options);
+export function run(program: Program, env: Readonly<Record<string, unknown>>, options?: RunOptions): Value {
+  const variables = new Map<string, Value>();
+  for (const [k, v] of Object.entries(env)) variables.set(k, fromHost(v));
+  return runProgram(program, variables, options);
 }
 
 /** A value as Go's %v prints it: `[1 2 3]`, `1e+06`, `<nil>`, `map[a:1]`. */

@@ -4,19 +4,21 @@
  */
 import { errorAt } from './errors.js';
 
-export type TokenKind = 'Identifier' | 'Number' | 'String' | 'Operator' | 'Bracket' | 'EOF';
+export type TokenKind = 'Identifier' | 'Number' | 'String' | 'Bytes' | 'Operator' | 'Bracket' | 'EOF';
 
 export interface Token {
   kind: TokenKind;
   /** Raw text for numbers, the unescaped value for strings, the spelling for everything else. */
   value: string;
+  /** The bytes of a byte-string literal (b"..."). */
+  bytes?: Uint8Array;
   /** UTF-16 offset of the first character. */
   at: number;
 }
 
 /** How expr prints a token in "unexpected token ..." messages: `Operator(">")`, `EOF`. */
 export function describeToken(token: Token): string {
-  return token.value === '' ? token.kind : `${token.kind}(${JSON.stringify(token.value)})`;
+  return token.value === '' ? token.kind : `${token.kind}(${goQuote(token.value)})`;
 }
 
 const SIMPLE_ESCAPES = new Map([
@@ -75,7 +77,11 @@ class Lexer {
       }
       this.pos += ch.length;
       if (isSpace(ch)) continue;
-      if (ch === '"' || ch === "'") this.quoted(ch, start);
+      if ((ch === 'b' || ch === 'B') && (this.peek() === '"' || this.peek() === "'")) {
+        const quote = this.peek();
+        this.pos += 1;
+        this.byteString(quote, start);
+      } else if (ch === '"' || ch === "'") this.quoted(ch, start);
       else if (ch === '`') this.raw(start);
       else if (ch >= '0' && ch <= '9') this.number(start);
       else if (ch === '.') this.dot(start);
@@ -128,8 +134,8 @@ class Lexer {
     this.emit(WORD_OPERATORS.has(word) ? 'Operator' : 'Identifier', word, start);
   }
 
-  private number(start: number): void {
-    this.pos = start;
+  private number(start: number, afterDot = false): void {
+    this.pos = afterDot ? start + 1 : start;
     let digits = '0123456789_';
     if (this.acceptOne('0')) {
       if (this.acceptOne('xX')) digits = '0123456789abcdefABCDEF_';
@@ -162,7 +168,8 @@ class Lexer {
   private dot(start: number): void {
     const next = this.peek();
     if (next >= '0' && next <= '9') {
-      this.number(start);
+      // expr scans `.5` as a number whose text starts at the dot, and may still take a decimal point.
+      this.number(start, true);
       return;
     }
     this.emit('Operator', this.acceptOne('.') ? '..' : '.', start);
@@ -205,59 +212,119 @@ class Lexer {
     this.emit('String', value, start);
   }
 
-  private quoted(quote: string, start: number): void {
-    let value = '';
+  /**
+   * A quoted literal as expr reads it: a first pass accepts the escapes its scanner knows
+   * (else "invalid char escape"), a second decodes them (else "unable to unescape string");
+   * CRLF and lone CR become LF. Code points are returned as numbers, bytes as negative numbers.
+   */
+  private scan(quote: string, bytes: boolean): number[] {
+    const out: number[] = [];
     for (;;) {
       const ch = this.peek();
       if (ch === '' || ch === '\n') throw this.fail('literal not terminated', ch === '' ? this.src.length - 1 : this.pos);
       this.pos += ch.length;
-      if (ch === quote) break;
+      if (ch === quote) return out;
       if (ch === '\r') {
-        // expr normalizes CRLF and lone CR inside literals to LF.
         this.acceptOne('\n');
-        value += '\n';
-      } else if (ch === '\\') value += this.escape(quote);
-      else value += ch;
+        out.push(10);
+      } else if (ch === '\\') out.push(this.escape(quote, bytes));
+      else out.push(ch.codePointAt(0)!);
     }
-    this.emit('String', value, start);
   }
 
-  private escape(quote: string): string {
+  private quoted(quote: string, start: number): void {
+    const points = this.scan(quote, false);
+    // Go writes an invalid rune (a surrogate) as U+FFFD.
+    this.emit('String', points.map((p) => String.fromCodePoint(p >= 0xd800 && p <= 0xdfff ? 0xfffd : p)).join(''), start);
+  }
+
+  private byteString(quote: string, start: number): void {
+    const points = this.scan(quote, true);
+    const out: number[] = [];
+    for (const p of points) {
+      if (p < 0) out.push(-p - 1);
+      else out.push(...encoder.encode(String.fromCodePoint(p)));
+    }
+    this.tokens.push({ kind: 'Bytes', value: '', at: start, bytes: Uint8Array.from(out) });
+  }
+
+  private escape(quote: string, bytes: boolean): number {
     const at = this.pos - 1;
     const ch = this.peek();
     this.pos += ch.length;
     const simple = SIMPLE_ESCAPES.get(ch);
-    if (simple !== undefined) return simple;
-    if (ch === quote || ch === '"' || ch === "'") return ch;
-    if (ch >= '0' && ch <= '7') return this.codePoint(ch + this.take(2), 8, 3, 255, at);
-    if (ch === 'x') return this.codePoint(this.take(2), 16, 2, 255, at);
-    if (ch === 'u' && this.peek() === '{') {
-      const close = this.src.indexOf('}', this.pos);
-      const hex = close < 0 ? '' : this.src.slice(this.pos + 1, close);
-      if (hex.length < 1 || hex.length > 6) throw this.fail('invalid char escape', at);
-      this.pos = close + 1;
-      return this.codePoint(hex, 16, hex.length, 0x10ffff, at);
+    if (simple !== undefined) return simple.charCodeAt(0);
+    if (ch === quote) return ch.charCodeAt(0);
+    const undecodable = (): never => {
+      throw this.fail('unable to unescape string', at);
+    };
+    if (ch >= '0' && ch <= '7') {
+      const digits = ch + this.scanDigits(2, 8, at);
+      if (ch > '3') undecodable();
+      const v = parseInt(digits, 8);
+      return bytes ? -v - 1 : v;
     }
-    if (ch === 'u') return this.codePoint(this.take(4), 16, 4, 0x10ffff, at);
-    if (ch === 'U') return this.codePoint(this.take(8), 16, 8, 0x10ffff, at);
+    if (ch === 'x') {
+      const v = parseInt(this.scanDigits(2, 16, at), 16);
+      return bytes ? -v - 1 : v;
+    }
+    if (ch === 'u' && this.peek() === '{') {
+      this.pos += 1;
+      let hex = '';
+      while (this.peek() !== '}') {
+        if (!/^[0-9a-fA-F]$/.test(this.peek()) || hex.length >= 6) throw this.fail('invalid char escape', this.pos);
+        hex += this.peek();
+        this.pos += 1;
+      }
+      if (hex === '') throw this.fail('invalid char escape', this.pos);
+      this.pos += 1;
+      const v = parseInt(hex, 16);
+      if (bytes || v > 0x10ffff) undecodable();
+      return v;
+    }
+    if (ch === 'u' || ch === 'U') {
+      const v = parseInt(this.scanDigits(ch === 'u' ? 4 : 8, 16, at), 16);
+      if (bytes || v > 0x10ffff) undecodable();
+      return v;
+    }
     throw this.fail('invalid char escape', at);
   }
 
-  private take(n: number): string {
-    const text = this.src.slice(this.pos, this.pos + n);
-    this.pos += text.length;
-    return text;
-  }
-
-  private codePoint(digits: string, base: 8 | 16, length: number, max: number, at: number): string {
-    const pattern = base === 8 ? /^[0-7]*$/ : /^[0-9a-fA-F]*$/;
-    const value = parseInt(digits, base);
-    const surrogate = value >= 0xd800 && value <= 0xdfff;
-    if (digits.length !== length || !pattern.test(digits) || value > max || surrogate) {
-      throw this.fail('invalid char escape', at);
+  private scanDigits(n: number, base: 8 | 16, at: number): string {
+    const pattern = base === 8 ? /^[0-7]$/ : /^[0-9a-fA-F]$/;
+    let digits = '';
+    for (let i = 0; i < n; i++) {
+      const ch = this.peek();
+      if (!pattern.test(ch)) throw this.fail('invalid char escape', at);
+      digits += ch;
+      this.pos += 1;
     }
-    return String.fromCodePoint(value);
+    return digits;
   }
+}
+
+const encoder = new TextEncoder();
+
+/** Go's %#v of a string (strconv.Quote). */
+export function goQuote(text: string): string {
+  let out = '"';
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    if (ch === '"' || ch === '\\') out += `\\${ch}`;
+    else if (cp === 7) out += '\\a';
+    else if (cp === 8) out += '\\b';
+    else if (cp === 12) out += '\\f';
+    else if (cp === 10) out += '\\n';
+    else if (cp === 13) out += '\\r';
+    else if (cp === 9) out += '\\t';
+    else if (cp === 11) out += '\\v';
+    else if (cp === 0xfffd) out += '\\ufffd';
+    else if (/[\p{L}\p{M}\p{N}\p{P}\p{S}]/u.test(ch) || cp === 32) out += ch;
+    else if (cp < 0x80) out += `\\x${cp.toString(16).padStart(2, '0')}`;
+    else if (cp < 0x10000) out += `\\u${cp.toString(16).padStart(4, '0')}`;
+    else out += `\\U${cp.toString(16).padStart(8, '0')}`;
+  }
+  return `${out}"`;
 }
 
 /** Go's %#U: `U+0040 '@'`, without the quoted form for control characters. */

@@ -1,29 +1,124 @@
 /**
- * The values expressions compute with, and their Go names. expr keeps Go's int/float64 split and
- * error texts name Go types, so the representation keeps it too:
+ * The values expressions compute with, carrying their Go types, because expr's runtime switches
+ * on them and its messages print them (`[]float64`, `int64`, `map[string]interface {}`):
  *
- *   nil -> null (undefined from the environment reads as nil)   int -> bigint (int64, wraps)
- *   float64 -> number (what Prometheus results are)             string, bool -> themselves
- *   array -> JavaScript array                                   map -> plain object (own keys only)
- *   time.Time -> ExprTime                                       time.Duration -> ExprDuration
+ *   nil -> null                 bool, string -> themselves      int -> bigint (int64, wraps)
+ *   float64 -> number           other integers -> GoInt         []T -> JS array (type in SLICE_TYPES)
+ *   map[string]T -> plain object (own keys only)                 map[interface {}]T -> AnyMap
+ *   time.Time -> ExprTime       time.Duration -> ExprDuration   []byte -> Uint8Array
+ *   *time.Location -> GoLocation                                 a method value -> GoFunc
  */
+import { GoType, MAP, SLICE, T } from './types.js';
 
-/** A point in time (expr's `now()`, `date()`); milliseconds since the epoch, fractions allowed. */
+/** A Go integer of a type other than int: int64 (asInt), uint8 (a byte of a string), time.Month. */
+export class GoInt {
+  constructor(
+    readonly type: GoType,
+    readonly value: bigint,
+  ) {}
+}
+
+/** A time zone: UTC, a fixed offset from a parsed date, or an IANA zone (through Intl). */
+export class GoLocation {
+  constructor(
+    readonly name: string,
+    /** Seconds east of UTC for fixed zones; null for IANA zones, whose offset depends on the instant. */
+    readonly fixedOffset: number | null,
+  ) {}
+
+  static readonly UTC = new GoLocation('UTC', 0);
+}
+
+/** A point in time: nanoseconds since the Unix epoch and the zone it is shown in. */
 export class ExprTime {
-  constructor(readonly epochMs: number) {}
+  readonly ns: bigint;
+  readonly location: GoLocation;
+
+  constructor(epochMsOrNs: number | bigint, location: GoLocation = GoLocation.UTC) {
+    this.ns = typeof epochMsOrNs === 'bigint' ? epochMsOrNs : BigInt(Math.round(epochMsOrNs * 1e6));
+    this.location = location;
+  }
+
+  get epochMs(): number {
+    return Number(this.ns) / 1e6;
+  }
 }
 
-/** A Go time.Duration, in nanoseconds (exact up to about 104 days). */
+/** A Go time.Duration: int64 nanoseconds. */
 export class ExprDuration {
-  constructor(readonly nanoseconds: number) {}
+  readonly ns: bigint;
+
+  constructor(nanoseconds: number | bigint) {
+    this.ns = BigInt.asIntN(64, typeof nanoseconds === 'bigint' ? nanoseconds : BigInt(Math.trunc(nanoseconds)));
+  }
+
+  get nanoseconds(): number {
+    return Number(this.ns);
+  }
 }
 
-export type Value = null | boolean | bigint | number | string | readonly Value[] | ExprMap | ExprTime | ExprDuration;
+/** A map whose keys are arbitrary values (fromPairs, groupBy): keyed by a canonical key text. */
+export class AnyMap {
+  readonly entries = new Map<string, { key: Value; value: Value }>();
+  constructor(readonly type: GoType) {}
+}
+
+/** A function value (a method of a time or duration used without calling it, an env function). */
+export class GoFunc {
+  constructor(
+    readonly type: GoType,
+    readonly name: string,
+  ) {}
+}
+
+export type Value =
+  | null
+  | boolean
+  | bigint
+  | number
+  | string
+  | GoInt
+  | readonly Value[]
+  | ExprMap
+  | AnyMap
+  | ExprTime
+  | ExprDuration
+  | Uint8Array
+  | GoLocation
+  | GoFunc;
+
 export interface ExprMap {
   readonly [key: string]: Value;
 }
 
-export type ValueKind = 'nil' | 'bool' | 'int' | 'float' | 'string' | 'array' | 'map' | 'time' | 'duration' | 'unsupported';
+/** Element types of arrays that are not []interface {} (the default). */
+const SLICE_TYPES = new WeakMap<readonly Value[], GoType>();
+
+export function typedSlice<A extends readonly Value[]>(items: A, type: GoType): A {
+  if (type !== SLICE.any) SLICE_TYPES.set(items, type);
+  return items;
+}
+
+export function sliceType(items: readonly Value[]): GoType {
+  return SLICE_TYPES.get(items) ?? SLICE.any;
+}
+
+export type ValueKind =
+  | 'nil'
+  | 'bool'
+  | 'int'
+  | 'goint'
+  | 'float'
+  | 'string'
+  | 'array'
+  | 'map'
+  | 'anymap'
+  | 'time'
+  | 'duration'
+  | 'bytes'
+  | 'location'
+  | 'func'
+  | 'unsupported';
 
 export function kindOf(value: unknown): ValueKind {
   switch (typeof value) {
@@ -40,8 +135,13 @@ export function kindOf(value: unknown): ValueKind {
     case 'object':
       if (value === null) return 'nil';
       if (Array.isArray(value)) return 'array';
+      if (value instanceof GoInt) return 'goint';
       if (value instanceof ExprTime) return 'time';
       if (value instanceof ExprDuration) return 'duration';
+      if (value instanceof AnyMap) return 'anymap';
+      if (value instanceof Uint8Array) return 'bytes';
+      if (value instanceof GoLocation) return 'location';
+      if (value instanceof GoFunc) return 'func';
       return isPlainObject(value) ? 'map' : 'unsupported';
     default:
       return 'unsupported';
@@ -59,38 +159,64 @@ export function isNil(value: unknown): value is null | undefined {
   return value === null || value === undefined;
 }
 
-export function isNumber(value: unknown): value is bigint | number {
-  return typeof value === 'bigint' || typeof value === 'number';
-}
-
-/**
- * Go's %T of a value, as expr's messages print it: `int`, `float64`, `[]interface {}`, `<nil>`.
- * An array holding only float64 values (a Prometheus vector, also when empty) is `[]float64`.
- */
-export function typeName(value: unknown): string {
+/** The Go type of a value; null for nil. */
+export function goTypeOf(value: unknown): GoType | null {
   const kind = kindOf(value);
   switch (kind) {
     case 'nil':
-      return '<nil>';
+      return null;
     case 'bool':
-      return 'bool';
+      return T.bool;
     case 'int':
-      return 'int';
+      return T.int;
+    case 'goint':
+      return (value as GoInt).type;
     case 'float':
-      return 'float64';
+      return T.float64;
     case 'string':
-      return 'string';
+      return T.string;
     case 'array':
-      return (value as unknown[]).every((v) => typeof v === 'number') ? '[]float64' : '[]interface {}';
+      return sliceType(value as readonly Value[]);
     case 'map':
-      return 'map[string]interface {}';
+      return MAP.stringAny;
+    case 'anymap':
+      return (value as AnyMap).type;
     case 'time':
-      return 'time.Time';
+      return T.time;
     case 'duration':
-      return 'time.Duration';
+      return T.duration;
+    case 'bytes':
+      return SLICE.bytes;
+    case 'location':
+      return T.location;
+    case 'func':
+      return (value as GoFunc).type;
     case 'unsupported':
-      return `unsupported JavaScript ${typeof value === 'object' ? 'object' : typeof value}`;
+      return T.any;
   }
+}
+
+/** Go's %T of a value: `int`, `float64`, `[]interface {}`, `<nil>`. */
+export function typeName(value: unknown): string {
+  return goTypeOf(value)?.name ?? '<nil>';
+}
+
+/** Any Go integer (int, int64, uint8, time.Month) as a bigint; null for other values. */
+export function integerOf(value: unknown): bigint | null {
+  if (typeof value === 'bigint') return value;
+  if (value instanceof GoInt) return value.value;
+  return null;
+}
+
+/** A numeric Go value (any integer or float64) as a JS number, or null. */
+export function numberOf(value: unknown): number | null {
+  if (typeof value === 'number') return value;
+  const i = integerOf(value);
+  return i === null ? null : Number(i);
+}
+
+export function isNumeric(value: unknown): boolean {
+  return typeof value === 'number' || integerOf(value) !== null;
 }
 
 /** Own, enumerable-or-not, data lookup: the prototype chain is never consulted. */
@@ -100,14 +226,14 @@ export function ownValue(map: object, key: string): { found: boolean; value: Val
   return { found: true, value: value === undefined ? null : (value as Value) };
 }
 
-/** Property names that reach JavaScript internals on an ordinary object. Reading one that a map
- * does not own is an error rather than nil, so probing for them is visible. */
-export const RESERVED_KEYS: ReadonlySet<string> = new Set([
-  ...Object.getOwnPropertyNames(Object.prototype),
-  'prototype',
-  'constructor',
-  '__proto__',
-]);
+/** A fresh map[string]interface {} with no prototype: a key such as "__proto__" is just a key. */
+export function newStringMap(): Record<string, Value> {
+  return Object.create(null) as Record<string, Value>;
+}
+
+export function setKey(map: Record<string, Value>, key: string, value: Value): void {
+  Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+}
 
 export const INT64_MIN = -(2n ** 63n);
 
@@ -121,6 +247,53 @@ export function wrapInt(value: bigint): bigint {
   return BigInt.asIntN(64, value);
 }
 
-export function toFloat(value: bigint | number): number {
-  return typeof value === 'number' ? value : Number(value);
+/** Go's conversion of an integer to the width of `type` (uint8(x), int64(x), ...). */
+export function convertInt(type: GoType, value: bigint): bigint {
+  switch (type.kind) {
+    case 'uint8':
+      return BigInt.asUintN(8, value);
+    case 'uint16':
+      return BigInt.asUintN(16, value);
+    case 'uint32':
+      return BigInt.asUintN(32, value);
+    case 'uint':
+    case 'uint64':
+      return BigInt.asUintN(64, value);
+    case 'int8':
+      return BigInt.asIntN(8, value);
+    case 'int16':
+      return BigInt.asIntN(16, value);
+    case 'int32':
+      return BigInt.asIntN(32, value);
+    default:
+      return BigInt.asIntN(64, value);
+  }
+}
+
+/** An integer of Go type `type` as a Value (a bare bigint for int). */
+export function makeInt(type: GoType, value: bigint): Value {
+  const v = convertInt(type, value);
+  return type === T.int ? v : new GoInt(type, v);
+}
+
+/**
+ * A value handed in by the host (a provider's result) as expr's runtime sees it: numbers are
+ * float64, bigints int, an array of numbers (also []) a []float64 Prometheus vector, other
+ * arrays []interface {}, plain objects map[string]interface {}. `json` marks decoded JSON, whose
+ * arrays are []interface {} whatever they hold.
+ */
+export function fromHost(value: unknown, json = false, depth = 0): Value {
+  if (depth > 10_000) throw new RangeError('value is nested too deeply');
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (Array.isArray(value)) {
+    if (!json && depth === 0 && value.every((v) => typeof v === 'number')) return typedSlice([...(value as number[])], SLICE.float64);
+    return value.map((v: unknown) => fromHost(v, json, depth + 1));
+  }
+  if (typeof value === 'object' && isPlainObject(value)) {
+    const out = newStringMap();
+    for (const key of Object.keys(value)) setKey(out, key, fromHost((value as Record<string, unknown>)[key], json, depth + 1));
+    return out;
+  }
+  return value as Value;
 }
