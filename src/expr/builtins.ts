@@ -123,7 +123,7 @@ const isNumericValue = (v: Value) => typeof v === 'number' || typeof v === 'bigi
 
 /** builtin.minMax: numbers and (nested) arrays of numbers; a single other value is returned as is. */
 function minMax(name: string, better: (a: Value, b: Value) => boolean, args: readonly Value[], depth: number): Value {
-  if (depth > 10_000) throw new Fault('recursion depth exceeded');
+  if (depth > LIMITS.maxDepth) throw new Fault(`value is nested too deeply (more than ${LIMITS.maxDepth} levels)`);
   let val: Value = null;
   for (const arg of args) {
     if (Array.isArray(arg)) {
@@ -167,7 +167,7 @@ function minMax(name: string, better: (a: Value, b: Value) => boolean, args: rea
 
 /** The numbers of mean/median's arguments, arrays flattened. */
 function collect(name: string, args: readonly Value[], out: number[], charge: Charge, depth: number): void {
-  if (depth > 10_000) throw new Fault('recursion depth exceeded');
+  if (depth > LIMITS.maxDepth) throw new Fault(`value is nested too deeply (more than ${LIMITS.maxDepth} levels)`);
   for (const arg of args) {
     if (isArrayValue(arg)) {
       const items = itemsOf(arg);
@@ -836,7 +836,7 @@ const list: BuiltinSpec[] = [
       if (!isArrayValue(x!)) throw new Fault(`cannot flatten ${valueKind(x!)}`);
       const out: Value[] = [];
       const walk = (items: Value[], depth: number) => {
-        if (depth > 10_000) throw new Fault('recursion depth exceeded');
+        if (depth > LIMITS.maxDepth) throw new Fault(`value is nested too deeply (more than ${LIMITS.maxDepth} levels)`);
         ctx.charge(items.length);
         for (const item of items) {
           if (isArrayValue(item)) walk(itemsOf(item), depth + 1);

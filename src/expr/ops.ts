@@ -79,7 +79,8 @@ export function zeroOf(type: GoType): Value {
   return null;
 }
 
-export function equal(a: Value, b: Value, charge: Charge): boolean {
+export function equal(a: Value, b: Value, charge: Charge, depth = 0): boolean {
+  if (depth > LIMITS.maxDepth) throw new Fault(`value is nested too deeply (more than ${LIMITS.maxDepth} levels)`);
   const x = num(a);
   const y = num(b);
   if (x && y) {
@@ -94,7 +95,7 @@ export function equal(a: Value, b: Value, charge: Charge): boolean {
       if (a.length !== b.length) return false;
       charge(a.length);
       for (let i = 0; i < a.length; i++) {
-        if (ta === SLICE.any || tb === SLICE.any ? !equal(a[i]!, b[i]!, charge) : !sameScalar(a[i]!, b[i]!)) return false;
+        if (ta === SLICE.any || tb === SLICE.any ? !equal(a[i]!, b[i]!, charge, depth + 1) : !sameScalar(a[i]!, b[i]!)) return false;
       }
       return true;
     }
@@ -107,7 +108,7 @@ export function equal(a: Value, b: Value, charge: Charge): boolean {
   if (a instanceof ExprDuration && b instanceof ExprDuration) return a.ns === b.ns;
   if (typeof a === 'boolean' && typeof b === 'boolean') return a === b;
   if (isNilValue(a) && isNilValue(b)) return true;
-  return deepEqual(a, b, charge, 0);
+  return deepEqual(a, b, charge, depth);
 }
 
 function sameScalar(a: Value, b: Value): boolean {

@@ -8,6 +8,8 @@
  *   time.Time -> ExprTime       time.Duration -> ExprDuration   []byte -> Uint8Array
  *   *time.Location -> GoLocation                                 a method value -> GoFunc
  */
+import { ExprError } from './errors.js';
+import { LIMITS } from './limits.js';
 import { GoType, MAP, SLICE, T } from './types.js';
 
 /** A Go integer of a type other than int: int64 (asInt), uint8 (a byte of a string), time.Month. */
@@ -198,6 +200,7 @@ export function goTypeOf(value: unknown): GoType | null {
 
 /** Go's %T of a value: `int`, `float64`, `[]interface {}`, `<nil>`. */
 export function typeName(value: unknown): string {
+  if (kindOf(value) === 'unsupported') return `unsupported JavaScript ${typeof value === 'function' ? 'function' : 'object'}`;
   return goTypeOf(value)?.name ?? '<nil>';
 }
 
@@ -283,7 +286,7 @@ export function makeInt(type: GoType, value: bigint): Value {
  * arrays are []interface {} whatever they hold.
  */
 export function fromHost(value: unknown, json = false, depth = 0): Value {
-  if (depth > 10_000) throw new RangeError('value is nested too deeply');
+  if (depth > LIMITS.maxDepth) throw new ExprError('runtime', `value is nested too deeply (more than ${LIMITS.maxDepth} levels)`);
   if (value === undefined || value === null) return null;
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'string' || typeof value === 'boolean') return value;
   if (Array.isArray(value)) {

@@ -114,7 +114,7 @@ describe('Argo EvalCondition cases', () => {
     expect(conditionError('asInt()', 1).message).toBe('not enough arguments to call asInt');
     expect(conditionError('asInt(1, 2) == 1', 1).message).toBe('too many arguments to call asInt');
     expect(conditionError('default(result) == 1', 1).message).toBe('not enough arguments to call default');
-    expect(conditionError('isNaN("x")', 1).message).toBe('cannot use string as argument (type float64) to call isNaN');
+    expect(conditionError('isNaN("x")', 1).message).toBe('cannot use string as argument (type float64) to call isNaN ');
   });
 });
 
@@ -183,7 +183,8 @@ describe('checkCondition (lint, no data)', () => {
   it('reports conditions that can never be a bool', () => {
     expect(checkCondition('1')!.message).toBe('expected bool, but got int');
     expect(checkCondition('"yes"')!.message).toBe('expected bool, but got string');
-    expect(checkCondition('len(result)')!.message).toBe('expected bool, but got int');
+    expect(checkCondition('len(result)', ['[]float64'])!.message).toBe('expected bool, but got int');
+    expect(checkCondition('len(result)')!.message).toBe('invalid argument for len (type float64)');
     expect(checkCondition('asFloat(result) == "1.1"')!.message).toBe(
       'invalid operation: == (mismatched types float64 and string)',
     );
@@ -207,9 +208,7 @@ describe('Argo EvalTime (rangeQuery start/end)', () => {
     expect(() => evalTime('1', now)).toThrow('expected time.Time, but got int');
   });
 
-  it('date() is not implemented and says so', () => {
-    expect(() => evalTime('date("2023-08-14 00:00:00", "2006-01-02 15:04:05", "UTC") - duration("1h")', now)).toThrow(
-      'builtin date is not supported',
-    );
+  it('date() with a layout and a zone', () => {
+    expect(evalTime('date("2023-08-14 00:00:00", "2006-01-02 15:04:05", "UTC") - duration("1h")', now)).toBe(now - 3_600_000);
   });
 });

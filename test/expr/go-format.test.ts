@@ -59,7 +59,7 @@ it.each<[string, number]>([
   ['39h9m14.425s', 140_954_425_000_000],
   ['0.3333333333333333333h', 1_200_000_000_000],
 ])('duration(%j) = %d ns', (text, ns) => {
-  expect(parseGoDuration(text)).toEqual({ ok: true, nanoseconds: ns });
+  expect(parseGoDuration(text)).toEqual({ ok: true, nanoseconds: ns, ns: BigInt(ns) });
 });
 
 it.each<[string, string]>([

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { compile, ExprError, goRegexpMatch, LIMITS, run } from '../../src/expr/index.js';
 import { formatGoFloat } from '../../src/expr/format.js';
+import { goPow } from '../../src/expr/go-math.js';
 import { formatGoDuration, parseGoDuration } from '../../src/expr/go-duration.js';
 
 const NAMES = new Set(['result']);
@@ -213,7 +214,7 @@ function model(tree: Tree): bigint | number | boolean {
         case '/':
           return x / y;
         case '**':
-          return x ** y;
+          return goPow(x, y);
         case '==':
           return x === y;
         case '!=':
@@ -280,7 +281,8 @@ describe('precedence and arithmetic against a model', () => {
     } catch (err) {
       if (!(expected instanceof DivideByZero)) throw err;
       expect(err).toBeInstanceOf(ExprError);
-      expect((err as ExprError).message).toBe('runtime error: integer divide by zero');
+      // Constant operands are folded when compiling, as in expr: the same error, found earlier.
+      expect(['runtime error: integer divide by zero', 'integer divide by zero']).toContain((err as ExprError).message);
     }
     return true;
   }
