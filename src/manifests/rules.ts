@@ -2,7 +2,8 @@
  * Cross-field and cross-document rules, Argo's validation plus what canary needs to run a spec.
  * Each rule is a pure function of the whole SpecSet, so lint, run and analyze apply the same checks.
  */
-import { checkCondition } from '../expr/index.js';
+import { checkCondition, type ResultShape } from '../expr/index.js';
+import { assertNever } from '../util/assert-never.js';
 import { issue, type Issue, type Loc, type Locator } from './issues.js';
 import { placeholdersOf } from './placeholders.js';
 import { pathToString } from './source.js';
@@ -277,7 +278,7 @@ const conditions: Rule = {
         for (const field of ['successCondition', 'failureCondition'] as const) {
           const source = m[field];
           if (source === null || /\{\{.*\}\}/.test(source)) continue; // placeholders are checked after substitution
-          const e = checkCondition(source);
+          const e = checkCondition(source, resultShapes(m.provider));
           if (!e) continue;
           const loc = at(m, field);
           // Point at the offending character when the expression sits on the line of its key.
@@ -289,6 +290,23 @@ const conditions: Rule = {
     return out;
   },
 };
+
+/**
+ * The Go types the metric's provider hands Argo as `result`, which Argo compiles the condition
+ * against: a Prometheus range query or vector is []float64, a scalar query float64; the web
+ * provider gives decoded JSON of any shape, or the body as a string.
+ */
+function resultShapes(provider: MetricSpec['provider']): ResultShape[] {
+  switch (provider.kind) {
+    case 'prometheus':
+      if (provider.rangeQuery) return ['[]float64'];
+      return /^\s*(scalar\s*\(|[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$)/i.test(provider.query) ? ['float64'] : ['[]float64'];
+    case 'web':
+      return ['map[string]interface {}', '[]interface {}', 'float64', 'string', 'bool', 'nil'];
+    default:
+      return assertNever(provider, 'metric provider');
+  }
+}
 
 function indent(text: string): string {
   return text
