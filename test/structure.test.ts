@@ -44,6 +44,33 @@ describe('structure of src/', () => {
   const edges = folderEdges();
   const from = (folder: string, to: readonly string[]) => [...edges].filter(([k]) => to.some((t) => k === `${folder} -> ${t}`)).flatMap(([, why]) => why);
 
+  it('no import cycle between folders (type-only and lazy imports count)', () => {
+    const next = new Map<string, string[]>();
+    for (const key of edges.keys()) {
+      const [a, b] = key.split(' -> ') as [string, string];
+      next.set(a, [...(next.get(a) ?? []), b]);
+    }
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (folder: string, path: string[]) => {
+      if (state.get(folder) === 'done') return;
+      if (state.get(folder) === 'open') {
+        const cycle = [...path.slice(path.indexOf(folder)), folder];
+        cycles.push(`${cycle.join(' -> ')} (${edges.get(`${cycle.at(-2)} -> ${folder}`)![0]})`);
+        return;
+      }
+      state.set(folder, 'open');
+      for (const to of next.get(folder) ?? []) visit(to, [...path, folder]);
+      state.set(folder, 'done');
+    };
+    for (const folder of next.keys()) visit(folder, []);
+    expect(cycles).toEqual([]);
+  });
+
+  it('commands/ and the renderers do not import cli/: cli/ imports them, and both speak contract/', () => {
+    expect(['commands', 'output', 'status'].flatMap((f) => from(f, ['cli']))).toEqual([]);
+  });
+
   it('kube/ is the client layer: it imports no router, provider, wiring or command', () => {
     expect(from('kube', ['routing', 'providers', 'wiring', 'commands', 'cli'])).toEqual([]);
   });

@@ -1,10 +1,11 @@
 /**
  * The one table of exit codes (DESIGN.md section 4; the README repeats it). Commands return an
- * Outcome or throw a CanaryError; main.ts maps both here and nowhere else.
+ * Outcome (src/contract) or throw a CanaryError; main.ts maps both here and nowhere else.
  */
+import type { Outcome } from '../contract/outcome.js';
 import type { ExitKind } from '../util/errors.js';
 
-export const EXIT_CODES = {
+export const EXIT_CODES: { readonly [O in Outcome]: number } = {
   /** promoted, healthy, or nothing to do */
   ok: 0,
   /** rolled back by analysis or the progress deadline (also: status saw Degraded) */
@@ -23,9 +24,7 @@ export const EXIT_CODES = {
   paused: 7,
   /** a bug in canary */
   internal: 70,
-} as const;
-
-export type Outcome = keyof typeof EXIT_CODES;
+};
 
 export function exitCodeOf(outcome: Outcome): number {
   return EXIT_CODES[outcome];

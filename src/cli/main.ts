@@ -8,11 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
 import { CanaryError, messageOf } from '../util/errors.js';
 import { plainPalette } from '../util/palette.js';
-import { exitCodeOf, outcomeOfError, type Outcome } from './exit-codes.js';
-import { write, type Io } from './io.js';
-import { buildProgram, type Invocation } from './program.js';
+import { write, type Io } from '../contract/io.js';
+import type { Outcome } from '../contract/outcome.js';
+import type { Invocation, Verb } from '../contract/verb.js';
+import { exitCodeOf, outcomeOfError } from './exit-codes.js';
+import { buildProgram } from './program.js';
 
-export type CommandModule = { default: (inv: Invocation, io: Io) => Promise<Outcome> };
+export type CommandModule = { default: Verb };
 
 const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   lint: () => import('../commands/lint.js'),
@@ -41,6 +43,7 @@ export async function main(argv: readonly string[], base: Partial<Io> = {}): Pro
       ...io0,
       palette: base.palette ?? paletteFor(io0.stdout, env, !inv.global.color),
       errPalette: base.errPalette ?? paletteFor(io0.stderr, env, !inv.global.color),
+      exitCodeOf,
     };
     errPalette = io.errPalette;
     const mod = await COMMANDS[inv.verb]!();

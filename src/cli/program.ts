@@ -3,15 +3,10 @@
  * lazily, so `canary --help` loads neither @kubernetes/client-node nor axios.
  */
 import { Command, Option } from 'commander';
-import { EXIT_CODE_HELP, type Outcome } from './exit-codes.js';
-import { collect, type GlobalOptions } from './options.js';
-
-export interface Invocation {
-  verb: string;
-  args: string[];
-  options: Record<string, unknown>;
-  global: GlobalOptions;
-}
+import type { Outcome } from '../contract/outcome.js';
+import type { GlobalOptions, Invocation } from '../contract/verb.js';
+import { EXIT_CODE_HELP } from './exit-codes.js';
+import { collect } from './options.js';
 
 export type Dispatch = (inv: Invocation) => Promise<Outcome>;
 

@@ -3,10 +3,10 @@
  * runner rolls back (we wait until the weight is 0); with none, canary takes the Lease and rolls
  * back itself from the stored state and manifests. Idempotent.
  */
-import type { Outcome } from '../cli/exit-codes.js';
-import { write, type Io } from '../cli/io.js';
-import { parseDurationOption } from '../cli/options.js';
-import type { Invocation } from '../cli/program.js';
+import type { Outcome } from '../contract/outcome.js';
+import { write, type Io } from '../contract/io.js';
+import { parseDurationOption } from '../contract/options.js';
+import type { Invocation } from '../contract/verb.js';
 import { isTerminal } from '../engine/types.js';
 import { formatDuration } from '../util/duration.js';
 import { UsageError } from '../util/errors.js';

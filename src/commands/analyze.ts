@@ -3,10 +3,10 @@
  * measurements printed as they land, exit 0 Successful, 1 Failed or Error, 7 Inconclusive.
  * `--once` takes one measurement per metric; `--dry-run` prints the resolved queries.
  */
-import type { Outcome } from '../cli/exit-codes.js';
-import { write, type Io } from '../cli/io.js';
-import { parseOutput, parsePairs } from '../cli/options.js';
-import type { Invocation } from '../cli/program.js';
+import type { Outcome } from '../contract/outcome.js';
+import { write, type Io } from '../contract/io.js';
+import { parseOutput, parsePairs } from '../contract/options.js';
+import type { Invocation } from '../contract/verb.js';
 import { resolveAnalysis } from '../analysis/args.js';
 import { isCompleted } from '../analysis/assess.js';
 import { mergeTemplates } from '../analysis/compose.js';

@@ -1,7 +1,7 @@
 /** The cluster for a command, from the global flags (kubectl's conventions). Loaded lazily by the verbs that need it. */
-import { write, type Io } from '../cli/io.js';
-import { parseDurationOption } from '../cli/options.js';
-import type { Invocation } from '../cli/program.js';
+import { write, type Io } from '../contract/io.js';
+import { parseDurationOption } from '../contract/options.js';
+import type { Invocation } from '../contract/verb.js';
 import type { Cluster } from '../wiring/cluster.js';
 import type { Clock } from '../util/clock.js';
 

@@ -2,8 +2,8 @@
  * `canary run --dry-run`: the run as it would begin (opened like a real one, but only decided), its
  * plan, the preflight checks and the objects canary would write. Nothing is written.
  */
-import type { Outcome } from '../cli/exit-codes.js';
-import { write, type Io } from '../cli/io.js';
+import type { Outcome } from '../contract/outcome.js';
+import { write, type Io } from '../contract/io.js';
 import type { MetricProvider } from '../analysis/provider.js';
 import { planRun } from '../engine/plan.js';
 import { imagesOf } from '../engine/revision.js';

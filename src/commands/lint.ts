@@ -1,8 +1,8 @@
 /** `canary lint FILES...`: offline validation; exit 0 clean (warnings allowed), 2 on any error. */
-import type { Outcome } from '../cli/exit-codes.js';
-import { write, type Io } from '../cli/io.js';
-import { parseOutput } from '../cli/options.js';
-import type { Invocation } from '../cli/program.js';
+import type { Outcome } from '../contract/outcome.js';
+import { write, type Io } from '../contract/io.js';
+import { parseOutput } from '../contract/options.js';
+import type { Invocation } from '../contract/verb.js';
 import { loadSpec } from '../manifests/index.js';
 import { lintReport, renderLintText } from '../manifests/report.js';
 

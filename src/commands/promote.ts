@@ -3,10 +3,10 @@
  * remaining step). The request is stored; a live runner acts on it within a second and we report
  * what it did; without one, the next `canary run` (or `canary retry`) picks it up.
  */
-import type { Outcome } from '../cli/exit-codes.js';
-import { write, type Io } from '../cli/io.js';
-import { parseDurationOption } from '../cli/options.js';
-import type { Invocation } from '../cli/program.js';
+import type { Outcome } from '../contract/outcome.js';
+import { write, type Io } from '../contract/io.js';
+import { parseDurationOption } from '../contract/options.js';
+import type { Invocation } from '../contract/verb.js';
 import { isTerminal } from '../engine/types.js';
 import { handledOutcome, newRequest, openSteering, waitForRunner } from './steer.js';
 

@@ -1,5 +1,5 @@
 /** The metric providers from the flags and environment, shared by `run` and `analyze`. */
-import type { Io } from '../cli/io.js';
+import type { Io } from '../contract/io.js';
 import { MetricProviders } from '../providers/registry.js';
 import type { ServiceProxy } from '../kube/service-proxy.js';
 import type { Clock } from '../util/clock.js';

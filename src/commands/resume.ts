@@ -1,6 +1,6 @@
 /** Drives a stored run from its stored manifests, when no runner is alive (`abort`, `retry`). */
-import type { Outcome } from '../cli/exit-codes.js';
-import type { Io } from '../cli/io.js';
+import type { Outcome } from '../contract/outcome.js';
+import type { Io } from '../contract/io.js';
 import type { RunRequest } from '../engine/types.js';
 import type { JsonObject } from '../manifests/types.js';
 import { UsageError } from '../util/errors.js';

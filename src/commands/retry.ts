@@ -2,9 +2,9 @@
  * `canary retry NAME`: runs an aborted or rolled back revision again from step 1, in the
  * foreground like `canary run`, from the manifests stored with its run.
  */
-import type { Outcome } from '../cli/exit-codes.js';
-import { write, type Io } from '../cli/io.js';
-import type { Invocation } from '../cli/program.js';
+import type { Outcome } from '../contract/outcome.js';
+import { write, type Io } from '../contract/io.js';
+import type { Invocation } from '../contract/verb.js';
 import { UsageError } from '../util/errors.js';
 import { resumeStored } from './resume.js';
 import { openSteering } from './steer.js';

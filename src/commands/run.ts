@@ -2,10 +2,10 @@
  * `canary run FILES...`: validate, preflight, take the Lease, then drive the rollout in the
  * foreground until it is promoted or rolled back. The exit code is the verdict.
  */
-import type { Outcome } from '../cli/exit-codes.js';
-import { write, type Io } from '../cli/io.js';
-import { parseDurationOption, parseOutput, parsePairs } from '../cli/options.js';
-import type { Invocation } from '../cli/program.js';
+import type { Outcome } from '../contract/outcome.js';
+import { write, type Io } from '../contract/io.js';
+import { parseDurationOption, parseOutput, parsePairs } from '../contract/options.js';
+import type { Invocation } from '../contract/verb.js';
 import { withImages } from '../engine/revision.js';
 import { parseTimeScale } from '../engine/time-scale.js';
 import { loadSpec } from '../manifests/index.js';

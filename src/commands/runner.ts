@@ -3,9 +3,8 @@
  * verdict while printing, and always give the Lease back. Shared by `run`, `retry`, and `abort`
  * when no runner is alive.
  */
-import type { Outcome } from '../cli/exit-codes.js';
-import { exitCodeOf } from '../cli/exit-codes.js';
-import type { Io } from '../cli/io.js';
+import type { Outcome } from '../contract/outcome.js';
+import type { Io } from '../contract/io.js';
 import type { MetricProvider } from '../analysis/provider.js';
 import type { DriveResult } from '../engine/driver.js';
 import { summarizeStep } from '../engine/events.js';
@@ -138,7 +137,7 @@ async function report(printer: RunPrinter, result: DriveResult, p: ForegroundRun
       if (result.outcome === 'paused') {
         f.reason = `${result.state.message}; exiting because of --exit-on-pause (\`canary promote ${p.rollout.name}\` continues, \`canary run\` resumes)`;
       }
-      await printer.done(f, exitCodeOf(outcome));
+      await printer.done(f, p.io.exitCodeOf(outcome));
       return outcome;
     }
     case 'stopped': {
@@ -146,7 +145,7 @@ async function report(printer: RunPrinter, result: DriveResult, p: ForegroundRun
       const verdict: Verdict = 'left running';
       const reason = `${result.reason}: the rollout stays at step ${Math.min(result.state.stepIndex + 1, result.state.stepCount)}/${result.state.stepCount}${result.state.weight ? ` with ${result.state.weight}% on the canary` : ''}; \`canary run\` resumes it, \`canary abort ${p.rollout.name}\` rolls it back`;
       const outcome: Outcome = lost ? 'locked' : 'aborted';
-      await printer.done(finalLine(result.state, now, { verdict, reason }), exitCodeOf(outcome));
+      await printer.done(finalLine(result.state, now, { verdict, reason }), p.io.exitCodeOf(outcome));
       return outcome;
     }
   }
@@ -155,7 +154,7 @@ async function report(printer: RunPrinter, result: DriveResult, p: ForegroundRun
 async function finishWithout(printer: RunPrinter, outcome: Outcome, reason: string, p: ForegroundRun, revision: string, verdict: Verdict = 'unchanged'): Promise<Outcome> {
   await printer.done(
     { verdict, name: p.rollout.name, namespace: p.namespace, revision, step: '-', durationMs: 0, reason },
-    exitCodeOf(outcome),
+    p.io.exitCodeOf(outcome),
   );
   return outcome;
 }

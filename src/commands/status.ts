@@ -2,10 +2,10 @@
  * `canary status [NAME] [--watch]`: one rollout as a tree (or JSON/YAML), every rollout of a
  * namespace as lines, or a watch that redraws on change and exits with the rollout's verdict.
  */
-import type { Outcome } from '../cli/exit-codes.js';
-import { write, type Io } from '../cli/io.js';
-import { parseDurationOption, parseOutput } from '../cli/options.js';
-import type { Invocation } from '../cli/program.js';
+import type { Outcome } from '../contract/outcome.js';
+import { write, type Io } from '../contract/io.js';
+import { parseDurationOption, parseOutput } from '../contract/options.js';
+import type { Invocation } from '../contract/verb.js';
 import type { Cluster } from '../wiring/cluster.js';
 import { renderJson, renderJsonLine, renderYaml, statusList } from '../status/json.js';
 import type { StatusView } from '../status/model.js';

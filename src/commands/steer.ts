@@ -3,8 +3,8 @@
  * write a request (never lost, never conflicting with the runner), and wait for the runner's answer.
  */
 import { randomUUID } from 'node:crypto';
-import type { Io } from '../cli/io.js';
-import type { Invocation } from '../cli/program.js';
+import type { Io } from '../contract/io.js';
+import type { Invocation } from '../contract/verb.js';
 import type { LeaseHolder, StoredRun } from '../engine/ports.js';
 import type { RunRequest, RunState } from '../engine/types.js';
 import { requesterIdentity } from '../kube/identity.js';

@@ -1,5 +1,5 @@
 /** The verdict of a finished run, and the one line that always ends `canary run`'s output. */
-import type { Outcome } from '../cli/exit-codes.js';
+import type { Outcome } from '../contract/outcome.js';
 import type { RunState } from '../engine/types.js';
 import { assertNever } from '../util/assert-never.js';
 import type { Palette } from '../util/palette.js';

@@ -2,7 +2,7 @@
  * The pure half of `canary status --watch`: when to stop and with which exit code, and when to
  * redraw. The effectful loop (src/commands/status.ts) feeds both with views and `now`.
  */
-import type { Outcome } from '../cli/exit-codes.js';
+import type { Outcome } from '../contract/outcome.js';
 import { assertNever } from '../util/assert-never.js';
 import { revisionMatches } from './focus.js';
 import type { StatusView } from './model.js';

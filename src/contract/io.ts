@@ -1,5 +1,6 @@
 /** What a command may touch of the process: streams, environment, terminal facts. Injected for tests. */
 import type { Palette } from '../util/palette.js';
+import type { Outcome } from './outcome.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -10,6 +11,8 @@ export interface Io {
   palette: Palette;
   /** Colours for text written to stderr. */
   errPalette: Palette;
+  /** The exit code an outcome ends the process with (src/cli's table), for output that reports it. */
+  exitCodeOf(outcome: Outcome): number;
 }
 
 export function write(stream: NodeJS.WritableStream, text: string): void {
