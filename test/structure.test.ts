@@ -40,6 +40,23 @@ function stringsOf(file: string): { text: string; line: number }[] {
   return out;
 }
 
+/** Functions (declarations, methods, arrows) longer than `max` lines, nested ones measured on their own. */
+function longFunctions(file: string, max: number): string[] {
+  const sf = parse(file);
+  const out: string[] = [];
+  const visit = (node: ts.Node) => {
+    if (ts.isFunctionLike(node) && 'body' in node && node.body) {
+      const first = sf.getLineAndCharacterOfPosition(node.getStart()).line + 1;
+      const lines = sf.getLineAndCharacterOfPosition(node.getEnd()).line + 2 - first;
+      const name = node.name && ts.isIdentifier(node.name) ? node.name.text : '(anonymous)';
+      if (lines > max) out.push(`${relative(SRC, file)}:${first}: ${name} is ${lines} lines`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return out;
+}
+
 describe('structure of src/', () => {
   const edges = folderEdges();
   const from = (folder: string, to: readonly string[]) => [...edges].filter(([k]) => to.some((t) => k === `${folder} -> ${t}`)).flatMap(([, why]) => why);
@@ -79,6 +96,10 @@ describe('structure of src/', () => {
     const core = FILES.filter((f) => ['engine', 'analysis', 'manifests', 'expr', 'status'].includes(folderOf(f)));
     const heavy = core.flatMap((f) => [...loadedWith(f).packages].filter((p) => ['@kubernetes/client-node', 'axios', 'chalk', 'ora'].includes(p)).map((p) => `${relative(SRC, f)} loads ${p}`));
     expect(heavy).toEqual([]);
+  });
+
+  it('no function in src/engine is over 100 lines', () => {
+    expect(FILES.filter((f) => folderOf(f) === 'engine').flatMap((f) => longFunctions(f, 100))).toEqual([]);
   });
 
   it('router kinds and the objects routers write are named only in src/routing and the manifest parser', () => {

@@ -1,17 +1,16 @@
 /**
  * The one effectful loop: observe the cluster, reconcile, persist, report, perform effects, wait for
  * the next change (a watch event, a request, a measurement, a timer). Everything it decides comes
- * from machine.ts; everything it touches goes through the ports.
+ * from machine.ts; everything it touches goes through the ports; analyses run in the background
+ * (analysis-worker.ts) and answer through the inbox.
  */
-import type { ResolvedMetric } from '../analysis/types.js';
-import type { ProviderResult } from '../analysis/provider.js';
 import { CanaryError, messageOf } from '../util/errors.js';
-import { createRedactor, type Redactor } from '../util/redact.js';
+import { AnalysisWorker } from './analysis-worker.js';
 import type { EngineContext, RunFacts } from './context.js';
-import { effectKey, isBackground, type Effect } from './effects.js';
+import { isBackground, type Effect } from './effects.js';
 import { summarizeStep, type RunEvent } from './events.js';
 import { kubeEventOf, withHistory } from './history.js';
-import { Inbox } from './inbox.js';
+import type { Inbox } from './inbox.js';
 import { apply, reconcile } from './machine.js';
 import { describeEffect, observe, perform } from './perform.js';
 import type { DriverPorts, Observation, StoredRun } from './ports.js';
@@ -41,8 +40,6 @@ export interface DriveControl {
   inbox: Inbox;
 }
 
-export { Inbox };
-
 export type DriveResult =
   | { outcome: 'finished'; state: RunState }
   | { outcome: 'paused'; state: RunState }
@@ -52,57 +49,56 @@ const DEFAULT_RESYNC_MS = 30_000;
 const MAX_BACKOFF_MS = 30_000;
 
 export async function drive(initial: RunState, options: DriveOptions, ports: DriverPorts, control: DriveControl): Promise<DriveResult> {
-  const metrics = new Map<string, readonly ResolvedMetric[]>();
-  const analysisErrors = new Map<string, string>();
-  const secrets = new Set<string>();
-  let redactor: Redactor = createRedactor([]);
-  const inbox = control.inbox;
-  const inflight = new Set<string>();
-  const watchStop = new AbortController();
-  const stopAll = () => watchStop.abort();
-  control.stop.addEventListener('abort', stopAll, { once: true });
-  const startedAt = ports.clock.now();
-  const timeoutAt = options.timeoutMs === null ? null : startedAt + options.timeoutMs;
-  let timedOut = false;
-  let state = initial;
-  let saved = '';
-  let failures = 0;
-  const warned = new Set<string>();
+  return new Driver(initial, options, ports, control).run();
+}
 
-  const ctx = (): EngineContext => ({ ...options.facts, metrics, analysisErrors, redactor, now: ports.clock.now() });
+class Driver {
+  private state: RunState;
+  /** The state last stored (updatedAt aside), to store only changes. */
+  private saved = '';
+  /** Consecutive passes that could not read or write the cluster: the backoff grows with them. */
+  private failures = 0;
+  private timedOut = false;
+  private readonly timeoutAt: number | null;
+  private readonly warned = new Set<string>();
+  private readonly inbox: Inbox;
+  /** Ends the watches and the background work when the drive returns or is stopped. */
+  private readonly watchStop = new AbortController();
+  private readonly analyses: AnalysisWorker;
 
-  const publish = (events: RunEvent[]) => {
-    if (events.length === 0) return;
-    state = withHistory(state, events);
-    for (const e of events) {
-      options.onEvent(e);
-      const k = kubeEventOf(e);
-      if (k) void ports.events.record(k.type, k.reason, redactor.text(k.message));
+  constructor(
+    initial: RunState,
+    private readonly options: DriveOptions,
+    private readonly ports: DriverPorts,
+    private readonly control: DriveControl,
+  ) {
+    this.state = initial;
+    this.inbox = control.inbox;
+    this.timeoutAt = options.timeoutMs === null ? null : ports.clock.now() + options.timeoutMs;
+    this.analyses = new AnalysisWorker(ports, this.inbox, this.watchStop.signal);
+  }
+
+  async run(): Promise<DriveResult> {
+    const stopAll = () => this.watchStop.abort();
+    this.control.stop.addEventListener('abort', stopAll, { once: true });
+    try {
+      await this.begin();
+      for (;;) {
+        const result = await this.pass();
+        if (result) return result;
+      }
+    } finally {
+      this.watchStop.abort();
+      this.control.stop.removeEventListener('abort', stopAll);
     }
-  };
+  }
 
-  const warn = (message: string) => {
-    if (warned.has(message)) return;
-    warned.add(message);
-    publish([{ kind: 'warning', at: ports.clock.now(), message }]);
-  };
-
-  const persist = async (force = false) => {
-    const json = JSON.stringify({ ...state, updatedAt: 0 });
-    if (!force && json === saved) return;
-    await ports.store.save(redactor.json(state), options.manifests && saved === '' ? { manifests: options.manifests } : undefined);
-    saved = json;
-  };
-
-  const handled = (r: RunRequest) => state.handledRequests.includes(r.id);
-  const onStored = (run: StoredRun) => {
-    for (const r of run.requests) if (!handled(r)) inbox.push({ kind: 'request', request: r });
-  };
-
-  try {
-    ports.workloads.watch(() => inbox.poke(), watchStop.signal);
-    ports.store.watch(onStored, watchStop.signal);
-    onStored(await ports.store.load());
+  /** Watches the cluster and the stored requests, reports the start, stores the state. */
+  private async begin(): Promise<void> {
+    const { ports, state, options } = this;
+    ports.workloads.watch(() => this.inbox.poke(), this.watchStop.signal);
+    ports.store.watch((run) => this.onStored(run), this.watchStop.signal);
+    this.onStored(await ports.store.load());
     const now = ports.clock.now();
     const started: RunEvent[] = [
       {
@@ -123,142 +119,152 @@ export async function drive(initial: RunState, options: DriveOptions, ports: Dri
     if (step && state.mode === 'canary' && (state.phase === 'Progressing' || state.phase === 'Paused')) {
       started.push({ kind: 'stepStarted', at: now, index: state.stepIndex, stepCount: state.stepCount, step: summarizeStep(step) });
     }
-    publish(started);
-    await persist(true);
+    this.publish(started);
+    await this.persist(true);
+  }
 
-    for (;;) {
-      if (control.stop.aborted) return { outcome: 'stopped', state, reason: stopReason(control.stop) };
+  /** One pass of the loop; resolves with the result once the drive ends, else null. */
+  private async pass(): Promise<DriveResult | null> {
+    if (this.control.stop.aborted) return this.stopped();
+    this.takeInputs();
+    const obs = await this.observe();
+    if (!obs) return null;
+    const r = reconcile(this.state, obs, this.ctx());
+    this.state = r.state;
+    this.publish(r.events);
+    await this.persist();
+    if (this.control.stop.aborted) return this.stopped();
+    if (isTerminal(this.state.phase) && r.effects.length === 0) return { outcome: 'finished', state: this.state };
+    const pause = this.state.pause;
+    if (this.options.exitOnPause && this.state.phase === 'Paused' && pause && (pause.durationMs === null || pause.reason === 'InconclusiveAnalysis')) {
+      return { outcome: 'paused', state: this.state };
+    }
+    const done = await this.carryOut(r.effects);
+    if (done === 'stopped') return this.stopped();
+    // Clear the mark before observing again: a change during this pass triggers another one.
+    if (this.inbox.takePoke() || done === 'changed' || this.inbox.size > 0) return null;
+    const wakes = [r.wakeAt, this.timeoutAt !== null && !this.timedOut ? this.timeoutAt : null].filter((t): t is number => t !== null);
+    await this.waitForChange(wakes.length ? Math.min(...wakes) : null);
+    return null;
+  }
 
-      if (timeoutAt !== null && !timedOut && ports.clock.now() >= timeoutAt) {
-        timedOut = true;
-        inbox.push({ kind: 'timedOut', afterMs: options.timeoutMs! });
+  /** Folds in what came from outside the cluster: requests (each once), signals, answers, the timeout. */
+  private takeInputs(): void {
+    if (this.timeoutAt !== null && !this.timedOut && this.ports.clock.now() >= this.timeoutAt) {
+      this.timedOut = true;
+      this.inbox.push({ kind: 'timedOut', afterMs: this.options.timeoutMs! });
+    }
+    const seen = new Set<string>();
+    for (const input of this.inbox.drain()) {
+      if (input.kind === 'request') {
+        if (seen.has(input.request.id) || this.handled(input.request)) continue;
+        seen.add(input.request.id);
       }
-      const seen = new Set<string>();
-      for (const input of inbox.drain()) {
-        if (input.kind === 'request') {
-          if (seen.has(input.request.id) || handled(input.request)) continue;
-          seen.add(input.request.id);
-        }
-        const r = apply(state, input, ctx());
-        state = r.state;
-        publish(r.events);
-      }
+      const r = apply(this.state, input, this.ctx());
+      this.state = r.state;
+      this.publish(r.events);
+    }
+  }
 
-      let obs: Observation;
-      try {
-        obs = await observe(ports);
-        failures = 0;
-      } catch (err) {
-        if (isFatal(err)) throw err;
-        await backoff(++failures, `cannot read the cluster: ${messageOf(err)}`);
+  /** The cluster now; null (after a backoff) when it cannot be read. */
+  private async observe(): Promise<Observation | null> {
+    try {
+      const obs = await observe(this.ports);
+      this.failures = 0;
+      return obs;
+    } catch (err) {
+      if (isFatal(err)) throw err;
+      await this.backoff(`cannot read the cluster: ${messageOf(err)}`);
+      return null;
+    }
+  }
+
+  /**
+   * The effects in order: background ones start, cluster writes are awaited one by one; a write
+   * that fails ends the pass (after a backoff) so the next one observes first.
+   */
+  private async carryOut(effects: readonly Effect[]): Promise<'stopped' | 'changed' | 'unchanged'> {
+    for (const effect of effects) {
+      if (isBackground(effect)) {
+        this.analyses.start(effect);
         continue;
       }
-
-      const r = reconcile(state, obs, ctx());
-      state = r.state;
-      publish(r.events);
-      await persist();
-      if (control.stop.aborted) return { outcome: 'stopped', state, reason: stopReason(control.stop) };
-
-      if (isTerminal(state.phase) && r.effects.length === 0) return { outcome: 'finished', state };
-      if (options.exitOnPause && state.phase === 'Paused' && state.pause && (state.pause.durationMs === null || state.pause.reason === 'InconclusiveAnalysis')) {
-        return { outcome: 'paused', state };
+      if (this.control.stop.aborted) return 'stopped';
+      try {
+        await perform(effect, this.ports, this.options.facts);
+        this.failures = 0;
+      } catch (err) {
+        if (isFatal(err)) throw err;
+        await this.backoff(`${describeEffect(effect)} failed: ${messageOf(err)}`);
+        return 'changed';
       }
-
-      let wrote = false;
-      let failed = false;
-      for (const effect of r.effects) {
-        if (isBackground(effect)) {
-          startBackground(effect);
-          continue;
-        }
-        if (control.stop.aborted) return { outcome: 'stopped', state, reason: stopReason(control.stop) };
-        try {
-          await perform(effect, ports, options.facts);
-          wrote = true;
-          failures = 0;
-        } catch (err) {
-          if (isFatal(err)) throw err;
-          failed = true;
-          await backoff(++failures, `${describeEffect(effect)} failed: ${messageOf(err)}`);
-          break;
-        }
-      }
-      // Clear the mark before observing again: a change during this pass triggers another one.
-      if (inbox.takePoke() || wrote || failed || inbox.size > 0) continue;
-
-      const wakes = [r.wakeAt, timeoutAt !== null && !timedOut ? timeoutAt : null].filter((t): t is number => t !== null);
-      const until = wakes.length ? Math.min(...wakes) : null;
-      await waitForChange(until);
     }
-  } finally {
-    watchStop.abort();
-    control.stop.removeEventListener('abort', stopAll);
+    return effects.some((e) => !isBackground(e)) ? 'changed' : 'unchanged';
   }
 
-  function startBackground(effect: Effect): void {
-    const key = effectKey(effect);
-    if (inflight.has(key)) return;
-    inflight.add(key);
-    const finish = () => {
-      inflight.delete(key);
-      inbox.poke();
-    };
-    switch (effect.kind) {
-      case 'resolveAnalysis':
-        void ports
-          .resolveAnalysis(effect.runId)
-          .then((res) => {
-            if (res.ok) {
-              metrics.set(effect.runId, res.metrics);
-              for (const s of res.secrets) secrets.add(s);
-              redactor = createRedactor(secrets);
-              inbox.push({ kind: 'analysisResolved', runId: effect.runId });
-            } else {
-              analysisErrors.set(effect.runId, res.message);
-            }
-          })
-          .catch((err: unknown) => analysisErrors.set(effect.runId, messageOf(err)))
-          .finally(finish);
-        return;
-      case 'measure': {
-        const metric = metrics.get(effect.runId)?.find((m) => m.spec.name === effect.metric);
-        if (!metric) return finish();
-        // The result's push wakes the loop once; a poke on top (finish) would cost another observation of the cluster.
-        const settle = (result: ProviderResult | null) => {
-          inflight.delete(key);
-          if (result) inbox.push({ kind: 'measured', runId: effect.runId, metric: effect.metric, result });
-          else inbox.poke();
-        };
-        void ports.provider.measure(metric.spec.provider, watchStop.signal).then(
-          (result) => settle(result),
-          (err: unknown) => settle(watchStop.signal.aborted ? null : { ok: false, message: messageOf(err), metadata: {} }),
-        );
-        return;
-      }
-      default:
-        finish();
+  private ctx(): EngineContext {
+    const { metrics, analysisErrors, redactor } = this.analyses;
+    return { ...this.options.facts, metrics, analysisErrors, redactor, now: this.ports.clock.now() };
+  }
+
+  private handled(r: RunRequest): boolean {
+    return this.state.handledRequests.includes(r.id);
+  }
+
+  private onStored(run: StoredRun): void {
+    for (const r of run.requests) if (!this.handled(r)) this.inbox.push({ kind: 'request', request: r });
+  }
+
+  /** Events go to the history, the caller and (some) to Kubernetes Events, secrets redacted. */
+  private publish(events: RunEvent[]): void {
+    if (events.length === 0) return;
+    this.state = withHistory(this.state, events);
+    for (const e of events) {
+      this.options.onEvent(e);
+      const k = kubeEventOf(e);
+      if (k) void this.ports.events.record(k.type, k.reason, this.analyses.redactor.text(k.message));
     }
   }
 
-  async function backoff(attempt: number, message: string): Promise<void> {
-    warn(redactor.text(message));
-    const ms = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(attempt, 6));
-    await waitForChange(ports.clock.now() + ms, false);
+  /** Each distinct warning once. */
+  private warn(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.publish([{ kind: 'warning', at: this.ports.clock.now(), message }]);
   }
 
-  async function waitForChange(until: number | null, wakeOnPoke = true): Promise<void> {
+  /** Stores the state when it changed (the manifests with the first save). */
+  private async persist(force = false): Promise<void> {
+    const json = JSON.stringify({ ...this.state, updatedAt: 0 });
+    if (!force && json === this.saved) return;
+    const { manifests } = this.options;
+    await this.ports.store.save(this.analyses.redactor.json(this.state), manifests && this.saved === '' ? { manifests } : undefined);
+    this.saved = json;
+  }
+
+  private stopped(): DriveResult {
+    return { outcome: 'stopped', state: this.state, reason: stopReason(this.control.stop) };
+  }
+
+  private async backoff(message: string): Promise<void> {
+    this.warn(this.analyses.redactor.text(message));
+    const ms = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(++this.failures, 6));
+    await this.waitForChange(this.ports.clock.now() + ms, false);
+  }
+
+  /** Sleeps until `until`, the resync interval, a stop, or (unless told not to) any change. */
+  private async waitForChange(until: number | null, wakeOnPoke = true): Promise<void> {
+    const { inbox, ports } = this;
     if (wakeOnPoke && (inbox.takePoke() || inbox.size > 0)) return;
-    const resync = options.resyncMs ?? DEFAULT_RESYNC_MS;
-    const deadline = Math.min(until ?? Infinity, ports.clock.now() + resync);
+    const deadline = Math.min(until ?? Infinity, ports.clock.now() + (this.options.resyncMs ?? DEFAULT_RESYNC_MS));
     const wake = new AbortController();
     const onStop = () => wake.abort();
-    control.stop.addEventListener('abort', onStop, { once: true });
+    this.control.stop.addEventListener('abort', onStop, { once: true });
     const poked = wakeOnPoke ? inbox.next().then(() => wake.abort()) : null;
     try {
       if (inbox.size === 0 || !wakeOnPoke) await ports.clock.sleep(Math.max(0, deadline - ports.clock.now()), wake.signal);
     } finally {
-      control.stop.removeEventListener('abort', onStop);
+      this.control.stop.removeEventListener('abort', onStop);
       if (poked) wake.abort();
     }
   }

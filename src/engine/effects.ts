@@ -17,8 +17,12 @@ export type Effect =
 
 export type EffectKind = Effect['kind'];
 
-/** Effects the driver runs in the background (their answers arrive later as inputs). */
-export function isBackground(e: Effect): boolean {
+/** Effects the driver runs in the background (analysis-worker.ts); their answers arrive later as inputs. */
+export type BackgroundEffect = Extract<Effect, { kind: 'resolveAnalysis' | 'measure' }>;
+/** Effects the driver performs in order, waiting for each (perform.ts). */
+export type ForegroundEffect = Exclude<Effect, BackgroundEffect>;
+
+export function isBackground(e: Effect): e is BackgroundEffect {
   return e.kind === 'measure' || e.kind === 'resolveAnalysis';
 }
 

@@ -1,6 +1,7 @@
 /** How the driver carries out the machine's effects and reads the cluster, through the ports. */
+import { assertNever } from '../util/assert-never.js';
 import type { RunFacts } from './context.js';
-import type { Effect } from './effects.js';
+import type { Effect, ForegroundEffect } from './effects.js';
 import type { DriverPorts, Observation } from './ports.js';
 
 export async function observe(ports: DriverPorts): Promise<Observation> {
@@ -9,26 +10,7 @@ export async function observe(ports: DriverPorts): Promise<Observation> {
   return { ...w, weight, weightVerified };
 }
 
-export async function perform(effect: Effect, ports: DriverPorts, facts: RunFacts): Promise<void> {
-  switch (effect.kind) {
-    case 'ensureWorkload':
-    case 'scale':
-    case 'routeService':
-      return performWorkload(effect, ports, facts);
-    case 'setWeight':
-      if (ports.router) await ports.router.setWeight(effect.weight);
-      return;
-    case 'resolveAnalysis':
-    case 'measure':
-      return;
-  }
-}
-
-async function performWorkload(
-  effect: Extract<Effect, { kind: 'ensureWorkload' | 'scale' | 'routeService' }>,
-  ports: DriverPorts,
-  facts: RunFacts,
-): Promise<void> {
+export async function perform(effect: ForegroundEffect, ports: DriverPorts, facts: RunFacts): Promise<void> {
   switch (effect.kind) {
     case 'ensureWorkload':
       return ports.workloads.ensure(effect.track, { template: facts.template, revision: facts.revision, replicas: effect.replicas });
@@ -36,6 +18,11 @@ async function performWorkload(
       return ports.workloads.scale(effect.track, effect.replicas);
     case 'routeService':
       return ports.workloads.route(effect.service, effect.track);
+    case 'setWeight':
+      if (ports.router) await ports.router.setWeight(effect.weight);
+      return;
+    default:
+      return assertNever(effect, 'effect');
   }
 }
 
