@@ -2,7 +2,8 @@
  * The plan of a run, for `canary run --dry-run`: what each step will do (weight, replica counts,
  * pause, analysis) and how long the timed parts take. Pure, from the spec alone.
  */
-import type { AnalysisTemplateSpec, RolloutSpec } from '../manifests/types.js';
+import type { AnalysisTemplateSpec, RolloutSpec, Step } from '../manifests/types.js';
+import { assertNever } from '../util/assert-never.js';
 import { collectTemplates } from '../manifests/template-index.js';
 import { summarizeStep, type StepSummary } from './events.js';
 import { canaryReplicas, canaryScaleAt, setWeightAt, stableReplicas } from './replicas.js';
@@ -63,14 +64,7 @@ export function planRun(spec: RolloutSpec, templates: readonly AnalysisTemplateS
           const weight = setWeightAt(spec, index);
           const canary = canaryReplicas(spec, weight, canaryScaleAt(spec, index));
           const stepMetrics = step.kind === 'analysis' ? metricsOf(step.analysis.templates) : [];
-          let durationMs: number | null = 0;
-          if (step.kind === 'pause') durationMs = step.durationMs;
-          if (step.kind === 'analysis') {
-            const spans = stepMetrics.map((m) =>
-              m.fromArgs.some((f) => f.startsWith('count:') || f.startsWith('interval:')) ? null : m.count === null ? (m.intervalMs === null ? 0 : null) : m.intervalMs === null ? 0 : (m.count - 1) * m.intervalMs,
-            );
-            durationMs = spans.includes(null) ? null : Math.max(0, ...(spans as number[]));
-          }
+          const durationMs = timedPart(step, stepMetrics);
           return {
             index,
             step: summarizeStep(step),
@@ -94,4 +88,23 @@ export function planRun(spec: RolloutSpec, templates: readonly AnalysisTemplateS
     waitsForPromote: steps.some((s) => s.waitsForPromote || s.durationMs === null),
     scaleDownDelayMs: spec.canary.scaleDownDelayMs,
   };
+}
+
+/** How long a step's timed part lasts; null when it waits for a person or has no bound. */
+function timedPart(step: Step, metrics: readonly PlannedMetric[]): number | null {
+  switch (step.kind) {
+    case 'setWeight':
+    case 'setCanaryScale':
+      return 0;
+    case 'pause':
+      return step.durationMs;
+    case 'analysis': {
+      const spans = metrics.map((m) =>
+        m.fromArgs.some((f) => f.startsWith('count:') || f.startsWith('interval:')) ? null : m.count === null ? (m.intervalMs === null ? 0 : null) : m.intervalMs === null ? 0 : (m.count - 1) * m.intervalMs,
+      );
+      return spans.includes(null) ? null : Math.max(0, ...(spans as number[]));
+    }
+    default:
+      return assertNever(step, 'step');
+  }
 }

@@ -20,10 +20,7 @@ export const ROUTERS: { readonly [K in RoutingKind]: RouterDefinition<K> } = {
 
 /** A Rollout's router, described: its definition bound to the Rollout's routing and Services. */
 export interface Route {
-  readonly kind: RoutingKind;
   readonly objectKind: string | null;
-  /** The API group the router writes; null when it needs none. */
-  readonly apiGroup: string | null;
   describe(): string;
   objects(): string[];
   writes(): string[];
@@ -40,9 +37,7 @@ export function routeOf(rollout: RolloutSpec, namespace: string): Route {
   // The registry's type ties each kind to its definition; indexing it by a union loses that link.
   const def = ROUTERS[routing.kind] as RouterDefinition<RoutingKind>;
   return {
-    kind: def.kind,
     objectKind: def.objectKind,
-    apiGroup: def.api?.group ?? null,
     describe: () => def.describe(routing, target),
     objects: () => def.objects(routing, target),
     writes: () => def.writes(routing, target),
