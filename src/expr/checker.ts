@@ -463,7 +463,8 @@ class Checker {
       throw this.error(node.args[1]!, 'predicate should has two input and one output param');
     }
     if (!oneInOneOut) throw this.error(node.args[1]!, 'predicate should has one input and one output param');
-    const out = isUnknown(body) ? UNKNOWN : of(body.type!);
+    // The predicate's declared result: interface {} when the body's type is unknown.
+    const out = isUnknown(body) ? of(T.any) : of(body.type!);
     const needsBool = name !== 'map' && name !== 'sum' && name !== 'groupBy' && name !== 'sortBy';
     if (needsBool && !isBool(out) && !isUnknown(out)) {
       throw this.error(node.args[1]!, `predicate should return boolean (got ${natureName(out)})`);

@@ -458,7 +458,8 @@ export function membership(needle: Value, haystack: Value, charge: Charge): bool
 export function range(from: Value, to: Value, charge: Charge, memory: (n: number) => void): Value {
   const a = toInt(from);
   const b = toInt(to);
-  const size = b - a + 1n;
+  // Go computes the size in int, so it wraps (int(NaN) is the smallest int on amd64).
+  const size = wrapInt(b - a + 1n);
   if (size <= 0n) {
     memory(0);
     return typedSlice([], SLICE.int);

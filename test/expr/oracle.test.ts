@@ -1,6 +1,6 @@
 /**
  * canary against expr v1.17.8 itself: test/expr/oracle/recorded.json holds the real expr's
- * answers (as Argo compiles conditions) to about 20,000 conditions, from expr's own fuzz corpus
+ * answers (as Argo compiles conditions) to about 26,000 conditions, from expr's own fuzz corpus
  * moved into Argo's environment and from generated conditions over every result shape. Each answer
  * is a compile error, a run error or a value with its Go type, as %T and %v print them; canary
  * must give the same, message for message. See test/expr/oracle/README.md to regenerate.

@@ -155,7 +155,7 @@ function expression(depth) {
   return pick(CALLS)(expression(depth - 1));
 }
 
-for (let i = 0; i < 9000; i++) add(expression(1 + Math.floor(random() * 3)), pick(SHAPES));
+for (let i = 0; i < 15000; i++) add(expression(1 + Math.floor(random() * 3)), pick(SHAPES));
 
 // Argo-style conditions: a test of the result against a threshold, for every shape.
 const TESTS = [
