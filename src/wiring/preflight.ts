@@ -2,7 +2,8 @@
  * Everything `canary run` checks before its first write, as data (`run --dry-run` renders it):
  * the cluster answers, the routing API is served, every permission canary uses is granted (one
  * list of what is missing), the route and Deployments are canary's or absent, the Services exist
- * with ports, and the Lease is free or stale. Checks never write and never throw.
+ * with ports, the Lease is free or stale, and (preflightRun) every metric provider endpoint the
+ * analyses will use answers its ping. Checks never write and never throw.
  */
 import type { Lock, TrafficRouter } from '../engine/ports.js';
 import type { KubeClient, KubeObject } from '../kube/client.js';
