@@ -6,6 +6,8 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   testMatch: ['**/*.test.ts'],
+  // test/e2e/k8s needs the real control plane: npm run test:k8s (jest.k8s.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '/test/e2e/k8s/'],
   testTimeout: 240000,
   maxWorkers: 2,
 };

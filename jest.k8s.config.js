@@ -5,6 +5,7 @@ import e2e from './jest.e2e.config.js';
 
 export default {
   ...e2e,
+  testPathIgnorePatterns: ['/node_modules/'],
   testMatch: [
     '**/run/seed.test.ts',
     '**/run/gateway-api.test.ts',
@@ -14,5 +15,6 @@ export default {
     '**/resilience/crash-resume.test.ts',
     '**/resilience/signals.test.ts',
     '**/resilience/prometheus-down.test.ts',
+    '**/k8s/api-parity.test.ts',
   ],
 };

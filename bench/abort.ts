@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { startCanary } from './lib/proc.js';
 import { seedVariant, tempDir } from './lib/fixtures.js';
-import { benchSandbox, Observer, runState, runTo, sleep } from './lib/world.js';
+import { benchCluster, Observer, runState, runTo, sleep } from './lib/world.js';
 import { median, percentile } from './stats.js';
 
 export interface AbortRun {
@@ -27,13 +27,13 @@ export interface AbortResult {
   summary: Record<'toRequestMs' | 'reactionMs' | 'endToEndMs' | 'abortExitMs', { median: number; p95: number; max: number }>;
 }
 
-export async function benchAbort(runs = 20, log: (m: string) => void = () => undefined): Promise<AbortResult> {
+export async function benchAbort(runs = 20, log: (m: string) => void = () => undefined, controlPlane: 'sandbox' | 'real' = 'sandbox'): Promise<AbortResult> {
   const tmp = tempDir('abort');
   const dir = seedVariant(join(tmp.dir, 'seed'), (r) => {
     r.spec.strategy.canary.steps = [{ setWeight: 10 }, { pause: {} }, ...r.spec.strategy.canary.steps.slice(2)];
     r.spec.strategy.canary.abortScaleDownDelaySeconds = 1;
   });
-  const sb = await benchSandbox({ load: { rps: 20, path: '/get' } });
+  const sb = await benchCluster(controlPlane, { load: { rps: 20, path: '/get' } });
   const obs = new Observer(sb);
   const out: AbortRun[] = [];
   try {

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { BIN, canaryEnv, startCanary } from './lib/proc.js';
 import { seedVariant, tempDir } from './lib/fixtures.js';
-import { benchSandbox, Observer, runState, runTo } from './lib/world.js';
+import { benchCluster, Observer, runState, runTo } from './lib/world.js';
 import { measure, type StartupResult, type Target } from './startup.js';
 
 export interface CliResult {
@@ -16,13 +16,13 @@ export interface CliResult {
   kubectl: string;
 }
 
-export async function benchCli(runs = 20, log: (m: string) => void = () => undefined): Promise<CliResult> {
+export async function benchCli(runs = 20, log: (m: string) => void = () => undefined, controlPlane: 'sandbox' | 'real' = 'sandbox'): Promise<CliResult> {
   const tmp = tempDir('cli');
   const dir = seedVariant(join(tmp.dir, 'seed'), (r) => {
     r.spec.strategy.canary.steps = [{ setWeight: 10 }, { pause: {} }, ...r.spec.strategy.canary.steps.slice(2)];
     r.spec.strategy.canary.abortScaleDownDelaySeconds = 1;
   });
-  const sb = await benchSandbox({ load: { rps: 10, path: '/get' } });
+  const sb = await benchCluster(controlPlane, { load: { rps: 10, path: '/get' } });
   const obs = new Observer(sb);
   try {
     await runTo(sb.kubeconfigPath, ['run', dir]);

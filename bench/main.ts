@@ -7,6 +7,7 @@
  *   npm run bench -- --quick                   # fewer runs, shorter rollouts, about 5 minutes
  *   npm run bench -- --only abort,cli          # some sections: cli, abort, blast, idle, fleet
  *   npm run bench -- --no-write                # print only; docs/ untouched
+ *   npm run bench -- --only cli,abort --control-plane real   # on Kubernetes' own API server (test/cluster)
  *   npm run bench -- --runs 20 --trials 5 --idle-scale 0.05 --fleet 50 --steady 60
  */
 import { execFileSync } from 'node:child_process';
@@ -35,6 +36,8 @@ interface Options {
   fleet: number;
   steadyS: number;
   quick: boolean;
+  /** Where cli and abort run: the in-process sandbox, or the real control plane (sections cli-real, abort-real). */
+  controlPlane: 'sandbox' | 'real';
 }
 
 class UsageError extends Error {}
@@ -51,6 +54,7 @@ function parseArgs(argv: string[]): Options {
     fleet: quick ? 20 : 50,
     steadyS: quick ? 30 : 60,
     quick,
+    controlPlane: 'sandbox',
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -90,6 +94,12 @@ function parseArgs(argv: string[]): Options {
       case '--steady':
         o.steadyS = num(5, 3600);
         break;
+      case '--control-plane': {
+        const v = next();
+        if (v !== 'sandbox' && v !== 'real') throw new UsageError(`--control-plane: sandbox or real, got "${v}"`);
+        o.controlPlane = v;
+        break;
+      }
       case '--quick':
       case '--no-write':
         break;
@@ -101,6 +111,10 @@ function parseArgs(argv: string[]): Options {
       default:
         throw new UsageError(`unknown flag ${a} (see npm run bench -- --help)`);
     }
+  }
+  if (o.controlPlane === 'real') {
+    const other = o.only.filter((s) => s !== 'cli' && s !== 'abort');
+    if (other.length) throw new UsageError(`--control-plane real measures cli and abort only (not ${other.join(', ')}): add --only cli,abort`);
   }
   return o;
 }
@@ -138,7 +152,12 @@ async function main(): Promise<void> {
   const m = machine();
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const started = Date.now();
-  const save = (name: Section, section: string, raw: unknown) => {
+  const save = (section: Section, body: string, raw: unknown) => {
+    const name = o.controlPlane === 'real' ? `${section}-real` : section;
+    const text = o.controlPlane === 'real' ? `On the real control plane (test/cluster: kube-apiserver, controller manager, etcd; canary as examples/rbac.yaml's ServiceAccount; times taken when the node agent's replica saw the change).\n\n${body}` : body;
+    saveAs(name, text, raw);
+  };
+  const saveAs = (name: string, section: string, raw: unknown) => {
     console.log(`\n${section}\n`);
     if (!o.write) return;
     text = replaceSection(text, name, section);
@@ -152,12 +171,12 @@ async function main(): Promise<void> {
     log(`== ${s}`);
     switch (s) {
       case 'cli': {
-        const r = await benchCli(o.cliRuns, log);
+        const r = await benchCli(o.cliRuns, log, o.controlPlane);
         save(s, cliSection(r, m, command), r);
         break;
       }
       case 'abort': {
-        const r = await benchAbort(o.runs, log);
+        const r = await benchAbort(o.runs, log, o.controlPlane);
         save(s, abortSection(r, m, command), r);
         break;
       }

@@ -4,7 +4,10 @@
  * when the API server stored it, not when a client noticed.
  */
 import { catalog } from '../../test/sandbox/api/catalog.js';
+import { startRealSandbox } from '../../test/cluster/index.js';
+import { sandboxCluster, type Cluster } from '../../test/sandbox/cluster.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../test/sandbox/index.js';
+import type { ObjectStore } from '../../test/sandbox/store/store.js';
 import type { K8sObject } from '../../test/sandbox/store/types.js';
 import { findPrometheus, INSTALL_HINT } from '../../test/sandbox/world/prometheus.js';
 import { runCanary } from './proc.js';
@@ -17,7 +20,7 @@ export function requirePrometheus(): void {
   if (!findPrometheus()) throw new Error(`the benchmarks need a real Prometheus: ${INSTALL_HINT}`);
 }
 
-const open = new Set<Sandbox>();
+const open = new Set<{ close(): Promise<void> }>();
 
 /** Closes every sandbox still open (Ctrl+C during a benchmark): no Prometheus is left behind. */
 export async function closeAllSandboxes(): Promise<void> {
@@ -43,6 +46,25 @@ export async function benchSandbox(options: SandboxOptions = {}): Promise<Sandbo
   return sb;
 }
 
+/**
+ * The seed's world on the in-process sandbox or (`npm run bench -- --control-plane real`) on the
+ * real control plane (test/cluster), where canary runs as examples/rbac.yaml's ServiceAccount and the
+ * store is the node agent's replica: a change is seen when its watch event arrives, a few
+ * milliseconds after the API server stored it.
+ */
+export async function benchCluster(controlPlane: 'sandbox' | 'real', options: Pick<SandboxOptions, 'load'> = {}): Promise<Cluster> {
+  if (controlPlane === 'sandbox') return sandboxCluster(await benchSandbox(options));
+  requirePrometheus();
+  const cluster = await startRealSandbox({ scenario: 'seed', prometheus: true, podStartDelayMs: 300, log: () => undefined, ...options, images: { [BAD]: { errorRate: 1 } } });
+  open.add(cluster);
+  const close = cluster.close;
+  cluster.close = async () => {
+    open.delete(cluster);
+    await close();
+  };
+  return cluster;
+}
+
 type Split = K8sObject & { spec?: { backends?: { service: string; weight: number | string }[] } };
 
 export function canaryWeight(obj: K8sObject | undefined): number | null {
@@ -50,7 +72,7 @@ export function canaryWeight(obj: K8sObject | undefined): number | null {
   return b === undefined ? null : Number(b.weight);
 }
 
-export function splitWeight(sb: Sandbox, name: string, namespace = 'apps'): number | null {
+export function splitWeight(sb: { store: ObjectStore }, name: string, namespace = 'apps'): number | null {
   return canaryWeight(sb.store.tryGet(catalog.trafficsplits, namespace, name));
 }
 
@@ -63,7 +85,7 @@ export interface StoredState {
   handledRequests: string[];
 }
 
-export function runState(sb: Sandbox, name: string, namespace = 'apps'): StoredState | null {
+export function runState(sb: { store: ObjectStore }, name: string, namespace = 'apps'): StoredState | null {
   const cm = sb.store.tryGet(catalog.configmaps, namespace, `${name}-canary-run`) as (K8sObject & { data?: Record<string, string> }) | undefined;
   const json = cm?.data?.['state.json'];
   return json ? (JSON.parse(json) as StoredState) : null;
@@ -81,7 +103,7 @@ export class Observer {
   private readonly waiters = new Set<() => void>();
   private readonly off: () => void;
 
-  constructor(sb: Sandbox) {
+  constructor(sb: { store: ObjectStore }) {
     this.off = sb.store.onChange((type, ev) => {
       const t = performance.now();
       const ns = ev.object.metadata.namespace ?? '';

@@ -41,9 +41,25 @@ export function applyDefaults(kind: string, obj: K8sObject, ips: ClusterIpAlloca
     case 'Secret':
       obj['type'] ??= 'Opaque';
       return;
+    case 'Event':
+      return defaultCoreEvent(obj);
     default:
       return;
   }
+}
+
+/**
+ * core/v1 Event as kube-apiserver serialises it: the reporting fields are not omitempty (""), and
+ * unset timestamps are null. Only core/v1 Events come here (events.k8s.io/v1 is converted on top).
+ */
+function defaultCoreEvent(e: K8sObject): void {
+  if (e.apiVersion !== undefined && e.apiVersion !== 'v1') return;
+  e['reportingComponent'] ??= '';
+  e['reportingInstance'] ??= '';
+  e['eventTime'] ??= null;
+  e['firstTimestamp'] ??= null;
+  e['lastTimestamp'] ??= null;
+  e['source'] ??= {};
 }
 
 function child(o: Obj, key: string): Obj {

@@ -5,7 +5,7 @@
  */
 import type { K8sObject, ResourceType } from '../store/types.js';
 import { describe, type NameRule } from './catalog.js';
-import { GoRepr, invalid, type FieldError } from './errors.js';
+import { badRequest, GoRepr, invalid, type FieldError } from './errors.js';
 import { isObject } from './patch/json-value.js';
 
 const DNS1123_LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
@@ -92,6 +92,38 @@ const MAX_ANNOTATIONS_BYTES = 256 * 1024;
 const MAX_DATA_BYTES = 1024 * 1024;
 
 /** Validation on create and update; `old` is the stored object on update. Throws 422 Invalid. */
+/** metav1.MicroTime fields, by kind: decoded with Go's layout RFC3339Micro, exactly six fractional digits. */
+const MICRO_TIME_FIELDS: Record<string, string[][]> = {
+  Lease: [['spec', 'acquireTime'], ['spec', 'renewTime']],
+  Event: [['eventTime'], ['series', 'lastObservedTime']],
+};
+const RFC3339_MICRO = '2006-01-02T15:04:05.000000Z07:00';
+
+/**
+ * What the real server's JSON decoder refuses before any validation (400 BadRequest): a MicroTime
+ * not in RFC3339Micro. "2026-01-02T03:04:05.123Z" and "...05Z" are both refused, as Go's time.Parse
+ * with that layout refuses them.
+ */
+export function decodeErrors(type: ResourceType, obj: K8sObject, version: string): void {
+  for (const path of MICRO_TIME_FIELDS[type.kind] ?? []) {
+    let v: unknown = obj;
+    for (const k of path) v = isObject(v) ? v[k] : undefined;
+    if (v === undefined || v === null) continue;
+    const problem = microTimeProblem(v);
+    if (problem) throw badRequest(`${type.kind} in version "${version}" cannot be handled as a ${type.kind}: ${problem}`);
+  }
+}
+
+function microTimeProblem(v: unknown): string | undefined {
+  if (typeof v !== 'string') return `json: cannot unmarshal ${typeof v === 'number' ? 'number' : 'object'} into Go value of type string`;
+  const head = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.exec(v);
+  if (!head) return `parsing time ${JSON.stringify(v)} as ${JSON.stringify(RFC3339_MICRO)}: cannot parse ${JSON.stringify(v)} as "2006"`;
+  const rest = v.slice(head[0].length);
+  if (!/^\.\d{6}/.test(rest)) return `parsing time ${JSON.stringify(v)} as ${JSON.stringify(RFC3339_MICRO)}: cannot parse ${JSON.stringify(rest)} as ".000000"`;
+  if (!/^\.\d{6}(Z|[+-]\d{2}:\d{2})$/.test(rest)) return `parsing time ${JSON.stringify(v)} as ${JSON.stringify(RFC3339_MICRO)}: cannot parse ${JSON.stringify(rest.slice(7))} as "Z07:00"`;
+  return undefined;
+}
+
 export function validateObject(type: ResourceType, obj: K8sObject, old?: K8sObject): void {
   const t = describe(type);
   const name = obj.metadata.name;

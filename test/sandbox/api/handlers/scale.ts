@@ -29,7 +29,8 @@ function scaleOf(obj: K8sObject): K8sObject {
       resourceVersion: obj.metadata.resourceVersion!,
       creationTimestamp: obj.metadata.creationTimestamp!,
     },
-    spec: { replicas: typeof spec['replicas'] === 'number' ? spec['replicas'] : 0 },
+    // autoscaling/v1 ScaleSpec.replicas is omitempty: 0 is not written (kube-apiserver answers `spec: {}`).
+    spec: typeof spec['replicas'] === 'number' && spec['replicas'] !== 0 ? { replicas: spec['replicas'] } : {},
     status: {
       replicas: typeof status['replicas'] === 'number' ? status['replicas'] : 0,
       selector: Object.keys(sel)

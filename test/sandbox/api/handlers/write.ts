@@ -5,13 +5,14 @@
 import type { K8sObject } from '../../store/types.js';
 import { applyDefaults } from '../defaults.js';
 import { badRequest } from '../errors.js';
-import { validateObject } from '../validation.js';
+import { decodeErrors, validateObject } from '../validation.js';
 import { present, toStorage, type Call, type ServerContext } from './context.js';
 
 export type WriteKind = { kind: 'create' } | { kind: 'update'; current: K8sObject; subresource: '' | 'status' };
 
 export function commit(ctx: ServerContext, call: Call, obj: K8sObject, write: WriteKind, dryRun: boolean): K8sObject {
   const mainWrite = write.kind === 'create' || write.subresource === '';
+  decodeErrors(call.type, obj, call.info.version);
   if (mainWrite && call.type.builtin) applyDefaults(call.type.kind, obj, ctx.ips);
   if (mainWrite) validateObject(call.type, obj, write.kind === 'update' ? present(call, write.current) : undefined);
   const stored = toStorage(call, obj);

@@ -59,10 +59,13 @@ export async function startMeshServer(mesh: Mesh, opts: { port?: number } = {}):
         res.end(result.response.body);
         return;
       case 'no-endpoints':
-      case 'no-backend':
-        res.writeHead(result.status, { 'content-type': 'text/plain' });
-        res.end(`no endpoints available for service "${m[2]}"\n`);
+      case 'no-backend': {
+        // What kube-apiserver's service proxy answers itself when the Service has no ready endpoint: a Status.
+        const status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `no endpoints available for service "${m[2]}"`, reason: 'ServiceUnavailable', code: 503 };
+        res.writeHead(503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(status));
         return;
+      }
       case 'unresolved':
         res.writeHead(503, { 'content-type': 'text/plain' });
         res.end(`service "${m[1]}/${m[2]}" not found\n`);

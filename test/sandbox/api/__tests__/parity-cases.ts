@@ -1,0 +1,184 @@
+/**
+ * Requests whose answers the sandbox must give exactly as kube-apiserver does. Every expectation
+ * was read from kube-apiserver v1.37.2 (test/cluster, `npm run test:k8s`), where the same table runs
+ * against the real server (test/e2e/k8s/api-parity.test.ts); parity.test.ts runs it against the
+ * sandbox in `npm test`. A case that fails on one side only is a difference to fix in the sandbox
+ * (test/sandbox/README.md, "Differences found against the real API server").
+ *
+ * The world they assume: namespaces `apps` and `monitoring`, the seed's Services in `apps`
+ * (myapp:80 with no ready pod), linkerd-smi's TrafficSplit and Gateway API's HTTPRoute installed,
+ * and a client with every permission.
+ */
+
+export interface ParityRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  body?: unknown;
+  contentType?: string;
+  expect: {
+    status: number;
+    /** A subset the JSON body must match (jest toMatchObject). */
+    body?: Record<string, unknown>;
+    /** Keys that must be absent from the body's object at this dotted path (e.g. `spec`: ['replicas']). */
+    absent?: Record<string, string[]>;
+  };
+}
+
+export interface ParityCase {
+  name: string;
+  requests: ParityRequest[];
+}
+
+const json = 'application/json';
+const merge = 'application/merge-patch+json';
+const cm = (name: string, extra: Record<string, unknown> = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, ...extra });
+const lease = (name: string, renewTime: string) => ({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name }, spec: { holderIdentity: 'parity', renewTime, leaseDurationSeconds: 15 } });
+const microTimeError = (given: string, rest: string) =>
+  `Lease in version "v1" cannot be handled as a Lease: parsing time "${given}" as "2006-01-02T15:04:05.000000Z07:00": cannot parse "${rest}" as ".000000"`;
+const deployment = (name: string) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name },
+  spec: { selector: { matchLabels: { parity: name } }, template: { metadata: { labels: { parity: name } }, spec: { containers: [{ name: 'c', image: 'example/parity:1' }] } } },
+});
+
+export const PARITY_CASES: ParityCase[] = [
+  {
+    name: 'reads and writes in a namespace that does not exist: 404 naming the namespace on create',
+    requests: [
+      { method: 'GET', path: '/api/v1/namespaces/parity-nope/configmaps/x', expect: { status: 404, body: { reason: 'NotFound', message: 'configmaps "x" not found', details: { name: 'x', kind: 'configmaps' } } } },
+      { method: 'POST', path: '/api/v1/namespaces/parity-nope/configmaps', body: cm('a'), expect: { status: 404, body: { reason: 'NotFound', message: 'namespaces "parity-nope" not found', details: { name: 'parity-nope', kind: 'namespaces' } } } },
+    ],
+  },
+  {
+    name: 'create twice: 409 AlreadyExists; replace with a stale resourceVersion: 409 Conflict; delete: Status Success, then 404',
+    requests: [
+      { method: 'POST', path: '/api/v1/namespaces/apps/configmaps', body: cm('parity-dup'), expect: { status: 201, body: { metadata: { name: 'parity-dup' } } } },
+      { method: 'POST', path: '/api/v1/namespaces/apps/configmaps', body: cm('parity-dup'), expect: { status: 409, body: { reason: 'AlreadyExists', message: 'configmaps "parity-dup" already exists' } } },
+      {
+        method: 'PUT',
+        path: '/api/v1/namespaces/apps/configmaps/parity-dup',
+        body: { ...cm('parity-dup', { data: { a: 'b' } }), metadata: { name: 'parity-dup', resourceVersion: '1' } },
+        expect: { status: 409, body: { reason: 'Conflict', message: 'Operation cannot be fulfilled on configmaps "parity-dup": the object has been modified; please apply your changes to the latest version and try again' } },
+      },
+      { method: 'PATCH', path: '/api/v1/namespaces/apps/configmaps/parity-dup', body: [{ op: 'test', path: '/metadata/name', value: 'zzz' }], contentType: 'application/json-patch+json', expect: { status: 422, body: { reason: 'Invalid', message: 'the server rejected our request due to an error in our request' } } },
+      { method: 'DELETE', path: '/api/v1/namespaces/apps/configmaps/parity-dup', expect: { status: 200, body: { kind: 'Status', status: 'Success', details: { name: 'parity-dup', kind: 'configmaps' } } } },
+      { method: 'DELETE', path: '/api/v1/namespaces/apps/configmaps/parity-dup', expect: { status: 404, body: { reason: 'NotFound' } } },
+    ],
+  },
+  {
+    name: 'strategic merge patch of a custom resource: 415',
+    requests: [
+      {
+        method: 'POST',
+        path: '/apis/split.smi-spec.io/v1alpha2/namespaces/apps/trafficsplits',
+        body: { apiVersion: 'split.smi-spec.io/v1alpha2', kind: 'TrafficSplit', metadata: { name: 'parity-ts' }, spec: { service: 'myapp', backends: [{ service: 'myapp-stable', weight: 1 }] } },
+        expect: { status: 201 },
+      },
+      { method: 'PATCH', path: '/apis/split.smi-spec.io/v1alpha2/namespaces/apps/trafficsplits/parity-ts', body: { spec: { service: 'x' } }, contentType: 'application/strategic-merge-patch+json', expect: { status: 415, body: { reason: 'UnsupportedMediaType' } } },
+    ],
+  },
+  {
+    name: 'Lease times are MicroTime: exactly six fractional digits, anything else is 400 before validation',
+    requests: [
+      { method: 'POST', path: '/apis/coordination.k8s.io/v1/namespaces/apps/leases', body: lease('parity-l1', '2026-12-03T22:25:50.974Z'), expect: { status: 400, body: { reason: 'BadRequest', message: microTimeError('2026-12-03T22:25:50.974Z', '.974Z') } } },
+      { method: 'POST', path: '/apis/coordination.k8s.io/v1/namespaces/apps/leases', body: lease('parity-l2', '2026-12-03T22:25:50Z'), expect: { status: 400, body: { reason: 'BadRequest', message: microTimeError('2026-12-03T22:25:50Z', 'Z') } } },
+      { method: 'POST', path: '/apis/coordination.k8s.io/v1/namespaces/apps/leases', body: lease('parity-l3', '2026-12-03T22:25:50.974000Z'), expect: { status: 201, body: { spec: { renewTime: '2026-12-03T22:25:50.974000Z' } } } },
+    ],
+  },
+  {
+    name: 'Deployment defaults; a label edit keeps the generation, a spec edit bumps it; the Scale of 0 replicas has an empty spec',
+    requests: [
+      {
+        method: 'POST',
+        path: '/apis/apps/v1/namespaces/apps/deployments',
+        body: deployment('parity-d1'),
+        expect: {
+          status: 201,
+          body: {
+            metadata: { generation: 1 },
+            spec: {
+              replicas: 1,
+              revisionHistoryLimit: 10,
+              progressDeadlineSeconds: 600,
+              strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } },
+              template: { spec: { restartPolicy: 'Always', terminationGracePeriodSeconds: 30, dnsPolicy: 'ClusterFirst', securityContext: {}, schedulerName: 'default-scheduler', containers: [{ name: 'c', terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', imagePullPolicy: 'IfNotPresent', resources: {} }] } },
+            },
+          },
+        },
+      },
+      { method: 'PATCH', path: '/apis/apps/v1/namespaces/apps/deployments/parity-d1', body: { metadata: { labels: { x: 'y' } } }, contentType: merge, expect: { status: 200, body: { metadata: { generation: 1 } } } },
+      { method: 'PATCH', path: '/apis/apps/v1/namespaces/apps/deployments/parity-d1', body: { spec: { replicas: 3 } }, contentType: merge, expect: { status: 200, body: { metadata: { generation: 2 }, spec: { replicas: 3 } } } },
+      { method: 'PATCH', path: '/apis/apps/v1/namespaces/apps/deployments/parity-d1/scale', body: { spec: { replicas: 0 } }, contentType: merge, expect: { status: 200, body: { kind: 'Scale', apiVersion: 'autoscaling/v1', spec: {}, status: { selector: 'parity=parity-d1' } }, absent: { spec: ['replicas'] } } },
+      { method: 'DELETE', path: '/apis/apps/v1/namespaces/apps/deployments/parity-d1', expect: { status: 200, body: { kind: 'Status', status: 'Success' } } },
+    ],
+  },
+  {
+    name: 'Service defaults',
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/v1/namespaces/apps/services',
+        body: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'parity-s1' }, spec: { selector: { a: 'b' }, ports: [{ port: 80 }] } },
+        expect: { status: 201, body: { spec: { type: 'ClusterIP', sessionAffinity: 'None', ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', internalTrafficPolicy: 'Cluster', ports: [{ port: 80, protocol: 'TCP', targetPort: 80 }] } } },
+      },
+    ],
+  },
+  {
+    name: 'a core/v1 Event reads back with empty reporting fields and a null eventTime',
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/v1/namespaces/apps/events',
+        body: {
+          apiVersion: 'v1',
+          kind: 'Event',
+          metadata: { name: 'parity-e1' },
+          involvedObject: { kind: 'Deployment', name: 'myapp-stable', namespace: 'apps', apiVersion: 'apps/v1' },
+          reason: 'Parity',
+          message: 'm',
+          type: 'Normal',
+          source: { component: 'canary' },
+          firstTimestamp: '2026-12-03T22:25:50Z',
+          lastTimestamp: '2026-12-03T22:25:50Z',
+          count: 1,
+        },
+        expect: { status: 201, body: { reportingComponent: '', reportingInstance: '', eventTime: null, source: { component: 'canary' } } },
+      },
+    ],
+  },
+  {
+    name: 'service proxy: unknown Service 404, unknown port 503, no ready endpoint 503, all as Status',
+    requests: [
+      { method: 'GET', path: '/api/v1/namespaces/apps/services/parity-nope:80/proxy/', expect: { status: 404, body: { kind: 'Status', reason: 'NotFound', message: 'services "parity-nope" not found' } } },
+      { method: 'GET', path: '/api/v1/namespaces/apps/services/myapp:81/proxy/', expect: { status: 503, body: { kind: 'Status', reason: 'ServiceUnavailable', message: 'no service port 81 found for service "myapp"' } } },
+      { method: 'GET', path: '/api/v1/namespaces/apps/services/myapp:80/proxy/get', expect: { status: 503, body: { kind: 'Status', reason: 'ServiceUnavailable', message: 'no endpoints available for service "myapp"', code: 503 } } },
+    ],
+  },
+];
+
+/** The content type of a request (JSON unless the case says otherwise). */
+export function contentTypeOf(r: ParityRequest): string {
+  return r.contentType ?? json;
+}
+
+export type Send = (method: string, path: string, body: string | undefined, contentType: string) => Promise<{ status: number; body: string }>;
+
+/** Runs one case's requests in order and checks each answer (jest expect; a failure names the request). */
+export async function checkParity(send: Send, c: ParityCase): Promise<void> {
+  for (const r of c.requests) {
+    const answer = await send(r.method, r.path, r.body === undefined ? undefined : JSON.stringify(r.body), contentTypeOf(r));
+    let body: unknown = answer.body;
+    try {
+      body = JSON.parse(answer.body);
+    } catch {
+      // not JSON: compared as text below
+    }
+    const seen = { request: `${r.method} ${r.path}`, status: answer.status, body };
+    expect(seen).toMatchObject({ request: `${r.method} ${r.path}`, status: r.expect.status, ...(r.expect.body ? { body: r.expect.body } : {}) });
+    for (const [path, keys] of Object.entries(r.expect.absent ?? {})) {
+      const at = path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), body);
+      for (const k of keys) expect({ request: seen.request, [`${path}.${k}`]: (at as Record<string, unknown> | undefined)?.[k] }).toEqual({ request: seen.request, [`${path}.${k}`]: undefined });
+    }
+  }
+}
