@@ -5,6 +5,7 @@ import { systemClock } from '../../src/util/clock.js';
 import { UnreachableError, UsageError } from '../../src/util/errors.js';
 import type { K8sObject } from '../sandbox/store/types.js';
 import { kubeSandbox, requestsFor, seed, stored, typeOf, type KubeSandbox } from '../kube/support/sandbox.js';
+import { admitCustomResource, publishedSchema } from '../sandbox/api/crd-schema.js';
 
 const HR = 'httproutes.gateway.networking.k8s.io';
 
@@ -61,7 +62,10 @@ describe('Gateway API HTTPRoute router', () => {
     await r.check();
     expect(await r.getWeight()).toBe(0);
     await r.setWeight(30);
-    const expected = route().spec as { rules: { backendRefs: { weight: number }[] }[] };
+    // The route as the API server stores it once canary's patch went through: with the CRD's defaults.
+    const defaulted = route();
+    admitCustomResource(publishedSchema('gateway.networking.k8s.io', 'v1', 'HTTPRoute')!, defaulted);
+    const expected = defaulted.spec as { rules: { backendRefs: { weight: number }[] }[] };
     expected.rules[1]!.backendRefs[0]!.weight = 70;
     expected.rules[1]!.backendRefs[2]!.weight = 30;
     expect(stored(sb, 'httproutes', 'myapp')!['spec']).toEqual(expected);

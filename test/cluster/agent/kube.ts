@@ -14,6 +14,7 @@ export interface Credentials {
 
 export interface Answer {
   status: number;
+  headers: Record<string, string | string[] | undefined>;
   body: string;
   json<T = unknown>(): T;
 }
@@ -56,7 +57,7 @@ export class Kube {
           let text = '';
           res.setEncoding('utf8');
           res.on('data', (d: string) => (text += d));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, json: <T>() => JSON.parse(text) as T }));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, json: <T>() => JSON.parse(text) as T }));
           res.on('error', reject);
         },
       );

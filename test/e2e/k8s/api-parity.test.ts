@@ -16,7 +16,7 @@ describe('kube-apiserver answers the parity table', () => {
   it.each(PARITY_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     await checkParity(async (method, path, body, contentType) => {
       const a = await real.kube.request(method, path, body, contentType);
-      return { status: a.status, body: a.body };
+      return { status: a.status, body: a.body, headers: a.headers };
     }, c);
   });
 });

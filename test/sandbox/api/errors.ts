@@ -124,7 +124,11 @@ export type FieldError =
   | { type: 'FieldValueInvalid'; field: string; value: unknown; detail: string }
   | { type: 'FieldValueRequired'; field: string; detail: string }
   | { type: 'FieldValueForbidden'; field: string; detail: string }
-  | { type: 'FieldValueTooLong'; field: string; maxBytes: number };
+  | { type: 'FieldValueTooLong'; field: string; maxBytes: number }
+  /** A custom resource field of the wrong JSON type: `value` is the type given ("string"). */
+  | { type: 'FieldValueTypeInvalid'; field: string; value: unknown; detail: string }
+  | { type: 'FieldValueNotSupported'; field: string; value: unknown; supported: string[] }
+  | { type: 'FieldValueTooMany'; field: string; actual: number; max: number };
 
 function fieldErrorBody(e: FieldError): string {
   switch (e.type) {
@@ -136,6 +140,12 @@ function fieldErrorBody(e: FieldError): string {
       return `Forbidden${e.detail ? `: ${e.detail}` : ''}`;
     case 'FieldValueTooLong':
       return `Too long: may not be more than ${e.maxBytes} bytes`;
+    case 'FieldValueTypeInvalid':
+      return `Invalid value: ${goValue(e.value)}: ${e.detail}`;
+    case 'FieldValueNotSupported':
+      return `Unsupported value: ${goValue(e.value)}: supported values: ${e.supported.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'FieldValueTooMany':
+      return `Too many: ${e.actual}: must have at most ${e.max} items`;
   }
 }
 

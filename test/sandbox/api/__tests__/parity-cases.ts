@@ -21,6 +21,8 @@ export interface ParityRequest {
     body?: Record<string, unknown>;
     /** Keys that must be absent from the body's object at this dotted path (e.g. `spec`: ['replicas']). */
     absent?: Record<string, string[]>;
+    /** The Warning headers, in order (`299 - "..."` each). */
+    warnings?: string[];
   };
 }
 
@@ -157,12 +159,126 @@ export const PARITY_CASES: ParityCase[] = [
   },
 ];
 
+const route = (name: string, rules: unknown[], extra: Record<string, unknown> = {}) => ({
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'HTTPRoute',
+  metadata: { name },
+  spec: { parentRefs: [{ group: 'core', kind: 'Service', name: 'myapp', port: 80 }], rules, ...extra },
+});
+const split = (version: string, name: string, spec: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ apiVersion: `split.smi-spec.io/${version}`, kind: 'TrafficSplit', metadata: { name }, spec, ...extra });
+const cause = (reason: string, field: string, message: string) => ({ reason, field, message });
+
+PARITY_CASES.push(
+  {
+    name: 'HTTPRoute: the CRD\'s defaults are filled in (backendRef group, kind, weight; the rule\'s match)',
+    requests: [
+      {
+        method: 'POST',
+        path: '/apis/gateway.networking.k8s.io/v1/namespaces/apps/httproutes',
+        body: route('parity-r1', [{ backendRefs: [{ name: 'myapp-stable', port: 80 }] }]),
+        expect: { status: 201, body: { spec: { rules: [{ backendRefs: [{ group: '', kind: 'Service', name: 'myapp-stable', port: 80, weight: 1 }], matches: [{ path: { type: 'PathPrefix', value: '/' } }] }] } } },
+      },
+    ],
+  },
+  {
+    name: 'HTTPRoute: schema violations are 422 with one cause each (bounds, enum, required, minLength, maxItems, type)',
+    requests: [
+      {
+        method: 'POST',
+        path: '/apis/gateway.networking.k8s.io/v1/namespaces/apps/httproutes',
+        body: route('parity-r2', [{ matches: [{ path: { type: 'Glob', value: '/' } }], backendRefs: [{ name: 'myapp-stable', port: 80, weight: -1 }, { port: 80 }, { name: 'myapp-canary', port: 80, weight: '10' }] }]),
+        expect: {
+          status: 422,
+          body: {
+            reason: 'Invalid',
+            details: {
+              name: 'parity-r2',
+              group: 'gateway.networking.k8s.io',
+              kind: 'HTTPRoute',
+              causes: expect.arrayContaining([
+                cause('FieldValueInvalid', 'spec.rules[0].backendRefs[0].weight', 'Invalid value: -1: spec.rules[0].backendRefs[0].weight in body should be greater than or equal to 0'),
+                cause('FieldValueRequired', 'spec.rules[0].backendRefs[1].name', 'Required value'),
+                cause('FieldValueTypeInvalid', 'spec.rules[0].backendRefs[2].weight', 'Invalid value: "string": spec.rules[0].backendRefs[2].weight in body must be of type integer: "string"'),
+                cause('FieldValueNotSupported', 'spec.rules[0].matches[0].path.type', 'Unsupported value: "Glob": supported values: "Exact", "PathPrefix", "RegularExpression"'),
+              ]),
+            },
+          },
+        },
+      },
+      {
+        method: 'POST',
+        path: '/apis/gateway.networking.k8s.io/v1/namespaces/apps/httproutes',
+        body: route('parity-r3', [{ backendRefs: Array.from({ length: 17 }, () => ({ name: 'myapp-stable', port: 80 })) }]),
+        expect: { status: 422, body: { details: { causes: expect.arrayContaining([cause('FieldValueTooMany', 'spec.rules[0].backendRefs', 'Too many: 17: must have at most 16 items')]) } } },
+      },
+    ],
+  },
+  {
+    name: 'TrafficSplit: v1alpha2 weights are numbers, v1alpha1 integers or strings, backends required',
+    requests: [
+      {
+        method: 'POST',
+        path: '/apis/split.smi-spec.io/v1alpha2/namespaces/apps/trafficsplits',
+        body: split('v1alpha2', 'parity-ts2', { service: 'myapp', backends: [{ service: 'myapp-stable', weight: '500m' }] }),
+        expect: { status: 422, body: { message: 'TrafficSplit.split.smi-spec.io "parity-ts2" is invalid: spec.backends[0].weight: Invalid value: "string": spec.backends[0].weight in body must be of type number: "string"' } },
+      },
+      {
+        method: 'POST',
+        path: '/apis/split.smi-spec.io/v1alpha1/namespaces/apps/trafficsplits',
+        body: split('v1alpha1', 'parity-ts3', { service: 'myapp', backends: [{ service: 'myapp-stable', weight: true }] }),
+        expect: { status: 422, body: { message: 'TrafficSplit.split.smi-spec.io "parity-ts3" is invalid: spec.backends[0].weight: Invalid value: "boolean": spec.backends[0].weight in body must be of type integer,string: "boolean"' } },
+      },
+      {
+        method: 'POST',
+        path: '/apis/split.smi-spec.io/v1alpha1/namespaces/apps/trafficsplits',
+        body: split('v1alpha1', 'parity-ts4', { service: 'myapp' }),
+        expect: { status: 422, body: { message: 'TrafficSplit.split.smi-spec.io "parity-ts4" is invalid: spec.backends: Required value', details: { causes: [cause('FieldValueRequired', 'spec.backends', 'Required value')] } } },
+      },
+      {
+        method: 'POST',
+        path: '/apis/split.smi-spec.io/v1alpha1/namespaces/apps/trafficsplits',
+        body: split('v1alpha1', 'parity-ts5', { service: 'myapp', backends: [{ service: 'myapp-stable', weight: '500m' }, { service: 'myapp-canary', weight: 500 }] }),
+        expect: { status: 201, body: { spec: { backends: [{ weight: '500m' }, { weight: 500 }] } } },
+      },
+    ],
+  },
+  {
+    name: 'unknown fields of a custom resource: pruned with one Warning each (sorted); fieldValidation=Strict refuses them',
+    requests: [
+      {
+        method: 'POST',
+        path: '/apis/split.smi-spec.io/v1alpha2/namespaces/apps/trafficsplits',
+        body: split('v1alpha2', 'parity-u1', { service: 'myapp', extra: true, backends: [{ service: 'myapp-stable', weight: 1, x: 2 }] }, { bogus: 1 }),
+        expect: {
+          status: 201,
+          body: { spec: { service: 'myapp', backends: [{ service: 'myapp-stable', weight: 1 }] } },
+          absent: { '': ['bogus'], spec: ['extra'] },
+          warnings: ['299 - "unknown field \\"bogus\\""', '299 - "unknown field \\"spec.backends[0].x\\""', '299 - "unknown field \\"spec.extra\\""'],
+        },
+      },
+      {
+        method: 'POST',
+        path: '/apis/split.smi-spec.io/v1alpha2/namespaces/apps/trafficsplits?fieldValidation=Strict',
+        body: split('v1alpha2', 'parity-u2', { service: 'myapp', extra: true, backends: [{ service: 'myapp-stable', weight: 1 }] }),
+        expect: { status: 400, body: { reason: 'BadRequest', message: 'TrafficSplit in version "v1alpha2" cannot be handled as a TrafficSplit: strict decoding error: unknown field "spec.extra"' } },
+      },
+    ],
+  },
+);
+
 /** The content type of a request (JSON unless the case says otherwise). */
 export function contentTypeOf(r: ParityRequest): string {
   return r.contentType ?? json;
 }
 
-export type Send = (method: string, path: string, body: string | undefined, contentType: string) => Promise<{ status: number; body: string }>;
+export type Send = (method: string, path: string, body: string | undefined, contentType: string) => Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }>;
+
+/** Node joins repeated headers with ", "; the warnings themselves contain none outside quotes. */
+function warningsOf(headers: Record<string, string | string[] | undefined>): string[] {
+  const raw = headers['warning'];
+  const text = Array.isArray(raw) ? raw.join(', ') : raw ?? '';
+  return text ? text.split(/, (?=299 - )/) : [];
+}
 
 /** Runs one case's requests in order and checks each answer (jest expect; a failure names the request). */
 export async function checkParity(send: Send, c: ParityCase): Promise<void> {
@@ -175,9 +291,10 @@ export async function checkParity(send: Send, c: ParityCase): Promise<void> {
       // not JSON: compared as text below
     }
     const seen = { request: `${r.method} ${r.path}`, status: answer.status, body };
+    if (r.expect.warnings) expect({ request: seen.request, warnings: warningsOf(answer.headers) }).toEqual({ request: seen.request, warnings: r.expect.warnings });
     expect(seen).toMatchObject({ request: `${r.method} ${r.path}`, status: r.expect.status, ...(r.expect.body ? { body: r.expect.body } : {}) });
     for (const [path, keys] of Object.entries(r.expect.absent ?? {})) {
-      const at = path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), body);
+      const at = (path ? path.split('.') : []).reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), body);
       for (const k of keys) expect({ request: seen.request, [`${path}.${k}`]: (at as Record<string, unknown> | undefined)?.[k] }).toEqual({ request: seen.request, [`${path}.${k}`]: undefined });
     }
   }

@@ -14,11 +14,11 @@ describe('parity with kube-apiserver', () => {
   afterAll(async () => sb?.close());
 
   const send = (method: string, path: string, body: string | undefined, contentType: string) =>
-    new Promise<{ status: number; body: string }>((resolve, reject) => {
+    new Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }>((resolve, reject) => {
       const req = https.request(new URL(path, sb.api.url), { method, ca: sb.api.caPem, headers: { authorization: `Bearer ${sb.api.token}`, accept: 'application/json', ...(body ? { 'content-type': contentType } : {}) } }, (res) => {
         let text = '';
         res.on('data', (d) => (text += String(d)));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
       });
       req.on('error', reject);
       if (body) req.write(body);
