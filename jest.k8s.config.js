@@ -15,6 +15,10 @@ export default {
     '**/resilience/crash-resume.test.ts',
     '**/resilience/signals.test.ts',
     '**/resilience/prometheus-down.test.ts',
+    '**/run/no-traffic.test.ts',
+    '**/run/dry-run.test.ts',
+    '**/analyze/analyze.test.ts',
+    '**/tty/terminal.test.ts',
     '**/k8s/api-parity.test.ts',
   ],
 };

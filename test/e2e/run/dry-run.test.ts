@@ -4,15 +4,15 @@
  * preflight checks and the objects canary would write; nothing is written.
  */
 import { spawn } from 'node:child_process';
-import type { Sandbox } from '../../sandbox/index.js';
+import type { Cluster } from '../../sandbox/cluster.js';
 import { catalog } from '../../sandbox/api/catalog.js';
-import { BIN, expectExit, firstDeploy, GOOD, killAll, requirePrometheus, ROOT, runCanary, runState, SEED, seedSandbox, splitWeight, stableImage } from '../support/harness.js';
+import { BIN, expectExit, firstDeploy, GOOD, killAll, requirePrometheus, ROOT, runCanary, runState, SEED, seedCluster, splitWeight, stableImage } from '../support/harness.js';
 
 if (requirePrometheus('run --dry-run')) {
   describe('canary run --dry-run', () => {
-    let sb: Sandbox;
+    let sb: Cluster;
     beforeAll(async () => {
-      sb = await seedSandbox();
+      sb = await seedCluster();
       await firstDeploy(sb);
     });
     afterEach(killAll);

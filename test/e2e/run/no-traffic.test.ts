@@ -7,7 +7,7 @@
  *   with the seed's failureCondition too -> neither holds -> Inconclusive -> the rollout pauses
  *   (Argo), and `--exit-on-pause` exits 7.
  */
-import type { Sandbox } from '../../sandbox/index.js';
+import type { Cluster } from '../../sandbox/cluster.js';
 import {
   deployment,
   expectExit,
@@ -21,7 +21,7 @@ import {
   requirePrometheus,
   runCanary,
   SEED,
-  seedSandbox,
+  seedCluster,
   splitWeight,
   stableImage,
   statusJson,
@@ -42,13 +42,13 @@ function measurements() {
   return fullRunState(sb())!.analyses.find((a) => a.id === 'background')!.metrics[0]!.measurements;
 }
 
-let current: Sandbox;
+let current: Cluster;
 const sb = () => current;
 
 if (requirePrometheus('no traffic')) {
   describe('no traffic at all (load off)', () => {
     beforeAll(async () => {
-      current = await seedSandbox({ load: false });
+      current = await seedCluster({ load: false });
       await firstDeploy(current);
     });
     afterEach(killAll);

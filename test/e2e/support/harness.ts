@@ -8,7 +8,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { startRealSandbox, type RealSandboxOptions } from '../../cluster/index.js';
+import { startRealSandbox, type RealSandbox, type RealSandboxOptions } from '../../cluster/index.js';
 import { sandboxCluster, type Cluster } from '../../sandbox/cluster.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/index.js';
 import { catalog } from '../../sandbox/api/catalog.js';
@@ -77,6 +77,22 @@ export const sandboxOnly: typeof it = CONTROL_PLANE === 'sandbox' ? it : it.skip
 export function sandboxApi(sb: Cluster): Sandbox['api'] {
   if (!('sandbox' in sb)) throw new Error('this test needs the in-process sandbox (sandboxOnly), not the real control plane');
   return (sb as { sandbox: Sandbox }).sandbox.api;
+}
+
+/**
+ * Requests the API server has answered on `services/proxy` so far: the sandbox's request statistics,
+ * or kube-apiserver's own `apiserver_request_total` counter (its /metrics, as cluster admin).
+ */
+export async function serviceProxyRequests(sb: Cluster): Promise<number> {
+  if ('sandbox' in sb) return Object.values(sandboxApi(sb).stats.snapshot().byResource['services/proxy'] ?? {}).reduce((a, b) => a + b, 0);
+  const real = sb as RealSandbox;
+  const metrics = await real.kube.request('GET', '/metrics');
+  if (metrics.status !== 200) throw new Error(`GET /metrics: ${metrics.status}`);
+  let total = 0;
+  for (const line of metrics.body.split('\n')) {
+    if (line.startsWith('apiserver_request_total{') && line.includes('resource="services"') && line.includes('subresource="proxy"')) total += Number(line.split(' ').at(-1));
+  }
+  return total;
 }
 
 export interface CanaryProcess {

@@ -4,8 +4,8 @@
  * screen must be one the view renders: no leftover partial frames, no duplicated blocks, no raw
  * escape codes. Skipped, saying so, when tmux is not installed.
  */
-import type { Sandbox } from '../../sandbox/index.js';
-import { firstDeploy, fullRunState, GOOD, hasTmux, killAll, plannedRevision, requirePrometheus, SEED, seedSandbox, Tmux, until } from '../support/harness.js';
+import type { Cluster } from '../../sandbox/cluster.js';
+import { firstDeploy, fullRunState, GOOD, hasTmux, killAll, plannedRevision, requirePrometheus, SEED, seedCluster, Tmux, until } from '../support/harness.js';
 
 const TMUX = await hasTmux();
 
@@ -67,14 +67,14 @@ if (requirePrometheus('terminal views')) {
     describe('terminal views in tmux', () => it.skip('SKIPPED: tmux is not installed (apt-get install tmux); the TTY views are not checked', () => undefined));
   } else {
     describe('terminal views in tmux (100x40)', () => {
-      let sb: Sandbox;
+      let sb: Cluster;
       const tmux = new Tmux();
       /** What a 100x20 terminal running `status --watch` showed at the pause of step 4. */
       let small: string | null = null;
       /** Copies of the frames' first line in the scrollback + screen of each pane at step 4 (one = no pile-up). */
       let copies: Record<string, number> | null = null;
       beforeAll(async () => {
-        sb = await seedSandbox();
+        sb = await seedCluster();
         await firstDeploy(sb);
       });
       afterEach(killAll);
