@@ -37,13 +37,18 @@ export async function benchSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...options,
     images: { [BAD]: { errorRate: 1 }, ...(options.images ?? {}) },
   });
-  open.add(sb);
-  const close = sb.close;
-  sb.close = async () => {
-    open.delete(sb);
+  return tracked(sb);
+}
+
+/** Registers a running world for closeAllSandboxes() until its own close(). */
+function tracked<T extends { close(): Promise<void> }>(world: T): T {
+  open.add(world);
+  const close = world.close.bind(world);
+  world.close = async () => {
+    open.delete(world);
     await close();
   };
-  return sb;
+  return world;
 }
 
 /**
@@ -55,14 +60,7 @@ export async function benchSandbox(options: SandboxOptions = {}): Promise<Sandbo
 export async function benchCluster(controlPlane: 'sandbox' | 'real', options: Pick<SandboxOptions, 'load'> = {}): Promise<Cluster> {
   if (controlPlane === 'sandbox') return sandboxCluster(await benchSandbox(options));
   requirePrometheus();
-  const cluster = await startRealSandbox({ scenario: 'seed', prometheus: true, podStartDelayMs: 300, log: () => undefined, ...options, images: { [BAD]: { errorRate: 1 } } });
-  open.add(cluster);
-  const close = cluster.close;
-  cluster.close = async () => {
-    open.delete(cluster);
-    await close();
-  };
-  return cluster;
+  return tracked(await startRealSandbox({ scenario: 'seed', prometheus: true, podStartDelayMs: 300, log: () => undefined, ...options, images: { [BAD]: { errorRate: 1 } } }));
 }
 
 type Split = K8sObject & { spec?: { backends?: { service: string; weight: number | string }[] } };

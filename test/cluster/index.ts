@@ -48,21 +48,8 @@ export interface RealSandboxOptions {
   seed?: number;
   /** Where to write the ServiceAccount's kubeconfig; default a temporary directory removed by close(). */
   kubeconfigPath?: string;
-  log?: (message: string) => void;
-}
-
-export interface RealSandboxOptions {
-  scenario?: Scenario;
-  /** Which CRDs to install: each of `smi` and `gatewayApi` must be the published versions (REAL_APIS) or empty. */
-  apis?: ServedApis;
-  prometheus?: boolean;
-  load?: false | LoadSpec;
-  podStartDelayMs?: number;
-  crashBackoffMs?: number;
-  images?: ImageTable;
-  seed?: number;
-  /** Where to write the ServiceAccount's kubeconfig; default a temporary directory removed by close(). */
-  kubeconfigPath?: string;
+  /** Also write the cluster admin's kubeconfig (system:masters) here; default only in the control plane's temporary directory. */
+  adminKubeconfigPath?: string;
   log?: (message: string) => void;
 }
 
@@ -147,6 +134,7 @@ export async function startRealSandbox(options: RealSandboxOptions = {}): Promis
       kubeconfigPath = join(dir, 'kubeconfig');
     }
     await writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 });
+    if (options.adminKubeconfigPath) await writeFile(options.adminKubeconfigPath, cp.adminKubeconfig, { mode: 0o600 });
 
     const waitFor = [...(scenario === 'seed' ? [`${SEED.namespace}/${SEED.client}`] : []), ...(options.prometheus !== false ? [`${SEED.monitoring}/${SEED.prometheusService}`] : [])];
     await world.waitForDeployments(waitFor, 60_000 + (options.podStartDelayMs ?? 0) * 2);
@@ -170,7 +158,7 @@ export async function startRealSandbox(options: RealSandboxOptions = {}): Promis
       prometheus: world.prometheus,
       startLoad: (spec) => world.startLoad(spec),
       controlPlane: cp,
-      adminKubeconfigPath: cp.adminKubeconfigPath,
+      adminKubeconfigPath: options.adminKubeconfigPath ?? cp.adminKubeconfigPath,
       kube,
       mirror,
       settle: () => mirror.sync(),

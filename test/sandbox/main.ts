@@ -201,7 +201,8 @@ async function main(): Promise<number> {
   try {
     if (opts.controlPlane === 'real') {
       const { controlPlane: _c, port: _p, ...rest } = opts;
-      sb = await startRealSandbox({ ...rest, log: (m) => process.stderr.write(`sandbox: ${m}\n`) });
+      // The admin's kubeconfig beside canary's: kubectl get crd, nodes, ... (the ServiceAccount may not).
+      sb = await startRealSandbox({ ...rest, adminKubeconfigPath: `${opts.kubeconfigPath}.admin`, log: (m) => process.stderr.write(`sandbox: ${m}\n`) });
     } else {
       sb = sandboxCluster(await startSandbox(opts));
     }
