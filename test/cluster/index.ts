@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { catalog, servedTypes, type ServedApis } from '../sandbox/api/catalog.js';
-import type { Cluster } from '../sandbox/cluster.js';
+import { objectPath, type Cluster } from '../sandbox/cluster.js';
 import { ObjectStore } from '../sandbox/store/store.js';
 import type { K8sObject, ResourceType } from '../sandbox/store/types.js';
 import { NODE_NAME } from '../sandbox/world/deployments/kubelet.js';
@@ -29,7 +29,7 @@ import { Applier, readManifests } from './agent/apply.js';
 import { startEgressProxy, type EgressTarget } from './agent/egress.js';
 import { startInjector, registerInjector } from './agent/injector.js';
 import { Kube } from './agent/kube.js';
-import { Mirror, objectPath } from './agent/mirror.js';
+import { Mirror } from './agent/mirror.js';
 import { registerNode } from './agent/node.js';
 import { startControlPlane, type ControlPlane } from './control-plane.js';
 

@@ -8,19 +8,10 @@
  * is reported.
  */
 import { setMaxListeners } from 'node:events';
+import { collectionPath, objectPath } from '../../sandbox/cluster.js';
 import type { ObjectStore } from '../../sandbox/store/store.js';
 import type { K8sObject, ResourceType, WatchEvent } from '../../sandbox/store/types.js';
 import { KubeError, type Kube } from './kube.js';
-
-export function collectionPath(type: ResourceType, namespace?: string): string {
-  const version = type.versions[0]!;
-  const base = type.group ? `/apis/${type.group}/${version}` : `/api/${version}`;
-  return namespace && type.namespaced ? `${base}/namespaces/${namespace}/${type.resource}` : `${base}/${type.resource}`;
-}
-
-export function objectPath(type: ResourceType, namespace: string | undefined, name: string): string {
-  return `${collectionPath(type, namespace)}/${encodeURIComponent(name)}`;
-}
 
 export interface MirrorOptions {
   kube: Kube;

@@ -120,6 +120,20 @@ export function invalid(type: ResourceType, name: string, errors: FieldError[]):
   });
 }
 
+/**
+ * An update without metadata.resourceVersion of a type that needs one: the registry names the
+ * resource (`leases.coordination.k8s.io "x" is invalid`), not the kind.
+ */
+export function resourceVersionRequired(type: ResourceType, name: string): ApiError {
+  const detail = 'Invalid value: 0: must be specified for an update';
+  return new ApiError(422, 'Invalid', `${qualified(type)} "${name}" is invalid: metadata.resourceVersion: ${detail}`, {
+    name,
+    ...(type.group ? { group: type.group } : {}),
+    kind: type.resource,
+    causes: [{ reason: 'FieldValueInvalid', message: detail, field: 'metadata.resourceVersion' }],
+  });
+}
+
 export type FieldError =
   | { type: 'FieldValueInvalid'; field: string; value: unknown; detail: string }
   | { type: 'FieldValueRequired'; field: string; detail: string }

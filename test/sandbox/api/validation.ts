@@ -105,13 +105,51 @@ const RFC3339_MICRO = '2006-01-02T15:04:05.000000Z07:00';
  * with that layout refuses them.
  */
 export function decodeErrors(type: ResourceType, obj: K8sObject, version: string): void {
+  const refuse = (problem: string) => badRequest(`${type.kind} in version "${version}" cannot be handled as a ${type.kind}: ${problem}`);
+  // map[string]string fields: Go's decoder names the struct field it was filling.
+  const stringMaps: [unknown, string][] = [
+    [obj.metadata?.labels, 'ObjectMeta.metadata.labels'],
+    [obj.metadata?.annotations, 'ObjectMeta.metadata.annotations'],
+    ...(type.group === '' && type.kind === 'ConfigMap' ? ([[obj['data'], 'ConfigMap.data']] as [unknown, string][]) : []),
+    ...(type.group === '' && type.kind === 'Secret' ? ([[obj['stringData'], 'Secret.stringData']] as [unknown, string][]) : []),
+  ];
+  for (const [m, field] of stringMaps) {
+    if (!isObject(m)) continue;
+    for (const v of Object.values(m)) if (v !== null && typeof v !== 'string') throw refuse(`json: cannot unmarshal ${goJsonType(v)} into Go struct field ${field} of type string`);
+  }
+  // map[string][]byte fields arrive as base64.
+  const bytes = type.group === '' && type.kind === 'ConfigMap' ? obj['binaryData'] : type.group === '' && type.kind === 'Secret' ? obj['data'] : undefined;
+  if (isObject(bytes)) {
+    for (const v of Object.values(bytes)) {
+      if (typeof v !== 'string') continue;
+      const bad = base64Error(v);
+      if (bad !== undefined) throw refuse(`illegal base64 data at input byte ${bad}`);
+    }
+  }
   for (const path of MICRO_TIME_FIELDS[type.kind] ?? []) {
     let v: unknown = obj;
     for (const k of path) v = isObject(v) ? v[k] : undefined;
     if (v === undefined || v === null) continue;
     const problem = microTimeProblem(v);
-    if (problem) throw badRequest(`${type.kind} in version "${version}" cannot be handled as a ${type.kind}: ${problem}`);
+    if (problem) throw refuse(problem);
   }
+}
+
+function goJsonType(v: unknown): string {
+  if (typeof v === 'number') return 'number';
+  if (typeof v === 'boolean') return 'bool';
+  return Array.isArray(v) ? 'array' : 'object';
+}
+
+/** Where Go's base64.StdEncoding stops reading `s`, or undefined when it is valid. */
+function base64Error(s: string): number | undefined {
+  const alphabet = /[A-Za-z0-9+/]/;
+  let i = 0;
+  for (; i < s.length && alphabet.test(s[i]!); i++);
+  const rest = s.slice(i);
+  if (rest === '' ? s.length % 4 === 0 : /^={1,2}$/.test(rest) && s.length % 4 === 0) return undefined;
+  if (rest === '' || /^=/.test(rest)) return rest === '' ? Math.floor(s.length / 4) * 4 : i;
+  return i;
 }
 
 function microTimeProblem(v: unknown): string | undefined {
@@ -255,15 +293,17 @@ function serviceErrors(obj: K8sObject): FieldError[] {
 }
 
 /** Go's %#v of map[string]string, as field errors print label maps. */
+/** Since 1.34 the real server prints non-scalar values in field errors as JSON (map keys sorted, as Go's encoding/json). */
 function goStringMap(m: Record<string, string>): string {
-  const entries = Object.keys(m)
+  return `{${Object.keys(m)
     .sort()
-    .map((k) => `${JSON.stringify(k)}:${JSON.stringify(m[k])}`);
-  return `map[string]string{${entries.join(', ')}}`;
+    .map((k) => `${JSON.stringify(k)}:${JSON.stringify(m[k])}`)
+    .join(',')}}`;
 }
 
 function goLabelSelector(sel: Record<string, unknown>): string {
-  const ml = isObject(sel['matchLabels']) ? goStringMap(sel['matchLabels'] as Record<string, string>) : 'map[string]string(nil)';
-  const me = Array.isArray(sel['matchExpressions']) && sel['matchExpressions'].length ? '[]v1.LabelSelectorRequirement{...}' : '[]v1.LabelSelectorRequirement(nil)';
-  return `v1.LabelSelector{MatchLabels:${ml}, MatchExpressions:${me}}`;
+  const parts: string[] = [];
+  if (isObject(sel['matchLabels']) && Object.keys(sel['matchLabels']).length) parts.push(`"matchLabels":${goStringMap(sel['matchLabels'] as Record<string, string>)}`);
+  if (Array.isArray(sel['matchExpressions']) && sel['matchExpressions'].length) parts.push(`"matchExpressions":${JSON.stringify(sel['matchExpressions'])}`);
+  return `{${parts.join(',')}}`;
 }

@@ -266,6 +266,56 @@ PARITY_CASES.push(
   },
 );
 
+PARITY_CASES.push(
+  {
+    name: 'a replace without resourceVersion: fine for a ConfigMap, 422 for a Lease and a custom resource (naming the resource)',
+    requests: [
+      { method: 'POST', path: '/api/v1/namespaces/apps/configmaps', body: cm('parity-c1'), expect: { status: 201 } },
+      { method: 'PUT', path: '/api/v1/namespaces/apps/configmaps/parity-c1', body: cm('parity-c1', { data: { a: 'b' } }), expect: { status: 200, body: { data: { a: 'b' } } } },
+      { method: 'POST', path: '/apis/coordination.k8s.io/v1/namespaces/apps/leases', body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'parity-l9' }, spec: { holderIdentity: 'a' } }, expect: { status: 201 } },
+      {
+        method: 'PUT',
+        path: '/apis/coordination.k8s.io/v1/namespaces/apps/leases/parity-l9',
+        body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'parity-l9' }, spec: { holderIdentity: 'b' } },
+        expect: {
+          status: 422,
+          body: {
+            reason: 'Invalid',
+            message: 'leases.coordination.k8s.io "parity-l9" is invalid: metadata.resourceVersion: Invalid value: 0: must be specified for an update',
+            details: { name: 'parity-l9', group: 'coordination.k8s.io', kind: 'leases', causes: [{ reason: 'FieldValueInvalid', message: 'Invalid value: 0: must be specified for an update', field: 'metadata.resourceVersion' }] },
+          },
+        },
+      },
+      { method: 'POST', path: '/apis/split.smi-spec.io/v1alpha2/namespaces/apps/trafficsplits', body: split('v1alpha2', 'parity-ts9', { service: 'myapp', backends: [{ service: 'myapp-stable', weight: 1 }] }), expect: { status: 201 } },
+      {
+        method: 'PUT',
+        path: '/apis/split.smi-spec.io/v1alpha2/namespaces/apps/trafficsplits/parity-ts9',
+        body: split('v1alpha2', 'parity-ts9', { service: 'myapp', backends: [{ service: 'myapp-stable', weight: 2 }] }),
+        expect: { status: 422, body: { message: 'trafficsplits.split.smi-spec.io "parity-ts9" is invalid: metadata.resourceVersion: Invalid value: 0: must be specified for an update' } },
+      },
+    ],
+  },
+  {
+    name: 'what the JSON decoder refuses (400): a number in ConfigMap data or in labels, bad base64 in binaryData',
+    requests: [
+      { method: 'POST', path: '/api/v1/namespaces/apps/configmaps', body: cm('parity-n1', { data: { a: 1 } }), expect: { status: 400, body: { reason: 'BadRequest', message: 'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal number into Go struct field ConfigMap.data of type string' } } },
+      { method: 'POST', path: '/api/v1/namespaces/apps/configmaps', body: { ...cm('parity-n2'), metadata: { name: 'parity-n2', labels: { a: 1 } } }, expect: { status: 400, body: { message: 'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string' } } },
+      { method: 'POST', path: '/api/v1/namespaces/apps/configmaps', body: cm('parity-n3', { binaryData: { a: '!!' } }), expect: { status: 400, body: { message: 'ConfigMap in version "v1" cannot be handled as a ConfigMap: illegal base64 data at input byte 0' } } },
+    ],
+  },
+  {
+    name: 'a Deployment whose selector does not match its template: 422, the labels printed as JSON',
+    requests: [
+      {
+        method: 'POST',
+        path: '/apis/apps/v1/namespaces/apps/deployments',
+        body: { ...deployment('parity-dm'), spec: { ...deployment('parity-dm').spec, selector: { matchLabels: { a: 'b' } } } },
+        expect: { status: 422, body: { message: 'Deployment.apps "parity-dm" is invalid: spec.template.metadata.labels: Invalid value: {"parity":"parity-dm"}: `selector` does not match template `labels`' } },
+      },
+    ],
+  },
+);
+
 /** The content type of a request (JSON unless the case says otherwise). */
 export function contentTypeOf(r: ParityRequest): string {
   return r.contentType ?? json;

@@ -204,13 +204,13 @@ describe('validation and decoding', () => {
     (bad['spec'] as { selector: unknown }).selector = { matchLabels: { app: 'other' } };
     const r = await post(server, DEPLOY, bad);
     expect(r.status).toBe(422);
-    expect(r.json.message).toBe('Deployment.apps "mismatch" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"mismatch"}: `selector` does not match template `labels`');
+    expect(r.json.message).toBe('Deployment.apps "mismatch" is invalid: spec.template.metadata.labels: Invalid value: {"app":"mismatch"}: `selector` does not match template `labels`');
     const ok = (await post(server, DEPLOY, deployment('fixed'))).json;
     ok.spec.selector = { matchLabels: { app: 'fixed', extra: 'x' } };
     ok.spec.template.metadata.labels.extra = 'x';
     const changed = await put(server, `${DEPLOY}/fixed`, ok);
     expect(changed.status).toBe(422);
-    expect(changed.json.message).toContain('spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"fixed", "extra":"x"}');
+    expect(changed.json.message).toContain('spec.selector: Invalid value: {"matchLabels":{"app":"fixed","extra":"x"}}: field is immutable');
     expect(changed.json.message).toContain('field is immutable');
   });
 
