@@ -127,8 +127,12 @@ if (requirePrometheus('promote and status --watch')) {
       const lines = watch.stdout.trim().split('\n');
       expect(lines[0]).toMatch(new RegExp(`waiting for the run of revision ${revision} to start; the state still shows revision \\w+ \\(Healthy\\)`));
       const order = ['Progressing - step 1/9', 'Paused - paused at step 2/9', 'Progressing - step 3/9', 'Healthy - promoted'].map((s) => lines.findIndex((l) => l.includes(s)));
-      expect(order.every((i) => i >= 0)).toBe(true);
-      expect([...order].sort((a, b) => a - b)).toEqual(order);
+      // The watch redraws the state it reads after each change: the indefinite pause and the verdict
+      // always show; a step that lasts less than one read (step 1 and 3 here) may be skipped, as it
+      // was once in three runs on the real control plane under load. What shows comes in order.
+      expect({ paused: order[1]! >= 0, healthy: order[3]! >= 0 }).toEqual({ paused: true, healthy: true });
+      const shown = order.filter((i) => i >= 0);
+      expect([...shown].sort((a, b) => a - b)).toEqual(shown);
 
       // Attached after: the verdict at once, with and without --revision.
       for (const extra of [[], ['--revision', revision]]) {
