@@ -1,15 +1,18 @@
 /**
- * The node agent's API client: plain HTTPS with the admin client certificate, JSON bodies, and
+ * The node agent's API client: HTTPS with the admin client certificate (or a bearer token, for
+ * tests against the sandbox's API server), JSON bodies, and
  * watches read as newline-delimited JSON. Small on purpose: the agent is test infrastructure, and
  * canary's own client (@kubernetes/client-node) is what the e2e suite checks, not what drives it.
  */
+import http from 'node:http';
 import https from 'node:https';
 
 export interface Credentials {
   server: string;
-  caPem: string;
-  certPem: string;
-  keyPem: string;
+  caPem?: string;
+  certPem?: string;
+  keyPem?: string;
+  token?: string;
 }
 
 export interface Answer {
@@ -39,10 +42,17 @@ function statusMessage(body: string): string {
 }
 
 export class Kube {
-  private readonly agent: https.Agent;
+  private readonly agent: http.Agent;
+  private readonly transport: typeof http | typeof https;
+  private readonly auth: Record<string, string>;
 
   constructor(readonly credentials: Credentials) {
-    this.agent = new https.Agent({ keepAlive: true, maxSockets: 16, ca: credentials.caPem, cert: credentials.certPem, key: credentials.keyPem });
+    const tls = new URL(credentials.server).protocol === 'https:';
+    this.transport = tls ? https : http;
+    this.agent = tls
+      ? new https.Agent({ keepAlive: true, maxSockets: 16, ...(credentials.caPem ? { ca: credentials.caPem } : {}), ...(credentials.certPem ? { cert: credentials.certPem, key: credentials.keyPem } : {}) })
+      : new http.Agent({ keepAlive: true, maxSockets: 16 });
+    this.auth = credentials.token ? { authorization: `Bearer ${credentials.token}` } : {};
   }
 
   /** One request; any status is returned (callers decide what an error is). */
@@ -50,9 +60,9 @@ export class Kube {
     const url = new URL(path, this.credentials.server);
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     return new Promise((resolve, reject) => {
-      const req = https.request(
+      const req = this.transport.request(
         url,
-        { method, agent: this.agent, headers: { accept: 'application/json', ...(payload !== undefined ? { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) } : {}) }, timeout: 30_000 },
+        { method, agent: this.agent, headers: { accept: 'application/json', ...this.auth, ...(payload !== undefined ? { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) } : {}) }, timeout: 30_000 },
         (res) => {
           let text = '';
           res.setEncoding('utf8');
@@ -82,7 +92,7 @@ export class Kube {
   watch(path: string, onEvent: (event: { type: string; object: Record<string, unknown> }) => void, signal: AbortSignal): Promise<void> {
     const url = new URL(path, this.credentials.server);
     return new Promise((resolve, reject) => {
-      const req = https.request(url, { method: 'GET', agent: this.agent, headers: { accept: 'application/json' }, signal }, (res) => {
+      const req = this.transport.request(url, { method: 'GET', agent: this.agent, headers: { accept: 'application/json', ...this.auth }, signal }, (res) => {
         if (res.statusCode !== 200) {
           let text = '';
           res.on('data', (d) => (text += String(d)));
