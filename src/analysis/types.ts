@@ -49,8 +49,16 @@ export interface AnalysisRun {
   completedAt: number | null;
   /** Set by a terminate request: no new measurements; unfinished metrics end Successful. */
   terminating: boolean;
+  /** Why a terminate request came, when one did (absent in states written by older versions). */
+  terminatedBy?: TerminationCause;
   metrics: MetricResult[];
 }
+
+/**
+ * What ended a run before its metrics did: the rollout rolled back, a person skipped the analysis
+ * step (promote), or the steps ended (the promotion ends background analysis, as in Argo).
+ */
+export type TerminationCause = 'rollback' | 'skip' | 'promotion';
 
 /** A metric with its args substituted, plus what the run needs to assess it. */
 export interface ResolvedMetric {

@@ -21,7 +21,8 @@ Examples:
   canary run examples/seed/ --image myapp=ghcr.io/mccutchen/go-httpbin:2.17.1
   canary run k8s/ --image myapp=ghcr.io/org/myapp:$GITHUB_SHA -o json
   canary run k8s/ --dry-run                 # validate, preflight, print the plan
-  canary run k8s/ --time-scale 0.1          # every pause and interval x0.1 (demos, tests)`,
+  canary run k8s/ --time-scale 0.1          # every pause and interval x0.1 (demos, tests)
+  canary run k8s/ --scale-down leave        # CI: exit at the verdict; the next canary command scales the canary down`,
   status: `
 Examples:
   canary status myapp -n apps
@@ -108,6 +109,11 @@ export function buildProgram(version: string, name: string, dispatch: Dispatch, 
       .option('--dry-run', 'validate, run preflight checks and print the plan without changing anything')
       .option('--timeout <duration>', 'give up (and roll back) after this long')
       .addOption(new Option('--on-interrupt <action>', 'what Ctrl+C or SIGTERM does').choices(['rollback', 'leave']).default('rollback'))
+      .addOption(
+        new Option('--scale-down <when>', "after the verdict: wait for the canary's scale-down (scaleDownDelaySeconds), or leave it to the next canary command")
+          .choices(['wait', 'leave'])
+          .default('wait'),
+      )
       .option('--exit-on-pause', 'exit 7 at an indefinite pause or inconclusive analysis instead of waiting for promote')
       .option('--time-scale <factor>', 'multiply every pause, analysis interval, delay and deadline by this factor (0 < f <= 1; demos, tests)')
       .option('--apply-services', 'create the Services given in the files that the cluster lacks')

@@ -34,6 +34,7 @@ interface RunFlags extends ProviderFlags {
   adopt?: boolean;
   arg: string[];
   output?: string;
+  scaleDown?: 'wait' | 'leave';
 }
 
 export default async function run(inv: Invocation, io: Io): Promise<Outcome> {
@@ -86,6 +87,7 @@ export default async function run(inv: Invocation, io: Io): Promise<Outcome> {
     onInterrupt: flags.onInterrupt ?? 'rollback',
     adopt: flags.adopt ?? false,
     retry: false,
+    leaveScaleDown: flags.scaleDown === 'leave',
   });
 }
 

@@ -40,6 +40,8 @@ export interface ForegroundRun {
   adopt: boolean;
   /** `canary retry`: run a revision that was rolled back before. */
   retry: boolean;
+  /** `--scale-down leave`: exit at the verdict, the next canary command scales the canary down. */
+  leaveScaleDown?: boolean;
   /** Requests to act on at once (`canary abort` with no live runner). */
   requests?: RunRequest[];
   /** Called with the start decision before anything is driven (e.g. abort refuses to start a new run). */
@@ -64,6 +66,7 @@ export async function runInForeground(p: ForegroundRun): Promise<Outcome> {
         templates: p.spec.templates,
         template: p.template,
         timeScale: p.timeScale,
+        ...(p.leaveScaleDown ? { leaveScaleDown: true } : {}),
         owner: lock.identity,
         retry: p.retry,
         lastAliveAt: previous?.renewedAt ?? null,
@@ -83,6 +86,7 @@ export async function runInForeground(p: ForegroundRun): Promise<Outcome> {
       name: rollout.name,
       steps: run.facts.spec.canary.steps.map(summarizeStep),
     });
+    for (const note of run.notes) printer.info(io.palette.dim(note));
     const revision = run.facts.revision;
     const veto = p.accept?.(run.decision) ?? null;
     if (veto !== null) return finishWithout(printer, 'ok', veto, p, run.stored?.revision ?? revision);
@@ -98,7 +102,14 @@ export async function runInForeground(p: ForegroundRun): Promise<Outcome> {
     const inbox = new Inbox();
     for (const r of p.requests ?? []) inbox.push({ kind: 'request', request: r });
     signals.attach(inbox, printer);
-    const result = await run.drive({ exitOnPause: p.exitOnPause, timeoutMs: p.timeoutMs, onEvent: (e) => printer.event(e), stop: stop.signal, inbox });
+    const result = await run.drive({
+      exitOnPause: p.exitOnPause,
+      timeoutMs: p.timeoutMs,
+      onEvent: (e) => printer.event(e),
+      onVerdict: (state) => printer.verdict(finalLine(state, p.clock.now())),
+      stop: stop.signal,
+      inbox,
+    });
     return await report(printer, result, p);
   } finally {
     signals.detach();
@@ -141,6 +152,12 @@ async function report(printer: RunPrinter, result: DriveResult, p: ForegroundRun
       return outcome;
     }
     case 'stopped': {
+      if (isTerminal(result.state.phase)) {
+        // Stopped while waiting for the canary's scale-down: the verdict stands, the next command scales down.
+        printer.info(`${result.reason}: the canary's scale-down is left to the next canary command`);
+        await printer.done(finalLine(result.state, now), p.io.exitCodeOf(verdictOf(result.state).outcome));
+        return verdictOf(result.state).outcome;
+      }
       const lost = result.reason.startsWith('lost the Lease');
       const verdict: Verdict = 'left running';
       const reason = `${result.reason}: the rollout stays at step ${Math.min(result.state.stepIndex + 1, result.state.stepCount)}/${result.state.stepCount}${result.state.weight ? ` with ${result.state.weight}% on the canary` : ''}; \`canary run\` resumes it, \`canary abort ${p.rollout.name}\` rolls it back`;

@@ -14,6 +14,9 @@ import { renderTree } from '../status/render-tree.js';
 import { toStatusView } from '../status/view.js';
 import { RedrawThrottle, watchDecision } from '../status/watch.js';
 import { connectFrom } from './connect.js';
+import { finishLeftScaleDown } from './left-scale-down.js';
+import { leftScaleDownDue } from '../engine/scale-down.js';
+import { isLive } from '../status/runner.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { TimeoutError, UsageError } from '../util/errors.js';
 import { gatherStatus, listRuns } from '../wiring/status-source.js';
@@ -41,15 +44,23 @@ export default async function status(inv: Invocation, io: Io): Promise<Outcome> 
   const namespace = cluster.namespaceFor(null);
   const target = { name, namespace, ...(flags.revision ? { revisionWanted: flags.revision } : {}) };
   if (!flags.watch) {
-    const view = await viewOf(cluster, target, clock.now());
+    const view = await viewOf(cluster, target, clock, io);
     write(io.stdout, render(view, output, io));
     return 'ok';
   }
   return watch(cluster, target, io, { output, exitOnPause: flags.exitOnPause ?? false, revision: flags.revision, timeoutAt: timeoutMs === undefined ? null : clock.now() + timeoutMs }, clock);
 }
 
-async function viewOf(cluster: Cluster, target: { name: string; namespace: string; revisionWanted?: string }, now: number): Promise<StatusView> {
-  const { input } = await gatherStatus(cluster, target, now);
+async function viewOf(cluster: Cluster, target: { name: string; namespace: string; revisionWanted?: string }, clock: Clock, io: Io): Promise<StatusView> {
+  let { input } = await gatherStatus(cluster, target, clock.now());
+  // A scale-down the last run left to the next canary command: this one, if it is due.
+  if (leftScaleDownDue(input.state, input.now, isLive(input.lease.holder, input.now))) {
+    const done = await finishLeftScaleDown(cluster, clock, target.name, target.namespace, input.state);
+    if (done) {
+      write(io.stderr, io.errPalette.dim(done));
+      ({ input } = await gatherStatus(cluster, target, clock.now()));
+    }
+  }
   if (!input.state && !input.stable && !input.canary && !target.revisionWanted) {
     throw new UsageError(`no rollout "${target.name}" in namespace ${target.namespace}: canary has no run state, and no ${target.name}-stable or ${target.name}-canary Deployment`, {
       hint: `check the name and -n; \`canary status -n ${target.namespace}\` lists the rollouts canary manages`,

@@ -3,13 +3,14 @@
  * write a request (never lost, never conflicting with the runner), and wait for the runner's answer.
  */
 import { randomUUID } from 'node:crypto';
-import type { Io } from '../contract/io.js';
+import { write, type Io } from '../contract/io.js';
 import type { Invocation } from '../contract/verb.js';
 import type { LeaseHolder, StoredRun } from '../engine/ports.js';
 import type { RunRequest, RunState } from '../engine/types.js';
 import { requesterIdentity } from '../kube/identity.js';
 import type { Cluster } from '../wiring/cluster.js';
 import { connectFrom } from './connect.js';
+import { finishLeftScaleDown } from './left-scale-down.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { formatDuration } from '../util/duration.js';
 import { TimeoutError, UsageError } from '../util/errors.js';
@@ -36,7 +37,12 @@ export async function openSteering(inv: Invocation, io: Io): Promise<Steering> {
       hint: `check the name and -n; \`canary status -n ${namespace}\` lists the rollouts canary manages`,
     });
   }
-  return { cluster, clock, name, namespace, stored, holder, live: isLive(holder, clock.now()) };
+  const live = isLive(holder, clock.now());
+  if (stored.state.scaleDown && !live) {
+    const done = await finishLeftScaleDown(cluster, clock, name, namespace, stored.state);
+    if (done) write(io.stdout, io.palette.dim(done));
+  }
+  return { cluster, clock, name, namespace, stored, holder, live };
 }
 
 export function isLive(holder: LeaseHolder | null, now: number): boolean {

@@ -1,10 +1,11 @@
 /** The engine's side of analysis runs: start them, schedule measurements, fold answers in, terminate. */
 import { isCompleted } from '../analysis/assess.js';
 import { explainRun } from '../analysis/explain.js';
-import { dueMeasurements, finishMeasurement, newRun, nextWakeAt, startMeasurement, terminateRun } from '../analysis/run.js';
-import type { AnalysisRun, ResolvedMetric } from '../analysis/types.js';
+import { dueMeasurements, finishMeasurement, newRun, nextWakeAt, startMeasurement, terminateRun, wasTerminated } from '../analysis/run.js';
+import type { AnalysisRun, ResolvedMetric, TerminationCause } from '../analysis/types.js';
 import type { ProviderResult } from '../analysis/provider.js';
 import type { EngineContext } from './context.js';
+import type { RunEvent } from './events.js';
 import type { Tx } from './tx.js';
 
 export function findRun(tx: Tx, id: string): AnalysisRun | undefined {
@@ -34,7 +35,7 @@ export function ensureRun(tx: Tx, ctx: EngineContext, id: string): AnalysisRun |
     };
     putRun(tx, run);
     tx.emit({ kind: 'analysisStarted', at: tx.now, runId: id, metrics: [], dryRun: [] });
-    tx.emit({ kind: 'analysisCompleted', at: tx.now, runId: id, phase: 'Error', message: run.message });
+    tx.emit(completed(tx, run));
     return run;
   }
   if (!metrics) {
@@ -50,7 +51,7 @@ export function ensureRun(tx: Tx, ctx: EngineContext, id: string): AnalysisRun |
     metrics: metrics.map((m) => m.spec.name),
     dryRun: metrics.filter((m) => m.dryRun).map((m) => m.spec.name),
   });
-  if (isCompleted(run.phase)) tx.emit({ kind: 'analysisCompleted', at: tx.now, runId: id, phase: run.phase, message: run.message });
+  if (isCompleted(run.phase)) tx.emit(completed(tx, run));
   return run;
 }
 
@@ -96,23 +97,32 @@ export function recordMeasurement(tx: Tx, ctx: EngineContext, runId: string, met
       counts: { successful: r.successful, failed: r.failed, inconclusive: r.inconclusive, error: r.error },
     });
   }
-  if (!isCompleted(run.phase) && isCompleted(next.phase)) {
-    tx.emit({ kind: 'analysisCompleted', at: tx.now, runId, phase: next.phase, message: next.message });
-  }
+  if (!isCompleted(run.phase) && isCompleted(next.phase)) tx.emit(completed(tx, next));
 }
 
 /** Ends unfinished runs: in-flight measurements still count, unfinished metrics end Successful. */
-export function terminateRuns(tx: Tx, ctx: EngineContext, ids?: readonly string[]): void {
+export function terminateRuns(tx: Tx, ctx: EngineContext, by: TerminationCause, ids?: readonly string[]): void {
   for (const run of tx.state.analyses) {
     if (isCompleted(run.phase) || run.terminating) continue;
     if (ids && !ids.includes(run.id)) continue;
     const metrics: readonly ResolvedMetric[] = ctx.metrics.get(run.id) ?? [];
     const next = metrics.length
-      ? terminateRun(run, metrics, tx.now)
-      : { ...run, terminating: true, phase: 'Successful' as const, completedAt: tx.now, message: 'terminated' };
+      ? { ...terminateRun(run, metrics, tx.now), terminatedBy: by }
+      : { ...run, terminating: true, terminatedBy: by, phase: 'Successful' as const, completedAt: tx.now, message: 'terminated' };
     putRun(tx, next);
-    if (isCompleted(next.phase)) tx.emit({ kind: 'analysisCompleted', at: tx.now, runId: run.id, phase: next.phase, message: next.message });
+    if (isCompleted(next.phase)) tx.emit(completed(tx, next));
   }
+}
+
+function completed(tx: Tx, run: AnalysisRun): RunEvent {
+  const counts = { successful: 0, failed: 0, inconclusive: 0, error: 0 };
+  for (const m of run.metrics) {
+    counts.successful += m.successful;
+    counts.failed += m.failed;
+    counts.inconclusive += m.inconclusive;
+    counts.error += m.error;
+  }
+  return { kind: 'analysisCompleted', at: tx.now, runId: run.id, phase: run.phase, message: run.message, terminated: wasTerminated(run), counts };
 }
 
 /** The first run that ended Failed or Error (dry-run metrics never make a run fail). */

@@ -15,6 +15,8 @@ export interface RunFacts {
   timeScale: number;
   /** The kind of object the router writes weights to (`TrafficSplit`), for events; null when replica counts carry the weight. */
   routeKind: string | null;
+  /** `run --scale-down leave`: end at the verdict and leave the canary's scale-down to the next canary command. */
+  leaveScaleDown?: boolean;
 }
 
 /** What the run knows of its analyses so far; the driver's background work fills it in. */

@@ -13,6 +13,7 @@ import { kubeEventOf, withHistory } from './history.js';
 import type { Inbox } from './inbox.js';
 import { apply, reconcile } from './machine.js';
 import { describeEffect, observe, perform } from './perform.js';
+import { awaitsScaleDown } from './scale-down.js';
 import type { DriverPorts, Observation, StoredRun } from './ports.js';
 import { isTerminal, type RunRequest, type RunState } from './types.js';
 
@@ -29,6 +30,8 @@ export interface DriveOptions {
   /** Stored with the state so that abort and retry work without the files. */
   manifests?: string;
   onEvent(e: RunEvent): void;
+  /** Called once when the run reaches its verdict (traffic safe), before any scale-down it waits for. */
+  onVerdict?(state: RunState): void;
   /** A safety net for missed watch events: re-observe at least this often. */
   resyncMs?: number;
 }
@@ -59,6 +62,7 @@ class Driver {
   /** Consecutive passes that could not read or write the cluster: the backoff grows with them. */
   private failures = 0;
   private timedOut = false;
+  private verdictGiven = false;
   private readonly timeoutAt: number | null;
   private readonly warned = new Set<string>();
   private readonly inbox: Inbox;
@@ -134,7 +138,7 @@ class Driver {
     this.publish(r.events);
     await this.persist();
     if (this.control.stop.aborted) return this.stopped();
-    if (isTerminal(this.state.phase) && r.effects.length === 0) return { outcome: 'finished', state: this.state };
+    if (isTerminal(this.state.phase) && r.effects.length === 0 && !awaitsScaleDown(this.state)) return { outcome: 'finished', state: this.state };
     const pause = this.state.pause;
     if (this.options.exitOnPause && this.state.phase === 'Paused' && pause && (pause.durationMs === null || pause.reason === 'InconclusiveAnalysis')) {
       return { outcome: 'paused', state: this.state };
@@ -221,6 +225,7 @@ class Driver {
     this.state = withHistory(this.state, events);
     for (const e of events) {
       this.options.onEvent(e);
+      if (e.kind === 'finished') this.settled();
       const k = kubeEventOf(e);
       if (k) void this.ports.events.record(k.type, k.reason, this.analyses.redactor.text(k.message));
     }
@@ -240,6 +245,13 @@ class Driver {
     const { manifests } = this.options;
     await this.ports.store.save(this.analyses.redactor.json(this.state), manifests && this.saved === '' ? { manifests } : undefined);
     this.saved = json;
+  }
+
+  /** The verdict, once: traffic is safe; a scale-down may follow. */
+  private settled(): void {
+    if (this.verdictGiven) return;
+    this.verdictGiven = true;
+    this.options.onVerdict?.(this.state);
   }
 
   private stopped(): DriveResult {

@@ -50,11 +50,23 @@ export type RunEvent =
       message: string | null;
       counts: { successful: number; failed: number; inconclusive: number; error: number };
     }
-  | { kind: 'analysisCompleted'; at: number; runId: string; phase: AnalysisPhase; message: string | null }
+  | {
+      kind: 'analysisCompleted';
+      at: number;
+      runId: string;
+      phase: AnalysisPhase;
+      message: string | null;
+      /** Cut short by a rollback or a skipped step: shown as Terminated, whatever its phase says. */
+      terminated: boolean;
+      /** Its measurements, summed over the metrics. */
+      counts: { successful: number; failed: number; inconclusive: number; error: number };
+    }
   | { kind: 'requestReceived'; at: number; request: RunRequest; outcome: string }
   | { kind: 'promoting'; at: number; stage: PromotionStage }
   | { kind: 'rollingBack'; at: number; cause: RollbackCause; reason: string }
   | { kind: 'scaledDown'; at: number; track: 'canary'; replicas: number }
+  /** After the verdict: the canary is scaled down at `due`, by this runner or (left) by the next canary command. */
+  | { kind: 'scaleDownScheduled'; at: number; due: number; delay: 'scaleDownDelaySeconds' | 'abortScaleDownDelaySeconds'; left: boolean }
   | { kind: 'deadlineExceeded'; at: number; abort: boolean; message: string }
   | { kind: 'warning'; at: number; message: string }
   | {

@@ -38,6 +38,7 @@ export function kubeEventOf(e: RunEvent): KubeEvent | null {
     case 'measurement':
       return null;
     case 'analysisCompleted':
+      if (e.terminated) return { type: 'Warning', reason: 'AnalysisRunTerminated', message: `Analysis ${e.runId} terminated before it finished (${e.counts.successful} successful, ${e.counts.failed} failed measurements)` };
       return {
         type: e.phase === 'Successful' ? 'Normal' : 'Warning',
         reason: `AnalysisRun${e.phase}`,
@@ -51,6 +52,8 @@ export function kubeEventOf(e: RunEvent): KubeEvent | null {
       return { type: 'Warning', reason: 'RolloutAborted', message: `Rollout aborted update: ${e.reason}` };
     case 'scaledDown':
       return { type: 'Normal', reason: 'ScalingReplicaSet', message: `Scaled down canary to ${e.replicas}` };
+    case 'scaleDownScheduled':
+      return e.left ? { type: 'Normal', reason: 'ScaleDownLeft', message: `Canary scale-down (${e.delay}) left to the next canary command, due ${new Date(e.due).toISOString()}` } : null;
     case 'deadlineExceeded':
       return { type: 'Warning', reason: 'ProgressDeadlineExceeded', message: e.message };
     case 'warning':

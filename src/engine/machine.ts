@@ -18,6 +18,7 @@ import { promoting } from './phases/promoting.js';
 import { rollingBack } from './phases/rolling-back.js';
 import type { Observation } from './ports.js';
 import { handleRequest } from './requests.js';
+import { leaveScaleDown, scalingDown } from './scale-down.js';
 import { lateInPromotion, startRollback } from './transitions.js';
 import { Tx } from './tx.js';
 import { isTerminal, type RunRequest, type RunState } from './types.js';
@@ -56,7 +57,8 @@ export function reconcile(state: RunState, obs: Observation, ctx: EngineContext)
       tx.state.stepIndex !== before.stepIndex ||
       tx.state.promotion?.stage !== before.promotion?.stage ||
       tx.state.rollback?.stage !== before.rollback?.stage;
-    if (!moved || tx.effects.length > effects || isTerminal(tx.state.phase)) break;
+    // A run that just ended gets one more pass: its pending scale-down asks for a wake-up.
+    if (!moved || tx.effects.length > effects) break;
   }
   return done(tx, state);
 }
@@ -87,7 +89,8 @@ export function apply(state: RunState, input: Input, ctx: EngineContext): { stat
       break;
     }
     case 'interrupted':
-      if (!isTerminal(tx.state.phase) && !lateInPromotion(tx)) startRollback(tx, ctx, 'interrupt', `interrupted by ${input.signal}`);
+      if (isTerminal(tx.state.phase)) leaveScaleDown(tx, input.signal);
+      else if (!lateInPromotion(tx)) startRollback(tx, ctx, 'interrupt', `interrupted by ${input.signal}`);
       break;
     case 'timedOut':
       if (!isTerminal(tx.state.phase) && !lateInPromotion(tx)) startRollback(tx, ctx, 'timeout', `timed out after ${formatDuration(input.afterMs)} (--timeout)`);
@@ -122,7 +125,7 @@ function handle(tx: Tx, obs: Observation, ctx: EngineContext): void {
     case 'Healthy':
     case 'Degraded':
     case 'Aborted':
-      return;
+      return scalingDown(tx, obs);
     default:
       assertNever(phase, 'phase');
   }

@@ -41,7 +41,7 @@ function requestOutcome(tx: Tx, ctx: EngineContext, req: RunRequest, name: strin
         return `ended the pause at ${stepLabel(ctx, index)}`;
       }
       if (step?.kind === 'analysis') {
-        terminateRuns(tx, ctx, [stepRunId(index)]);
+        terminateRuns(tx, ctx, 'skip', [stepRunId(index)]);
         advance(tx, ctx);
         return `skipped the analysis at ${stepLabel(ctx, index)}`;
       }

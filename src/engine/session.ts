@@ -16,6 +16,7 @@ import type { RunEvent } from './events.js';
 import type { Inbox } from './inbox.js';
 import type { DriverPorts, Observation } from './ports.js';
 import { imagesOf, templateRevision } from './revision.js';
+import { leftOverNote, scaleDownLeftOver } from './left-scale-down.js';
 import { decideStart, type StartDecision } from './start.js';
 import { scaleRollout } from './time-scale.js';
 import type { RunState } from './types.js';
@@ -38,6 +39,8 @@ export interface RunInputs {
   manifests?: string;
   /** Default: the revision and the time. */
   runId?: string;
+  /** `run --scale-down leave`: end at the verdict and leave the canary's scale-down to the next canary command. */
+  leaveScaleDown?: boolean;
   /** `run --dry-run`: only decide. A cluster that cannot be read counts as empty, and there is no drive. */
   dryRun?: boolean;
 }
@@ -54,6 +57,8 @@ export interface DriveRequest {
   /** Roll back and stop after this long (ms); null = no limit. */
   timeoutMs: number | null;
   onEvent(e: RunEvent): void;
+  /** Called once when the run reaches its verdict (traffic safe), before any scale-down it waits for. */
+  onVerdict?(state: RunState): void;
   /** Aborting it stops the loop at once, leaving the persisted state as it is (second Ctrl+C, lost lease). */
   stop: AbortSignal;
   /** Inputs from outside the cluster (signals, requests to act on at once). */
@@ -69,6 +74,8 @@ export type OpenedRun = {
   /** The run state stored before this one opened; null when none was ever recorded. */
   stored: RunState | null;
   observed: Observation;
+  /** What was done before deciding (a scale-down the last run left to the next canary command). */
+  notes: string[];
 } & ({ decision: Startable; drive: (request: DriveRequest) => Promise<DriveResult> } | { decision: StartDecision; drive: null });
 
 export async function openRun(inputs: RunInputs, ports: SessionPorts): Promise<OpenedRun> {
@@ -80,8 +87,17 @@ export async function openRun(inputs: RunInputs, ports: SessionPorts): Promise<O
     owner: inputs.owner,
     timeScale: inputs.timeScale,
     routeKind: ports.router?.objectKind ?? null,
+    ...(inputs.leaveScaleDown ? { leaveScaleDown: true } : {}),
   };
-  const stored = (await ports.store.load()).state;
+  let stored = (await ports.store.load()).state;
+  const notes: string[] = [];
+  if (!inputs.dryRun) {
+    const after = await scaleDownLeftOver(ports, stored, inputs.owner);
+    if (after) {
+      stored = after;
+      notes.push(leftOverNote(after));
+    }
+  }
   const observed = await observeStart(ports, inputs.dryRun ?? false);
   const now = ports.clock.now();
   const images = imagesOf(inputs.template);
@@ -96,7 +112,7 @@ export async function openRun(inputs: RunInputs, ports: SessionPorts): Promise<O
     images: { canary: images, stable: observed.stable?.images ?? [] },
   });
   if (inputs.dryRun || (decision.kind !== 'new' && decision.kind !== 'resume')) {
-    return { facts, stored, observed, decision, drive: null };
+    return { facts, stored, observed, notes, decision, drive: null };
   }
   const resolveAnalysis = analysisResolver({
     spec: inputs.rollout,
@@ -114,11 +130,12 @@ export async function openRun(inputs: RunInputs, ports: SessionPorts): Promise<O
     facts,
     stored,
     observed,
+    notes,
     decision,
     drive: (r) =>
       drive(
         decision.state,
-        { facts, resumed: decision.kind === 'resume', images, exitOnPause: r.exitOnPause, timeoutMs: r.timeoutMs, onEvent: r.onEvent, ...(inputs.manifests !== undefined ? { manifests: inputs.manifests } : {}), ...(r.resyncMs !== undefined ? { resyncMs: r.resyncMs } : {}) },
+        { facts, resumed: decision.kind === 'resume', images, exitOnPause: r.exitOnPause, timeoutMs: r.timeoutMs, onEvent: r.onEvent, ...(r.onVerdict ? { onVerdict: r.onVerdict } : {}), ...(inputs.manifests !== undefined ? { manifests: inputs.manifests } : {}), ...(r.resyncMs !== undefined ? { resyncMs: r.resyncMs } : {}) },
         driverPorts,
         { stop: r.stop, inbox: r.inbox },
       ),

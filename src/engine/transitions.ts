@@ -38,7 +38,7 @@ export function resume(tx: Tx, by: 'timer' | 'promote'): void {
 export function startRollback(tx: Tx, ctx: EngineContext, cause: RollbackCause, reason: string): void {
   const s = tx.state;
   if (s.phase === 'RollingBack' || s.phase === 'Healthy' || s.phase === 'Degraded' || s.phase === 'Aborted') return;
-  terminateRuns(tx, ctx);
+  terminateRuns(tx, ctx, 'rollback');
   const where = s.mode === 'canary' && s.stepIndex < ctx.spec.canary.steps.length ? ` at ${stepLabel(ctx, s.stepIndex)}` : '';
   const weight = s.weight ? ` (weight ${s.weight}%)` : '';
   const text = cause === 'rollbackToStable' ? reason : `${reason}${where}${weight}`;
@@ -54,7 +54,7 @@ export function startRollback(tx: Tx, ctx: EngineContext, cause: RollbackCause, 
 }
 
 export function startPromotion(tx: Tx, ctx: EngineContext, full: boolean): void {
-  terminateRuns(tx, ctx);
+  terminateRuns(tx, ctx, 'promotion');
   tx.set({
     phase: 'Promoting',
     pause: null,

@@ -52,6 +52,18 @@ export interface RunRequest {
   reason: string | null;
 }
 
+/**
+ * The canary's scale-down once the verdict is in (traffic already safe): due after
+ * scaleDownDelaySeconds (promoted) or abortScaleDownDelaySeconds (rolled back).
+ */
+export interface PendingScaleDown {
+  /** When it is due. */
+  at: number;
+  delay: 'scaleDownDelaySeconds' | 'abortScaleDownDelaySeconds';
+  /** The runner left it to the next canary command (`run --scale-down leave`, or a signal while it waited). */
+  left: boolean;
+}
+
 export interface HistoryEntry {
   at: number;
   /** Event reason, CamelCase as Argo's: RolloutStepCompleted, TrafficWeightUpdated, RolloutAborted... */
@@ -89,6 +101,8 @@ export interface RunState {
   analyses: AnalysisRun[];
   promotion: { stage: PromotionStage; since: number; full: boolean; scaleDownAt: number | null } | null;
   rollback: { cause: RollbackCause; reason: string; since: number; stage: RollbackStage; scaleDownAt: number | null } | null;
+  /** Set with the verdict until the canary is scaled down; absent in states written by older versions. */
+  scaleDown?: PendingScaleDown | null;
   /** When the current wait for pods began (null: not waiting), the pods available then, and whether the deadline passed. */
   progress: { since: number | null; exceeded: boolean; lastReady: number };
   handledRequests: string[];

@@ -34,13 +34,20 @@ const FORMAT: Formatters = {
     return `${e.metric} ${colour(e.phase)}${value} (✔${c.successful} ✖${c.failed} ?${c.inconclusive} ⚠${c.error})${why}`;
   },
   analysisCompleted: (e, p) => {
+    const c = e.counts;
+    if (e.terminated) return p.yellow(`analysis ${e.runId} Terminated before it finished (measurements so far: ✔${c.successful} ✖${c.failed} ?${c.inconclusive} ⚠${c.error})`);
     const colour = e.phase === 'Successful' ? p.green : p.red;
     return `analysis ${e.runId} ${colour(e.phase)}${e.message && e.phase !== 'Successful' ? `: ${e.message}` : ''}`;
   },
   requestReceived: (e) => `${e.request.kind} requested by ${e.request.by || 'someone'}${e.request.reason ? ` (${e.request.reason})` : ''}: ${e.outcome}`,
-  promoting: (e) => `promoting: ${PROMOTION[e.stage]}`,
+  // The verdict line follows ScaleDown at once, then the scale-down's own line.
+  promoting: (e) => (e.stage === 'ScaleDown' ? null : `promoting: ${PROMOTION[e.stage]}`),
   rollingBack: (e, p) => p.red(`rolling back: ${e.reason}`),
   scaledDown: (e) => `${e.track} scaled down to ${e.replicas}`,
+  scaleDownScheduled: (e) =>
+    e.left
+      ? `the canary's scale-down (${e.delay}, due ${clockTime(e.due)}) is left to the next canary command`
+      : `scaling the canary down at ${clockTime(e.due)} (in ${formatDuration(Math.max(0, e.due - e.at))}, ${e.delay}); Ctrl+C leaves it to the next canary command`,
   deadlineExceeded: (e, p) => p.red(`${e.message}${e.abort ? '' : ' (still waiting: progressDeadlineAbort is false)'}`),
   warning: (e, p) => p.yellow(`warning: ${e.message}`),
   finished: () => null, // the final line says it, with the verdict
@@ -51,7 +58,7 @@ const PROMOTION = {
   TrafficToCanary: 'all traffic to the canary',
   UpdateStable: 'rolling the stable Deployment to the new revision',
   TrafficToStable: 'traffic back to stable (now the new revision)',
-  ScaleDown: 'waiting to scale the canary down',
+  ScaleDown: null,
 } as const;
 
 export function formatEvent(e: RunEvent, p: Palette): string | null {

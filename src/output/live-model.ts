@@ -26,10 +26,12 @@ export interface LiveModel {
   metrics: MetricLine[];
   notes: string[];
   finished: Phase | null;
+  /** After the verdict: when the canary is scaled down, and whether this runner leaves it to the next command. */
+  scaleDown: { due: number; left: boolean } | null;
 }
 
 export function initialModel(rollout: string, steps: StepSummary[]): LiveModel {
-  return { rollout, revision: '', images: [], timeScale: 1, steps, stepIndex: 0, weight: null, waiting: null, pause: null, activity: 'starting', metrics: [], notes: [], finished: null };
+  return { rollout, revision: '', images: [], timeScale: 1, steps, stepIndex: 0, weight: null, waiting: null, pause: null, activity: 'starting', metrics: [], notes: [], finished: null, scaleDown: null };
 }
 
 export function foldEvent(m: LiveModel, e: RunEvent): LiveModel {
@@ -56,6 +58,7 @@ export function foldEvent(m: LiveModel, e: RunEvent): LiveModel {
       return { ...m, metrics: [...others, line] };
     }
     case 'analysisCompleted':
+      if (e.terminated) return note(m, `analysis ${e.runId} Terminated before it finished`);
       return e.phase === 'Successful' ? m : note(m, `analysis ${e.runId} ${e.phase}`);
     case 'requestReceived':
       return note(m, `${e.request.kind} by ${e.request.by || 'someone'}: ${e.outcome}`);
@@ -64,7 +67,9 @@ export function foldEvent(m: LiveModel, e: RunEvent): LiveModel {
     case 'rollingBack':
       return { ...note(m, `rolling back: ${e.reason}`), waiting: null, pause: null, activity: 'rolling back to stable' };
     case 'scaledDown':
-      return m;
+      return { ...m, scaleDown: null };
+    case 'scaleDownScheduled':
+      return { ...m, scaleDown: { due: e.due, left: e.left } };
     case 'deadlineExceeded':
       return note(m, e.message);
     case 'warning':

@@ -10,10 +10,11 @@ import type { Clock } from '../util/clock.js';
 import type { Palette } from '../util/palette.js';
 import { githubErrorAnnotation, githubSummary } from './github.js';
 import { eventJson, resultJson } from './json.js';
-import { eventLine } from './line.js';
+import { eventLine, formatEvent } from './line.js';
 import { foldEvent, initialModel, type LiveModel } from './live-model.js';
 import { renderLiveView } from './live-view.js';
 import { renderFinalLine, type FinalLine } from './verdict.js';
+import { clockTime, formatDuration } from './words.js';
 
 type Stream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 
@@ -34,6 +35,9 @@ export interface RunPrinter {
   event(e: RunEvent): void;
   /** A line outside the event stream (preflight results, the plan, hints). */
   info(text: string): void;
+  /** The verdict line, as soon as traffic is safe; a pending scale-down of the canary is counted down after it. */
+  verdict(f: FinalLine): void;
+  /** The end: the verdict line unless already given, the JSON result line, GitHub's summary and annotation. */
   done(f: FinalLine, exitCode: number): Promise<void>;
 }
 
@@ -45,11 +49,13 @@ export async function createRunPrinter(o: PrinterOptions): Promise<RunPrinter> {
   const hp = o.mode === 'json' ? o.errPalette : o.palette;
   let model: LiveModel = initialModel(o.rollout, o.steps);
   let spinner: Ora | null = null;
+  let ora: typeof import('ora').default | null = null;
   const stop = new AbortController();
   let dirty = false;
+  let verdictGiven = false;
 
   if (o.mode === 'tty') {
-    const { default: ora } = await import('ora');
+    ora = (await import('ora')).default;
     spinner = ora({ stream: o.stdout, text: 'starting', discardStdin: false, hideCursor: true }).start();
     void (async () => {
       while (!stop.signal.aborted) {
@@ -66,19 +72,36 @@ export async function createRunPrinter(o: PrinterOptions): Promise<RunPrinter> {
     if (!spinner) return;
     const width = Math.max(40, (o.stdout.columns ?? 80) - 2);
     const rows = (o.stdout as { rows?: number }).rows ?? 40;
-    spinner.text = renderLiveView(model, o.clock.now(), o.palette, width, rows - 1).join('\n');
+    spinner.text = verdictGiven ? scaleDownCountdown(model, o.clock.now()) : renderLiveView(model, o.clock.now(), o.palette, width, rows - 1).join('\n');
+  }
+
+  /** Above the spinner, as one line (the live view is gone once the verdict is printed). */
+  function above(text: string): void {
+    if (spinner) spinner.clear();
+    writeLine(human, text);
+    if (spinner) spinner.render();
   }
 
   const writeLine = (s: Stream, text: string) => s.write(`${text}\n`);
 
-  return {
+  const printer: RunPrinter = {
     event(e) {
       events.push(e);
       model = foldEvent(model, e);
       switch (o.mode) {
-        case 'tty':
+        case 'tty': {
           dirty = true;
+          if (!verdictGiven) return;
+          const text = formatEvent(e, hp);
+          if (text) above(text);
+          // After the verdict the spinner counts the canary's scale-down down.
+          if (e.kind === 'scaleDownScheduled' && !e.left && ora && !spinner) spinner = ora({ stream: o.stdout, text: scaleDownCountdown(model, o.clock.now()), discardStdin: false, hideCursor: true }).start();
+          if ((e.kind === 'scaledDown' || (e.kind === 'scaleDownScheduled' && e.left)) && spinner) {
+            spinner.stop();
+            spinner = null;
+          }
           return;
+        }
         case 'json': {
           writeLine(o.stdout, eventJson(e, o.rollout));
           const line = eventLine(e, o.name, hp);
@@ -93,18 +116,26 @@ export async function createRunPrinter(o: PrinterOptions): Promise<RunPrinter> {
       }
     },
     info(text) {
-      if (spinner) spinner.clear();
-      writeLine(human, text);
-      if (spinner) spinner.render();
+      above(text);
     },
-    async done(f, exitCode) {
-      stop.abort();
+    verdict(f) {
+      if (verdictGiven) return;
       if (spinner) {
         spinner.stop();
         writeLine(o.stdout, renderLiveView(model, o.clock.now(), o.palette, Math.max(40, (o.stdout.columns ?? 80) - 2)).slice(1).join('\n'));
       }
-      if (o.mode === 'json') writeLine(o.stdout, resultJson(f, exitCode, o.clock.now()));
+      spinner = null;
+      verdictGiven = true;
       writeLine(human, renderFinalLine(f, hp));
+    },
+    async done(f, exitCode) {
+      stop.abort();
+      if (!verdictGiven) printer.verdict(f);
+      if (spinner) {
+        spinner.stop();
+        spinner = null;
+      }
+      if (o.mode === 'json') writeLine(o.stdout, resultJson(f, exitCode, o.clock.now()));
       if (o.env.GITHUB_ACTIONS === 'true') {
         const annotation = githubErrorAnnotation(f);
         if (annotation) writeLine(o.stdout, annotation);
@@ -118,4 +149,14 @@ export async function createRunPrinter(o: PrinterOptions): Promise<RunPrinter> {
       }
     },
   };
+  return printer;
+}
+
+/** The spinner's text between the verdict and the canary's scale-down. */
+function scaleDownCountdown(m: LiveModel, now: number): string {
+  if (!m.scaleDown) return 'scaling the canary down';
+  const left = Math.max(0, m.scaleDown.due - now);
+  return left > 0
+    ? `scaling the canary down in ${formatDuration(left)} (at ${clockTime(m.scaleDown.due)}); Ctrl+C leaves it to the next canary command`
+    : 'scaling the canary down';
 }

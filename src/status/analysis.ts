@@ -1,5 +1,6 @@
 /** Analysis runs as the status shows them: Argo's counters, per-metric last value and recent samples. */
 import type { AnalysisPhase, AnalysisRun, Measurement, MetricResult } from '../analysis/types.js';
+import { wasTerminated } from '../analysis/run.js';
 import { assertNever } from '../util/assert-never.js';
 import { ICON, type Icon } from './icons.js';
 import type { AnalysisView, Counts, MetricView } from './model.js';
@@ -7,11 +8,13 @@ import { iso } from './time.js';
 
 export function analysisViews(runs: readonly AnalysisRun[], now: number): AnalysisView[] {
   return runs.map((run) => {
-    const metrics = run.metrics.map(metricView);
+    const terminated = wasTerminated(run);
+    const metrics = run.metrics.map((m) => metricView(m, terminated && m.phase === 'Successful'));
     return {
       id: run.id,
       phase: run.phase,
-      icon: analysisIcon(run.phase),
+      terminated,
+      icon: terminated ? ICON.terminated : analysisIcon(run.phase),
       message: run.message,
       startedAt: iso(run.startedAt),
       completedAt: run.completedAt === null ? null : iso(run.completedAt),
@@ -30,13 +33,14 @@ export function analysisViews(runs: readonly AnalysisRun[], now: number): Analys
   });
 }
 
-function metricView(r: MetricResult): MetricView {
+function metricView(r: MetricResult, terminated: boolean): MetricView {
   const finished = r.measurements.filter((m): m is Measurement & { phase: Exclude<Measurement['phase'], 'Running'> } => m.phase !== 'Running');
   const last = finished.at(-1);
   return {
     name: r.name,
     phase: r.phase,
-    icon: analysisIcon(r.phase),
+    terminated,
+    icon: terminated ? ICON.terminated : analysisIcon(r.phase),
     dryRun: r.dryRun,
     counts: { successful: r.successful, failed: r.failed, inconclusive: r.inconclusive, error: r.error },
     lastValue: [...finished].reverse().find((m) => m.value !== null)?.value ?? null,

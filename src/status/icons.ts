@@ -11,6 +11,7 @@ export const ICON = {
   unknown: '?',
   scaledDown: '•',
   waiting: '◷',
+  terminated: '⊘',
 } as const;
 
 export type Icon = (typeof ICON)[keyof typeof ICON];

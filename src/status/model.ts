@@ -173,6 +173,8 @@ export interface Counts {
 export interface MetricView {
   name: string;
   phase: AnalysisPhase;
+  /** Its run was cut short (rollback, skipped step) before this metric ended on its own. */
+  terminated: boolean;
   icon: Icon;
   dryRun: boolean;
   counts: Counts;
@@ -188,7 +190,10 @@ export interface MetricView {
 export interface AnalysisView {
   /** "background" or "step-N" */
   id: string;
+  /** Argo's phase; a run cut short by a rollback or a skipped step keeps Argo's Successful here, see `terminated`. */
   phase: AnalysisPhase;
+  /** Cut short by a rollback or a skipped step: shown as Terminated (icon ⊘), never as a success. */
+  terminated: boolean;
   icon: Icon;
   message: string | null;
   startedAt: string;
@@ -211,6 +216,17 @@ export interface EventView {
   agoMs: number;
   reason: string;
   message: string;
+}
+
+/** The canary's scale-down after the verdict, while it is pending. */
+export interface ScaleDownView {
+  /** When it is due: scaleDownDelaySeconds (promoted) or abortScaleDownDelaySeconds (rolled back) after the verdict. */
+  dueAt: string;
+  /** 0 once due. */
+  remainingMs: number;
+  delay: 'scaleDownDelaySeconds' | 'abortScaleDownDelaySeconds';
+  /** runner: the live runner waits for it. next-command: the next canary command for this rollout does it once due. */
+  by: 'runner' | 'next-command';
 }
 
 export interface StatusView {
@@ -237,5 +253,7 @@ export interface StatusView {
   analyses: AnalysisView[];
   /** Requests not yet handled by the runner. */
   pendingRequests: RequestView[];
+  /** null when no scale-down is pending. */
+  scaleDown: ScaleDownView | null;
   lastEvent: EventView | null;
 }

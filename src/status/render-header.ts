@@ -6,7 +6,7 @@ import type { Palette } from '../util/palette.js';
 import type { StatusView } from './model.js';
 import { paint, statusText, widthBudget, type RenderOptions } from './style.js';
 import { truncateMiddle, width, wrap } from './text.js';
-import { formatAge } from './time.js';
+import { formatAge, formatRemaining } from './time.js';
 
 const LABEL = 17;
 
@@ -57,6 +57,7 @@ function fields(view: StatusView, room: number | null): Field[] {
     { label: 'Runner:', lines: [view.runner.text], style: view.runner.state === 'lost' ? (t, p) => p.red(t) : undefined },
     { label: 'State:', lines: [stateLine(view)] },
   );
+  if (view.scaleDown) out.push({ label: 'Scale-down:', lines: [scaleDownLine(view.scaleDown)] });
   for (const r of view.pendingRequests) {
     out.push({ label: 'Request:', lines: [`${r.kind} by ${r.by || 'unknown'} ${formatAge(r.agoMs)} ago, not handled yet${r.reason ? `: ${r.reason}` : ''}`] });
   }
@@ -77,6 +78,13 @@ function images(view: StatusView, room: number | null): string[] {
     const fit = room === null ? image : truncateMiddle(image, Math.max(8, room - width(suffix)));
     return fit + suffix;
   });
+}
+
+function scaleDownLine(sd: NonNullable<StatusView['scaleDown']>): string {
+  const when = sd.remainingMs > 0 ? `in ${formatRemaining(sd.remainingMs)}` : 'due now';
+  return sd.by === 'runner'
+    ? `canary to 0 ${when} (${sd.delay}), by the runner`
+    : `canary to 0 ${when} (${sd.delay}), left to the next canary command for this rollout`;
 }
 
 function stateLine(view: StatusView): string {

@@ -18,6 +18,7 @@ export function paint(icon: Icon, text: string, p: Palette): string {
     case '?':
     case '•':
     case '◷':
+    case '⊘':
       return p.gray(text);
     default:
       return assertNever(icon, 'icon');

@@ -5,7 +5,7 @@
 import { isTerminal, type Pause, type RunState } from '../engine/types.js';
 import { analysisViews } from './analysis.js';
 import { focusOf } from './focus.js';
-import { STATUS_SCHEMA_VERSION, type EventView, type PauseView, type RequestView, type RunSummary, type StatusView, type StepView } from './model.js';
+import { STATUS_SCHEMA_VERSION, type EventView, type PauseView, type RequestView, type RunnerView, type RunSummary, type ScaleDownView, type StatusView, type StepView } from './model.js';
 import { lastAliveAt, runnerOf } from './runner.js';
 import { summarize } from './summary.js';
 import { iso } from './time.js';
@@ -41,6 +41,7 @@ export function toStatusView(input: StatusInput): StatusView {
     route: { kind: input.route.kind, name: input.route.name, weight: input.route.weight },
     analyses: state ? analysisViews(state.analyses, now) : [],
     pendingRequests: pendingRequests(input, state),
+    scaleDown: state ? scaleDownView(state, runner, now) : null,
     lastEvent: state ? lastEvent(state, now) : null,
   };
 }
@@ -75,6 +76,13 @@ function pauseView(p: Pause, clock: number): PauseView {
     durationMs: p.durationMs,
     remainingMs: p.durationMs === null ? null : Math.max(0, p.startedAt + p.durationMs - Math.max(clock, p.startedAt)),
   };
+}
+
+function scaleDownView(state: RunState, runner: RunnerView, now: number): ScaleDownView | null {
+  const sd = state.scaleDown;
+  if (!sd || !isTerminal(state.phase)) return null;
+  const waits = !sd.left && runner.state === 'live' && runner.identity === state.owner;
+  return { dueAt: iso(sd.at), remainingMs: Math.max(0, sd.at - now), delay: sd.delay, by: waits ? 'runner' : 'next-command' };
 }
 
 function pendingRequests(input: StatusInput, state: RunState | null): RequestView[] {

@@ -117,6 +117,16 @@ if (requirePrometheus('SIGKILL at random points')) {
       expect({ follow, code: r.code, out: r.code === 0 ? '' : `${r.stdout.slice(-1500)}\n${r.stderr.slice(-1500)}` }).toEqual({ follow, code: 0, out: '' });
       expect(stackFrames(r.stdout + r.stderr)).toEqual([]);
 
+      // A runner killed after its verdict leaves the canary's scale-down to the next canary command,
+      // which does it once due (and once the dead runner's Lease is stale): here `canary status`.
+      const pending = (storedState(sb, m.name) as { scaleDown?: { at: number } | null } | null)?.scaleDown;
+      if (pending) {
+        await leaseStale(m.name);
+        await sleep(Math.max(0, pending.at - Date.now()));
+        const next = await runCanary(sb, ['status', m.name, '-n', 'apps']);
+        expect({ code: next.code, err: next.stderr }).toEqual({ code: 0, err: expect.stringMatching(/^scaled the canary of apps\/\S+ down to 0: /) });
+      }
+
       // The end: promoted or fully rolled back, and the state says which.
       const s = storedState(sb, m.name)!;
       const stable = deployment(sb, `${m.name}-stable`)!;

@@ -61,13 +61,14 @@ describe('a canary release', () => {
       'route canary->stable',
       'scale canary x0',
     ]);
-    // Background analysis ran and was terminated Successful at the end of the steps.
-    expect(r.state.analyses.map((a) => [a.id, a.phase])).toEqual([['background', 'Successful']]);
+    // Background analysis ran and was terminated Successful at the end of the steps (as Argo: not shown as Terminated).
+    expect(r.state.analyses.map((a) => [a.id, a.phase, a.terminatedBy])).toEqual([['background', 'Successful', 'promotion']]);
+    expect(h.events.filter((e) => e.kind === 'analysisCompleted')).toEqual([expect.objectContaining({ terminated: false })]);
     expect(kinds(h.events)).toContain('requestReceived');
     expect(h.kube.events.map((e) => e.reason)).toEqual(expect.arrayContaining(['RolloutStepCompleted', 'TrafficWeightUpdated', 'RolloutPaused', 'RolloutResumed', 'RolloutCompleted']));
   });
 
-  it('a failing metric rolls back at once: weight 0, canary Service back to stable, canary scaled down after the delay', async () => {
+  it('a failing metric rolls back at once: weight 0, canary Service back to stable, the verdict, then the canary scaled down after the delay', async () => {
     const h = harness(SEED, new ScriptedProvider(() => vector(3)));
     await runUntilDone(h, await start(h));
     h.cluster.log.length = 0;
@@ -82,9 +83,16 @@ describe('a canary release', () => {
     expect(h.cluster.deployments.canary?.replicas).toBe(0);
     const w0 = h.cluster.log.lastIndexOf('weight 0');
     expect(w0).toBeLessThan(h.cluster.log.indexOf('scale canary x0'));
+    // The verdict as soon as traffic is back on stable; the canary's scale-down after abortScaleDownDelaySeconds.
     const rolled = h.events.find((e) => e.kind === 'rollingBack')!;
     const finished = h.events.find((e) => e.kind === 'finished')!;
-    expect(finished.at - rolled.at).toBeGreaterThanOrEqual(30_000);
+    const scheduled = h.events.find((e) => e.kind === 'scaleDownScheduled')!;
+    const scaled = h.events.find((e) => e.kind === 'scaledDown')!;
+    expect(finished.at - rolled.at).toBeLessThan(5_000);
+    expect(kinds(h.events).slice(kinds(h.events).indexOf('finished'))).toEqual(['finished', 'scaleDownScheduled', 'scaledDown']);
+    expect(scheduled).toMatchObject({ due: finished.at + 30_000, delay: 'abortScaleDownDelaySeconds', left: false });
+    expect(scaled.at).toBeGreaterThanOrEqual(finished.at + 30_000);
+    expect(r.state.scaleDown).toBeNull();
   });
 
   it('a dead Prometheus errors 5 times in a row, then rolls back (consecutiveErrorLimit 4)', async () => {
@@ -108,6 +116,11 @@ describe('a canary release', () => {
     const r = await runUntilDone(h, s);
     expect(r.state.phase).toBe('Aborted');
     expect(r.state.message).toMatch(/aborted by bob: error budget/);
+    // The background analysis was cut short by the rollback: Terminated, not a success (issue 16 item 1).
+    expect(r.state.analyses.map((a) => [a.id, a.phase, a.terminatedBy])).toEqual([['background', 'Successful', 'rollback']]);
+    const done = h.events.filter((e) => e.kind === 'analysisCompleted');
+    expect(done).toEqual([expect.objectContaining({ runId: 'background', terminated: true, counts: expect.objectContaining({ failed: 0 }) })]);
+    expect(h.kube.events.map((e) => e.reason)).toContain('AnalysisRunTerminated');
   });
 
   it('re-running an aborted revision is refused until retry', async () => {

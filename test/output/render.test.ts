@@ -21,7 +21,8 @@ const EVENTS: RunEvent[] = [
   { kind: 'resumed', at: T + 6, by: 'promote' },
   { kind: 'analysisStarted', at: T + 7, runId: 'background', metrics: ['success-rate'], dryRun: [] },
   { kind: 'measurement', at: T + 8, runId: 'background', metric: 'success-rate', phase: 'Failed', value: '[3]', message: 'matched failureCondition', counts },
-  { kind: 'analysisCompleted', at: T + 9, runId: 'background', phase: 'Failed', message: 'Metric "success-rate" assessed Failed due to failed (1) > failureLimit (0)' },
+  { kind: 'analysisCompleted', at: T + 9, runId: 'background', phase: 'Failed', message: 'Metric "success-rate" assessed Failed due to failed (1) > failureLimit (0)', terminated: false, counts },
+  { kind: 'analysisCompleted', at: T + 9, runId: 'background', phase: 'Successful', message: 'terminated', terminated: true, counts: { ...counts, failed: 0 } },
   { kind: 'requestReceived', at: T + 10, request: { id: 'r', kind: 'abort', at: T, by: 'alice@laptop', reason: 'budget' }, outcome: 'rolling back to stable' },
   { kind: 'promoting', at: T + 11, stage: 'UpdateStable' },
   { kind: 'rollingBack', at: T + 12, cause: 'analysis', reason: 'analysis background failed' },
@@ -29,6 +30,8 @@ const EVENTS: RunEvent[] = [
   { kind: 'deadlineExceeded', at: T + 14, abort: false, message: 'ProgressDeadlineExceeded: myapp-canary has 0/1 pods available after 10m' },
   { kind: 'warning', at: T + 15, message: 'setting the canary weight to 10% failed: connect ECONNRESET' },
   { kind: 'finished', at: T + 16, phase: 'Degraded', revision: 'abc123', stepIndex: 1, stepCount: 9, durationMs: 16, reason: 'analysis failed' },
+  { kind: 'scaleDownScheduled', at: T + 17, due: T + 30_017, delay: 'abortScaleDownDelaySeconds', left: false },
+  { kind: 'scaleDownScheduled', at: T + 18, due: T + 30_017, delay: 'abortScaleDownDelaySeconds', left: true },
 ];
 
 describe('plain lines', () => {

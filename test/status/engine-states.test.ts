@@ -92,9 +92,12 @@ describe('views of the states a real run writes', () => {
     expect(watchDecision(toStatusView(inputOf(h)), { exitOnPause: false, now: h.clock.now() })).toMatchObject({ outcome: 'ok' });
   });
 
-  it('a failing metric: Degraded while rolling back, settled once the canary is scaled down', async () => {
-    const h = harness(SEED, new ScriptedProvider(() => vector(3)));
+  it('a failing metric: Degraded while rolling back, settled once traffic is back on stable', async () => {
+    // The second measurement fails (weight 10 by then); writing the weight back to 0 fails twice
+    // (the runner backs off), so RollingBack lasts long enough to be seen.
+    const h = harness(SEED, new ScriptedProvider((_q, n) => vector(n >= 2 ? 3 : 0)));
     await runUntilDone(h, await start(h));
+    h.cluster.failNext = { prefix: 'weight 0', times: 2, error: () => new Error('connect ECONNRESET') };
     const run = await start(h, { image: 'example/myapp:2' });
     const rollingBack: StatusPhase[] = [];
     const seen = await sample(

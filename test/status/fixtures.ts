@@ -323,7 +323,8 @@ export const FIXTURES = {
       message: 'aborted by bob@laptop: error budget burning at step 4/9 (weight 20%)',
       rollback: { cause: 'user', reason: 'aborted by bob@laptop: error budget burning at step 4/9 (weight 20%)', since: NOW - 40 * S, stage: 'ScaleDown', scaleDownAt: NOW - 10 * S },
       handledRequests: ['req-1'],
-      analyses: [analysis('background', 'Successful', [successRate(['[0.99]', '[0.98]', '[0.99]'], 'Successful')], { completedAt: NOW - 40 * S, terminating: true })],
+      // Terminated by the abort: shown as Terminated, never as the Successful phase Argo leaves it in.
+      analyses: [analysis('background', 'Successful', [successRate(['[0.99]', '[0.98]', '[0.99]'], 'Successful')], { completedAt: NOW - 40 * S, terminating: true, terminatedBy: 'rollback', message: 'terminated' })],
       finishedAt: NOW - 10 * S,
       updatedAt: NOW - 10 * S,
       history: history(

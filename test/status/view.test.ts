@@ -1,7 +1,9 @@
 import type { RunState } from '../../src/engine/types.js';
 import type { StatusReason, StatusPhase } from '../../src/status/model.js';
 import type { StatusInput } from '../../src/status/types.js';
+import { renderTree } from '../../src/status/render-tree.js';
 import { toStatusView } from '../../src/status/view.js';
+import { plainPalette } from '../../src/util/palette.js';
 import {
   FIXTURES,
   IMG_NEW,
@@ -382,5 +384,31 @@ describe('purity', () => {
     const a = toStatusView(input);
     expect(input).toEqual(FIXTURES.promoting);
     expect(toStatusView(input)).toEqual(a);
+  });
+});
+
+describe("the canary's scale-down after the verdict (issue 16 item 8)", () => {
+  const promoted = (scaleDown: RunState['scaleDown'], lease: StatusInput['lease'] = liveLease) =>
+    ({ ...FIXTURES.healthyAfterPromotion, lease, state: { ...FIXTURES.healthyAfterPromotion.state!, owner: RUNNER, scaleDown } }) satisfies StatusInput;
+
+  it('a live runner counting it down: settled verdict, the countdown in the header', () => {
+    const view = toStatusView(promoted({ at: NOW + 25 * S, delay: 'scaleDownDelaySeconds', left: false }));
+    expect(view.status).toMatchObject({ phase: 'Healthy', settled: true });
+    expect(view.scaleDown).toEqual({ dueAt: '2026-11-26T10:00:25Z', remainingMs: 25_000, delay: 'scaleDownDelaySeconds', by: 'runner' });
+    expect(renderTree(view, plainPalette)).toContain('Scale-down:      canary to 0 in 25s (scaleDownDelaySeconds), by the runner');
+  });
+
+  it('left to the next canary command (or its runner gone): said so, due or not', () => {
+    const left = toStatusView(promoted({ at: NOW + 25 * S, delay: 'scaleDownDelaySeconds', left: true }));
+    expect(left.scaleDown?.by).toBe('next-command');
+    const gone = toStatusView(promoted({ at: NOW - 5 * S, delay: 'abortScaleDownDelaySeconds', left: false }, freeLease));
+    expect(gone.scaleDown).toMatchObject({ remainingMs: 0, by: 'next-command' });
+    expect(renderTree(gone, plainPalette).replace(/\s+/g, ' ')).toContain('canary to 0 due now (abortScaleDownDelaySeconds), left to the next canary command for this rollout');
+  });
+
+  it('none pending (or a state written before it existed): no field, no line', () => {
+    expect(toStatusView(promoted(null)).scaleDown).toBeNull();
+    expect(toStatusView(promoted(undefined)).scaleDown).toBeNull();
+    expect(renderTree(toStatusView(promoted(null)), plainPalette)).not.toContain('Scale-down:');
   });
 });

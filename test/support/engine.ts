@@ -6,6 +6,7 @@ import { Inbox } from '../../src/engine/inbox.js';
 import { withImages } from '../../src/engine/revision.js';
 import { openRun } from '../../src/engine/session.js';
 import type { StartDecision } from '../../src/engine/start.js';
+import type { RunState } from '../../src/engine/types.js';
 import type { JsonObject, RolloutSpec, SpecSet } from '../../src/manifests/types.js';
 import { EventLog, FakeCluster, MemoryStore, ScriptedProvider, vector } from './fake-cluster.js';
 import { FakeClock, settle } from './fake-clock.js';
@@ -35,11 +36,14 @@ export interface Started {
   inbox: Inbox;
   stop: AbortController;
   revision: string;
+  /** The state the driver reported its verdict with (onVerdict), and the number of events seen by then. */
+  verdict: { state: RunState; eventsBefore: number } | null;
+  notes: string[];
 }
 
 export async function start(
   h: Harness,
-  options: { image?: string; exitOnPause?: boolean; timeoutMs?: number; retry?: boolean; owner?: string; rollout?: RolloutSpec; lastAliveAt?: number } = {},
+  options: { image?: string; exitOnPause?: boolean; timeoutMs?: number; retry?: boolean; owner?: string; rollout?: RolloutSpec; lastAliveAt?: number; leaveScaleDown?: boolean } = {},
 ): Promise<Started> {
   const rollout = options.rollout ?? h.spec.rollouts[0]!;
   const template = options.image ? (withImages(rollout.template, [['*', options.image]]).template as JsonObject) : rollout.template;
@@ -53,6 +57,7 @@ export async function start(
       retry: options.retry ?? false,
       lastAliveAt: options.lastAliveAt ?? h.store.run.state?.updatedAt ?? null,
       runId: `run-${h.clock.now()}`,
+      ...(options.leaveScaleDown ? { leaveScaleDown: true } : {}),
     },
     {
       workloads: h.cluster.workloads,
@@ -67,10 +72,18 @@ export async function start(
   const inbox = new Inbox();
   const stop = new AbortController();
   const revision = run.facts.revision;
-  if (!run.drive) return { decision: run.decision, result: null, inbox, stop, revision };
-  const result = run.drive({ exitOnPause: options.exitOnPause ?? false, timeoutMs: options.timeoutMs ?? null, onEvent: (e) => h.events.push(e), stop: stop.signal, inbox });
+  const started: Started = { decision: run.decision, result: null, inbox, stop, revision, verdict: null, notes: run.notes };
+  if (!run.drive) return started;
+  started.result = run.drive({
+    exitOnPause: options.exitOnPause ?? false,
+    timeoutMs: options.timeoutMs ?? null,
+    onEvent: (e) => h.events.push(e),
+    onVerdict: (state) => (started.verdict = { state, eventsBefore: h.events.length }),
+    stop: stop.signal,
+    inbox,
+  });
   await settle();
-  return { decision: run.decision, result, inbox, stop, revision };
+  return started;
 }
 
 /** Advances the fake clock in steps until the run settles or `maxMs` passes. */

@@ -1,13 +1,13 @@
-/** Steps done: canary 100%, stable rolled to the new template, traffic back, canary scaled down. */
+/** Steps done: canary 100%, stable rolled to the new template, traffic back; the verdict, then the canary's scale-down. */
 import { assertNever } from '../../util/assert-never.js';
-import { formatDuration } from '../../util/duration.js';
 import { allComplete, explainFailure, failedRun, scheduleMeasurements } from '../analyses.js';
 import type { EngineContext } from '../context.js';
 import type { Observation } from '../ports.js';
 import type { Tx } from '../tx.js';
 import { trackProgress } from '../progress.js';
+import { scheduleScaleDown } from '../scale-down.js';
 import { finish, promotionStage, startRollback } from '../transitions.js';
-import { availableOf, ensureDesired, ensureScale, ensureService, ensureWeight, isRouted, isSettled, servicesConfigured } from '../workload-moves.js';
+import { availableOf, ensureDesired, ensureService, ensureWeight, isRouted, isSettled, servicesConfigured } from '../workload-moves.js';
 
 /** Canary at full size, traffic to it, stable rolled to the new template, traffic back, canary scaled down. */
 export function promoting(tx: Tx, obs: Observation, ctx: EngineContext): void {
@@ -52,18 +52,12 @@ export function promoting(tx: Tx, obs: Observation, ctx: EngineContext): void {
       if (obs.weight === 0 && tx.effects.length === 0) promotionStage(tx, 'ScaleDown', tx.now + ctx.spec.canary.scaleDownDelayMs);
       return;
     case 'ScaleDown': {
+      // Traffic is on the new stable: the verdict now, the canary's scale-down after it.
       trackProgress(tx, ctx, null);
       ensureService(tx, obs, 'canary', 'stable', svc.canary);
-      const at = p.scaleDownAt ?? tx.now;
-      if (tx.now < at) {
-        tx.set({ message: `promoted; scaling the canary down in ${formatDuration(at - tx.now)} (scaleDownDelaySeconds)` });
-        return tx.wakeAt(at);
-      }
-      ensureScale(tx, obs, 'canary', 0);
-      if ((obs.canary?.replicas ?? 0) === 0 && tx.effects.length === 0) {
-        if (obs.canary) tx.emit({ kind: 'scaledDown', at: tx.now, track: 'canary', replicas: 0 });
-        finish(tx, 'Healthy', `promoted revision ${ctx.revision}${p.full ? ' (promote --full)' : ` after ${ctx.spec.canary.steps.length} steps`}`);
-      }
+      if (tx.effects.length) return;
+      finish(tx, 'Healthy', `promoted revision ${ctx.revision}${p.full ? ' (promote --full)' : ` after ${ctx.spec.canary.steps.length} steps`}`);
+      scheduleScaleDown(tx, ctx, 'scaleDownDelaySeconds', p.scaleDownAt ?? tx.now);
       return;
     }
     default:

@@ -1,11 +1,11 @@
-/** Traffic back to stable, canary scaled down after the abort delay. */
+/** Traffic back to stable; the verdict, then the canary's scale-down after the abort delay. */
 import { assertNever } from '../../util/assert-never.js';
-import { formatDuration } from '../../util/duration.js';
 import { terminateRuns } from '../analyses.js';
 import type { EngineContext } from '../context.js';
 import type { Observation } from '../ports.js';
 import type { Tx } from '../tx.js';
 import { trackProgress } from '../progress.js';
+import { scheduleScaleDown } from '../scale-down.js';
 import { finish } from '../transitions.js';
 import type { RunState } from '../types.js';
 import { ensureScale, ensureService, ensureWeight, isRouted, servicesConfigured } from '../workload-moves.js';
@@ -16,7 +16,7 @@ export function rollingBack(tx: Tx, obs: Observation, ctx: EngineContext): void 
   const routed = isRouted(ctx);
   const svc = servicesConfigured(ctx);
   const rb = tx.state.rollback!;
-  terminateRuns(tx, ctx);
+  terminateRuns(tx, ctx, 'rollback');
   trackProgress(tx, ctx, null);
   switch (rb.stage) {
     case 'TrafficToStable': {
@@ -35,17 +35,17 @@ export function rollingBack(tx: Tx, obs: Observation, ctx: EngineContext): void 
         return;
       }
       if (tx.effects.length) return;
-      const delay = ctx.spec.canary.abortScaleDownDelayMs;
-      const scaleDownAt = !routed ? tx.now : delay === 0 ? null : tx.now + delay;
-      tx.set({ rollback: { ...rb, stage: 'ScaleDown', scaleDownAt } });
+      // Replica-weighted: the canary's pods carry traffic until they are gone, so they go now.
+      tx.set({ rollback: { ...rb, stage: 'ScaleDown', scaleDownAt: routed ? tx.now + ctx.spec.canary.abortScaleDownDelayMs : tx.now } });
       return;
     }
     case 'ScaleDown': {
       const end = endPhase(rb.cause);
-      if (rb.scaleDownAt === null) return finish(tx, end, `${rb.reason}; canary pods kept (abortScaleDownDelaySeconds: 0)`);
-      if (tx.now < rb.scaleDownAt) {
-        tx.set({ message: `rolled back: ${rb.reason}; scaling the canary down in ${formatDuration(rb.scaleDownAt - tx.now)}` });
-        return tx.wakeAt(rb.scaleDownAt);
+      if (routed) {
+        // Traffic is back on stable: the verdict now, the canary's scale-down after it.
+        if (ctx.spec.canary.abortScaleDownDelayMs === 0 || rb.scaleDownAt === null) return finish(tx, end, `${rb.reason}; canary pods kept (abortScaleDownDelaySeconds: 0)`);
+        finish(tx, end, rb.reason);
+        return scheduleScaleDown(tx, ctx, 'abortScaleDownDelaySeconds', rb.scaleDownAt);
       }
       ensureScale(tx, obs, 'canary', 0);
       if ((obs.canary?.replicas ?? 0) === 0 && tx.effects.length === 0) {

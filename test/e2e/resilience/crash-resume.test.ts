@@ -17,10 +17,9 @@ import {
   healthyImage,
   indefinitePauseVariant,
   killAll,
-  lastLine,
   lease,
   leaseFree,
-  parseFinalLine,
+  parseFinalLine, verdictLine,
   recordTimeline,
   removeVariants,
   requirePrometheus,
@@ -88,7 +87,7 @@ if (requirePrometheus('SIGKILL, resume, abort without a runner')) {
       expect(second.stdout).toMatch(/resumed canary of apps\/myapp revision \w+/);
       expect(second.stdout).not.toMatch(/step [123]\/9/);
       expect(second.stdout).toMatch(/step 4\/9: pause 6s/);
-      const f = parseFinalLine(lastLine(second.stdout))!;
+      const f = parseFinalLine(verdictLine(second.stdout))!;
       expect(f).toMatchObject({ verdict: 'promoted', revision: left.revision, step: '9/9' });
       // One rollout, two runners: the weight never went back to 0 in between.
       expect(timeline.weights()).toEqual([10, 40, 70, 90, 100, 0]);

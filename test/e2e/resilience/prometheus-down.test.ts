@@ -16,8 +16,7 @@ import {
   fullRunState,
   healthyImage,
   killAll,
-  lastLine,
-  parseFinalLine,
+  parseFinalLine, verdictLine,
   removeVariants,
   requirePrometheus,
   runCanary,
@@ -74,7 +73,7 @@ if (requirePrometheus('Prometheus down mid-run')) {
       }
       expectExit({ code, stdout: run.stdout, stderr: run.stderr }, 1);
       expect(run.stdout).toMatch(/success-rate Error \(✔\d+ ✖0 \?0 ⚠1\): Prometheus http:\/\/prometheus-server\.monitoring\.svc\.cluster\.local:80 .*timed out after 2s/);
-      const f = parseFinalLine(lastLine(run.stdout))!;
+      const f = parseFinalLine(verdictLine(run.stdout))!;
       expect(f).toMatchObject({ verdict: 'rolled back', step: '2/9' });
       expect(f.reason).toMatch(
         /^analysis background errored: metric success-rate: Prometheus http:\/\/prometheus-server\.monitoring\.svc\.cluster\.local:80 \(through the Kubernetes API server's service proxy\): query timed out after 2s \(consecutiveErrors 5 > consecutiveErrorLimit 4\) at step 2\/9 \(weight 10%\)$/,
@@ -93,7 +92,7 @@ if (requirePrometheus('Prometheus down mid-run')) {
       await sb.prometheus!.stop();
       const code = await run.done;
       expectExit({ code, stdout: run.stdout, stderr: run.stderr }, 1);
-      const f = parseFinalLine(lastLine(run.stdout))!;
+      const f = parseFinalLine(verdictLine(run.stdout))!;
       expect(f).toMatchObject({ verdict: 'rolled back', step: '2/9' });
       // The real control plane dials pods through its egress proxy (test/cluster/README.md), which the API server names first.
       expect(f.reason).toMatch(

@@ -1,7 +1,7 @@
 /**
  * A cancelled CI job: SIGTERM to the runner rolls back (traffic to stable, canary scaled down) and
- * exits 3; a second signal exits at once, leaving a state that `canary run` resumes (here: finishes
- * the rollback). And two runners started at once: one drives, the other exits 5 naming the holder.
+ * exits 3; a second signal during the scale-down countdown exits at once with the verdict, and the
+ * next canary command does the scale-down. And two runners started at once: one drives, the other exits 5 naming the holder.
  */
 import type { Cluster } from '../../sandbox/cluster.js';
 import {
@@ -13,9 +13,8 @@ import {
   fullRunState,
   healthyImage,
   killAll,
-  lastLine,
   lease,
-  parseFinalLine,
+  parseFinalLine, verdictLine,
   recordTimeline,
   requirePrometheus,
   runCanary,
@@ -48,7 +47,7 @@ if (requirePrometheus('signals and the lock')) {
       timeline.stop();
       expectExit({ code, stdout: run.stdout, stderr: run.stderr }, 3);
       expect(run.stdout).toMatch(/SIGTERM: rolling back to stable \(send it again to exit now and leave the rollout as it is\)/);
-      const f = parseFinalLine(lastLine(run.stdout))!;
+      const f = parseFinalLine(verdictLine(run.stdout))!;
       expect(f).toMatchObject({ verdict: 'aborted', rollout: 'apps/myapp', step: '2/9' });
       expect(f.reason).toBe('interrupted by SIGTERM at step 2/9 (weight 10%)');
       expect(run.stdout).toMatch(/canary scaled down to 0\n/);
@@ -62,39 +61,42 @@ if (requirePrometheus('signals and the lock')) {
       expect(eventReasons(sb)).toContain('RolloutAborted');
     });
 
-    it('a second signal exits at once, leaving a resumable state; `canary run` then finishes the rollback', async () => {
+    it('a second signal during the scale-down countdown exits at once with the verdict; the next canary command scales the canary down', async () => {
       const image = healthyImage('sigterm-twice');
-      // 0.5: abortScaleDownDelaySeconds is 15 s, so the second signal lands while the rollback waits.
+      // 0.5: abortScaleDownDelaySeconds is 15 s, so the second signal lands while the runner waits to scale down.
       const args = [SEED, '--image', `myapp=${image}`, '--time-scale', '0.5'];
       const run = canary(sb, ['run', ...args]);
       await run.waitFor(/step 2\/9: pause 15s/, 90_000);
       run.kill('SIGTERM');
-      await run.waitFor(/weight 10% -> 0% canary/);
+      // The verdict comes as soon as traffic is back on stable, before the 15 s scale-down delay.
+      await run.waitFor(/scaling the canary down at \S+ \(in 15s, abortScaleDownDelaySeconds\)/);
+      expect(parseFinalLine(verdictLine(run.stdout))).toMatchObject({ verdict: 'aborted', step: '2/9', reason: 'interrupted by SIGTERM at step 2/9 (weight 10%)' });
       run.kill('SIGTERM');
       const code = await run.done;
       expectExit({ code, stdout: run.stdout, stderr: run.stderr }, 3);
-      const f = parseFinalLine(lastLine(run.stdout))!;
-      expect(f.verdict).toBe('left running');
-      expect(f.reason).toMatch(/^interrupted by SIGTERM: the rollout stays at step 2\/9; `canary run` resumes it, `canary abort myapp` rolls it back$/);
+      expect(run.stdout).toMatch(/interrupted by SIGTERM: the canary's scale-down is left to the next canary command\n/);
+      expect(run.stdout.match(/^✖ aborted: /gm)).toHaveLength(1);
 
-      // "At once": it did not wait for the rollback's 15 s scale-down delay (the canary is still up).
-      // Resumable: traffic already on stable, the state mid-rollback, the Lease given back.
+      // "At once": it did not wait for the 15 s delay (the canary is still up); the verdict is stored.
       expect(splitWeight(sb)).toBe(0);
       expect(deployment(sb, 'myapp-canary')!.spec.replicas).toBe(1);
-      const left = fullRunState(sb)!;
-      expect(left.phase).toBe('RollingBack');
+      const left = fullRunState(sb)! as unknown as { phase: string; scaleDown: { at: number } | null; revision: string };
+      expect(left.phase).toBe('Aborted');
+      expect(left.scaleDown).not.toBeNull();
       expect(lease(sb)!.holder).toBeNull();
       const st = await statusJson(sb);
-      expect(st.status).toMatchObject({ settled: false });
-      expect(st.status.next).toMatch(/`canary run` resumes it/);
+      expect(st.status).toMatchObject({ phase: 'Aborted', settled: true });
+      expect(st.scaleDown).toMatchObject({ delay: 'abortScaleDownDelaySeconds', by: 'next-command' });
 
-      const resumed = await runCanary(sb, ['run', ...args]);
-      expectExit(resumed, 3);
-      expect(resumed.stdout.split('\n')[0]).toBe(`resuming the run of revision ${left.revision} at step 2/9`);
-      expect(resumed.stdout).toMatch(/canary scaled down to 0/);
-      expect(parseFinalLine(lastLine(resumed.stdout))).toMatchObject({ verdict: 'aborted', step: '2/9', reason: 'interrupted by SIGTERM at step 2/9 (weight 10%)' });
+      // Once due, the next canary command (here `canary status`) scales the canary down and says so.
+      await until(() => Date.now() >= left.scaleDown!.at, 'the scale-down to be due', 30_000, 200);
+      const next = await runCanary(sb, ['status', 'myapp']);
+      expectExit(next, 0);
+      expect(next.stderr).toMatch(new RegExp(`^scaled the canary of apps/myapp down to 0: the run of revision ${left.revision} left it to the next canary command$`, 'm'));
+      expect(next.stdout).not.toMatch(/Scale-down:/);
       expect(deployment(sb, 'myapp-canary')!.spec.replicas).toBe(0);
-      expect(fullRunState(sb)!.phase).toBe('Aborted');
+      expect((fullRunState(sb) as unknown as { scaleDown: unknown }).scaleDown).toBeNull();
+      expect(eventReasons(sb)).toContain('ScalingReplicaSet');
     });
 
     it('two runners started at once: one drives, the other exits 5 naming the holder', async () => {
@@ -111,7 +113,7 @@ if (requirePrometheus('signals and the lock')) {
       await until(() => lease(sb)?.holder?.includes(`pid ${first.other.child.pid}`) || first.other.exitedAt !== null, 'the holder in the Lease', 30_000);
       const code = await first.other.done;
       expectExit({ code, stdout: first.other.stdout, stderr: first.other.stderr }, 0);
-      expect(parseFinalLine(lastLine(first.other.stdout))).toMatchObject({ verdict: 'promoted', step: '9/9' });
+      expect(parseFinalLine(verdictLine(first.other.stdout))).toMatchObject({ verdict: 'promoted', step: '9/9' });
       expect(stableImage(sb)).toBe(image);
     });
   });

@@ -20,8 +20,7 @@ import {
   GOOD,
   httpRoute,
   killAll,
-  lastLine,
-  parseFinalLine,
+  parseFinalLine, verdictLine,
   recordTimeline,
   requirePrometheus,
   ROOT,
@@ -119,7 +118,7 @@ if (requirePrometheus('the seed over Gateway API')) {
       const r = { code: await p.done, stdout: p.stdout, stderr: p.stderr };
       timeline.stop();
       expectExit(r, 0);
-      const f = parseFinalLine(lastLine(r.stdout))!;
+      const f = parseFinalLine(verdictLine(r.stdout))!;
       expect(f).toMatchObject({ verdict: 'promoted', rollout: 'apps/myapp', step: '9/9' });
       expect(f.reason).toMatch(/promoted revision \w+ after 9 steps/);
       // Every step's weight went through the route, then traffic back to the (new) stable.
@@ -143,7 +142,7 @@ if (requirePrometheus('the seed over Gateway API')) {
       const stableBefore = stableImage(sb); // 2.17.1 once the healthy release is promoted
       const r = await runCanary(sb, ['run', GATEWAY, '--image', `myapp=${BAD}`, '--time-scale', '0.2']);
       expectExit(r, 1);
-      const f = parseFinalLine(lastLine(r.stdout))!;
+      const f = parseFinalLine(verdictLine(r.stdout))!;
       expect(f).toMatchObject({ verdict: 'rolled back', rollout: 'apps/myapp' });
       expect(f.step).toMatch(/^[12]\/9$/);
       expect(f.reason).toMatch(/analysis background failed: metric success-rate: result \[[\d.]+\] matched failureCondition "len\(result\) > 0 && result\[0\] > 0" \(failed 1 > failureLimit 0\)/);

@@ -15,8 +15,7 @@ import {
   fullRunState,
   healthyImage,
   killAll,
-  lastLine,
-  parseFinalLine,
+  parseFinalLine, verdictLine,
   removeVariants,
   requirePrometheus,
   runCanary,
@@ -62,7 +61,7 @@ if (requirePrometheus('no traffic')) {
       const image = healthyImage('idle');
       const r = await runCanary(current, ['run', SEED, '--image', `myapp=${image}`, '--time-scale', '0.1']);
       expectExit(r, 0);
-      expect(parseFinalLine(lastLine(r.stdout))).toMatchObject({ verdict: 'promoted', step: '9/9' });
+      expect(parseFinalLine(verdictLine(r.stdout))).toMatchObject({ verdict: 'promoted', step: '9/9' });
       expect(r.stdout).toMatch(/success-rate Successful \[\]/);
       const ms = measurements();
       expect(ms.length).toBeGreaterThanOrEqual(2);
@@ -77,7 +76,7 @@ if (requirePrometheus('no traffic')) {
       const stable = stableImage(current);
       const r = await runCanary(current, ['run', guardVariant(false), '--image', `myapp=${healthyImage('guard-fail')}`, '--time-scale', '0.1']);
       expectExit(r, 1);
-      const f = parseFinalLine(lastLine(r.stdout))!;
+      const f = parseFinalLine(verdictLine(r.stdout))!;
       expect(f.verdict).toBe('rolled back');
       expect(f.step).toMatch(/^[12]\/9$/);
       expect(f.reason).toMatch(/^analysis background failed: metric success-rate: result \[\] did not match successCondition "len\(result\) > 0 && result\[0\] == 0"/);
@@ -92,7 +91,7 @@ if (requirePrometheus('no traffic')) {
     it('the guard with the seed\'s failureCondition: [] is Inconclusive -> paused; --exit-on-pause exits 7; abort rolls back', async () => {
       const r = await runCanary(current, ['run', guardVariant(true), '--image', `myapp=${healthyImage('guard-inconclusive')}`, '--time-scale', '0.1', '--exit-on-pause']);
       expectExit(r, 7);
-      const f = parseFinalLine(lastLine(r.stdout))!;
+      const f = parseFinalLine(verdictLine(r.stdout))!;
       expect(f.verdict).toBe('paused');
       expect(f.reason).toMatch(
         /^paused: analysis background was inconclusive \(metric success-rate: result \[\] matched neither successCondition "len\(result\) > 0 && result\[0\] == 0" nor failureCondition "len\(result\) > 0 && result\[0\] > 0" \(inconclusive 1 > inconclusiveLimit 0\)\)/,

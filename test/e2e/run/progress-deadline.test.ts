@@ -14,9 +14,8 @@ import {
   firstDeploy,
   fullRunState,
   killAll,
-  lastLine,
   lease,
-  parseFinalLine,
+  parseFinalLine, verdictLine,
   recordTimeline,
   removeVariants,
   requirePrometheus,
@@ -56,7 +55,7 @@ if (requirePrometheus('progress deadline')) {
       timeline.stop();
       expectExit(r, 1);
       expect(r.stdout).toMatch(/waiting for canary pods: 0\/1 available/);
-      const f = parseFinalLine(lastLine(r.stdout))!;
+      const f = parseFinalLine(verdictLine(r.stdout))!;
       expect(f).toMatchObject({ verdict: 'rolled back', rollout: 'apps/myapp', step: '1/9' });
       expect(f.reason).toMatch(/^ProgressDeadlineExceeded: myapp-canary has 0\/1 pods available after 4s \(pod myapp-canary-\S+: container myapp: CrashLoopBackOff: .*\) at step 1\/9$/);
       // The weight waits for Ready pods: the canary never got any traffic.
@@ -100,7 +99,7 @@ if (requirePrometheus('progress deadline')) {
       expectExit(abort, 0);
       const code = await run.done;
       expectExit({ code, stdout: run.stdout, stderr: run.stderr }, 3);
-      expect(parseFinalLine(lastLine(run.stdout))).toMatchObject({ verdict: 'aborted', step: '1/9' });
+      expect(parseFinalLine(verdictLine(run.stdout))).toMatchObject({ verdict: 'aborted', step: '1/9' });
       expect(deployment(sb, 'myapp-canary')!.spec.replicas).toBe(0);
     });
   });

@@ -31,12 +31,16 @@ if (requirePrometheus('the seed over SMI')) {
     it('a release answering 500s is rolled back at the first analysis after weight 10: exit 1', async () => {
       const r = await runCanary(sb, ['run', SEED, '--image', `myapp=${BAD}`, '--time-scale', '0.2']);
       expect(r.code).toBe(1);
-      const final = r.stdout.trim().split('\n').at(-1)!;
+      // The verdict as soon as traffic is back on stable, the canary's scale-down after it.
+      const lines = r.stdout.trim().split('\n');
+      const final = lines.at(-3)!;
+      expect(lines.at(-2)).toMatch(/ myapp scaling the canary down at \S+ \(in 6s, abortScaleDownDelaySeconds\); Ctrl\+C leaves it to the next canary command$/);
+      expect(lines.at(-1)).toMatch(/ myapp canary scaled down to 0$/);
       expect(final).toMatch(/^✖ rolled back: apps\/myapp revision \w+, step [12]\/9, .*: analysis background failed: metric success-rate: result \[[\d.]+\] matched failureCondition "len\(result\) > 0 && result\[0\] > 0" \(failed 1 > failureLimit 0\)/);
       expect(r.stdout).not.toMatch(/weight 10% -> 40%/);
       expect(splitWeight(sb)).toBe(0);
       expect(deployment(sb, 'myapp-stable')!.spec.template.spec.containers[0]!.image).toBe(GOOD);
-      // The canary is scaled down after abortScaleDownDelaySeconds (30 s x 0.2), before canary exits.
+      // The canary is scaled down after abortScaleDownDelaySeconds (30 s x 0.2), before canary exits (--scale-down wait).
       expect(deployment(sb, 'myapp-canary')!.spec.replicas).toBe(0);
       expect(runState(sb)!.phase).toBe('Degraded');
       expect(eventReasons(sb)).toEqual(expect.arrayContaining(['RolloutAborted', 'AnalysisRunFailed']));

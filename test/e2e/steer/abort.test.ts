@@ -19,7 +19,7 @@ import {
   killAll,
   lastLine,
   median,
-  parseFinalLine,
+  parseFinalLine, verdictLine,
   plannedRevision,
   recordTimeline,
   removeVariants,
@@ -124,7 +124,7 @@ if (requirePrometheus('abort and status --watch')) {
       const code = await run.done;
       timeline.stop();
       expectExit({ code, stdout: run.stdout, stderr: run.stderr }, 3);
-      const f = parseFinalLine(lastLine(run.stdout))!;
+      const f = parseFinalLine(verdictLine(run.stdout))!;
       expect(f).toMatchObject({ verdict: 'aborted', rollout: 'apps/myapp', revision, step: '2/9' });
       expect(f.reason).toMatch(/^aborted by \S+: error budget burning at step 2\/9 \(weight 10%\)$/);
       expect(run.stdout).toMatch(/abort requested by \S+ \(error budget burning\): rolling back to stable/);
@@ -173,7 +173,7 @@ if (requirePrometheus('abort and status --watch')) {
       expectExit(abort, 0);
       expect(abort.stdout).toMatch(/traffic is back on stable for apps\/myapp/);
       expectExit({ code, stdout: run.stdout, stderr: run.stderr }, 3);
-      const f = parseFinalLine(lastLine(run.stdout))!;
+      const f = parseFinalLine(verdictLine(run.stdout))!;
       expect(f).toMatchObject({ verdict: 'aborted', step: '2/3' });
       expect(f.reason).toMatch(/aborted by \S+: latency at step 2\/3 \(weight 10%\)/);
       expect(run.stdout).toMatch(/step 2\/3: analysis success-rate-steps/);

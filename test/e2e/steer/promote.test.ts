@@ -16,9 +16,8 @@ import {
   healthyImage,
   indefinitePauseVariant,
   killAll,
-  lastLine,
   median,
-  parseFinalLine,
+  parseFinalLine, verdictLine,
   plannedRevision,
   recordTimeline,
   removeVariants,
@@ -103,7 +102,7 @@ if (requirePrometheus('promote and status --watch')) {
       const code = await run.done;
       timeline.stop();
       expectExit({ code, stdout: run.stdout, stderr: run.stderr }, 0);
-      const f = parseFinalLine(lastLine(run.stdout))!;
+      const f = parseFinalLine(verdictLine(run.stdout))!;
       expect(f).toMatchObject({ verdict: 'promoted', rollout: 'apps/myapp', revision, step: '9/9' });
       expect(run.stdout).toMatch(/resumed by promote/);
       expect(run.stdout).toMatch(/promote requested by \S+: ended the pause at step 2\/9/);
@@ -179,7 +178,7 @@ if (requirePrometheus('promote and status --watch')) {
       const code = await run.done;
       timeline.stop();
       expectExit({ code, stdout: run.stdout, stderr: run.stderr }, 0);
-      expect(parseFinalLine(lastLine(run.stdout))).toMatchObject({ verdict: 'promoted', step: '13/13' });
+      expect(parseFinalLine(verdictLine(run.stdout))).toMatchObject({ verdict: 'promoted', step: '13/13' });
       expect(timeline.weights()).toEqual([10, 20, 30, 40, 50, 60, 100, 0]);
       expect(fullRunState(sb)!.handledRequests).toHaveLength(6);
       expect(stableImage(sb)).toBe(image);

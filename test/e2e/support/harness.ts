@@ -257,6 +257,11 @@ export function lastLine(out: string): string {
   return out.trimEnd().split('\n').at(-1) ?? '';
 }
 
+/** The verdict line of `canary run`: printed as soon as traffic is safe, a scale-down countdown may follow it. */
+export function verdictLine(out: string): string {
+  return [...out.trimEnd().split('\n')].reverse().find((l) => parseFinalLine(l) !== null) ?? '';
+}
+
 /** `✔ promoted: apps/myapp revision 1a2b3c4d5e, step 9/9, 16s: reason` split in its parts. */
 export function parseFinalLine(line: string): { verdict: string; rollout: string; revision: string; step: string; duration: string; reason: string } | null {
   const m = /^[✔✖॥] ([a-z ]+): (\S+) revision (\w+), step ([\d/-]+), ([\dhms.]+): (.*)$/.exec(line);

@@ -18,6 +18,9 @@ const RUN_LINES: [string, RegExp][] = [
   ['weight', /^ {2}weight [█░]{24} \d+% canary$/],
   ['metric', /^ {2}success-rate (Successful|Failed|Inconclusive|Error) .*✔\d+ ✖\d+ \?\d+ ⚠\d+, [\dms.]+ ago$/],
   ['final', /^✔ promoted: apps\/myapp revision \w+, step 9\/9, [\dms]+: promoted revision \w+ after 9 steps$/],
+  // After the verdict: the scale-down (scaleDownDelaySeconds), counted down by the spinner, then done.
+  ['scale-down', /^scaling the canary down at \d\d:\d\d:\d\dZ \(in [\dms.]+, scaleDownDelaySeconds\); Ctrl\+C leaves it to the next canary command$/],
+  ['scaled down', /^canary scaled down to 0$/],
   ['exit', /^EXIT=\d+$/],
 ];
 
@@ -48,7 +51,10 @@ function expectCleanRunScreen(screen: string, phase: 'during' | 'end'): void {
     expect(counts.final).toBeUndefined();
   } else {
     expect(counts.spinner).toBeUndefined(); // the spinner line is gone, not left behind
-    expect(counts).toMatchObject({ final: 1, exit: 1 });
+    expect(counts).toMatchObject({ final: 1, 'scale-down': 1, 'scaled down': 1, exit: 1 });
+    // The verdict first, the scale-down after it.
+    const at = (re: RegExp) => screen.split('\n').findIndex((l) => re.test(l));
+    expect(at(/^✔ promoted/)).toBeLessThan(at(/^canary scaled down to 0$/));
   }
 }
 
