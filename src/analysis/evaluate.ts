@@ -17,17 +17,19 @@ type Conditions = Pick<MetricSpec, 'successCondition' | 'failureCondition'>;
 
 /**
  * `nowMs` is what `now()` returns inside the conditions: the time the measurement was taken (from
- * the injected Clock), as Argo evaluates them when the provider answers.
+ * the injected Clock), as Argo evaluates them when the provider answers. `json`: the result is
+ * decoded JSON (the web provider's), whose arrays stay []interface {} as Go's json decodes them.
  */
-export function evaluateResult(result: unknown, conditions: Conditions, nowMs: number): Evaluation {
+export function evaluateResult(result: unknown, conditions: Conditions, nowMs: number, options: { json?: boolean } = {}): Evaluation {
   const success = conditions.successCondition || null;
   const failure = conditions.failureCondition || null;
 
   let successMet = false;
   let failureMet = false;
   try {
-    if (success !== null) successMet = run('successCondition', success, result, nowMs);
-    if (failure !== null) failureMet = run('failureCondition', failure, result, nowMs);
+    const json = options.json ?? false;
+    if (success !== null) successMet = run('successCondition', success, result, nowMs, json);
+    if (failure !== null) failureMet = run('failureCondition', failure, result, nowMs, json);
   } catch (err) {
     return { phase: 'Error', message: messageOf(err) };
   }
@@ -44,9 +46,9 @@ export function evaluateResult(result: unknown, conditions: Conditions, nowMs: n
   return { phase: 'Successful', message: null };
 }
 
-function run(which: 'successCondition' | 'failureCondition', source: string, result: unknown, nowMs: number): boolean {
+function run(which: 'successCondition' | 'failureCondition', source: string, result: unknown, nowMs: number, json: boolean): boolean {
   try {
-    return evalCondition(source, result, { nowMs });
+    return evalCondition(source, result, { nowMs, json });
   } catch (err) {
     const why = isNilOrEmpty(result)
       ? 'metric result is nil or empty: no data returned from the metric provider'

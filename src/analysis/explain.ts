@@ -52,12 +52,13 @@ function conditionDetail(spec: MetricSpec, m: Measurement | undefined): string {
   const value = `result ${m?.value ?? 'nil'}`;
   const success = spec.successCondition || null;
   const failure = spec.failureCondition || null;
+  // A provider that decides itself (a Job, the judge) says why in the measurement's message.
+  if (success === null && failure === null) return m?.message ?? value;
   if (m?.phase === 'Inconclusive') {
     return `${value} matched neither successCondition "${success ?? ''}" nor failureCondition "${failure ?? ''}"`;
   }
   if (failure !== null) return `${value} matched failureCondition "${failure}"`;
-  if (success !== null) return `${value} did not match successCondition "${success}"`;
-  return value;
+  return `${value} did not match successCondition "${success}"`;
 }
 
 function summarize(r: MetricResult): string {

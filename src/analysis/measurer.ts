@@ -6,7 +6,7 @@
  */
 import type { ProviderSpec } from '../manifests/types.js';
 import { messageOf } from '../util/errors.js';
-import type { MetricProvider, ProviderResult } from './provider.js';
+import type { MeasureContext, MetricProvider, ProviderResult } from './provider.js';
 
 export class Measurer {
   /** The abort handle of each call not answered yet. */
@@ -25,12 +25,12 @@ export class Measurer {
   ) {}
 
   /** Starts measuring `spec` under `key`; false (and nothing started) when that key is already in flight. */
-  start(key: string, spec: ProviderSpec): boolean {
+  start(key: string, spec: ProviderSpec, context: MeasureContext): boolean {
     if (this.flights.has(key)) return false;
     const controller = new AbortController();
     this.flights.set(key, controller);
     const settled = this.provider
-      .measure(spec, AbortSignal.any([this.signal, controller.signal]))
+      .measure(spec, AbortSignal.any([this.signal, controller.signal]), context)
       .then(
         (result) => result,
         (err: unknown): ProviderResult => ({ ok: false, message: messageOf(err), metadata: {} }),

@@ -13,6 +13,13 @@ export type ProviderResult =
       /** Argo's printed form: "[3]", "0.99", "[]". */
       valueText: string;
       metadata: Record<string, string>;
+      /** `value` is decoded JSON (web, New Relic): its arrays are []interface {} even when they hold only numbers. */
+      json?: boolean;
+      /**
+       * The provider's own verdict, as Argo's Job provider (and Kayenta) decide a measurement
+       * themselves: the metric's conditions are not evaluated. The message says why.
+       */
+      verdict?: { phase: 'Successful' | 'Failed' | 'Inconclusive'; message: string | null };
     }
   | {
       ok: false;
@@ -23,10 +30,18 @@ export type ProviderResult =
       transient?: { afterMs: number | null };
     };
 
+/** Which measurement a call is for: a provider that creates objects (a Job) names and labels them by it. */
+export interface MeasureContext {
+  /** The analysis run, e.g. `background` or `step-2`. */
+  run: string;
+  metric: string;
+}
+
 export interface MetricProvider {
   /**
    * Takes one measurement. Never throws for query, HTTP or parse failures: those are `{ ok: false }`.
-   * Not idempotent in effect (it queries), but safe to repeat. Rejects only if `signal` aborts.
+   * Not idempotent in effect (it queries, or runs a Job), but safe to repeat. Rejects only if
+   * `signal` aborts; a provider that started something (a Job) cleans it up then.
    */
-  measure(provider: ProviderSpec, signal: AbortSignal): Promise<ProviderResult>;
+  measure(provider: ProviderSpec, signal: AbortSignal, context: MeasureContext): Promise<ProviderResult>;
 }

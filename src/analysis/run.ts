@@ -94,9 +94,9 @@ export function finishMeasurement(
   if (!current || !metric || inFlight?.phase !== 'Running') return run;
 
   // Conditions are evaluated when the answer lands, so `now()` in them is the measurement's time.
-  const outcome = result.ok
-    ? evaluateResult(result.value, metric.spec, now)
-    : { phase: 'Error' as const, message: result.message };
+  const outcome = !result.ok
+    ? { phase: 'Error' as const, message: result.message }
+    : (result.verdict ?? evaluateResult(result.value, metric.spec, now, { json: result.json ?? false }));
   const measurement: Measurement = redactor.json({
     phase: outcome.phase,
     startedAt: inFlight.startedAt,

@@ -69,7 +69,7 @@ export async function runAnalysis(options: RunAnalysisOptions): Promise<Analysis
 
       for (const name of dueMeasurements(run, metrics, clock.now())) {
         update(startMeasurement(run, name, clock.now()));
-        measurer.start(name, metrics.find((m) => m.spec.name === name)!.spec.provider);
+        measurer.start(name, metrics.find((m) => m.spec.name === name)!.spec.provider, { run: run.id, metric: name });
       }
 
       wake = new AbortController();

@@ -20,14 +20,15 @@ import type { Cluster } from '../wiring/cluster.js';
 import type { ServiceProxy } from '../kube/service-proxy.js';
 import { loadSpec } from '../manifests/index.js';
 import { formatIssue } from '../manifests/issues.js';
-import type { AnalysisTemplateSpec, ProviderSpec } from '../manifests/types.js';
+import type { AnalysisTemplateSpec } from '../manifests/types.js';
+import { describeProvider } from '../providers/registry.js';
 import { assertNever } from '../util/assert-never.js';
 import { systemClock } from '../util/clock.js';
 import { formatDuration } from '../util/duration.js';
 import { CanaryError, UsageError } from '../util/errors.js';
 import { createRedactor } from '../util/redact.js';
 import { connectFrom } from './connect.js';
-import { buildProvider, type ProviderFlags } from './providers.js';
+import { buildProvider, providerOptions, type ProviderFlags } from './providers.js';
 
 interface AnalyzeFlags extends ProviderFlags {
   recursive?: boolean;
@@ -84,12 +85,12 @@ export default async function analyze(inv: Invocation, io: Io): Promise<Outcome>
   if (flags.once) metrics = metrics.map((m) => ({ ...m, spec: { ...m.spec, count: 1, intervalMs: null } }));
 
   if (flags.dryRun) {
-    for (const m of metrics) write(io.stdout, redactor.text(describeMetric(m)));
+    for (const m of metrics) write(io.stdout, redactor.text(describeMetric(m, flags, io)));
     return 'ok';
   }
 
   const proxy: ServiceProxy | null = cluster ? await cluster.serviceProxy().catch(() => null) : null;
-  const provider = buildProvider(flags, io, clock, proxy);
+  const provider = buildProvider(flags, io, clock, { cluster, serviceProxy: proxy, namespace, owner: template.name });
   const seen = new Map<string, number>();
   const stop = new AbortController();
   const onSignal = () => stop.abort();
@@ -155,22 +156,11 @@ async function tryConnect(inv: Invocation, io: Io, clock: typeof systemClock): P
   }
 }
 
-function describeMetric(m: ResolvedMetric): string {
+function describeMetric(m: ResolvedMetric, flags: AnalyzeFlags, io: Io): string {
   const s = m.spec;
   const timing = [s.intervalMs !== null ? `every ${formatDuration(s.intervalMs)}` : 'once', s.count !== null ? `count ${s.count}` : null, s.initialDelayMs ? `after ${formatDuration(s.initialDelayMs)}` : null].filter(Boolean).join(', ');
   const conditions = [s.successCondition ? `success: ${s.successCondition}` : null, s.failureCondition ? `failure: ${s.failureCondition}` : null].filter(Boolean).join('; ');
-  return `${s.name}${m.dryRun ? ' (dry-run)' : ''}: ${describeProvider(s.provider)}\n  ${timing}; ${conditions || 'no conditions (always Successful)'}; failureLimit ${s.failureLimit}, consecutiveErrorLimit ${s.consecutiveErrorLimit}`;
-}
-
-function describeProvider(p: ProviderSpec): string {
-  switch (p.kind) {
-    case 'prometheus':
-      return `prometheus ${p.address ?? '(address from --prometheus-address / ARGO_ROLLOUTS_PROMETHEUS_ADDRESS)'}\n  query: ${p.query}${p.rangeQuery ? `\n  range: ${p.rangeQuery.start} .. ${p.rangeQuery.end} step ${formatDuration(p.rangeQuery.stepMs)}` : ''}`;
-    case 'web':
-      return `web ${p.method} ${p.url}${p.jsonPath ? ` jsonPath ${p.jsonPath}` : ''}`;
-    default:
-      return assertNever(p, 'provider');
-  }
+  return `${s.name}${m.dryRun ? ' (dry-run)' : ''}: ${describeProvider(s.provider, providerOptions(flags, io))}\n  ${timing}; ${conditions || 'no conditions (always Successful)'}; failureLimit ${s.failureLimit}, consecutiveErrorLimit ${s.consecutiveErrorLimit}`;
 }
 
 function printNew(run: AnalysisRun, seen: Map<string, number>, io: Io, json: boolean): void {

@@ -27,7 +27,7 @@ export async function resumeStored(s: Steering, io: Io, o: { requests?: RunReque
     rollout,
     template,
     manifests: s.stored.manifests,
-    provider: buildProvider({}, io, s.clock, proxy),
+    provider: buildProvider({}, io, s.clock, { cluster: s.cluster, serviceProxy: proxy, namespace: s.namespace, owner: rollout.name }),
     output: 'text',
     timeScale: s.stored.state?.timeScale ?? 1,
     exitOnPause: false,

@@ -56,7 +56,7 @@ export default async function run(inv: Invocation, io: Io): Promise<Outcome> {
     throw new UsageError(`--image ${unknown.join(', ')}: Rollout ${rollout.name} has no container of that name`, { hint: `its containers: ${names.join(', ')}` });
   }
   const serviceProxy = await cluster.serviceProxy();
-  const provider = buildProvider(flags, io, clock, serviceProxy);
+  const provider = buildProvider(flags, io, clock, { cluster, serviceProxy, namespace, owner: rollout.name });
 
   if (flags.applyServices) for (const line of await applyServices(cluster, spec.services, namespace, flags.dryRun ?? false)) write(io.stdout, line);
   const { preflightRun } = await import('../wiring/preflight.js');

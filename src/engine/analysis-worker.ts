@@ -43,7 +43,7 @@ export class AnalysisWorker implements AnalysisKnowledge {
       case 'measure': {
         const metric = this.metrics.get(effect.runId)?.find((m) => m.spec.name === effect.metric);
         if (!metric) return this.inbox.poke();
-        this.measurer.start(effectKey(effect), metric.spec.provider);
+        this.measurer.start(effectKey(effect), metric.spec.provider, { run: effect.runId, metric: effect.metric });
         return;
       }
       default:

@@ -53,14 +53,20 @@ function jsonString(s: string): string {
 }
 
 export function toGoJson(value: Value, charge: Charge): string {
-  const out = encode(value, '', charge, 0);
+  const out = encode(value, '', charge, 0, true);
   chargeText(charge, out);
   return out;
 }
 
-function encode(value: Value, indent: string, charge: Charge, depth: number): string {
+/** json.Marshal (no indentation), as Argo prints a provider's JSON result. Throws a Fault for what Go cannot marshal. */
+export function toGoJsonCompact(value: Value): string {
+  return encode(value, '', () => undefined, 0, false);
+}
+
+function encode(value: Value, indent: string, charge: Charge, depth: number, pretty: boolean): string {
   if (depth > LIMITS.maxDepth) throw new Fault(`value is nested too deeply (more than ${LIMITS.maxDepth} levels)`);
-  const inner = `${indent}  `;
+  const inner = pretty ? `${indent}  ` : '';
+  const nl = pretty ? '\n' : '';
   switch (kindOf(value)) {
     case 'nil':
       return 'null';
@@ -83,14 +89,14 @@ function encode(value: Value, indent: string, charge: Charge, depth: number): st
       const items = value as readonly Value[];
       charge(items.length);
       if (items.length === 0) return '[]';
-      return `[\n${items.map((v) => inner + encode(v, inner, charge, depth + 1)).join(',\n')}\n${indent}]`;
+      return `[${nl}${items.map((v) => inner + encode(v, inner, charge, depth + 1, pretty)).join(`,${nl}`)}${nl}${indent}]`;
     }
     case 'map': {
       const keys = Object.keys(value as object).sort(compareCodePoints);
       charge(keys.length);
       if (keys.length === 0) return '{}';
-      const body = keys.map((k) => `${inner}${jsonString(k)}: ${encode(ownValue(value as object, k).value, inner, charge, depth + 1)}`);
-      return `{\n${body.join(',\n')}\n${indent}}`;
+      const body = keys.map((k) => `${inner}${jsonString(k)}:${pretty ? ' ' : ''}${encode(ownValue(value as object, k).value, inner, charge, depth + 1, pretty)}`);
+      return `{${nl}${body.join(`,${nl}`)}${nl}${indent}}`;
     }
     case 'location':
       return '{}';

@@ -7,6 +7,7 @@
 import { ExprError, Fault } from './errors.js';
 import { formatValue as formatRaw } from './format.js';
 import { compileWith, runProgram, type Program, type RunOptions } from './program.js';
+import { toGoJsonCompact } from './go-json.js';
 import { cachedGoRegex } from './regex.js';
 import { T, of } from './types.js';
 import { fromHost, type Value } from './values.js';
@@ -52,6 +53,16 @@ export function run(program: Program, env: Readonly<Record<string, unknown>>, op
 export function formatValue(value: unknown): string {
   try {
     return formatRaw(value);
+  } catch (err) {
+    if (err instanceof Fault) throw new ExprError('runtime', err.message);
+    throw err;
+  }
+}
+
+/** A decoded JSON value as Go's json.Marshal prints it (sorted keys, Go's floats, HTML-safe escapes). */
+export function goJson(value: unknown): string {
+  try {
+    return toGoJsonCompact(fromHost(value, true));
   } catch (err) {
     if (err instanceof Fault) throw new ExprError('runtime', err.message);
     throw err;

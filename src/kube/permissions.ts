@@ -26,6 +26,8 @@ export interface PermissionInputs {
   secretNamespaces: readonly string[];
   /** Namespaces whose Services (Prometheus) are reached through the API server's service proxy. */
   proxyNamespaces: readonly string[];
+  /** The metric providers' own (a job metric's Jobs, a credentials Secret), from their definitions in src/providers. */
+  providers?: readonly Permission[];
 }
 
 /** One permission per verb on a resource. */
@@ -35,7 +37,7 @@ export function permissionsFor(group: string, resource: string, verbs: readonly 
 
 export function requiredPermissions(i: PermissionInputs): Permission[] {
   const ns = i.namespace;
-  return [
+  const all = [
     ...permissionsFor('apps', 'deployments', ['get', 'watch', 'create', 'update', 'patch'], ns, 'stable and canary Deployments'),
     ...permissionsFor('', 'pods', ['list', 'watch'], ns, 'pod readiness and problems'),
     ...permissionsFor('', 'services', ['get', 'watch', 'patch', ...(i.applyServices ? ['create'] : [])], ns, 'the stable/canary Service selectors'),
@@ -45,7 +47,16 @@ export function requiredPermissions(i: PermissionInputs): Permission[] {
     ...i.routing,
     ...[...new Set(i.secretNamespaces)].flatMap((n) => permissionsFor('', 'secrets', ['get'], n, 'secretKeyRef analysis args')),
     ...[...new Set(i.proxyNamespaces)].flatMap((n) => permissionsFor('', 'services', ['get', 'create'], n, 'Prometheus through the service proxy', 'proxy')),
+    ...(i.providers ?? []),
   ];
+  // One check per permission, whoever needs it (a secretKeyRef arg and a provider's Secret are the same `get secrets`).
+  const seen = new Set<string>();
+  return all.filter((p) => {
+    const key = describePermission(p);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** `patch deployments.apps in apps`, `get services/proxy in monitoring`. */

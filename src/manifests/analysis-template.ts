@@ -1,6 +1,11 @@
 /** AnalysisTemplate / ClusterAnalysisTemplate -> AnalysisTemplateSpec, with Argo's metric defaults. */
 import type { Issue } from './issues.js';
 import { readMetadata } from './metadata.js';
+import { readCloudWatch } from './metric-cloudwatch.js';
+import { readDatadog } from './metric-datadog.js';
+import { readGraphite } from './metric-graphite.js';
+import { readInfluxdb } from './metric-influxdb.js';
+import { readNewRelic } from './metric-newrelic.js';
 import { readPrometheus, readWeb } from './providers.js';
 import { Reader } from './reader.js';
 import { readDryRun, readRetention, readTemplateRef } from './rollout-analysis.js';
@@ -23,7 +28,19 @@ export const METRIC_DEFAULTS = {
   consecutiveSuccessLimit: 0,
 } as const;
 
-const OTHER_PROVIDER = (name: string) => `the ${name} provider is not supported: canary queries Prometheus or a web (HTTP JSON) endpoint`;
+const OTHER_PROVIDER = (name: string) =>
+  `the ${name} provider is not supported: canary measures with prometheus, web, datadog, newRelic, cloudWatch, graphite or influxdb`;
+
+/** Argo's provider fields canary reads, each with its section's reader. */
+const PROVIDER_READERS: Readonly<Record<string, (r: Reader) => ProviderSpec | null>> = {
+  prometheus: readPrometheus,
+  web: readWeb,
+  datadog: readDatadog,
+  newRelic: readNewRelic,
+  cloudWatch: readCloudWatch,
+  graphite: readGraphite,
+  influxdb: readInfluxdb,
+};
 
 export function readAnalysisTemplate(doc: SourceDoc, issues: Issue[], kind: AnalysisTemplateSpec['kind']): AnalysisTemplateSpec | null {
   const root = Reader.root(doc, issues).object({
@@ -170,32 +187,27 @@ function readMetric(item: Reader): MetricSpec | null {
 function readProvider(r: Reader): ProviderSpec | null {
   const p = r.object(
     {
-      known: ['prometheus', 'web'],
+      known: Object.keys(PROVIDER_READERS),
       unsupported: {
         kayenta: OTHER_PROVIDER('Kayenta'),
-        datadog: OTHER_PROVIDER('Datadog'),
         wavefront: OTHER_PROVIDER('Wavefront'),
-        newRelic: OTHER_PROVIDER('New Relic'),
-        job: OTHER_PROVIDER('Job'),
-        cloudWatch: OTHER_PROVIDER('CloudWatch'),
-        graphite: OTHER_PROVIDER('Graphite'),
-        influxdb: OTHER_PROVIDER('InfluxDB'),
         skywalking: OTHER_PROVIDER('SkyWalking'),
+        job: OTHER_PROVIDER('Job'),
         plugin: OTHER_PROVIDER('plugin'),
       },
     },
     { required: true },
   );
   if (!p) return null;
-  const set = ['prometheus', 'web'].filter((k) => p.field(k).present);
+  const set = Object.keys(PROVIDER_READERS).filter((k) => p.field(k).present);
   if (set.length === 0) {
     const value = p.value as Record<string, unknown>;
-    if (Object.keys(value).length === 0) p.error('no provider specified: set prometheus or web');
+    if (Object.keys(value).length === 0) p.error(`no provider specified: set one of ${Object.keys(PROVIDER_READERS).join(', ')}`);
     return null;
   }
   if (set.length > 1) {
     p.error('multiple providers specified: a metric queries exactly one provider');
     return null;
   }
-  return set[0] === 'prometheus' ? readPrometheus(p.field('prometheus')) : readWeb(p.field('web'));
+  return PROVIDER_READERS[set[0]!]!(p.field(set[0]!));
 }

@@ -66,6 +66,16 @@ function providerStrings(p: ProviderSpec, out: [string, string][]): void {
       if (p.jsonPath) out.push([`${base}.jsonPath`, p.jsonPath]);
       return;
     }
+    // Read under Argo's own field names: the spec's fields are the manifest's.
+    case 'datadog':
+    case 'newRelic':
+    case 'cloudWatch':
+    case 'graphite':
+    case 'influxdb': {
+      const { kind, ...fields } = p;
+      jsonStrings(fields as unknown as JsonValue, `provider.${kind}`, out);
+      return;
+    }
     default:
       assertNever(p, 'provider');
   }

@@ -14,13 +14,13 @@ export function readPrometheus(r: Reader): PrometheusSpec | null {
   const address = p.field('address').string();
   if (address !== null && !address.includes('{{')) checkUrl(p.field('address'), address);
   const timeoutSeconds = p.field('timeout').int({ min: 0, intOrString: true });
-  const auth = p.field('authentication').object({
-    known: ['basicAuth', 'oauth2'],
-    unsupported: { sigv4: 'AWS SigV4 signing is not supported yet: use a Prometheus-compatible endpoint with basic auth, a bearer token or oauth2' },
-  });
+  const auth = p.field('authentication').object({ known: ['basicAuth', 'oauth2', 'sigv4'] });
   let basicAuth: PrometheusSpec['basicAuth'] = null;
   let oauth2: PrometheusSpec['oauth2'] = null;
+  let sigv4: PrometheusSpec['sigv4'] = null;
   if (auth) {
+    const s = auth.field('sigv4').object({ known: ['region', 'profile', 'roleArn'] });
+    if (s) sigv4 = { region: s.field('region').string() || null, profile: s.field('profile').string() || null, roleArn: s.field('roleArn').string() || null };
     const b = auth.field('basicAuth').object({ known: ['username', 'password'] });
     if (b) {
       const username = b.field('username').string({ required: true });
@@ -56,6 +56,7 @@ export function readPrometheus(r: Reader): PrometheusSpec | null {
     basicAuth,
     oauth2,
     rangeQuery,
+    sigv4,
   };
 }
 
@@ -91,7 +92,7 @@ export function readWeb(r: Reader): WebSpec | null {
   };
 }
 
-function readHeaders(r: Reader): HeaderSpec[] {
+export function readHeaders(r: Reader): HeaderSpec[] {
   const out: HeaderSpec[] = [];
   for (const item of r.list()) {
     const h = item.object({ known: ['key', 'value'] });
@@ -103,7 +104,7 @@ function readHeaders(r: Reader): HeaderSpec[] {
   return out;
 }
 
-function checkUrl(r: Reader, value: string): void {
+export function checkUrl(r: Reader, value: string, example = 'http://prometheus.monitoring.svc:9090'): void {
   let ok = false;
   try {
     const u = new URL(value);
@@ -111,5 +112,5 @@ function checkUrl(r: Reader, value: string): void {
   } catch {
     ok = false;
   }
-  if (!ok) r.error(`"${value}" is not an http(s) URL: write it with a scheme and host, e.g. http://prometheus.monitoring.svc:9090`);
+  if (!ok) r.error(`"${value}" is not an http(s) URL: write it with a scheme and host, e.g. ${example}`);
 }

@@ -294,7 +294,7 @@ const conditions: Rule = {
 /**
  * The Go types the metric's provider hands Argo as `result`, which Argo compiles the condition
  * against: a Prometheus range query or vector is []float64, a scalar query float64; the web
- * provider gives decoded JSON of any shape, or the body as a string.
+ * provider gives decoded JSON of any shape, or the body as a string; the others as noted.
  */
 function resultShapes(provider: MetricSpec['provider']): ResultShape[] {
   switch (provider.kind) {
@@ -303,6 +303,19 @@ function resultShapes(provider: MetricSpec['provider']): ResultShape[] {
       return /^\s*(scalar\s*\(|[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$)/i.test(provider.query) ? ['float64'] : ['[]float64'];
     case 'web':
       return ['map[string]interface {}', '[]interface {}', 'float64', 'string', 'bool', 'nil'];
+    // A scalar, a grouped query's values, or nil without data.
+    case 'datadog':
+      return ['float64', '[]float64', 'nil'];
+    // One result row (a map), or the rows.
+    case 'newRelic':
+      return ['map[string]interface {}', '[]interface {}'];
+    // The MetricDataResults, read as `result[0].Values`.
+    case 'cloudWatch':
+      return ['[]interface {}'];
+    case 'graphite':
+      return ['[]float64'];
+    case 'influxdb':
+      return ['[]interface {}'];
     default:
       return assertNever(provider, 'metric provider');
   }

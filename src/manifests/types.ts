@@ -180,7 +180,29 @@ export interface TemplatedNumber {
   text: string;
 }
 
-export type ProviderSpec = PrometheusSpec | WebSpec;
+export type ProviderSpec =
+  | PrometheusSpec
+  | WebSpec
+  | DatadogSpec
+  | NewRelicSpec
+  | CloudWatchSpec
+  | GraphiteSpec
+  | InfluxdbSpec;
+
+export type {
+  CloudWatchMetricStat,
+  CloudWatchQuery,
+  CloudWatchSpec,
+  DatadogSpec,
+  GraphiteSpec,
+  InfluxdbSpec,
+  JobMetricSpec,
+  JudgeMetric,
+  JudgeSpec,
+  NewRelicSpec,
+  Sigv4Spec,
+} from './provider-specs.js';
+import type { CloudWatchSpec, DatadogSpec, GraphiteSpec, InfluxdbSpec, NewRelicSpec, Sigv4Spec } from './provider-specs.js';
 
 export interface HeaderSpec {
   key: string;
@@ -199,6 +221,8 @@ export interface PrometheusSpec {
   oauth2: { tokenUrl: string; clientId: string; clientSecret: string; scopes: string[] } | null;
   /** Range query; start/end are time expressions such as `now() - duration("5m")`. */
   rangeQuery: { start: string; end: string; stepMs: number } | null;
+  /** authentication.sigv4 (Amazon Managed Prometheus): requests are signed with AWS credentials. */
+  sigv4: Sigv4Spec | null;
 }
 
 export interface WebSpec {

@@ -6,13 +6,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { evalTime } from '../expr/index.js';
-import type { PrometheusSpec } from '../manifests/types.js';
-import { assertNever } from '../util/assert-never.js';
+import type { PrometheusSpec, Sigv4Spec } from '../manifests/types.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { formatDuration } from '../util/duration.js';
-import { retryAfterMs } from '../util/retry-after.js';
+import { call, parseHttpUrl, type CallHints } from './call.js';
 import { EndpointResolver, PROXY_NOTE, type Endpoint, type Via } from './endpoint.js';
-import { DEFAULT_MAX_BODY_BYTES, errorText, exchange, setHeader, type HttpOutcome, type TlsOptions } from './http.js';
+import { DEFAULT_MAX_BODY_BYTES, errorText, setHeader, type HttpRequest, type TlsOptions } from './http.js';
+import { AwsCredentialChain } from './aws/credential-chain.js';
+import { sign, uriEncode } from './aws/sigv4.js';
+import { pingWithRetries, PING_TIMEOUT_MS } from './ping.js';
 import { OAuth2Tokens } from './oauth2.js';
 import { formatWarnings, readQueryResponse } from './prometheus-response.js';
 import type { ProviderDefinition } from './definition.js';
@@ -30,15 +32,19 @@ export const prometheus: ProviderDefinition<'prometheus', PrometheusFlags> = {
     const address = addressOf(spec, o);
     return address && !address.includes('{{') ? address : null;
   },
-  create: ({ clock, via, serviceProxy, resolvesHost }, o) => {
-    const p = new PrometheusProvider({ ...o, clock, via, ...(serviceProxy ? { serviceProxy } : {}), ...(resolvesHost ? { resolvesHost } : {}) });
+  describe: (spec, o) =>
+    `prometheus ${addressOf(spec, o) ?? '(address from --prometheus-address / ARGO_ROLLOUTS_PROMETHEUS_ADDRESS)'}${spec.sigv4 ? ' (SigV4-signed)' : ''}\n  query: ${spec.query}${spec.rangeQuery ? `\n  range: ${spec.rangeQuery.start} .. ${spec.rangeQuery.end} step ${formatDuration(spec.rangeQuery.stepMs)}` : ''}`,
+  permissions: () => [],
+  create: ({ clock, via, serviceProxy, resolvesHost, env }, o) => {
+    const p = new PrometheusProvider({ ...o, clock, via, env, ...(serviceProxy ? { serviceProxy } : {}), ...(resolvesHost ? { resolvesHost } : {}) });
     return {
       measure: (spec, signal) => p.measure(spec, signal),
       ping: async (spec, signal) => {
         const address = addressOf(spec, o) ?? '';
-        // The metric's headers and auth may hold args not resolved yet: canary's own credentials only.
+        // The metric's headers and auth may hold args not resolved yet: canary's own credentials only (and SigV4's, written without args).
+        const sigv4 = spec.sigv4 && !JSON.stringify(spec.sigv4).includes('{{') ? spec.sigv4 : null;
         const problem = await p.ping(
-          { kind: 'prometheus', address, query: 'vector(1)', timeoutMs: PING_TIMEOUT_MS, insecure: spec.insecure, headers: [], basicAuth: null, oauth2: null, rangeQuery: null },
+          { kind: 'prometheus', address, query: 'vector(1)', timeoutMs: PING_TIMEOUT_MS, insecure: spec.insecure, headers: [], basicAuth: null, oauth2: null, rangeQuery: null, sigv4 },
           signal,
         );
         return problem ? { ok: false, message: problem, hint: 'check the address, or pass --prometheus-address' } : { ok: true, message: `${address} answers` };
@@ -61,6 +67,8 @@ export interface PrometheusFlags {
 
 export interface PrometheusOptions extends PrometheusFlags {
   via?: Via;
+  /** Where AWS settings are read for authentication.sigv4 (AWS_REGION, AWS_PROFILE, keys...). */
+  env?: NodeJS.ProcessEnv;
   serviceProxy?: ServiceProxy;
   resolvesHost?: (host: string) => Promise<boolean>;
   clock?: Clock;
@@ -69,25 +77,25 @@ export interface PrometheusOptions extends PrometheusFlags {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-const PING_TIMEOUT_MS = 10_000;
-const PING_ATTEMPTS = 4;
-const PING_MAX_WAIT_MS = 5_000;
-/**
- * Throttled, or the API server / a gateway in between failed (a 500 through the service proxy is
- * usually the API server's, as src/kube/retry.ts assumes): the same query may succeed a moment later.
- */
-const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
+const TRANSPORT_HINTS: CallHints = {
+  tls: 'set insecure: true on the metric, or trust its CA with --prometheus-ca-file',
+  timeout: (after) => `query timed out after ${after}`,
+  tooLarge: (limit) => `query failed: the answer is larger than ${limit}; aggregate the query (e.g. sum by (...)) so it returns fewer series`,
+  failed: 'query failed',
+};
 
 export class PrometheusProvider {
   private readonly clock: Clock;
   private readonly endpoints: EndpointResolver;
   private readonly tokens: OAuth2Tokens;
+  private readonly aws: AwsCredentialChain;
   private ca: Promise<{ ok: true; pem: Buffer } | { ok: false; message: string }> | null = null;
 
   constructor(private readonly options: PrometheusOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.endpoints = new EndpointResolver({ via: options.via, serviceProxy: options.serviceProxy, resolvesHost: options.resolvesHost });
     this.tokens = new OAuth2Tokens(this.clock);
+    this.aws = new AwsCredentialChain({ env: options.env ?? {}, clock: this.clock });
   }
 
   /** One measurement. Rejects only when `signal` aborts. */
@@ -99,7 +107,7 @@ export class PrometheusProvider {
     if (!address) {
       return fail('prometheus address is not configured: set provider.prometheus.address, ARGO_ROLLOUTS_PROMETHEUS_ADDRESS or --prometheus-address');
     }
-    const url = parseAddress(address);
+    const url = parseHttpUrl(address);
     if (!url) return fail(`prometheus address "${address}" is not a URL with a scheme and host, e.g. http://prometheus.monitoring.svc:9090`);
     const shown = address.replace(/\/+$/, '');
     const direct = await this.directTls(spec.insecure);
@@ -116,55 +124,46 @@ export class PrometheusProvider {
 
     const request = this.request(spec, url, endpoint);
     if (!request.ok) return fail(`${label}: ${request.message}`);
-    const res = await exchange(
-      {
-        method: 'GET',
-        url: request.url,
-        params: request.params,
-        headers: headers.headers,
-        timeoutMs,
-        tls: endpoint.tls,
-        maxBodyBytes: this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-      },
-      this.clock,
-      signal,
-    );
-    if (res.kind !== 'response') {
-      const transient = res.kind === 'timeout' || res.kind === 'unreachable';
-      return { ...fail(transportMessage(label, res)), ...(transient ? { transient: { afterMs: null } } : {}) };
+    let req: HttpRequest = { method: 'GET', url: request.url, params: request.params, headers: headers.headers, timeoutMs, tls: endpoint.tls, maxBodyBytes: this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES };
+    if (spec.sigv4) {
+      const signed = await this.sign(spec.sigv4, req, signal);
+      if (!signed.ok) return fail(`${label}: ${signed.message}`);
+      req = signed.request;
     }
+    const res = await call(label, req, this.clock, signal, TRANSPORT_HINTS);
+    if (!res.ok) return { ...fail(res.message), ...(res.transient ? { transient: res.transient } : {}) };
     const answer = readQueryResponse(res.status, res.statusText, res.contentType, res.body);
-    if (!answer.ok) {
-      const transient = TRANSIENT_STATUS.has(res.status) ? { transient: { afterMs: retryAfterMs(res.retryAfter, this.clock.now()) } } : {};
-      return { ...fail(`${label}: query failed: ${answer.message}`), ...transient };
-    }
+    if (!answer.ok) return { ...fail(`${label}: query failed: ${answer.message}`), ...(res.transient ? { transient: res.transient } : {}) };
     if (answer.warnings.length > 0) metadata['warnings'] = formatWarnings(answer.warnings);
     return { ok: true, value: answer.value, valueText: answer.valueText, metadata };
   }
 
+  /** Preflight: can `vector(1)` be queried? null when yes, else what went wrong (transient failures asked again, see ping.ts). */
+  ping(spec: PrometheusSpec, signal: AbortSignal = new AbortController().signal): Promise<string | null> {
+    return pingWithRetries(() => this.measure({ ...spec, query: 'vector(1)', rangeQuery: null }, signal), this.clock, signal);
+  }
+
   /**
-   * Preflight: can `vector(1)` be queried? null when yes, else what went wrong. A transient failure
-   * (429, 500, 502-504, timeout, refused) is asked again, PING_ATTEMPTS times in all, waiting what
-   * the server asked for (capped) or 1 s, 2 s, 3 s: one throttled answer must not stop a release
-   * before it starts.
+   * authentication.sigv4 (Amazon Managed Prometheus): the request signed for service `aps` with the
+   * AWS credential chain's credentials (the profile's, or the role assumed with them). The query
+   * string is written here in SigV4's own encoding, so what is signed is exactly what is sent.
    */
-  async ping(spec: PrometheusSpec, signal: AbortSignal = new AbortController().signal): Promise<string | null> {
-    let last: string | null = null;
-    for (let attempt = 1; ; attempt++) {
-      let result: ProviderResult;
-      try {
-        result = await this.measure({ ...spec, query: 'vector(1)', rangeQuery: null }, signal);
-      } catch (err) {
-        // Out of time while asking again: the failure worth reporting is the one already seen.
-        if (last !== null) return last;
-        throw err;
-      }
-      if (result.ok) return null;
-      last = result.message;
-      if (!result.transient || attempt >= PING_ATTEMPTS || signal.aborted) return last;
-      await this.clock.sleep(Math.min(result.transient.afterMs ?? attempt * 1000, PING_MAX_WAIT_MS), signal);
-      if (signal.aborted) return last;
-    }
+  private async sign(sigv4: Sigv4Spec, req: HttpRequest, signal: AbortSignal): Promise<{ ok: true; request: HttpRequest } | { ok: false; message: string }> {
+    const region = await this.aws.region(sigv4.region, sigv4.profile);
+    if (!region) return { ok: false, message: 'SigV4: no AWS region: set authentication.sigv4.region or AWS_REGION' };
+    const found = await this.aws.credentials(sigv4.profile, sigv4.roleArn, region, signal);
+    if (!found.ok) return { ok: false, message: `SigV4: ${found.message}` };
+    const url = new URL(req.url);
+    const query = Object.entries(req.params ?? {});
+    const headers = { ...req.headers };
+    const signed = sign(
+      { method: req.method, path: url.pathname, query, headers: [['Host', url.host]], body: '' },
+      { credentials: found.credentials, region, service: 'aps', now: this.clock.now() },
+    );
+    for (const [k, v] of Object.entries(signed.headers)) setHeader(headers, k, v);
+    const search = query.map(([k, v]) => `${uriEncode(k)}=${uriEncode(v)}`).join('&');
+    const { params: _sent, ...rest } = req;
+    return { ok: true, request: { ...rest, url: `${url.origin}${url.pathname}${search ? `?${search}` : ''}`, headers } };
   }
 
   private request(
@@ -226,37 +225,7 @@ export class PrometheusProvider {
   }
 }
 
-function transportMessage(label: string, res: Exclude<HttpOutcome, { kind: 'response' }>): string {
-  switch (res.kind) {
-    case 'timeout':
-      return `${label}: query timed out after ${formatDuration(res.afterMs)}`;
-    case 'too-large':
-      return `${label}: query failed: the answer is larger than ${formatBytes(res.limit)}; aggregate the query (e.g. sum by (...)) so it returns fewer series`;
-    case 'unreachable':
-      return res.tls
-        ? `${label} is unreachable: ${res.message} (set insecure: true on the metric, or trust its CA with --prometheus-ca-file)`
-        : `${label} is unreachable: ${res.message}`;
-    case 'failed':
-      return `${label}: query failed: ${res.message}`;
-    default:
-      return assertNever(res, 'http outcome');
-  }
-}
-
-function parseAddress(address: string): URL | null {
-  try {
-    const url = new URL(address);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname ? url : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Prometheus takes times as Unix seconds with a fraction. */
 function seconds(ms: number): string {
   return (ms / 1000).toFixed(3);
-}
-
-function formatBytes(n: number): string {
-  return n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MB` : `${n} bytes`;
 }

@@ -5,13 +5,24 @@
  */
 import type { ProviderSpec } from '../manifests/types.js';
 import type { MetricAdapter, PingResult, ProviderDefinition, ProviderEnvironment, ProviderKind } from './definition.js';
+import { cloudWatch } from './cloudwatch.js';
+import { datadog } from './datadog.js';
+import { graphite } from './graphite.js';
+import { influxdb } from './influxdb.js';
+import { newRelic } from './newrelic.js';
 import { prometheus } from './prometheus.js';
-import type { MetricProvider, ProviderResult } from '../analysis/provider.js';
+import type { MeasureContext, MetricProvider, ProviderResult } from '../analysis/provider.js';
+import type { Permission } from '../kube/permissions.js';
 import { web } from './web.js';
 
 export const PROVIDERS = {
   prometheus,
   web,
+  datadog,
+  newRelic,
+  cloudWatch,
+  graphite,
+  influxdb,
 } satisfies { readonly [K in ProviderKind]: ProviderDefinition<K, never> };
 
 type OptionsOf<D> = D extends { create(shared: ProviderEnvironment, options: infer O): unknown } ? O : never;
@@ -30,6 +41,8 @@ export interface ProviderProbe {
 /** A definition reached through a kind known only at run time. */
 interface Erased {
   endpoint(spec: ProviderSpec, options: unknown): string | null;
+  describe(spec: ProviderSpec, options: unknown): string;
+  permissions(spec: ProviderSpec, namespace: string): Permission[];
   create(shared: ProviderEnvironment, options: unknown): MetricAdapter<ProviderSpec>;
 }
 
@@ -46,8 +59,26 @@ export class MetricProviders implements MetricProvider {
   ) {}
 
   /** Takes one measurement with the provider of the spec's kind. */
-  measure(spec: ProviderSpec, signal: AbortSignal): Promise<ProviderResult> {
-    return this.adapter(spec.kind).measure(spec, signal);
+  measure(spec: ProviderSpec, signal: AbortSignal, context: MeasureContext): Promise<ProviderResult> {
+    return this.adapter(spec.kind).measure(spec, signal, context);
+  }
+
+  /** What a metric measures, for `canary analyze --dry-run`. */
+  describe(spec: ProviderSpec): string {
+    return erased(spec.kind).describe(spec, this.optionsOf(spec.kind));
+  }
+
+  /** The Kubernetes permissions measuring these metrics needs in `namespace` (Jobs, credentials Secrets). */
+  permissions(specs: readonly ProviderSpec[], namespace: string): Permission[] {
+    const seen = new Set<string>();
+    return specs
+      .flatMap((s) => erased(s.kind).permissions(s, namespace))
+      .filter((p) => {
+        const key = `${p.verb} ${p.group} ${p.resource} ${p.subresource ?? ''} ${p.namespace}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
   }
 
   /** Where each metric's requests go, as far as known before args are resolved (for service-proxy permissions). */
@@ -80,4 +111,9 @@ export class MetricProviders implements MetricProvider {
   private optionsOf(kind: ProviderKind): unknown {
     return this.options[kind] ?? {};
   }
+}
+
+/** What a metric measures, for `canary analyze --dry-run`: no provider is built for it. */
+export function describeProvider(spec: ProviderSpec, options: ProviderOptions = {}): string {
+  return erased(spec.kind).describe(spec, options[spec.kind] ?? {});
 }

@@ -4,11 +4,10 @@
  * Prometheus addresses do. Every failure is a `{ ok: false }` result naming the URL.
  */
 import type { WebSpec } from '../manifests/types.js';
-import { assertNever } from '../util/assert-never.js';
 import { systemClock, type Clock } from '../util/clock.js';
-import { formatDuration } from '../util/duration.js';
 import { EndpointResolver, PROXY_NOTE, type Via } from './endpoint.js';
-import { DEFAULT_MAX_BODY_BYTES, exchange, looksLikeHtml, setHeader, snippet, type HttpOutcome } from './http.js';
+import { call } from './call.js';
+import { DEFAULT_MAX_BODY_BYTES, looksLikeHtml, setHeader, snippet } from './http.js';
 import type { PingResult, ProviderDefinition } from './definition.js';
 import { compileJsonPath, selectFirst } from './json-path.js';
 import type { ProviderResult } from '../analysis/provider.js';
@@ -17,6 +16,8 @@ import type { ServiceProxy } from '../kube/service-proxy.js';
 export const web: ProviderDefinition<'web', Record<string, never>> = {
   kind: 'web',
   endpoint: (spec) => (spec.url.includes('{{') ? null : spec.url),
+  describe: (spec) => `web ${spec.method} ${spec.url}${spec.jsonPath ? ` jsonPath ${spec.jsonPath}` : ''}`,
+  permissions: () => [],
   create: ({ clock, via, serviceProxy, resolvesHost }) => {
     const w = new WebProvider({ clock, via, ...(serviceProxy ? { serviceProxy } : {}), ...(resolvesHost ? { resolvesHost } : {}) });
     return { measure: (spec, signal) => w.measure(spec, signal), ping: (spec) => w.ping(spec) };
@@ -87,20 +88,14 @@ export class WebProvider {
     for (const [k, v] of Object.entries(endpoint.headers)) setHeader(headers, k, v);
 
     const timeoutMs = spec.timeoutMs > 0 ? spec.timeoutMs : DEFAULT_TIMEOUT_MS;
-    const res = await exchange(
-      {
-        method: spec.method,
-        url: endpoint.baseUrl + url.pathname + url.search,
-        body,
-        headers,
-        timeoutMs,
-        tls: endpoint.tls,
-        maxBodyBytes: this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-      },
+    const res = await call(
+      label,
+      { method: spec.method, url: endpoint.baseUrl + url.pathname + url.search, body, headers, timeoutMs, tls: endpoint.tls, maxBodyBytes: this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES },
       this.clock,
       signal,
+      { tls: 'set insecure: true on the metric to skip verification', timeout: (after) => `no answer within ${after} (timeoutSeconds)` },
     );
-    if (res.kind !== 'response') return fail(transportMessage(label, res));
+    if (!res.ok) return fail(res.message);
     if (res.status < 200 || res.status >= 300) {
       const detail = looksLikeHtml(res.contentType, res.body) ? '(an HTML page)' : snippet(res.body);
       return fail(`${label}: received non 2xx response code: ${res.status} ${res.statusText}${detail ? `: ${detail}` : ''}`);
@@ -114,21 +109,6 @@ export class WebProvider {
     }
     const selected = selectFirst(data, path.segments);
     if (!selected.ok) return fail(`${label}: could not find jsonPath ${spec.jsonPath ?? '{$}'} in the answer: ${selected.message}`);
-    return { ok: true, value: selected.value, valueText: JSON.stringify(selected.value) ?? 'null', metadata };
-  }
-}
-
-function transportMessage(label: string, res: Exclude<HttpOutcome, { kind: 'response' }>): string {
-  switch (res.kind) {
-    case 'timeout':
-      return `${label}: no answer within ${formatDuration(res.afterMs)} (timeoutSeconds)`;
-    case 'too-large':
-      return `${label}: the answer is larger than ${res.limit} bytes`;
-    case 'unreachable':
-      return res.tls ? `${label} is unreachable: ${res.message} (set insecure: true on the metric to skip verification)` : `${label} is unreachable: ${res.message}`;
-    case 'failed':
-      return `${label}: request failed: ${res.message}`;
-    default:
-      return assertNever(res, 'http outcome');
+    return { ok: true, value: selected.value, valueText: JSON.stringify(selected.value) ?? 'null', metadata, json: true };
   }
 }

@@ -78,7 +78,7 @@ export async function preflightRun(p: RunPreflightInput): Promise<PreflightCheck
   const { cluster, spec, rollout, namespace, providers } = p;
   const metrics = spec.templates.flatMap((t) => t.metrics.map((m) => m.provider));
   const secretNamespaces = spec.templates.some((t) => t.args.some((a) => a.source.kind === 'secretKeyRef')) ? [namespace] : [];
-  const proxyNamespaces = [...new Set(providers.endpoints(metrics).map((e) => inClusterTarget(new URL(e))?.namespace).filter((x): x is string => !!x))];
+  const proxyNamespaces = [...new Set(providers.endpoints(metrics).map((e) => { const url = urlOrNull(e); return url && inClusterTarget(url)?.namespace; }).filter((x): x is string => !!x))];
   return preflight({
     client: cluster.client,
     namespace,
@@ -86,7 +86,7 @@ export async function preflightRun(p: RunPreflightInput): Promise<PreflightCheck
     router: cluster.router(rollout, namespace, { adopt: p.adopt }),
     workloads: cluster.workloads(rollout, namespace, { adopt: p.adopt }),
     lock: cluster.lock(rollout.name, namespace),
-    permissions: { applyServices: p.applyServices, secretNamespaces, proxyNamespaces },
+    permissions: { applyServices: p.applyServices, secretNamespaces, proxyNamespaces, providers: providers.permissions(metrics, namespace) },
     ...(p.applyServices ? { servicesToApply: spec.services.map((s) => s.name) } : {}),
     probes: providers.probes(metrics).map((probe) => ({
       name: probe.name,
@@ -97,6 +97,15 @@ export async function preflightRun(p: RunPreflightInput): Promise<PreflightCheck
       },
     })),
   });
+}
+
+/** A provider endpoint that is an address (some name a Secret or the AWS chain instead). */
+function urlOrNull(endpoint: string): URL | null {
+  try {
+    return new URL(endpoint);
+  } catch {
+    return null;
+  }
 }
 
 async function check(name: string, run: () => Promise<string>): Promise<PreflightCheck> {

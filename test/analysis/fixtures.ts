@@ -17,6 +17,7 @@ export function prometheus(overrides: Partial<PrometheusSpec> = {}): PrometheusS
     basicAuth: null,
     oauth2: null,
     rangeQuery: null,
+    sigv4: null,
     ...overrides,
   };
 }

@@ -13,7 +13,7 @@ class HeldProvider implements MetricProvider {
   measure(spec: ProviderSpec, signal: AbortSignal): Promise<ProviderResult> {
     return new Promise((resolve, reject) => {
       signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-      this.calls.push({ query: spec.kind === 'prometheus' ? spec.query : spec.url, signal, answer: resolve, fail: reject });
+      this.calls.push({ query: spec.kind === 'prometheus' ? spec.query : spec.kind === 'web' ? spec.url : spec.kind, signal, answer: resolve, fail: reject });
     });
   }
 }
@@ -26,23 +26,25 @@ function setup() {
   return { provider, stop, answers, measurer };
 }
 
+const CTX = { run: 'background', metric: 'success-rate' };
+
 describe('Measurer', () => {
   it('runs one call per key, hands each answer back once, and forgets the key then', async () => {
     const { provider, answers, measurer } = setup();
-    expect(measurer.start('a', prometheus({ query: 'a' }))).toBe(true);
-    expect(measurer.start('a', prometheus({ query: 'a' }))).toBe(false);
-    expect(measurer.start('b', prometheus({ query: 'b' }))).toBe(true);
+    expect(measurer.start('a', prometheus({ query: 'a' }), CTX)).toBe(true);
+    expect(measurer.start('a', prometheus({ query: 'a' }), CTX)).toBe(false);
+    expect(measurer.start('b', prometheus({ query: 'b' }), CTX)).toBe(true);
     expect([provider.calls.length, measurer.inFlight()]).toEqual([2, ['a', 'b']]);
     provider.calls[1]!.answer(ok(2));
     await settle();
     expect(answers).toEqual([['b', ok(2)]]);
     expect(measurer.inFlight()).toEqual(['a']);
-    expect(measurer.start('b', prometheus({ query: 'b' }))).toBe(true);
+    expect(measurer.start('b', prometheus({ query: 'b' }), CTX)).toBe(true);
   });
 
   it('a provider that rejects for another reason than an abort gives that measurement an error', async () => {
     const { provider, answers, measurer } = setup();
-    measurer.start('a', prometheus());
+    measurer.start('a', prometheus(), CTX);
     provider.calls[0]!.fail(new Error('provider bug'));
     await settle();
     expect(answers).toEqual([['a', { ok: false, message: 'provider bug', metadata: {} }]]);
@@ -50,8 +52,8 @@ describe('Measurer', () => {
 
   it('a cancelled call is aborted and its answer dropped; stopping aborts the rest; close waits for them', async () => {
     const { provider, stop, answers, measurer } = setup();
-    measurer.start('a', prometheus());
-    measurer.start('b', prometheus());
+    measurer.start('a', prometheus(), CTX);
+    measurer.start('b', prometheus(), CTX);
     measurer.cancel('a');
     expect(provider.calls[0]!.signal.aborted).toBe(true);
     stop.abort();

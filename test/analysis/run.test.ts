@@ -431,3 +431,25 @@ describe('as data', () => {
     expect(() => startMeasurement(run, 'nope', T0)).toThrow('analysis run r: no metric named "nope"');
   });
 });
+
+describe('results that decide or type themselves', () => {
+  const one = (spec: Parameters<typeof resolved>[0]) => [resolved({ count: 1, ...spec })];
+  const finish = (metrics: ResolvedMetric[], result: ProviderResult) =>
+    finishMeasurement(startMeasurement(newRun('r', metrics, T0), 'success-rate', T0), metrics, 'success-rate', result, T0 + S).metrics[0]!;
+
+  it('a web answer\'s top-level list of numbers is []interface {} as Go\'s json decodes it: `result[0] == "ok"` is false (Failed), not a type error', () => {
+    const metrics = one({ successCondition: 'result[0] == "ok"' });
+    const json: ProviderResult = { ok: true, value: [1, 2], valueText: '[1,2]', metadata: {}, json: true };
+    expect(finish(metrics, json)).toMatchObject({ phase: 'Failed', failed: 1 });
+    // A Prometheus vector is []float64: the same condition does not compile against it.
+    expect(finish(metrics, value([1, 2]))).toMatchObject({ phase: 'Running', error: 1 });
+  });
+
+  it('a provider\'s own verdict (a Job\'s) is taken as is, with its message; the conditions are not evaluated', () => {
+    const metrics = one({ successCondition: 'result == "never"' });
+    const verdict: ProviderResult = { ok: true, value: null, valueText: 'Failed', metadata: { 'job-name': 'j' }, verdict: { phase: 'Failed', message: 'Job apps/j failed: BackoffLimitExceeded' } };
+    const r = finish(metrics, verdict);
+    expect(r).toMatchObject({ phase: 'Failed', failed: 1 });
+    expect(r.measurements[0]).toMatchObject({ phase: 'Failed', message: 'Job apps/j failed: BackoffLimitExceeded', value: 'Failed', metadata: { 'job-name': 'j' } });
+  });
+});

@@ -30,7 +30,7 @@ class ScriptedProvider implements MetricProvider {
   ) {}
 
   measure(provider: ProviderSpec, signal: AbortSignal): Promise<ProviderResult> {
-    const query = provider.kind === 'prometheus' ? provider.query : provider.url;
+    const query = provider.kind === 'prometheus' ? provider.query : provider.kind === 'web' ? provider.url : provider.kind;
     const n = this.calls.filter((c) => c.query === query).length;
     return new Promise((resolve, reject) => {
       this.inFlight++;

@@ -20,7 +20,7 @@ const DIR = join(process.cwd(), 'test', 'manifests', 'argo-examples');
 const router = (name: string) =>
   `not supported by canary: ${name} traffic routing: canary writes SMI TrafficSplits (trafficRouting.smi) or Gateway API HTTPRoutes (trafficRouting.plugins["argoproj-labs/gatewayAPI"])`;
 const EXPERIMENT_STEP = 'not supported by canary: experiment steps are not supported: use an analysis step against the canary';
-const JOB = 'not supported by canary: the Job provider is not supported: canary queries Prometheus or a web (HTTP JSON) endpoint';
+const JOB = 'not supported by canary: the Job provider is not supported: canary measures with prometheus, web, datadog, newRelic, cloudWatch, graphite or influxdb';
 const HEADER_ROUTE = 'not supported by canary: setHeaderRoute is not supported: canary sets traffic weights only (SMI has no header routes); remove these steps and trafficRouting.managedRoutes';
 const MIRROR_ROUTE = 'not supported by canary: setMirrorRoute is not supported: canary sets traffic weights only; remove these steps and trafficRouting.managedRoutes';
 const BLUE_GREEN = 'not supported by canary: blue-green rollouts are not supported: use strategy.canary';

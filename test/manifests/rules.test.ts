@@ -55,7 +55,7 @@ const rows: Row[] = [
   ['a metric has one provider', seedWith([['        prometheus:\n', '        web: {url: "http://x/y"}\n        prometheus:\n']]), /multiple providers specified/],
   ['a metric has a provider', seedWith([['      provider:\n        prometheus:\n          address: http://prometheus.monitoring:9090\n          query: sum(rate(response_total{dst_service="{{args.service-name}}"}[30s]))\n', '      provider: {}\n']]), /no provider specified/],
   ['provider address is a URL', seedWith([['address: http://prometheus.monitoring:9090', 'address: prometheus:9090']]), /is not an http\(s\) URL/],
-  ['unsupported providers are named', seedWith([['        prometheus:\n', '        datadog: {query: x}\n        prometheus:\n']]), /the Datadog provider is not supported/],
+  ['unsupported providers are named', seedWith([['        prometheus:\n', '        wavefront: {query: x}\n        prometheus:\n']]), /the Wavefront provider is not supported/],
   ['unique Rollout names', `${SEED}---${SEED.split('---')[0]}`, /Rollout "myapp" is defined twice/],
   ['selector matches template labels', seedWith([['      app: myapp\n  template:', '      app: other\n  template:']]), /selector does not match template labels/],
   ['workloadRef is named as unsupported', seedWith([['  replicas: 2\n', '  replicas: 2\n  workloadRef: {apiVersion: apps/v1, kind: Deployment, name: x}\n']]), /workloadRef\) is not supported yet/],

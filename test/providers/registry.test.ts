@@ -20,10 +20,11 @@ describe('MetricProviders', () => {
     const clock = new FakeClock();
     const providers = new MetricProviders({ clock, via: 'direct', env: {} });
     const signal = new AbortController().signal;
-    const p = await providers.measure(prometheus({ address: server.url }), signal);
+    const p = await providers.measure(prometheus({ address: server.url }), signal, { run: 'r', metric: 'm' });
     const w = await providers.measure(
       { kind: 'web', url: `${server.url}/health`, method: 'GET', headers: [], body: null, jsonBody: null, timeoutMs: 1000, jsonPath: '{$.healthy}', insecure: false },
       signal,
+      { run: 'r', metric: 'm' },
     );
     expect(p).toMatchObject({ ok: true, value: 7 });
     expect(w).toMatchObject({ ok: true, value: true });

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 
 export interface Recorded {
   method: string;
+  /** The request target as sent: path and raw query string. */
+  url: string;
   path: string;
   query: URLSearchParams;
   headers: http.IncomingHttpHeaders;
@@ -36,7 +38,7 @@ export async function startServer(tls?: { key: string; cert: string }): Promise<
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const u = new URL(req.url ?? '/', 'http://x');
-      const rec: Recorded = { method: req.method ?? '', path: u.pathname, query: u.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString() };
+      const rec: Recorded = { method: req.method ?? '', url: req.url ?? '', path: u.pathname, query: u.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString() };
       requests.push(rec);
       handler(rec, res);
     });

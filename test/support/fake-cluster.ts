@@ -189,7 +189,7 @@ export class ScriptedProvider implements MetricProvider {
   constructor(private readonly answer: (query: string, n: number) => ProviderResult) {}
 
   async measure(provider: ProviderSpec): Promise<ProviderResult> {
-    const key = provider.kind === 'prometheus' ? provider.query : provider.url;
+    const key = provider.kind === 'prometheus' ? provider.query : provider.kind === 'web' ? provider.url : provider.kind;
     const n = this.calls.filter((c) => c === key).length;
     this.calls.push(key);
     return this.answer(key, n);
