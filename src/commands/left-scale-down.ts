@@ -6,6 +6,7 @@
 import { leftOverNote, scaleDownLeftOver } from '../engine/left-scale-down.js';
 import type { RunState } from '../engine/types.js';
 import { readStoredManifests } from '../manifests/stored.js';
+import { isResolved } from '../manifests/types.js';
 import type { Clock } from '../util/clock.js';
 import { messageOf } from '../util/errors.js';
 import type { Cluster } from '../wiring/cluster.js';
@@ -25,6 +26,8 @@ export async function finishLeftScaleDown(cluster: Cluster, clock: Clock, name: 
     const stored = await store.load();
     if (!stored.state || stored.state.runId !== known.runId || !stored.manifests) return null;
     const rollout = { ...readStoredManifests(stored.manifests, namespace).rollouts[0]!, namespace };
+    // The stored Rollout carries the template it ran with (a workloadRef's too).
+    if (!isResolved(rollout)) return null;
     const ports = { workloads: cluster.workloads(rollout, namespace), store, events: cluster.events(name, namespace), clock };
     const after = await scaleDownLeftOver(ports, stored.state, lock.identity);
     return after ? leftOverNote(after) : null;

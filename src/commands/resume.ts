@@ -2,7 +2,7 @@
 import type { Outcome } from '../contract/outcome.js';
 import type { Io } from '../contract/io.js';
 import type { RunRequest } from '../engine/types.js';
-import type { JsonObject } from '../manifests/types.js';
+import { isResolved } from '../manifests/types.js';
 import { UsageError } from '../util/errors.js';
 import { readStoredManifests } from '../manifests/stored.js';
 import { buildProvider } from './providers.js';
@@ -15,8 +15,11 @@ export async function resumeStored(s: Steering, io: Io, o: { requests?: RunReque
     throw new UsageError(`the run of ${who} has no stored manifests (written by an older canary)`, { hint: 'run `canary run` with the manifest files instead' });
   }
   const spec = readStoredManifests(s.stored.manifests, s.namespace);
-  const rollout = { ...spec.rollouts[0]!, namespace: s.namespace };
-  const template = rollout.template as JsonObject;
+  const stored = { ...spec.rollouts[0]!, namespace: s.namespace };
+  // The stored Rollout carries the template it ran with (a workloadRef's too).
+  if (!isResolved(stored)) throw new UsageError(`the manifests stored with the run of ${who} have no pod template`, { hint: 'run `canary run` with the manifest files instead' });
+  const rollout = stored;
+  const template = rollout.template;
   const proxy = await s.cluster.serviceProxy();
   return runInForeground({
     io,

@@ -11,12 +11,14 @@ import { parseTimeScale } from '../engine/time-scale.js';
 import { loadSpec } from '../manifests/index.js';
 import { formatIssue } from '../manifests/issues.js';
 import { manifestsOf } from '../manifests/stored.js';
-import type { JsonObject, RolloutArg, RolloutSpec, SpecSet } from '../manifests/types.js';
+import { mapAnalysisRefs } from '../manifests/strategy.js';
+import type { JsonObject, ResolvedRollout, RolloutArg, RolloutSpec, SpecSet } from '../manifests/types.js';
 import { renderPreflight } from '../output/plan.js';
 import { systemClock } from '../util/clock.js';
 import { UnreachableError, UsageError } from '../util/errors.js';
 import type { Cluster } from '../wiring/cluster.js';
 import { applyServices } from '../wiring/services.js';
+import { resolveWorkload } from '../wiring/workload-ref.js';
 import { connectFrom } from './connect.js';
 import { dryRun } from './dry-run.js';
 import { buildProvider, type ProviderFlags } from './providers.js';
@@ -49,7 +51,7 @@ export default async function run(inv: Invocation, io: Io): Promise<Outcome> {
   const { spec, rollout: written } = await readSpec(inv, io, flags);
   const cluster = await connectFrom(inv, io, clock);
   const namespace = namespaceOf(written, cluster, inv.global.namespace);
-  const rollout: RolloutSpec = withArgs({ ...written, namespace }, argOverrides);
+  const rollout: ResolvedRollout = await resolveWorkload(cluster.client, withArgs({ ...written, namespace }, argOverrides), namespace);
   const { template, unknown } = withImages(rollout.template, images);
   if (unknown.length) {
     const names = containerNames(rollout.template);
@@ -128,14 +130,7 @@ function withArgs(rollout: RolloutSpec, pairs: [string, string][]): RolloutSpec 
     for (const [name, value] of pairs) out.push({ loc: { file: '--arg', line: 0, col: 0, path: name }, name, source: { kind: 'value', value } });
     return out;
   };
-  return {
-    ...rollout,
-    canary: {
-      ...rollout.canary,
-      analysis: rollout.canary.analysis ? { ...rollout.canary.analysis, args: override(rollout.canary.analysis.args) } : null,
-      steps: rollout.canary.steps.map((s) => (s.kind === 'analysis' ? { ...s, analysis: { ...s.analysis, args: override(s.analysis.args) } } : s)),
-    },
-  };
+  return { ...rollout, strategy: mapAnalysisRefs(rollout.strategy, (ref) => ({ ...ref, args: override(ref.args) })) };
 }
 
 function containerNames(template: JsonObject): string[] {

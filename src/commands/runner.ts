@@ -7,14 +7,14 @@ import type { Outcome } from '../contract/outcome.js';
 import type { Io } from '../contract/io.js';
 import type { MetricProvider } from '../analysis/provider.js';
 import type { DriveResult } from '../engine/driver.js';
-import { summarizeStep } from '../engine/events.js';
 import { Inbox } from '../engine/inbox.js';
 import type { LeaseHolder, Lock, StateStore } from '../engine/ports.js';
 import { openRun } from '../engine/session.js';
 import type { StartDecision } from '../engine/start.js';
 import { isTerminal, type RunRequest } from '../engine/types.js';
-import type { JsonObject, RolloutSpec, SpecSet } from '../manifests/types.js';
+import type { JsonObject, ResolvedRollout, SpecSet } from '../manifests/types.js';
 import { createRunPrinter, type RunPrinter } from '../output/printer.js';
+import { liveStages } from '../output/stages.js';
 import { finalLine, verdictOf, type Verdict } from '../output/verdict.js';
 import type { Clock } from '../util/clock.js';
 import { formatDuration } from '../util/duration.js';
@@ -27,8 +27,8 @@ export interface ForegroundRun {
   cluster: Cluster;
   namespace: string;
   spec: SpecSet;
-  /** The Rollout with its namespace resolved (not time-scaled). */
-  rollout: RolloutSpec;
+  /** The Rollout with its namespace resolved (not time-scaled), its workloadRef's template read. */
+  rollout: ResolvedRollout;
   template: JsonObject;
   manifests: string;
   provider: MetricProvider;
@@ -84,7 +84,7 @@ export async function runInForeground(p: ForegroundRun): Promise<Outcome> {
       clock: p.clock,
       rollout: `${namespace}/${rollout.name}`,
       name: rollout.name,
-      steps: run.facts.spec.canary.steps.map(summarizeStep),
+      steps: liveStages(run.facts.spec),
     });
     for (const note of run.notes) printer.info(io.palette.dim(note));
     const revision = run.facts.revision;

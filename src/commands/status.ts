@@ -9,6 +9,7 @@ import type { Invocation } from '../contract/verb.js';
 import type { Cluster } from '../wiring/cluster.js';
 import { renderJson, renderJsonLine, renderYaml, statusList } from '../status/json.js';
 import type { StatusView } from '../status/model.js';
+import { isResolved } from '../manifests/types.js';
 import { renderList, WatchLines } from '../status/render-line.js';
 import { renderTree } from '../status/render-tree.js';
 import { toStatusView } from '../status/view.js';
@@ -101,7 +102,7 @@ async function watch(cluster: Cluster, target: { name: string; namespace: string
   };
   cluster.stateStore(target.name, target.namespace).watch(poke, stop.signal);
   const rollout = await gatherStatus(cluster, target, clock.now()).then((r) => r.rollout).catch(() => null);
-  if (rollout) cluster.workloads({ ...rollout, namespace: target.namespace }, target.namespace).watch(poke, stop.signal);
+  if (rollout && isResolved(rollout)) cluster.workloads({ ...rollout, namespace: target.namespace }, target.namespace).watch(poke, stop.signal);
 
   const throttle = new RedrawThrottle(200);
   const lines = new WatchLines(io.palette);

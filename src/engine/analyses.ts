@@ -140,3 +140,8 @@ export function explainFailure(ctx: EngineContext, run: AnalysisRun): string {
   const why = metrics ? explainRun(run, metrics) : run.message ?? `analysis ${run.id} ended ${run.phase}`;
   return ctx.redactor.text(why);
 }
+
+/** The rollback reason for a failed run: "analysis pre-promotion failed: metric ...". */
+export function failureReason(ctx: EngineContext, run: AnalysisRun): string {
+  return `analysis ${run.id} ${run.phase === 'Error' ? 'errored' : 'failed'}: ${explainFailure(ctx, run)}`;
+}

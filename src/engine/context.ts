@@ -1,7 +1,7 @@
 /** What the machine knows besides the persisted state: the run's facts and its resolved analyses. Not persisted. */
 import type { ResolvedMetric } from '../analysis/types.js';
 import type { Redactor } from '../util/redact.js';
-import type { AnalysisRef, JsonObject, RolloutSpec } from '../manifests/types.js';
+import type { JsonObject, RolloutSpec } from '../manifests/types.js';
 
 /** What a run is, fixed from the moment it is opened (session.ts) to its end. */
 export interface RunFacts {
@@ -33,17 +33,4 @@ export interface EngineContext extends RunFacts, AnalysisKnowledge {
   now: number;
 }
 
-export const BACKGROUND_RUN = 'background';
-
-export function stepRunId(stepIndex: number): string {
-  return `step-${stepIndex + 1}`;
-}
-
-/** The analysis reference behind a run id. */
-export function analysisRefFor(spec: RolloutSpec, runId: string): AnalysisRef | null {
-  if (runId === BACKGROUND_RUN) return spec.canary.analysis;
-  const m = /^step-(\d+)$/.exec(runId);
-  if (!m) return null;
-  const step = spec.canary.steps[Number(m[1]) - 1];
-  return step?.kind === 'analysis' ? step.analysis : null;
-}
+export { analysisRefFor, BACKGROUND_RUN, POST_PROMOTION_RUN, PRE_PROMOTION_RUN, stepRunId } from '../manifests/strategy.js';

@@ -4,6 +4,7 @@
  * from machine.ts; everything it touches goes through the ports; analyses run in the background
  * (analysis-worker.ts) and answer through the inbox.
  */
+import { stepsOf } from '../manifests/strategy.js';
 import { CanaryError, messageOf } from '../util/errors.js';
 import { AnalysisWorker } from './analysis-worker.js';
 import type { EngineContext, RunFacts } from './context.js';
@@ -117,9 +118,10 @@ class Driver {
         images: options.images,
         stepCount: state.stepCount,
         timeScale: options.facts.timeScale,
+        strategy: options.facts.spec.strategy.kind,
       },
     ];
-    const step = options.facts.spec.canary.steps[state.stepIndex];
+    const step = stepsOf(options.facts.spec.strategy)[state.stepIndex];
     if (step && state.mode === 'canary' && (state.phase === 'Progressing' || state.phase === 'Paused')) {
       started.push({ kind: 'stepStarted', at: now, index: state.stepIndex, stepCount: state.stepCount, step: summarizeStep(step) });
     }

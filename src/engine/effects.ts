@@ -8,6 +8,8 @@ export type Effect =
   | { kind: 'scale'; track: Track; replicas: number }
   /** Point a Service at a track's pods. */
   | { kind: 'routeService'; service: Track; track: Track }
+  /** Scale the Deployment the workloadRef names (its scaleDown: onsuccess, progressively). */
+  | { kind: 'scaleReferenced'; replicas: number }
   /** Write the canary weight to the route object. */
   | { kind: 'setWeight'; weight: number }
   /** Resolve an analysis's templates and args (secrets are read here); answers with analysisResolved. */

@@ -3,8 +3,9 @@
  * summary) and Kubernetes Events are all derived from it, each with an exhaustive switch.
  */
 import type { AnalysisPhase, MeasurementPhase } from '../analysis/types.js';
-import type { CanaryScale, Step } from '../manifests/types.js';
-import type { Phase, PromotionStage, RollbackCause, RunMode, RunRequest } from './types.js';
+import type { CanaryScale, Step, StrategyKind } from '../manifests/types.js';
+import type { Track } from './ports.js';
+import type { Pause, Phase, PromotionStage, RollbackCause, RunMode, RunRequest } from './types.js';
 
 export interface ScaleSummary {
   replicas: number | null;
@@ -32,12 +33,15 @@ export type RunEvent =
       images: string[];
       stepCount: number;
       timeScale: number;
+      strategy: StrategyKind;
     }
   | { kind: 'stepStarted'; at: number; index: number; stepCount: number; step: StepSummary }
   | { kind: 'stepCompleted'; at: number; index: number; stepCount: number }
   | { kind: 'weightChanged'; at: number; from: number | null; to: number; router: string }
+  /** A track's Service now selects other pods (blue-green: the active or preview Service); revisions as observed. */
+  | { kind: 'serviceSwitched'; at: number; service: string; role: ServiceRole; from: Track | null; to: Track; fromRevision: string | null; toRevision: string | null }
   | { kind: 'waiting'; at: number; track: 'stable' | 'canary'; ready: number; desired: number; problem: string | null }
-  | { kind: 'paused'; at: number; reason: 'PauseStep' | 'InconclusiveAnalysis'; until: number | null }
+  | { kind: 'paused'; at: number; reason: Pause['reason']; until: number | null }
   | { kind: 'resumed'; at: number; by: 'timer' | 'promote' }
   | { kind: 'analysisStarted'; at: number; runId: string; metrics: string[]; dryRun: string[] }
   | {
@@ -81,6 +85,9 @@ export type RunEvent =
     };
 
 export type RunEventKind = RunEvent['kind'];
+
+/** How a Service is named in the run's words: Argo's field for it. */
+export type ServiceRole = 'stableService' | 'canaryService' | 'activeService' | 'previewService';
 
 export function summarizeStep(step: Step): StepSummary {
   switch (step.kind) {

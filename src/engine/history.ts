@@ -5,7 +5,7 @@
 import { assertNever } from '../util/assert-never.js';
 import { formatDuration } from '../util/duration.js';
 import type { RunEvent } from './events.js';
-import { HISTORY_LIMIT, type HistoryEntry, type RunState } from './types.js';
+import { HISTORY_LIMIT, type HistoryEntry, type Pause, type RunState } from './types.js';
 
 export interface KubeEvent {
   type: 'Normal' | 'Warning';
@@ -13,12 +13,21 @@ export interface KubeEvent {
   message: string;
 }
 
+/** Argo's pause condition reasons. */
+const PAUSE_REASONS: { [K in Pause['reason']]: string } = {
+  PauseStep: 'CanaryPauseStep',
+  BlueGreenPause: 'BlueGreenPause',
+  InconclusiveAnalysis: 'InconclusiveAnalysisRun',
+};
+
 export function kubeEventOf(e: RunEvent): KubeEvent | null {
   switch (e.kind) {
     case 'started':
       return { type: 'Normal', reason: e.resumed ? 'RolloutResumed' : 'RolloutUpdated', message: `${e.resumed ? 'Resumed' : 'Started'} ${e.mode} run of revision ${e.revision} (${e.images.join(', ')})` };
     case 'stepStarted':
       return null;
+    case 'serviceSwitched':
+      return { type: 'Normal', reason: 'SwitchService', message: `Switched selector for service '${e.service}' (${e.role}) from ${e.from}${e.fromRevision ? ` (revision ${e.fromRevision})` : ''} to ${e.to}${e.toRevision ? ` (revision ${e.toRevision})` : ''}` };
     case 'stepCompleted':
       return { type: 'Normal', reason: 'RolloutStepCompleted', message: `Rollout step ${e.index + 1}/${e.stepCount} completed` };
     case 'weightChanged':
@@ -29,7 +38,7 @@ export function kubeEventOf(e: RunEvent): KubeEvent | null {
       return {
         type: 'Normal',
         reason: 'RolloutPaused',
-        message: e.reason === 'InconclusiveAnalysis' ? 'Rollout is paused (InconclusiveAnalysisRun)' : `Rollout is paused (CanaryPauseStep${e.until === null ? ', until promoted' : ''})`,
+        message: `Rollout is paused (${PAUSE_REASONS[e.reason]}${e.until === null && e.reason !== 'InconclusiveAnalysis' ? ', until promoted' : ''})`,
       };
     case 'resumed':
       return { type: 'Normal', reason: 'RolloutResumed', message: e.by === 'promote' ? 'Rollout resumed by promote' : 'Rollout pause ended' };

@@ -12,6 +12,11 @@ import { findRun, recordMeasurement, scheduleMeasurements } from './analyses.js'
 import type { EngineContext } from './context.js';
 import type { Effect } from './effects.js';
 import type { RunEvent } from './events.js';
+import { trackServiceFields, trackServices } from '../manifests/strategy.js';
+import type { RolloutStrategy } from '../manifests/types.js';
+import { blueGreenProgressing } from './phases/blue-green-progressing.js';
+import { blueGreenPromoting } from './phases/blue-green-promoting.js';
+import { blueGreenRollingBack } from './phases/blue-green-rolling-back.js';
 import { initializing } from './phases/initializing.js';
 import { progressing } from './phases/progressing.js';
 import { promoting } from './phases/promoting.js';
@@ -47,6 +52,7 @@ const MAX_PASSES = 25;
 export function reconcile(state: RunState, obs: Observation, ctx: EngineContext): Reconciled {
   const tx = new Tx(state, ctx.now);
   observeWeight(tx, obs, ctx);
+  observeServices(tx, obs, ctx);
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const before = tx.state;
     const effects = tx.effects.length;
@@ -68,6 +74,36 @@ function observeWeight(tx: Tx, obs: Observation, ctx: EngineContext): void {
   if (!isRouted(ctx) || obs.weight === null || obs.weight === tx.state.weight) return;
   tx.emit({ kind: 'weightChanged', at: tx.now, from: tx.state.weight, to: obs.weight, router: ctx.routeKind ?? 'route' });
   tx.set({ weight: obs.weight });
+}
+
+/**
+ * Blue-green's traffic is where the Services point: each switch of the active or preview Service is
+ * reported (Argo's SwitchService event). A canary's story is its weights; its Services are not reported.
+ */
+function observeServices(tx: Tx, obs: Observation, ctx: EngineContext): void {
+  const strategy = ctx.spec.strategy;
+  const before = tx.state.services;
+  if (before.stable === obs.services.stable && before.canary === obs.services.canary) return;
+  tx.set({ services: obs.services });
+  switch (strategy.kind) {
+    case 'canary':
+      return;
+    case 'blueGreen': {
+      const names = trackServices(strategy);
+      const fields = trackServiceFields(strategy);
+      for (const track of ['stable', 'canary'] as const) {
+        const to = obs.services[track];
+        const name = names[track];
+        const from = before[track];
+        // The first observation of a run written before `services` existed is no switch.
+        if (to === null || from === null || to === from || name === null) continue;
+        tx.emit({ kind: 'serviceSwitched', at: tx.now, service: name, role: fields[track], from, to, fromRevision: obs[from]?.revision ?? null, toRevision: obs[to]?.revision ?? null });
+      }
+      return;
+    }
+    default:
+      return assertNever(strategy, 'strategy');
+  }
 }
 
 export function apply(state: RunState, input: Input, ctx: EngineContext): { state: RunState; events: RunEvent[] } {
@@ -114,14 +150,10 @@ function handle(tx: Tx, obs: Observation, ctx: EngineContext): void {
       return initializing(tx, obs, ctx);
     case 'Progressing':
     case 'Paused':
-      progressing(tx, obs, ctx);
-      // A run created above (or a step that just started one) gets its first measurement now.
-      if (tx.state.phase === 'Progressing' || tx.state.phase === 'Paused') scheduleMeasurements(tx, ctx);
-      return;
     case 'Promoting':
-      return promoting(tx, obs, ctx);
+      return release(tx, obs, ctx, ctx.spec.strategy);
     case 'RollingBack':
-      return rollingBack(tx, obs, ctx);
+      return rollBack(tx, obs, ctx, ctx.spec.strategy);
     case 'Healthy':
     case 'Degraded':
     case 'Aborted':
@@ -131,4 +163,31 @@ function handle(tx: Tx, obs: Observation, ctx: EngineContext): void {
   }
 }
 
+/** A new revision on its way in, by the Rollout's strategy. */
+function release(tx: Tx, obs: Observation, ctx: EngineContext, strategy: RolloutStrategy): void {
+  switch (strategy.kind) {
+    case 'canary':
+      if (tx.state.phase === 'Promoting') return promoting(tx, obs, ctx, strategy);
+      progressing(tx, obs, ctx, strategy);
+      break;
+    case 'blueGreen':
+      if (tx.state.promotion) blueGreenPromoting(tx, obs, ctx, strategy);
+      else blueGreenProgressing(tx, obs, ctx, strategy);
+      break;
+    default:
+      return assertNever(strategy, 'strategy');
+  }
+  // A run created above (or a step that just started one) gets its first measurement now.
+  if (tx.state.phase === 'Progressing' || tx.state.phase === 'Paused' || tx.state.phase === 'Promoting') scheduleMeasurements(tx, ctx);
+}
 
+function rollBack(tx: Tx, obs: Observation, ctx: EngineContext, strategy: RolloutStrategy): void {
+  switch (strategy.kind) {
+    case 'canary':
+      return rollingBack(tx, obs, ctx, strategy);
+    case 'blueGreen':
+      return blueGreenRollingBack(tx, obs, ctx, strategy);
+    default:
+      return assertNever(strategy, 'strategy');
+  }
+}

@@ -18,6 +18,8 @@ export async function perform(effect: ForegroundEffect, ports: DriverPorts, fact
       return ports.workloads.scale(effect.track, effect.replicas);
     case 'routeService':
       return ports.workloads.route(effect.service, effect.track);
+    case 'scaleReferenced':
+      return ports.workloads.scaleReferenced(effect.replicas);
     case 'setWeight':
       if (ports.router) await ports.router.setWeight(effect.weight);
       return;
@@ -34,6 +36,8 @@ export function describeEffect(e: Effect): string {
       return `scaling the ${e.track} Deployment to ${e.replicas}`;
     case 'routeService':
       return `pointing the ${e.service} Service at the ${e.track} pods`;
+    case 'scaleReferenced':
+      return `scaling the workloadRef's Deployment to ${e.replicas}`;
     case 'setWeight':
       return `setting the canary weight to ${e.weight}%`;
     case 'resolveAnalysis':

@@ -1,12 +1,12 @@
 /**
  * The plan of a run, for `canary run --dry-run`: what each step will do (weight, replica counts,
- * pause, analysis) and how long the timed parts take. Pure, from the spec alone.
+ * pause, analysis), or the blue-green sequence, and how long the timed parts take. Pure, from the spec alone.
  */
-import type { AnalysisTemplateSpec, RolloutSpec, Step } from '../manifests/types.js';
+import type { AnalysisRef, AnalysisTemplateSpec, BlueGreenStrategy, RolloutSpec, Step } from '../manifests/types.js';
 import { assertNever } from '../util/assert-never.js';
 import { collectTemplates } from '../manifests/template-index.js';
 import { summarizeStep, type StepSummary } from './events.js';
-import { canaryReplicas, canaryScaleAt, setWeightAt, stableReplicas } from './replicas.js';
+import { canaryReplicas, canaryScaleAt, setWeightAt, stableReplicas, type CanarySpec } from './replicas.js';
 import type { RunMode } from './types.js';
 
 export interface PlannedStep {
@@ -31,16 +31,43 @@ export interface PlannedMetric {
   fromArgs: string[];
 }
 
-export interface Plan {
+interface PlanBase {
   mode: RunMode;
-  steps: PlannedStep[];
-  background: { startingStep: number; metrics: PlannedMetric[] } | null;
-  /** Sum of the timed parts, plus the scale-down delay at the end; pod start-up time comes on top. */
+  /** Sum of the timed parts, plus the scale-down delays; pod start-up time comes on top. */
   timedMs: number;
-  /** Some step waits for `canary promote`. */
+  /** Something waits for `canary promote`. */
   waitsForPromote: boolean;
   scaleDownDelayMs: number;
 }
+
+export interface CanaryPlan extends PlanBase {
+  kind: 'canary';
+  steps: PlannedStep[];
+  background: { startingStep: number; metrics: PlannedMetric[] } | null;
+}
+
+/** Blue-green: the preview comes up, prePromotionAnalysis, the pause, the switch, postPromotionAnalysis, the previous revision scaled down. */
+export interface BlueGreenPlan extends PlanBase {
+  kind: 'blueGreen';
+  activeService: string;
+  previewService: string | null;
+  replicas: number;
+  previewReplicas: number;
+  prePromotion: PlannedAnalysis | null;
+  /** Before the switch: none (auto-promotion), timed (autoPromotionSeconds), or until `canary promote`. */
+  pause: { kind: 'none' } | { kind: 'timed'; ms: number } | { kind: 'promote' };
+  postPromotion: PlannedAnalysis | null;
+  /** How long the previous revision keeps its pods after the switch (0 with scaleDownDelayRevisionLimit: 0). */
+  previousRevisionDelayMs: number;
+}
+
+export interface PlannedAnalysis {
+  metrics: PlannedMetric[];
+  /** null: no bound (a metric without count, or numbers from args). */
+  durationMs: number | null;
+}
+
+export type Plan = CanaryPlan | BlueGreenPlan;
 
 /** `spec` already time-scaled; `timeScale` scales the templates' intervals the same way. */
 export function planRun(spec: RolloutSpec, templates: readonly AnalysisTemplateSpec[], mode: RunMode, timeScale = 1): Plan {
@@ -56,11 +83,26 @@ export function planRun(spec: RolloutSpec, templates: readonly AnalysisTemplateS
         }),
       ),
     );
-  const bg = spec.canary.analysis ? { startingStep: spec.canary.analysis.startingStep, metrics: metricsOf(spec.canary.analysis.templates) } : null;
+  const strategy = spec.strategy;
+  switch (strategy.kind) {
+    case 'canary':
+      return planCanary({ replicas: spec.replicas, strategy }, mode, metricsOf);
+    case 'blueGreen':
+      return planBlueGreen(spec.replicas, strategy, mode, metricsOf);
+    default:
+      return assertNever(strategy, 'strategy');
+  }
+}
+
+type MetricsOf = (refs: AnalysisRef['templates']) => PlannedMetric[];
+
+function planCanary(spec: CanarySpec, mode: RunMode, metricsOf: MetricsOf): CanaryPlan {
+  const c = spec.strategy;
+  const bg = c.analysis ? { startingStep: c.analysis.startingStep, metrics: metricsOf(c.analysis.templates) } : null;
   const steps: PlannedStep[] =
     mode !== 'canary'
       ? []
-      : spec.canary.steps.map((step, index) => {
+      : c.steps.map((step, index) => {
           const weight = setWeightAt(spec, index);
           const canary = canaryReplicas(spec, weight, canaryScaleAt(spec, index));
           const stepMetrics = step.kind === 'analysis' ? metricsOf(step.analysis.templates) : [];
@@ -68,7 +110,7 @@ export function planRun(spec: RolloutSpec, templates: readonly AnalysisTemplateS
           return {
             index,
             step: summarizeStep(step),
-            weight: spec.canary.trafficRouting.kind === 'none' ? Math.round((canary * 100) / Math.max(1, spec.replicas)) : weight,
+            weight: c.trafficRouting.kind === 'none' ? Math.round((canary * 100) / Math.max(1, spec.replicas)) : weight,
             canaryReplicas: canary,
             stableReplicas: stableReplicas(spec, weight, canary),
             durationMs,
@@ -79,14 +121,46 @@ export function planRun(spec: RolloutSpec, templates: readonly AnalysisTemplateS
             ],
           };
         });
-  const timedMs = steps.reduce((sum, s) => sum + (s.durationMs ?? 0), 0) + (mode === 'canary' ? spec.canary.scaleDownDelayMs : 0);
+  const timedMs = steps.reduce((sum, s) => sum + (s.durationMs ?? 0), 0) + (mode === 'canary' ? c.scaleDownDelayMs : 0);
   return {
+    kind: 'canary',
     mode,
     steps,
     background: bg,
     timedMs,
     waitsForPromote: steps.some((s) => s.waitsForPromote || s.durationMs === null),
-    scaleDownDelayMs: spec.canary.scaleDownDelayMs,
+    scaleDownDelayMs: c.scaleDownDelayMs,
+  };
+}
+
+function planBlueGreen(replicas: number, b: BlueGreenStrategy, mode: RunMode, metricsOf: MetricsOf): BlueGreenPlan {
+  const analysis = (ref: AnalysisRef | null): PlannedAnalysis | null => {
+    if (!ref) return null;
+    const metrics = metricsOf(ref.templates);
+    return { metrics, durationMs: analysisSpan(metrics) };
+  };
+  const pause: BlueGreenPlan['pause'] = !b.autoPromotionEnabled ? { kind: 'promote' } : b.autoPromotionMs > 0 ? { kind: 'timed', ms: b.autoPromotionMs } : { kind: 'none' };
+  const prePromotion = analysis(b.prePromotionAnalysis);
+  const postPromotion = analysis(b.postPromotionAnalysis);
+  const previousRevisionDelayMs = b.scaleDownDelayRevisionLimit === 0 ? 0 : b.scaleDownDelayMs;
+  const released = mode === 'canary';
+  const timedMs = released
+    ? (prePromotion?.durationMs ?? 0) + (pause.kind === 'timed' ? pause.ms : 0) + (postPromotion?.durationMs ?? 0) + previousRevisionDelayMs + b.scaleDownDelayMs
+    : 0;
+  return {
+    kind: 'blueGreen',
+    mode,
+    activeService: b.activeService,
+    previewService: b.previewService,
+    replicas,
+    previewReplicas: b.previewReplicaCount ?? replicas,
+    prePromotion,
+    pause,
+    postPromotion,
+    previousRevisionDelayMs,
+    timedMs,
+    waitsForPromote: released && (pause.kind === 'promote' || prePromotion?.durationMs === null || postPromotion?.durationMs === null),
+    scaleDownDelayMs: b.scaleDownDelayMs,
   };
 }
 
@@ -98,13 +172,17 @@ function timedPart(step: Step, metrics: readonly PlannedMetric[]): number | null
       return 0;
     case 'pause':
       return step.durationMs;
-    case 'analysis': {
-      const spans = metrics.map((m) =>
-        m.fromArgs.some((f) => f.startsWith('count:') || f.startsWith('interval:')) ? null : m.count === null ? (m.intervalMs === null ? 0 : null) : m.intervalMs === null ? 0 : (m.count - 1) * m.intervalMs,
-      );
-      return spans.includes(null) ? null : Math.max(0, ...(spans as number[]));
-    }
+    case 'analysis':
+      return analysisSpan(metrics);
     default:
       return assertNever(step, 'step');
   }
+}
+
+/** How long an analysis measures: (count - 1) x interval for its longest metric; null without a bound. */
+function analysisSpan(metrics: readonly PlannedMetric[]): number | null {
+  const spans = metrics.map((m) =>
+    m.fromArgs.some((f) => f.startsWith('count:') || f.startsWith('interval:')) ? null : m.count === null ? (m.intervalMs === null ? 0 : null) : m.intervalMs === null ? 0 : (m.count - 1) * m.intervalMs,
+  );
+  return spans.includes(null) ? null : Math.max(0, ...(spans as number[]));
 }

@@ -34,6 +34,8 @@ export interface Observation {
   canary: WorkloadStatus | null;
   /** Which track each Service selects; null when the Service is absent or none is configured. */
   services: { stable: Track | null; canary: Track | null };
+  /** The Deployment the Rollout's workloadRef names (a migration); null without workloadRef, or when it is gone. */
+  referenced: { replicas: number; available: number } | null;
   /** Canary weight on the route object; null when it does not exist yet. */
   weight: number | null;
   /** Whether the data plane accepted `weight`; null when unknowable (SMI) or not checked. */
@@ -47,14 +49,16 @@ export interface DesiredWorkload {
 }
 
 export interface Workloads {
-  /** Reads both Deployments and the Services' selectors. No writes. */
-  observe(): Promise<Pick<Observation, 'stable' | 'canary' | 'services'>>;
+  /** Reads both Deployments, the Services' selectors and the workloadRef's Deployment. No writes. */
+  observe(): Promise<Pick<Observation, 'stable' | 'canary' | 'services' | 'referenced'>>;
   /** Creates or updates the track's Deployment to this template and replica count. Idempotent. */
   ensure(track: Track, desired: DesiredWorkload): Promise<void>;
   /** Sets the replica count and nothing else. Idempotent; a no-op when the Deployment is absent. */
   scale(track: Track, replicas: number): Promise<void>;
   /** Points a Service's selector at a track's pods. Idempotent; a no-op when the Service is not configured. */
   route(service: Track, track: Track): Promise<void>;
+  /** Sets the replica count of the workloadRef's Deployment (Argo's scaleDown). Idempotent; a no-op without one. */
+  scaleReferenced(replicas: number): Promise<void>;
   /** Calls onChange (debounced by the caller) whenever a Deployment, their pods or a Service changes, until signal aborts. */
   watch(onChange: () => void, signal: AbortSignal): void;
 }

@@ -4,15 +4,19 @@
  * routing the weight is carried by pod counts: canary = ceil(w x R / 100), stable = R - canary.
  */
 import { stepScale } from '../manifests/steps.js';
-import type { CanaryScale, RolloutSpec } from '../manifests/types.js';
+import { stepsOf } from '../manifests/strategy.js';
+import type { CanaryScale, CanaryStrategy, RolloutSpec } from '../manifests/types.js';
+
+/** The Rollout's size and its canary strategy: what the replica math reads. */
+export type CanarySpec = Pick<RolloutSpec, 'replicas'> & { strategy: CanaryStrategy };
 
 export function weightToReplicas(replicas: number, weight: number): number {
   return Math.ceil((replicas * weight) / 100);
 }
 
-export function canaryReplicas(spec: RolloutSpec, setWeight: number, scale: CanaryScale | null): number {
+export function canaryReplicas(spec: CanarySpec, setWeight: number, scale: CanaryScale | null): number {
   const R = spec.replicas;
-  const routed = spec.canary.trafficRouting.kind !== 'none';
+  const routed = spec.strategy.trafficRouting.kind !== 'none';
   if (routed && scale) {
     switch (scale.kind) {
       case 'replicas':
@@ -31,23 +35,23 @@ export function canaryReplicas(spec: RolloutSpec, setWeight: number, scale: Cana
  * Stable replicas while steps run. `writtenWeight` is the weight actually on the route: stable only
  * shrinks (dynamicStableScale) once traffic has moved away from it.
  */
-export function stableReplicas(spec: RolloutSpec, writtenWeight: number, canaryReady: number): number {
+export function stableReplicas(spec: CanarySpec, writtenWeight: number, canaryReady: number): number {
   const R = spec.replicas;
-  if (spec.canary.trafficRouting.kind === 'none') {
+  if (spec.strategy.trafficRouting.kind === 'none') {
     // Surge first: stable gives up only as many pods as the canary has ready.
     return Math.max(0, R - canaryReady);
   }
-  if (!spec.canary.dynamicStableScale) return R;
+  if (!spec.strategy.dynamicStableScale) return R;
   return minPods(spec, weightToReplicas(R, 100 - writtenWeight));
 }
 
-function minPods(spec: RolloutSpec, n: number): number {
-  return n === 0 ? 0 : Math.max(n, spec.canary.minPodsPerReplicaSet);
+function minPods(spec: CanarySpec, n: number): number {
+  return n === 0 ? 0 : Math.max(n, spec.strategy.minPodsPerReplicaSet);
 }
 
 /** The weight the steps ask for at `stepIndex`: the last setWeight at or before it (0 before any). */
-export function setWeightAt(spec: RolloutSpec, stepIndex: number): number {
-  const steps = spec.canary.steps;
+export function setWeightAt(spec: Pick<RolloutSpec, 'strategy'>, stepIndex: number): number {
+  const steps = stepsOf(spec.strategy);
   if (stepIndex >= steps.length) return 100;
   for (let i = stepIndex; i >= 0; i--) {
     const s = steps[i]!;
@@ -60,8 +64,8 @@ export function setWeightAt(spec: RolloutSpec, stepIndex: number): number {
  * The setCanaryScale in effect at `stepIndex`: the last one at or before it, on its own or sharing a
  * step with setWeight or pause (Argo's UseSetCanaryScale), reset by nothing but the end.
  */
-export function canaryScaleAt(spec: RolloutSpec, stepIndex: number): CanaryScale | null {
-  const steps = spec.canary.steps;
+export function canaryScaleAt(spec: Pick<RolloutSpec, 'strategy'>, stepIndex: number): CanaryScale | null {
+  const steps = stepsOf(spec.strategy);
   for (let i = Math.min(stepIndex, steps.length - 1); i >= 0; i--) {
     const scale = stepScale(steps[i]!);
     if (scale) return scale;

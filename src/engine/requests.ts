@@ -1,6 +1,7 @@
 /** What a request from outside (`canary abort|promote|retry`) does to the run, and the answer it gets. */
 import { assertNever } from '../util/assert-never.js';
 import { terminateRuns } from './analyses.js';
+import type { CanaryStrategy, RolloutStrategy } from '../manifests/types.js';
 import { stepRunId, type EngineContext } from './context.js';
 import { advance, lateInPromotion, resume, startPromotion, startRollback, stepLabel } from './transitions.js';
 import type { Tx } from './tx.js';
@@ -24,37 +25,89 @@ function requestOutcome(tx: Tx, ctx: EngineContext, req: RunRequest, name: strin
       if (lateInPromotion(tx)) return 'too late to abort: the stable Deployment is already being rolled to the new revision; the promotion completes';
       startRollback(tx, ctx, 'user', `aborted${by}${req.reason ? `: ${req.reason}` : ''}`);
       return 'rolling back to stable';
-    case 'promote': {
-      if (s.phase === 'Promoting' || s.phase === 'RollingBack' || s.phase === 'Initializing') return `nothing to promote: the run is ${s.phase}`;
-      const index = s.stepIndex;
-      const step = ctx.spec.canary.steps[index];
-      if (s.pause?.reason === 'InconclusiveAnalysis') {
-        const runs = s.analyses.filter((r) => r.phase === 'Inconclusive').map((r) => r.id);
-        tx.set({ acceptedRuns: [...new Set([...s.acceptedRuns, ...runs])] });
-        resume(tx, 'promote');
-        if (step?.kind === 'analysis' && runs.includes(stepRunId(index))) advance(tx, ctx);
-        return `accepted the inconclusive analysis (${runs.join(', ')}); continuing`;
-      }
-      if (s.pause?.reason === 'PauseStep') {
-        resume(tx, 'promote');
-        advance(tx, ctx);
-        return `ended the pause at ${stepLabel(ctx, index)}`;
-      }
-      if (step?.kind === 'analysis') {
-        terminateRuns(tx, ctx, 'skip', [stepRunId(index)]);
-        advance(tx, ctx);
-        return `skipped the analysis at ${stepLabel(ctx, index)}`;
-      }
-      return `nothing to promote: ${stepLabel(ctx, index)} (${step?.kind ?? 'end'}) is waiting for the canary's pods; \`canary promote ${name} --full\` skips every remaining step`;
-    }
+    case 'promote':
+      if (s.phase === 'RollingBack' || s.phase === 'Initializing') return `nothing to promote: the run is ${s.phase}`;
+      return promote(tx, ctx, ctx.spec.strategy, name);
     case 'promoteFull':
-      if (s.phase === 'Promoting') return 'already promoting';
       if (s.phase === 'RollingBack' || s.phase === 'Initializing') return `cannot promote: the run is ${s.phase}`;
-      startPromotion(tx, ctx, true);
-      return 'skipping every remaining step and analysis';
+      return promoteFull(tx, ctx);
     case 'retry':
       return `the run is still ${s.phase}: retry applies to an aborted or rolled back run`;
     default:
       return assertNever(req.kind, 'request kind');
   }
+}
+
+function promote(tx: Tx, ctx: EngineContext, strategy: RolloutStrategy, name: string): string {
+  switch (strategy.kind) {
+    case 'canary':
+      return promoteCanary(tx, ctx, strategy, name);
+    case 'blueGreen':
+      return promoteBlueGreen(tx, ctx, name);
+    default:
+      return assertNever(strategy, 'strategy');
+  }
+}
+
+/** Argo's promote on a canary: ends the pause or the analysis of the current step, or accepts an inconclusive analysis. */
+function promoteCanary(tx: Tx, ctx: EngineContext, strategy: CanaryStrategy, name: string): string {
+  const s = tx.state;
+  if (s.phase === 'Promoting') return `nothing to promote: the run is ${s.phase}`;
+  const index = s.stepIndex;
+  const step = strategy.steps[index];
+  if (s.pause?.reason === 'InconclusiveAnalysis') {
+    const runs = s.analyses.filter((r) => r.phase === 'Inconclusive').map((r) => r.id);
+    tx.set({ acceptedRuns: [...new Set([...s.acceptedRuns, ...runs])] });
+    resume(tx, 'promote');
+    if (step?.kind === 'analysis' && runs.includes(stepRunId(index))) advance(tx, ctx);
+    return `accepted the inconclusive analysis (${runs.join(', ')}); continuing`;
+  }
+  if (s.pause?.reason === 'PauseStep') {
+    resume(tx, 'promote');
+    advance(tx, ctx);
+    return `ended the pause at ${stepLabel(ctx, index)}`;
+  }
+  if (step?.kind === 'analysis') {
+    terminateRuns(tx, ctx, 'skip', [stepRunId(index)]);
+    advance(tx, ctx);
+    return `skipped the analysis at ${stepLabel(ctx, index)}`;
+  }
+  return `nothing to promote: ${stepLabel(ctx, index)} (${step?.kind ?? 'end'}) is waiting for the canary's pods; \`canary promote ${name} --full\` skips every remaining step`;
+}
+
+/**
+ * Argo's promote on a blue-green rollout clears the pause: the one before the switch lets the switch
+ * happen; after an inconclusive pre- or postPromotionAnalysis the controller starts that analysis
+ * again (a new AnalysisRun). Only `promote --full` skips an analysis.
+ */
+function promoteBlueGreen(tx: Tx, ctx: EngineContext, name: string): string {
+  const s = tx.state;
+  if (s.pause?.reason === 'InconclusiveAnalysis') {
+    const runs = s.analyses.filter((r) => r.phase === 'Inconclusive').map((r) => r.id);
+    tx.set({ analyses: s.analyses.filter((r) => r.phase !== 'Inconclusive') });
+    resume(tx, 'promote');
+    return `running the inconclusive analysis again (${runs.join(', ')}), as Argo starts a new AnalysisRun; \`canary promote ${name} --full\` skips it`;
+  }
+  if (s.pause?.reason === 'BlueGreenPause') {
+    resume(tx, 'promote');
+    startPromotion(tx, ctx, false);
+    return 'ended the pause: switching the active Service to the preview';
+  }
+  if (s.phase === 'Promoting') return `nothing to promote: the run is ${s.phase} (${s.promotion?.stage ?? 'starting'}); \`canary promote ${name} --full\` skips postPromotionAnalysis`;
+  return `nothing to promote: the preview is not ready yet (pods or prePromotionAnalysis); \`canary promote ${name} --full\` switches as soon as the preview is at full size`;
+}
+
+/** Skips what is left: the steps and analyses (canary), the pause and both analyses (blue-green). */
+function promoteFull(tx: Tx, ctx: EngineContext): string {
+  const s = tx.state;
+  if (s.phase === 'Promoting' || (s.phase === 'Paused' && s.promotion)) {
+    if (ctx.spec.strategy.kind === 'canary' || lateInPromotion(tx) || s.promotion?.full) return 'already promoting';
+    // Blue-green before its postPromotionAnalysis passed: the analysis is skipped, as Argo's promoteFull does.
+    terminateRuns(tx, ctx, 'skip');
+    if (s.pause) resume(tx, 'promote');
+    tx.set({ promotion: { ...tx.state.promotion!, full: true } });
+    return 'skipping postPromotionAnalysis';
+  }
+  startPromotion(tx, ctx, true);
+  return 'skipping every remaining step and analysis';
 }

@@ -148,7 +148,7 @@ async function observeStart(ports: Pick<SessionPorts, 'workloads' | 'router'>, l
     return { ...(await ports.workloads.observe()), weight: ports.router ? await ports.router.getWeight() : null, weightVerified: null };
   } catch (err) {
     if (!lenient) throw err;
-    return { stable: null, canary: null, services: { stable: null, canary: null }, weight: null, weightVerified: null };
+    return { stable: null, canary: null, services: { stable: null, canary: null }, referenced: null, weight: null, weightVerified: null };
   }
 }
 

@@ -3,7 +3,9 @@
  * first deploy, nothing to do, resume a run whose runner is gone, start over with a new revision,
  * undo a canary when the stable template is applied again, or refuse a revision already rolled back.
  */
-import { BACKGROUND_RUN, type RunFacts } from './context.js';
+import { analysisUses, stepsOf, strategyName } from '../manifests/strategy.js';
+import { assertNever } from '../util/assert-never.js';
+import type { RunFacts } from './context.js';
 import type { Observation } from './ports.js';
 import { setWeightAt } from './replicas.js';
 import { RUN_STATE_SCHEMA, isTerminal, type RunMode, type RunState } from './types.js';
@@ -38,13 +40,14 @@ export function decideStart(input: StartInput): StartDecision {
     return { kind: 'new', state: fresh(input, 'initial', null), why: 'no stable Deployment yet: deploying this revision as stable (no steps, no analysis)' };
   }
   if (stored && !isTerminal(stored.phase)) {
-    if (stored.revision === facts.revision) {
+    if (stored.revision === facts.revision && stored.strategy === facts.spec.strategy.kind) {
       return { kind: 'resume', state: resumed(stored, input), why: `resuming the run of revision ${facts.revision} at step ${Math.min(stored.stepIndex + 1, stored.stepCount)}/${stored.stepCount}` };
     }
     if (facts.revision === stableRevision) {
       return { kind: 'new', state: fresh(input, 'rollbackToStable', stableRevision), why: `revision ${facts.revision} is the stable one: undoing the canary of ${stored.revision}` };
     }
-    return { kind: 'new', state: fresh(input, 'canary', stableRevision), why: `revision ${facts.revision} supersedes the unfinished run of ${stored.revision}: starting over at step 1` };
+    const what = stored.revision === facts.revision ? `the ${strategyName(facts.spec.strategy)} strategy supersedes the unfinished ${stored.strategy} run` : `revision ${facts.revision} supersedes the unfinished run of ${stored.revision}`;
+    return { kind: 'new', state: fresh(input, 'canary', stableRevision), why: `${what}: starting over${stepsOf(facts.spec.strategy).length ? ' at step 1' : ''}` };
   }
   if (facts.revision === stableRevision) {
     if ((obs.canary?.replicas ?? 0) > 0 && obs.canary?.revision !== facts.revision) {
@@ -56,16 +59,29 @@ export function decideStart(input: StartInput): StartDecision {
     if (input.retry) return { kind: 'new', state: fresh(input, 'canary', stableRevision), why: `retrying revision ${facts.revision} from step 1 (canary retry)` };
     return { kind: 'refuse', why: stored.message, phase: stored.phase, stored };
   }
-  return { kind: 'new', state: fresh(input, 'canary', stableRevision), why: `new revision ${facts.revision}: rolling out over ${facts.spec.canary.steps.length} steps` };
+  return { kind: 'new', state: fresh(input, 'canary', stableRevision), why: `new revision ${facts.revision}: ${releaseKind(facts)}` };
+}
+
+function releaseKind(facts: RunFacts): string {
+  const s = facts.spec.strategy;
+  switch (s.kind) {
+    case 'canary':
+      return `rolling out over ${s.steps.length} steps`;
+    case 'blueGreen':
+      return `blue-green: preview on ${s.previewService ?? 'the canary Deployment'}, then the switch of ${s.activeService}`;
+    default:
+      return assertNever(s, 'strategy');
+  }
 }
 
 function fresh(input: StartInput, mode: RunMode, stableRevision: string | null): RunState {
   const { facts, now } = input;
-  const steps = facts.spec.canary.steps.length;
+  const steps = stepsOf(facts.spec.strategy).length;
   const base: RunState = {
     schema: RUN_STATE_SCHEMA,
     runId: input.runId,
     rollout: { namespace: facts.spec.namespace ?? 'default', name: facts.spec.name },
+    strategy: facts.spec.strategy.kind,
     mode,
     revision: facts.revision,
     stableRevision,
@@ -77,6 +93,7 @@ function fresh(input: StartInput, mode: RunMode, stableRevision: string | null):
     stepStartedAt: now,
     setWeight: setWeightAt(facts.spec, 0),
     weight: input.obs.weight,
+    services: input.obs.services,
     canaryScale: null,
     pause: null,
     acceptedRuns: [],
@@ -118,8 +135,9 @@ function resumed(stored: RunState, input: StartInput): RunState {
     const elapsed = Math.max(0, Math.min(lastAlive, now) - pause.startedAt);
     pause = { ...pause, startedAt: now - elapsed };
   }
-  // The background run continues with its history; measurements that were in flight are dropped once resolved.
-  const analyses = stored.analyses.filter((r) => r.id === BACKGROUND_RUN || r.id.startsWith('step-'));
+  // Runs continue with their history; measurements that were in flight are dropped once resolved.
+  const known = new Set(analysisUses(input.facts.spec).map((u) => u.id));
+  const analyses = stored.analyses.filter((r) => known.has(r.id));
   return {
     ...stored,
     owner: input.facts.owner,

@@ -1,9 +1,10 @@
 /**
- * --time-scale F (0 < F <= 1): every pause, analysis interval and initial delay, scale-down delay and
+ * --time-scale F (0 < F <= 1): every pause (blue-green's autoPromotionSeconds too), analysis interval and initial delay, scale-down delay and
  * progress deadline multiplied by F, for demos and tests. Queries are left alone: a PromQL window
  * like [30s] is part of what the query means.
  */
-import type { RolloutSpec } from '../manifests/types.js';
+import type { RolloutSpec, RolloutStrategy } from '../manifests/types.js';
+import { assertNever } from '../util/assert-never.js';
 import { UsageError } from '../util/errors.js';
 
 export function parseTimeScale(value: string | undefined): number {
@@ -18,14 +19,26 @@ export function parseTimeScale(value: string | undefined): number {
 export function scaleRollout(spec: RolloutSpec, f: number): RolloutSpec {
   if (f === 1) return spec;
   const s = (ms: number) => (ms === 0 ? 0 : Math.max(1, Math.round(ms * f)));
-  return {
-    ...spec,
-    progressDeadlineMs: s(spec.progressDeadlineMs),
-    canary: {
-      ...spec.canary,
-      scaleDownDelayMs: s(spec.canary.scaleDownDelayMs),
-      abortScaleDownDelayMs: s(spec.canary.abortScaleDownDelayMs),
-      steps: spec.canary.steps.map((step) => (step.kind === 'pause' && step.durationMs !== null ? { ...step, durationMs: s(step.durationMs) } : step)),
-    },
-  };
+  return { ...spec, progressDeadlineMs: s(spec.progressDeadlineMs), strategy: scaleStrategy(spec.strategy, s) };
+}
+
+function scaleStrategy(strategy: RolloutStrategy, s: (ms: number) => number): RolloutStrategy {
+  switch (strategy.kind) {
+    case 'canary':
+      return {
+        ...strategy,
+        scaleDownDelayMs: s(strategy.scaleDownDelayMs),
+        abortScaleDownDelayMs: s(strategy.abortScaleDownDelayMs),
+        steps: strategy.steps.map((step) => (step.kind === 'pause' && step.durationMs !== null ? { ...step, durationMs: s(step.durationMs) } : step)),
+      };
+    case 'blueGreen':
+      return {
+        ...strategy,
+        scaleDownDelayMs: s(strategy.scaleDownDelayMs),
+        abortScaleDownDelayMs: s(strategy.abortScaleDownDelayMs),
+        autoPromotionMs: s(strategy.autoPromotionMs),
+      };
+    default:
+      return assertNever(strategy, 'strategy');
+  }
 }

@@ -1,23 +1,27 @@
 /** Named moves of the run, shared by the phase handlers: advance a step, pause, roll back, promote, finish. */
+import { stepsOf } from '../manifests/strategy.js';
+import { assertNever } from '../util/assert-never.js';
 import { formatDuration } from '../util/duration.js';
-import { terminateRuns } from './analyses.js';
+import type { AnalysisRun } from '../analysis/types.js';
+import { explainFailure, terminateRuns } from './analyses.js';
 import type { EngineContext } from './context.js';
 import { summarizeStep } from './events.js';
 import type { Tx } from './tx.js';
 import type { Pause, Phase, PromotionStage, RollbackCause } from './types.js';
 
 export function stepLabel(ctx: EngineContext, index: number): string {
-  return `step ${Math.min(index + 1, ctx.spec.canary.steps.length)}/${ctx.spec.canary.steps.length}`;
+  const n = stepsOf(ctx.spec.strategy).length;
+  return `step ${Math.min(index + 1, n)}/${n}`;
 }
 
 export function startStep(tx: Tx, ctx: EngineContext): void {
-  const steps = ctx.spec.canary.steps;
+  const steps = stepsOf(ctx.spec.strategy);
   const i = tx.state.stepIndex;
   if (i < steps.length) tx.emit({ kind: 'stepStarted', at: tx.now, index: i, stepCount: steps.length, step: summarizeStep(steps[i]!) });
 }
 
 export function advance(tx: Tx, ctx: EngineContext): void {
-  const steps = ctx.spec.canary.steps;
+  const steps = stepsOf(ctx.spec.strategy);
   const done = tx.state.stepIndex;
   tx.emit({ kind: 'stepCompleted', at: tx.now, index: done, stepCount: steps.length });
   tx.set({ stepIndex: done + 1, stepStartedAt: tx.now, pause: null, phase: 'Progressing', progress: { since: null, exceeded: false, lastReady: 0 } });
@@ -29,8 +33,15 @@ export function pause(tx: Tx, reason: Pause['reason'], durationMs: number | null
   tx.emit({ kind: 'paused', at: tx.now, reason, until: durationMs === null ? null : tx.now + durationMs });
 }
 
+/** A pause during a promotion (blue-green's inconclusive postPromotionAnalysis) goes back to Promoting. */
+/** Waits for a person: `canary promote` accepts the analysis (canary) or runs it again (blue-green). */
+export function pauseOnInconclusive(tx: Tx, ctx: EngineContext, run: AnalysisRun): void {
+  const name = ctx.spec.name;
+  pause(tx, 'InconclusiveAnalysis', null, `paused: analysis ${run.id} was inconclusive (${explainFailure(ctx, run)}); \`canary promote ${name}\` continues, \`canary abort ${name}\` rolls back`);
+}
+
 export function resume(tx: Tx, by: 'timer' | 'promote'): void {
-  tx.set({ pause: null, phase: 'Progressing' });
+  tx.set({ pause: null, phase: tx.state.promotion ? 'Promoting' : 'Progressing' });
   tx.emit({ kind: 'resumed', at: tx.now, by });
 }
 
@@ -39,7 +50,7 @@ export function startRollback(tx: Tx, ctx: EngineContext, cause: RollbackCause, 
   const s = tx.state;
   if (s.phase === 'RollingBack' || s.phase === 'Healthy' || s.phase === 'Degraded' || s.phase === 'Aborted') return;
   terminateRuns(tx, ctx, 'rollback');
-  const where = s.mode === 'canary' && s.stepIndex < ctx.spec.canary.steps.length ? ` at ${stepLabel(ctx, s.stepIndex)}` : '';
+  const where = s.mode === 'canary' && s.stepIndex < stepsOf(ctx.spec.strategy).length ? ` at ${stepLabel(ctx, s.stepIndex)}` : '';
   const weight = s.weight ? ` (weight ${s.weight}%)` : '';
   const text = cause === 'rollbackToStable' ? reason : `${reason}${where}${weight}`;
   tx.set({
@@ -55,16 +66,30 @@ export function startRollback(tx: Tx, ctx: EngineContext, cause: RollbackCause, 
 
 export function startPromotion(tx: Tx, ctx: EngineContext, full: boolean): void {
   terminateRuns(tx, ctx, 'promotion');
+  const steps = stepsOf(ctx.spec.strategy).length;
+  const { stage, message } = promotionStart(ctx, full, steps);
   tx.set({
     phase: 'Promoting',
     pause: null,
-    stepIndex: Math.max(tx.state.stepIndex, full ? ctx.spec.canary.steps.length : tx.state.stepIndex),
+    stepIndex: Math.max(tx.state.stepIndex, full ? steps : tx.state.stepIndex),
     setWeight: 100,
-    promotion: { stage: 'CanaryFull', since: tx.now, full, scaleDownAt: null },
-    message: full ? 'promoting: skipping the remaining steps (promote --full)' : `promoting: all ${ctx.spec.canary.steps.length} steps completed`,
+    promotion: { stage, since: tx.now, full, scaleDownAt: null },
+    message,
     progress: { since: null, exceeded: false, lastReady: 0 },
   });
-  tx.emit({ kind: 'promoting', at: tx.now, stage: 'CanaryFull' });
+  tx.emit({ kind: 'promoting', at: tx.now, stage });
+}
+
+function promotionStart(ctx: EngineContext, full: boolean, steps: number): { stage: PromotionStage; message: string } {
+  const s = ctx.spec.strategy;
+  switch (s.kind) {
+    case 'canary':
+      return { stage: 'CanaryFull', message: full ? 'promoting: skipping the remaining steps (promote --full)' : `promoting: all ${steps} steps completed` };
+    case 'blueGreen':
+      return { stage: 'PreviewFull', message: full ? 'promoting: skipping the pause and analysis (promote --full)' : 'promoting: switching the active Service to the preview' };
+    default:
+      return assertNever(s, 'strategy');
+  }
 }
 
 export function promotionStage(tx: Tx, stage: PromotionStage, scaleDownAt: number | null = null): void {
@@ -96,5 +121,13 @@ export function pauseMessage(durationMs: number | null, ctx: EngineContext, inde
 /** Once the stable Deployment is being rolled to the new template there is no old template to go back to. */
 export function lateInPromotion(tx: Tx): boolean {
   const stage = tx.state.promotion?.stage;
-  return stage === 'UpdateStable' || stage === 'TrafficToStable' || stage === 'ScaleDown';
+  return stage === 'UpdateStable' || stage === 'TrafficToStable' || stage === 'ActiveToStable' || stage === 'ScaleDown';
+}
+
+/** Until `at`: says so in the message and asks to be woken then; true while waiting. */
+export function waitingUntil(tx: Tx, at: number, message: (left: string) => string): boolean {
+  if (tx.now >= at) return false;
+  tx.set({ message: message(formatDuration(at - tx.now)) });
+  tx.wakeAt(at);
+  return true;
 }

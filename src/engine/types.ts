@@ -3,13 +3,14 @@
  * ConfigMap), what `canary status` renders, and what a restarted runner resumes from.
  */
 import type { AnalysisRun } from '../analysis/types.js';
-import type { CanaryScale } from '../manifests/types.js';
+import type { CanaryScale, StrategyKind } from '../manifests/types.js';
+import type { Track } from './ports.js';
 
 export const RUN_STATE_SCHEMA = 1;
 
 /**
  * initial: no stable yet, deploy it at 100% (no steps, no analysis, as Argo's first deploy).
- * canary: a new revision goes through the steps.
+ * canary: a new revision is released, by the Rollout's strategy (canary steps, or blue-green).
  * rollbackToStable: the desired template is the stable one again while a canary was running: undo it, no steps.
  */
 export type RunMode = 'initial' | 'canary' | 'rollbackToStable';
@@ -17,8 +18,8 @@ export type RunMode = 'initial' | 'canary' | 'rollbackToStable';
 export type Phase =
   | 'Initializing' // initial deploy: the stable Deployment is being created
   | 'Progressing' // steps are running
-  | 'Paused' // a pause step, or an inconclusive analysis waiting for promote
-  | 'Promoting' // steps done: canary 100%, stable rolled to the new template, traffic back, canary scaled down
+  | 'Paused' // a pause step, blue-green's pause before the switch, or an inconclusive analysis waiting for promote
+  | 'Promoting' // steps done (canary) or preview ready (blue-green): the new revision takes the traffic, stable is rolled to it
   | 'RollingBack' // traffic back to stable, canary scaled down after the abort delay
   | 'Healthy' // done: promoted (or deployed, or nothing to do)
   | 'Degraded' // done: rolled back by analysis or the progress deadline
@@ -32,11 +33,20 @@ export function isTerminal(phase: Phase): boolean {
 
 export type RollbackCause = 'analysis' | 'deadline' | 'user' | 'interrupt' | 'timeout' | 'rollbackToStable';
 
-export type PromotionStage = 'CanaryFull' | 'TrafficToCanary' | 'UpdateStable' | 'TrafficToStable' | 'ScaleDown';
+/** Canary: canary at full size, all traffic to it, stable rolled to the new template, traffic back, canary scaled down. */
+export type CanaryPromotionStage = 'CanaryFull' | 'TrafficToCanary' | 'UpdateStable' | 'TrafficToStable' | 'ScaleDown';
+/**
+ * Blue-green: the preview at full size, the active Service switched to it, postPromotionAnalysis,
+ * then (after scaleDownDelaySeconds for the previous revision) stable rolled to the new template,
+ * the active Service back on stable, the preview scaled down.
+ */
+export type BlueGreenPromotionStage = 'PreviewFull' | 'SwitchActive' | 'PostPromotionAnalysis' | 'UpdateStable' | 'ActiveToStable' | 'ScaleDown';
+export type PromotionStage = CanaryPromotionStage | BlueGreenPromotionStage;
 export type RollbackStage = 'TrafficToStable' | 'ScaleDown';
 
 export interface Pause {
-  reason: 'PauseStep' | 'InconclusiveAnalysis';
+  /** BlueGreenPause: blue-green's pause before the switch (autoPromotionEnabled: false, or autoPromotionSeconds). */
+  reason: 'PauseStep' | 'BlueGreenPause' | 'InconclusiveAnalysis';
   startedAt: number;
   /** null: until promote. */
   durationMs: number | null;
@@ -75,6 +85,8 @@ export interface RunState {
   schema: typeof RUN_STATE_SCHEMA;
   runId: string;
   rollout: { namespace: string; name: string };
+  /** The Rollout's strategy when the run started (a state written before blue-green existed reads as canary). */
+  strategy: StrategyKind;
   mode: RunMode;
   /** Hash of the desired pod template: the revision this run rolls out. */
   revision: string;
@@ -92,12 +104,14 @@ export interface RunState {
   setWeight: number;
   /** The canary weight last written to the route object (Argo's ActualWeight); null before any write. */
   weight: number | null;
+  /** Which track each track's Service selects, as last observed (blue-green's active and preview selectors). */
+  services: { stable: Track | null; canary: Track | null };
   /** setCanaryScale in effect, if any. */
   canaryScale: CanaryScale | null;
   pause: Pause | null;
   /** Inconclusive analysis runs a person accepted with promote: they no longer pause the run. */
   acceptedRuns: string[];
-  /** Analysis runs of this rollout run: the background one ("background") and one per analysis step ("step-N"). */
+  /** Analysis runs of this rollout run: "background" and "step-N" (canary), "pre-promotion" and "post-promotion" (blue-green). */
   analyses: AnalysisRun[];
   promotion: { stage: PromotionStage; since: number; full: boolean; scaleDownAt: number | null } | null;
   rollback: { cause: RollbackCause; reason: string; since: number; stage: RollbackStage; scaleDownAt: number | null } | null;

@@ -1,4 +1,6 @@
 /** Idempotent "make the cluster look like this" checks shared by the phase handlers. */
+import { trackServices } from '../manifests/strategy.js';
+import { assertNever } from '../util/assert-never.js';
 import type { EngineContext } from './context.js';
 import type { Observation, Track, WorkloadStatus } from './ports.js';
 import type { Tx } from './tx.js';
@@ -35,12 +37,23 @@ export function isSettled(w: WorkloadStatus | null, revision: string, replicas: 
   return !!w && w.revision === revision && w.observed && w.replicas === replicas && w.updated >= replicas && w.current <= w.updated && w.available >= replicas;
 }
 
+/** Whether each track has a Service to point (canary: stable/canaryService; blue-green: active/previewService). */
 export function servicesConfigured(ctx: EngineContext): { stable: boolean; canary: boolean } {
-  return { stable: ctx.spec.canary.stableService !== null, canary: ctx.spec.canary.canaryService !== null };
+  const s = trackServices(ctx.spec.strategy);
+  return { stable: s.stable !== null, canary: s.canary !== null };
 }
 
+/** Whether a route object carries the weight (a traffic-routed canary); blue-green switches Service selectors instead. */
 export function isRouted(ctx: EngineContext): boolean {
-  return ctx.spec.canary.trafficRouting.kind !== 'none';
+  const s = ctx.spec.strategy;
+  switch (s.kind) {
+    case 'canary':
+      return s.trafficRouting.kind !== 'none';
+    case 'blueGreen':
+      return false;
+    default:
+      return assertNever(s, 'strategy');
+  }
 }
 
 /** Writes the canary weight unless the route object already has it. */

@@ -4,7 +4,9 @@
  * revision annotation says which template runs, the marker says the object is canary's.
  */
 import type { DesiredWorkload, Track } from '../engine/ports.js';
-import type { IntOrPercent, LabelSelector, RolloutSpec } from '../manifests/types.js';
+import { trackMetadata } from '../manifests/strategy.js';
+import type { IntOrPercent, LabelSelector, ResolvedRollout, RolloutStrategy } from '../manifests/types.js';
+import { assertNever } from '../util/assert-never.js';
 import type { KubeObject } from './client.js';
 import { markerLabels, REVISION_ANNOTATION, TRACK_LABEL } from './ownership.js';
 
@@ -37,8 +39,8 @@ export function trackSelector(selector: LabelSelector, track: Track): { matchLab
   };
 }
 
-export function desiredDeployment(rollout: RolloutSpec, namespace: string, track: Track, desired: DesiredWorkload): Deployment {
-  const own = track === 'canary' ? rollout.canary.canaryMetadata : rollout.canary.stableMetadata;
+export function desiredDeployment(rollout: ResolvedRollout, namespace: string, track: Track, desired: DesiredWorkload): Deployment {
+  const own = trackMetadata(rollout.strategy)[track];
   const { labels, annotations, ...restMeta } = (desired.template['metadata'] ?? {}) as { labels?: Record<string, string>; annotations?: Record<string, string> };
   return {
     apiVersion: 'apps/v1',
@@ -64,9 +66,21 @@ export function desiredDeployment(rollout: RolloutSpec, namespace: string, track
       revisionHistoryLimit: rollout.revisionHistoryLimit,
       progressDeadlineSeconds: Math.round(rollout.progressDeadlineMs / 1000),
       // Promotion rolls the stable Deployment to the new template at the Rollout's pace.
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: intOrPercent(rollout.canary.maxSurge), maxUnavailable: intOrPercent(rollout.canary.maxUnavailable) } },
+      strategy: { type: 'RollingUpdate', rollingUpdate: rollingUpdate(rollout.strategy) },
     },
   };
+}
+
+/** Canary's maxSurge/maxUnavailable; blue-green has maxUnavailable only (maxSurge stays Kubernetes' 25%). */
+function rollingUpdate(strategy: RolloutStrategy): { maxSurge: number | string; maxUnavailable: number | string } {
+  switch (strategy.kind) {
+    case 'canary':
+      return { maxSurge: intOrPercent(strategy.maxSurge), maxUnavailable: intOrPercent(strategy.maxUnavailable) };
+    case 'blueGreen':
+      return { maxSurge: '25%', maxUnavailable: intOrPercent(strategy.maxUnavailable) };
+    default:
+      return assertNever(strategy, 'strategy');
+  }
 }
 
 function intOrPercent(v: IntOrPercent): number | string {

@@ -59,7 +59,9 @@ export function parseState(text: string, what: string): RunState {
       hint: 'upgrade canary to read or drive this run',
     });
   }
-  return value as RunState;
+  // `strategy` and `services` came with blue-green: a state written before is a canary run's.
+  const state = value as RunState;
+  return { ...state, strategy: state.strategy ?? 'canary', services: state.services ?? { stable: null, canary: null } };
 }
 
 function parseRequest(text: string): RunRequest | null {

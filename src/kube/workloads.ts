@@ -5,7 +5,8 @@
  */
 import type { DesiredWorkload, Observation, Track, Workloads, WorkloadStatus } from '../engine/ports.js';
 import { canonicalJson } from '../engine/revision.js';
-import type { RolloutSpec } from '../manifests/types.js';
+import { trackServiceFields, trackServices } from '../manifests/strategy.js';
+import type { ResolvedRollout } from '../manifests/types.js';
 import { messageOf, UsageError } from '../util/errors.js';
 import type { KubeClient, KubeObject } from './client.js';
 import { retryConflicts } from './conflict.js';
@@ -19,7 +20,7 @@ import { keepWatching } from './watch.js';
 export interface WorkloadsOptions {
   client: KubeClient;
   namespace: string;
-  rollout: RolloutSpec;
+  rollout: ResolvedRollout;
   /** Take over Deployments of canary's names that canary did not create. */
   adopt?: boolean;
   /** Told (once per distinct message) when a watch keeps failing; watching goes on. */
@@ -47,12 +48,14 @@ export class KubeWorkloads implements Workloads {
     }
   }
 
-  async observe(): Promise<Pick<Observation, 'stable' | 'canary' | 'services'>> {
-    const [stable, canary, stableSvc, canarySvc] = await Promise.all([
+  async observe(): Promise<Pick<Observation, 'stable' | 'canary' | 'services' | 'referenced'>> {
+    const ref = this.o.rollout.workloadRef;
+    const [stable, canary, stableSvc, canarySvc, referenced] = await Promise.all([
       this.client.tryGet<Deployment>(Deployments, this.ns, this.name('stable')),
       this.client.tryGet<Deployment>(Deployments, this.ns, this.name('canary')),
       this.service('stable'),
       this.service('canary'),
+      ref ? this.client.tryGet<Deployment>(Deployments, this.ns, ref.name) : Promise.resolve(null),
     ]);
     const unsettled = [stable, canary].some((d) => d && !settled(d));
     const pods = unsettled ? (await this.client.list<Pod>(Pods, this.ns, { labelSelector: this.podSelector() })).items : [];
@@ -60,6 +63,7 @@ export class KubeWorkloads implements Workloads {
       stable: stable && statusOf(stable, pods),
       canary: canary && statusOf(canary, pods),
       services: { stable: trackOf(stableSvc), canary: trackOf(canarySvc) },
+      referenced: referenced && { replicas: referenced.spec?.replicas ?? 1, available: referenced.status?.availableReplicas ?? 0 },
     };
   }
 
@@ -112,10 +116,21 @@ export class KubeWorkloads implements Workloads {
       await this.client.patch(Services, this.ns, name, { type: 'merge', body: { spec: { selector: { [TRACK_LABEL]: track } } } });
     } catch (err) {
       if (!isNotFound(err)) throw err;
-      throw new UsageError(`Service ${this.ns}/${name} (the Rollout's ${service}Service) not found`, {
+      throw new UsageError(`Service ${this.ns}/${name} (the Rollout's ${trackServiceFields(this.o.rollout.strategy)[service]}) not found`, {
         cause: err,
         hint: 'create it, or pass --apply-services with its manifest',
       });
+    }
+  }
+
+  /** Argo scales the referenced Deployment with an update of spec.replicas; a merge patch does the same in one request. */
+  async scaleReferenced(replicas: number): Promise<void> {
+    const ref = this.o.rollout.workloadRef;
+    if (!ref) return;
+    try {
+      await this.client.patch(Deployments, this.ns, ref.name, { type: 'merge', body: { spec: { replicas } } });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
     }
   }
 
@@ -158,7 +173,7 @@ export class KubeWorkloads implements Workloads {
   }
 
   private serviceName(s: Track): string | null {
-    return s === 'stable' ? this.o.rollout.canary.stableService : this.o.rollout.canary.canaryService;
+    return trackServices(this.o.rollout.strategy)[s];
   }
 
   private name(track: Track): string {

@@ -1,8 +1,9 @@
 /** Sorts documents by kind: what canary reads, and what it reports and skips. */
 import { readAnalysisTemplate } from './analysis-template.js';
+import { readDeployment } from './deployment.js';
 import { issue, type Issue } from './issues.js';
 import { isRecord } from './reader.js';
-import { readRollout } from './rollout.js';
+import { readRollout, type ReadOptions } from './rollout.js';
 import { readService } from './service.js';
 import type { SourceDoc } from './source.js';
 import type { SpecSet } from './types.js';
@@ -21,8 +22,8 @@ const ARGO_KINDS_UNSUPPORTED: Record<string, string> = {
   AnalysisRun: 'canary creates its analysis runs itself: give it the AnalysisTemplate instead',
 };
 
-export function readDocuments(docs: readonly SourceDoc[], files: string[], issues: Issue[]): { spec: SpecSet; skipped: SkippedDocument[] } {
-  const spec: SpecSet = { rollouts: [], templates: [], services: [], files };
+export function readDocuments(docs: readonly SourceDoc[], files: string[], issues: Issue[], options: ReadOptions = {}): { spec: SpecSet; skipped: SkippedDocument[] } {
+  const spec: SpecSet = { rollouts: [], templates: [], services: [], deployments: [], files };
   const skipped: SkippedDocument[] = [];
   for (const doc of docs) {
     const at = doc.locOf([]);
@@ -38,7 +39,7 @@ export function readDocuments(docs: readonly SourceDoc[], files: string[], issue
       continue;
     }
     if (apiVersion === ARGO && kind === 'Rollout') {
-      const r = readRollout(doc, issues);
+      const r = readRollout(doc, issues, options);
       if (r) spec.rollouts.push(r);
     } else if (apiVersion === ARGO && (kind === 'AnalysisTemplate' || kind === 'ClusterAnalysisTemplate')) {
       const t = readAnalysisTemplate(doc, issues, kind);
@@ -46,6 +47,9 @@ export function readDocuments(docs: readonly SourceDoc[], files: string[], issue
     } else if (apiVersion === 'v1' && kind === 'Service') {
       const s = readService(doc, issues);
       if (s) spec.services.push(s);
+    } else if (apiVersion === 'apps/v1' && kind === 'Deployment' && namedByWorkloadRef(docs, doc)) {
+      const d = readDeployment(doc, issues);
+      if (d) spec.deployments.push(d);
     } else if (apiVersion === ARGO && ARGO_KINDS_UNSUPPORTED[kind]) {
       issues.push(issue('error', doc.locOf(['kind']), `${kind}: ${ARGO_KINDS_UNSUPPORTED[kind]}`));
     } else if (apiVersion.startsWith('argoproj.io/')) {
@@ -58,4 +62,14 @@ export function readDocuments(docs: readonly SourceDoc[], files: string[], issue
     }
   }
   return { spec, skipped };
+}
+
+/** A Deployment is read (and checked) only when a Rollout of the files names it in its workloadRef; others are skipped as before. */
+function namedByWorkloadRef(docs: readonly SourceDoc[], deployment: SourceDoc): boolean {
+  const name = (isRecord(deployment.value) && isRecord(deployment.value.metadata) ? deployment.value.metadata.name : undefined) as unknown;
+  return docs.some((d) => {
+    const v = d.value;
+    if (!isRecord(v) || v.kind !== 'Rollout' || !isRecord(v.spec) || !isRecord(v.spec.workloadRef)) return false;
+    return v.spec.workloadRef.name === name;
+  });
 }

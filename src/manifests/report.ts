@@ -8,7 +8,7 @@ export interface LintReport {
   errors: Issue[];
   warnings: Issue[];
   skipped: SkippedDocument[];
-  read: { rollouts: string[]; templates: string[]; services: string[] };
+  read: { rollouts: string[]; templates: string[]; services: string[]; deployments: string[] };
 }
 
 /** `paths`: what the command was given, to name when nothing in them is a Rollout or template. */
@@ -29,6 +29,7 @@ export function lintReport(result: SpecResult, paths: readonly string[]): LintRe
       rollouts: result.spec.rollouts.map((r) => qualified(r.namespace, r.name)),
       templates: result.spec.templates.map((t) => `${t.kind}/${qualified(t.namespace, t.name)}`),
       services: result.spec.services.map((s) => qualified(s.namespace, s.name)),
+      deployments: result.spec.deployments.map((d) => qualified(d.namespace, d.name)),
     },
   };
 }
@@ -44,13 +45,15 @@ export function renderLintText(report: LintReport, p: Palette): string {
   if (report.skipped.length) {
     if (lines.length) lines.push('');
     for (const s of report.skipped) {
-      lines.push(p.dim(`skipped ${s.apiVersion} ${s.kind} ${s.name} (${s.file}:${s.line}): canary reads Rollouts, AnalysisTemplates and Services`));
+      lines.push(p.dim(`skipped ${s.apiVersion} ${s.kind} ${s.name} (${s.file}:${s.line}): canary reads Rollouts, AnalysisTemplates, Services and the Deployments workloadRefs name`));
     }
   }
   const read = [
     count(report.read.rollouts.length, 'Rollout'),
     count(report.read.templates.length, 'AnalysisTemplate'),
     count(report.read.services.length, 'Service'),
+    // Deployments are read only when a workloadRef names them; otherwise they are skipped as before.
+    ...(report.read.deployments.length ? [`${count(report.read.deployments.length, 'Deployment')} (workloadRef)`] : []),
   ].join(', ');
   const problems = `${count(report.errors.length, 'error')}, ${count(report.warnings.length, 'warning')}`;
   const files = count(report.files.length, 'file');

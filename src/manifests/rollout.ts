@@ -1,25 +1,25 @@
 /** argoproj.io/v1alpha1 Rollout -> RolloutSpec, with Argo's defaults. Collects every problem. */
+import { readBlueGreenStrategy } from './blue-green-strategy.js';
+import { readCanaryStrategy } from './canary-strategy.js';
 import type { Issue } from './issues.js';
 import { readMetadata } from './metadata.js';
+import { checkSelectorMatches, readPodTemplate, readSelector } from './pod-template.js';
 import { isRecord, Reader } from './reader.js';
-import { readAnalysisRef, readBackgroundAnalysis } from './rollout-analysis.js';
 import type { SourceDoc } from './source.js';
-import { readSteps } from './steps.js';
-import { readTrafficRouting } from './traffic-routing.js';
-import type { CanaryStrategy, IntOrPercent, JsonObject, LabelSelector, PodMetadata, RolloutSpec } from './types.js';
+import { ROLLOUT_DEFAULTS } from './strategy-fields.js';
+import type { RolloutSpec, RolloutStrategy, WorkloadRef } from './types.js';
 
-export const ROLLOUT_DEFAULTS = {
-  replicas: 1,
-  revisionHistoryLimit: 10,
-  progressDeadlineSeconds: 600,
-  scaleDownDelaySeconds: 30,
-  abortScaleDownDelaySeconds: 30,
-  minPodsPerReplicaSet: 1,
-  maxSurge: '25%',
-  maxUnavailable: '25%',
-} as const;
+export { ROLLOUT_DEFAULTS } from './strategy-fields.js';
 
-export function readRollout(doc: SourceDoc, issues: Issue[]): RolloutSpec | null {
+export interface ReadOptions {
+  /**
+   * The copy stored with a run (stored.ts): a workloadRef Rollout carries the template and selector
+   * resolved when it ran, which Argo's validation refuses in a manifest a person wrote.
+   */
+  stored?: boolean;
+}
+
+export function readRollout(doc: SourceDoc, issues: Issue[], options: ReadOptions = {}): RolloutSpec | null {
   const root = Reader.root(doc, issues).object({
     known: ['apiVersion', 'kind', 'metadata', 'spec'],
     ignored: { status: 'status is written by a controller; canary keeps its own run state' },
@@ -32,6 +32,7 @@ export function readRollout(doc: SourceDoc, issues: Issue[]): RolloutSpec | null
         'replicas',
         'selector',
         'template',
+        'workloadRef',
         'minReadySeconds',
         'revisionHistoryLimit',
         'progressDeadlineSeconds',
@@ -39,7 +40,6 @@ export function readRollout(doc: SourceDoc, issues: Issue[]): RolloutSpec | null
         'strategy',
       ],
       unsupported: {
-        workloadRef: 'a Rollout that references a Deployment (workloadRef) is not supported yet: copy the Deployment\'s selector and pod template into spec.selector and spec.template, and remove workloadRef',
         paused: 'spec.paused: use an indefinite `pause: {}` step, or `canary run --exit-on-pause`',
         restartAt: 'restartAt: restart the pods with `kubectl rollout restart deployment/<name>-stable`',
         rollbackWindow: 'rollbackWindow: canary rolls back to the stable Deployment, which always holds the last promoted revision',
@@ -54,18 +54,25 @@ export function readRollout(doc: SourceDoc, issues: Issue[]): RolloutSpec | null
   if (!spec || !meta) return null;
 
   const replicas = spec.field('replicas').int({ min: 0 }) ?? ROLLOUT_DEFAULTS.replicas;
-  // With workloadRef the selector and template live in the Deployment: their absence follows from it.
+  const workloadRef = readWorkloadRef(spec.field('workloadRef'));
   const fromWorkload = spec.field('workloadRef').present;
+  // With workloadRef the template and selector live in the Deployment (Argo: the template must be empty).
+  if (fromWorkload && spec.field('template').present && !options.stored) {
+    spec.field('template').error('template must be empty with workloadRef: the pod template comes from the referenced Deployment; remove one of the two', 'key');
+  }
   const selector = fromWorkload && !spec.field('selector').present ? null : readSelector(spec.field('selector'));
-  const template = fromWorkload && !spec.field('template').present ? null : readPodTemplate(spec.field('template'));
-  if (selector && template) checkSelectorMatches(spec, selector, template);
+  const template = fromWorkload && (!options.stored || !spec.field('template').present) ? null : readPodTemplate(spec.field('template'));
+  if (selector && template) checkSelectorMatches(spec.field('template'), selector, template);
   const progressDeadlineSeconds = spec.field('progressDeadlineSeconds').int({ min: 1 }) ?? ROLLOUT_DEFAULTS.progressDeadlineSeconds;
   const minReadySeconds = spec.field('minReadySeconds').int({ min: 0 }) ?? 0;
   if (minReadySeconds >= progressDeadlineSeconds) {
     spec.field('progressDeadlineSeconds').error(`must be greater than minReadySeconds (${minReadySeconds})`);
   }
-  const strategy = readStrategy(spec.field('strategy'));
-  if (!selector || !template || !strategy) return null;
+  const revisionHistoryLimit = spec.field('revisionHistoryLimit').int({ min: 0 }) ?? ROLLOUT_DEFAULTS.revisionHistoryLimit;
+  const strategy = readStrategy(spec.field('strategy'), revisionHistoryLimit);
+  if (!strategy) return null;
+  if (!fromWorkload && (!selector || !template)) return null;
+  if (fromWorkload && !workloadRef) return null;
   return {
     loc: root.loc(),
     source: doc,
@@ -76,11 +83,12 @@ export function readRollout(doc: SourceDoc, issues: Issue[]): RolloutSpec | null
     replicas,
     selector,
     template,
+    workloadRef,
     minReadySeconds,
-    revisionHistoryLimit: spec.field('revisionHistoryLimit').int({ min: 0 }) ?? ROLLOUT_DEFAULTS.revisionHistoryLimit,
+    revisionHistoryLimit,
     progressDeadlineMs: progressDeadlineSeconds * 1000,
     progressDeadlineAbort: spec.field('progressDeadlineAbort').bool(false),
-    canary: strategy,
+    strategy,
   };
 }
 
@@ -95,162 +103,40 @@ function warnNotifications(root: Reader): void {
   }
 }
 
-function readSelector(r: Reader): LabelSelector | null {
-  const sel = r.object({ known: ['matchLabels', 'matchExpressions'] }, { required: true });
-  if (!sel) return null;
-  const matchLabels = sel.field('matchLabels').stringMap();
-  const matchExpressions: LabelSelector['matchExpressions'] = [];
-  for (const e of sel.field('matchExpressions').list()) {
-    const expr = e.object({ known: ['key', 'operator', 'values'] });
-    if (!expr) continue;
-    const key = expr.field('key').string({ required: true });
-    const operator = expr.field('operator').string({ required: true });
-    const values = expr.field('values').list().map((v) => v.scalarString()).filter((v): v is string => v !== null);
-    if (operator !== null && !['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(operator)) {
-      expr.field('operator').error(`"${operator}" is not a valid operator: use In, NotIn, Exists or DoesNotExist`);
-    }
-    if (key !== null && operator !== null) matchExpressions.push({ key, operator, ...(values.length ? { values } : {}) });
-  }
-  if (Object.keys(matchLabels).length === 0 && matchExpressions.length === 0) {
-    sel.error('an empty selector would select every pod in the namespace: set matchLabels');
-  }
-  return { matchLabels, matchExpressions };
-}
+const SCALE_DOWN = ['never', 'onsuccess', 'progressively'] as const;
 
-function readPodTemplate(r: Reader): JsonObject | null {
-  const t = r.object({ known: ['metadata', 'spec'] }, { required: true });
-  if (!t) return null;
-  const podSpec = t.field('spec');
-  if (!podSpec.present) {
-    podSpec.error('required field is missing: the pod spec with its containers', 'key');
+/** spec.workloadRef: an apps/v1 Deployment (Argo also resolves PodTemplates; canary does not). */
+function readWorkloadRef(r: Reader): WorkloadRef | null {
+  const w = r.object({ known: ['apiVersion', 'kind', 'name', 'scaleDown'] });
+  if (!w) return null;
+  const apiVersion = w.field('apiVersion').string({ required: true });
+  const kind = w.field('kind').string({ required: true });
+  const name = w.field('name').string({ required: true });
+  if (apiVersion !== null && kind !== null && (apiVersion !== 'apps/v1' || kind !== 'Deployment')) {
+    w.field('kind').error(`${apiVersion} ${kind}: canary takes the pod template from an apps/v1 Deployment only`);
     return null;
   }
-  if (!isRecord(podSpec.value)) return podSpec.error('expected a mapping (a pod spec)');
-  const containers = podSpec.field('containers').list({ required: true });
-  if (podSpec.field('containers').present && containers.length === 0) podSpec.field('containers').error('at least one container is required');
-  const names = new Set<string>();
-  for (const c of containers) {
-    if (!isRecord(c.value)) {
-      c.error('expected a mapping (a container)');
-      continue;
-    }
-    const name = c.field('name').string({ required: true });
-    c.field('image').string({ required: true });
-    if (name !== null) {
-      if (names.has(name)) c.field('name').error(`duplicate container name "${name}"`);
-      names.add(name);
-    }
+  const scaleDown = w.field('scaleDown').string() ?? 'never';
+  if (!(SCALE_DOWN as readonly string[]).includes(scaleDown)) {
+    w.field('scaleDown').error(`expected never, onsuccess or progressively, got "${scaleDown}"`);
+    return null;
   }
-  const meta = t.field('metadata');
-  if (meta.present && !isRecord(meta.value)) meta.error('expected a mapping');
-  return r.value as JsonObject;
+  return name === null || apiVersion === null || kind === null ? null : { loc: w.loc(), name, scaleDown: scaleDown as WorkloadRef['scaleDown'] };
 }
 
-function checkSelectorMatches(spec: Reader, selector: LabelSelector, template: JsonObject): void {
-  const labels = (isRecord(template.metadata) && isRecord(template.metadata.labels) ? template.metadata.labels : {}) as Record<string, unknown>;
-  for (const [k, v] of Object.entries(selector.matchLabels)) {
-    if (String(labels[k] ?? '') !== v) {
-      spec
-        .field('template')
-        .field('metadata')
-        .field('labels')
-        .error(`selector does not match template labels: the selector wants ${k}=${v}, add it to spec.template.metadata.labels`);
-      return;
-    }
-  }
-}
-
-function readStrategy(r: Reader): CanaryStrategy | null {
-  const strategy = r.object(
-    {
-      known: ['canary'],
-      unsupported: { blueGreen: 'blue-green rollouts are not supported: use strategy.canary' },
-    },
-    { required: true },
-  );
+function readStrategy(r: Reader, revisionHistoryLimit: number): RolloutStrategy | null {
+  const strategy = r.object({ known: ['canary', 'blueGreen'] }, { required: true });
   if (!strategy) return null;
-  // A blue-green Rollout is reported as such, not as one missing its canary strategy.
-  if (strategy.field('blueGreen').present && !strategy.field('canary').present) return null;
-  const c = strategy.field('canary').object(
-    {
-      known: [
-        'canaryService',
-        'stableService',
-        'trafficRouting',
-        'steps',
-        'analysis',
-        'maxSurge',
-        'maxUnavailable',
-        'scaleDownDelaySeconds',
-        'abortScaleDownDelaySeconds',
-        'dynamicStableScale',
-        'minPodsPerReplicaSet',
-        'canaryMetadata',
-        'stableMetadata',
-      ],
-      unsupported: {
-        antiAffinity: 'antiAffinity between the stable and canary pods is not implemented: set affinity in the pod template',
-        pingPong: 'ping-pong services are an ALB feature; canary keeps a stable and a canary Deployment',
-        replicaProgressThreshold: 'replicaProgressThreshold is not implemented yet: steps wait for every canary replica',
-        scaleDownDelayRevisionLimit: 'scaleDownDelayRevisionLimit: canary keeps at most one previous revision',
-        canaryEphemeralMetadata: 'did you mean canaryMetadata?',
-      },
-    },
-    { required: true },
-  );
-  if (!c) return null;
-  const trafficRouting = readTrafficRouting(c.field('trafficRouting'));
-  // managedRoutes only serves setHeaderRoute/setMirrorRoute steps: reported here only without them.
-  const managedRoutes = c.field('trafficRouting').field('managedRoutes');
-  const routeSteps = c.field('steps').list().some((s) => s.field('setHeaderRoute').present || s.field('setMirrorRoute').present);
-  if (managedRoutes.present && !routeSteps) {
-    managedRoutes.error('not supported by canary: header and mirror routes (managedRoutes) are not supported: canary sets traffic weights only; remove managedRoutes', 'key');
+  const canary = strategy.field('canary');
+  const blueGreen = strategy.field('blueGreen');
+  if (canary.present && blueGreen.present) {
+    strategy.error('set one strategy: canary or blueGreen, not both');
+    return null;
   }
-  const steps = readSteps(c.field('steps'), readAnalysisRef, { trafficRouting: c.field('trafficRouting').present });
-  const analysis = readBackgroundAnalysis(c.field('analysis'));
-  const dynamicStableScale = c.field('dynamicStableScale').bool(false);
-  // Judged by what is written: an unsupported router is reported once, not again as "no trafficRouting".
-  if (!c.field('trafficRouting').present) {
-    for (const field of ['scaleDownDelaySeconds', 'dynamicStableScale', 'minPodsPerReplicaSet'] as const) {
-      if (c.field(field).present) c.field(field).error(`${field} applies to traffic-routed canaries only: set trafficRouting or remove it`, 'key');
-    }
-  } else if (dynamicStableScale && c.field('scaleDownDelaySeconds').present) {
-    c.field('scaleDownDelaySeconds').error('scaleDownDelaySeconds cannot be combined with dynamicStableScale', 'key');
+  if (blueGreen.present) return readBlueGreenStrategy(blueGreen, revisionHistoryLimit);
+  if (!canary.present) {
+    strategy.error('required: strategy.canary or strategy.blueGreen');
+    return null;
   }
-  const maxSurge = readIntOrPercent(c.field('maxSurge'), ROLLOUT_DEFAULTS.maxSurge);
-  const maxUnavailable = readIntOrPercent(c.field('maxUnavailable'), ROLLOUT_DEFAULTS.maxUnavailable);
-  return {
-    canaryService: c.field('canaryService').string(),
-    stableService: c.field('stableService').string(),
-    trafficRouting,
-    steps,
-    analysis,
-    maxSurge,
-    maxUnavailable,
-    scaleDownDelayMs: (c.field('scaleDownDelaySeconds').int({ min: 0 }) ?? ROLLOUT_DEFAULTS.scaleDownDelaySeconds) * 1000,
-    abortScaleDownDelayMs: (c.field('abortScaleDownDelaySeconds').int({ min: 0 }) ?? ROLLOUT_DEFAULTS.abortScaleDownDelaySeconds) * 1000,
-    dynamicStableScale,
-    minPodsPerReplicaSet: c.field('minPodsPerReplicaSet').int({ min: 1 }) ?? ROLLOUT_DEFAULTS.minPodsPerReplicaSet,
-    canaryMetadata: readPodMetadata(c.field('canaryMetadata')),
-    stableMetadata: readPodMetadata(c.field('stableMetadata')),
-  };
-}
-
-function readIntOrPercent(r: Reader, fallback: string): IntOrPercent {
-  const v = r.present ? r.value : fallback;
-  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return { kind: 'count', value: v };
-  if (typeof v === 'string') {
-    const m = /^(\d+)%$/.exec(v.trim());
-    if (m) return { kind: 'percent', value: Number(m[1]) };
-    if (/^\d+$/.test(v.trim())) return { kind: 'count', value: Number(v.trim()) };
-  }
-  r.error(`expected a whole number or a percentage like "25%", got ${JSON.stringify(v)}`);
-  const m = /^(\d+)%$/.exec(fallback);
-  return { kind: 'percent', value: Number(m![1]) };
-}
-
-function readPodMetadata(r: Reader): PodMetadata | null {
-  const m = r.object({ known: ['labels', 'annotations'] });
-  if (!m) return null;
-  return { labels: m.field('labels').stringMap(), annotations: m.field('annotations').stringMap() };
+  return readCanaryStrategy(canary);
 }

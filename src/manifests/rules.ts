@@ -8,7 +8,9 @@ import { issue, type Issue, type Loc, type Locator } from './issues.js';
 import { placeholdersOf } from './placeholders.js';
 import { pathToString } from './source.js';
 import { collectTemplates, describeRef } from './template-index.js';
-import type { AnalysisRef, AnalysisTemplateSpec, MetricSpec, RolloutSpec, SpecSet } from './types.js';
+import { podLabels } from './pod-template.js';
+import { analysisUses, trackServiceFields, trackServices } from './strategy.js';
+import type { AnalysisRef, AnalysisTemplateSpec, DeploymentSpec, JsonObject, MetricSpec, RolloutSpec, SpecSet } from './types.js';
 
 export interface RuleContext {
   /** The namespace applied to manifests without metadata.namespace (-n, the context, or default). */
@@ -32,14 +34,9 @@ export function rolloutNamespace(r: RolloutSpec, ctx: RuleContext): string | nul
   return r.namespace ?? ctx.namespace;
 }
 
-/** Every analysis reference of a Rollout: the background one and each analysis step. */
+/** Every analysis reference of a Rollout: background and step analyses, blue-green's pre- and postPromotionAnalysis. */
 export function analysisRefs(r: RolloutSpec): { ref: AnalysisRef; label: string }[] {
-  const out: { ref: AnalysisRef; label: string }[] = [];
-  if (r.canary.analysis) out.push({ ref: r.canary.analysis, label: 'background analysis' });
-  r.canary.steps.forEach((s, i) => {
-    if (s.kind === 'analysis') out.push({ ref: s.analysis, label: `step ${i + 1} analysis` });
-  });
-  return out;
+  return analysisUses(r).map(({ ref, label }) => ({ ref, label }));
 }
 
 const trafficRoutingServices: Rule = {
@@ -47,7 +44,8 @@ const trafficRoutingServices: Rule = {
   check(spec) {
     const out: Issue[] = [];
     for (const r of spec.rollouts) {
-      const c = r.canary;
+      if (r.strategy.kind !== 'canary') continue;
+      const c = r.strategy;
       if (c.trafficRouting.kind !== 'none' && (!c.canaryService || !c.stableService)) {
         out.push(err(c.trafficRouting.loc, 'traffic routing needs both canaryService and stableService: set them in spec.strategy.canary'));
       }
@@ -66,7 +64,7 @@ const surge: Rule = {
   id: 'max-surge-max-unavailable',
   check(spec) {
     return spec.rollouts
-      .filter((r) => r.canary.maxSurge.value === 0 && r.canary.maxUnavailable.value === 0)
+      .filter((r) => r.strategy.kind === 'canary' && r.strategy.maxSurge.value === 0 && r.strategy.maxUnavailable.value === 0)
       .map((r) => err(at(r, 'spec.strategy.canary.maxUnavailable'), 'maxSurge and maxUnavailable cannot both be 0: the rollout could never replace a pod'));
   },
 };
@@ -76,10 +74,11 @@ const startingStep: Rule = {
   check(spec) {
     const out: Issue[] = [];
     for (const r of spec.rollouts) {
-      const a = r.canary.analysis;
+      if (r.strategy.kind !== 'canary') continue;
+      const { analysis: a, steps } = r.strategy;
       // Equal to the number of steps is allowed (Argo's e2e uses it): the analysis then starts once the steps are done.
-      if (a && a.startingStep > 0 && a.startingStep > r.canary.steps.length) {
-        out.push(err(at({ loc: a.loc, source: r.source }, 'startingStep'), `startingStep ${a.startingStep} is past the end of the steps (there are ${r.canary.steps.length}; ${r.canary.steps.length} starts the analysis when they are done): background analysis would never start`));
+      if (a && a.startingStep > 0 && a.startingStep > steps.length) {
+        out.push(err(at({ loc: a.loc, source: r.source }, 'startingStep'), `startingStep ${a.startingStep} is past the end of the steps (there are ${steps.length}; ${steps.length} starts the analysis when they are done): background analysis would never start`));
       }
     }
     return out;
@@ -241,23 +240,26 @@ const services: Rule = {
     if (spec.services.length === 0) return out;
     for (const r of spec.rollouts) {
       const ns = rolloutNamespace(r, ctx);
-      const c = r.canary;
+      const fields = trackServiceFields(r.strategy);
+      const names = trackServices(r.strategy);
       const named: [string, string | null][] = [
-        ['canaryService', c.canaryService],
-        ['stableService', c.stableService],
+        [fields.canary, names.canary],
+        [fields.stable, names.stable],
       ];
-      if (c.trafficRouting.kind === 'smi') named.push(['trafficRouting.smi.rootService', c.trafficRouting.rootService]);
-      const podLabels = templateLabels(r);
+      if (r.strategy.kind === 'canary' && r.strategy.trafficRouting.kind === 'smi') named.push(['trafficRouting.smi.rootService', r.strategy.trafficRouting.rootService]);
+      const pods = podsOf(r, spec, ctx);
       for (const [field, name] of named) {
         if (!name) continue;
         // A Service without metadata.namespace goes where the command puts it: -n, else the Rollout's namespace.
         const svc = spec.services.find((s) => s.name === name && (s.namespace ?? ctx.namespace ?? ns) === ns);
         if (!svc) {
-          out.push(err(at(r, `spec.strategy.canary.${field}`), `Service "${name}" is not among the Service manifests given: add it, or check the name`));
+          out.push(err(at(r, `spec.strategy.${r.strategy.kind}.${field}`), `Service "${name}" is not among the Service manifests given: add it, or check the name`));
           continue;
         }
+        if (!pods) continue;
+        const labels = podLabels(pods.template);
         for (const [k, v] of Object.entries(svc.selector)) {
-          if (podLabels[k] !== v) {
+          if (labels[k] !== v) {
             out.push(err(svc.source.locAt(pathToString(['spec', 'selector', k])), `Service "${name}" selects ${k}=${v}, which the pods of Rollout "${r.name}" do not carry: it would route to no pod`));
             break;
           }
@@ -267,6 +269,46 @@ const services: Rule = {
     return out;
   },
 };
+
+/**
+ * workloadRef: when the Deployment is among the files, it is the Rollout's pod template; a selector
+ * the Rollout writes must match it (Argo validates the resolved Rollout the same way). A Deployment
+ * not given is read from the cluster by `canary run`.
+ */
+const workloadRef: Rule = {
+  id: 'workload-ref',
+  check(spec, ctx) {
+    const out: Issue[] = [];
+    for (const r of spec.rollouts) {
+      if (!r.workloadRef || !r.selector) continue;
+      const d = referencedDeployment(r, spec, ctx);
+      if (!d) continue;
+      const labels = podLabels(d.template);
+      for (const [k, v] of Object.entries(r.selector.matchLabels)) {
+        if (labels[k] !== v) {
+          out.push(err(at(r, 'spec.selector.matchLabels'), `the pods of Deployment "${d.name}" (workloadRef) do not carry ${k}=${v}: the Rollout's selector must match its template`));
+          break;
+        }
+      }
+    }
+    return out;
+  },
+};
+
+/** The Deployment a Rollout's workloadRef names, when it is among the files. */
+export function referencedDeployment(r: RolloutSpec, spec: SpecSet, ctx: RuleContext): DeploymentSpec | null {
+  const ref = r.workloadRef;
+  if (!ref) return null;
+  const ns = rolloutNamespace(r, ctx);
+  return spec.deployments.find((d) => d.name === ref.name && (d.namespace ?? ctx.namespace ?? ns) === ns) ?? null;
+}
+
+/** The Rollout's selector and pod template: written inline, or its workloadRef's Deployment when given in the files. */
+function podsOf(r: RolloutSpec, spec: SpecSet, ctx: RuleContext): { template: JsonObject } | null {
+  if (r.template) return { template: r.template };
+  const d = referencedDeployment(r, spec, ctx);
+  return d ? { template: d.template } : null;
+}
 
 /** Conditions are compiled now, so a typo fails lint instead of the first measurement. */
 const conditions: Rule = {
@@ -350,6 +392,7 @@ export const RULES: readonly Rule[] = [
   args,
   refMetrics,
   services,
+  workloadRef,
   conditions,
   prometheusAddress,
 ];
@@ -358,10 +401,3 @@ export function validate(spec: SpecSet, ctx: RuleContext, rules: readonly Rule[]
   return rules.flatMap((r) => r.check(spec, ctx));
 }
 
-function templateLabels(r: RolloutSpec): Record<string, string> {
-  const meta = r.template.metadata;
-  const labels = meta && typeof meta === 'object' && !Array.isArray(meta) ? (meta as Record<string, unknown>).labels : undefined;
-  const out: Record<string, string> = {};
-  if (labels && typeof labels === 'object') for (const [k, v] of Object.entries(labels)) out[k] = String(v);
-  return out;
-}

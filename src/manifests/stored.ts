@@ -8,28 +8,30 @@ import { sortIssues, formatIssue } from './issues.js';
 import { parseManifestText } from './load.js';
 import { validate } from './rules.js';
 import { SourceDoc } from './source.js';
-import type { AnalysisTemplateSpec, JsonObject, RolloutSpec, ServiceSpec, SpecSet } from './types.js';
+import type { AnalysisTemplateSpec, JsonObject, ResolvedRollout, ServiceSpec, SpecSet } from './types.js';
 import { InternalError } from '../util/errors.js';
 
 const STORED = '<stored manifests>';
 
-export function manifestsOf(rollout: RolloutSpec, template: JsonObject, templates: readonly AnalysisTemplateSpec[], services: readonly ServiceSpec[]): string {
-  const doc = structuredClone(docValue(rollout)) as { spec: { template: JsonObject } };
+/** With workloadRef, the template and selector read from the Deployment are stored too: a resumed run uses what this one ran. */
+export function manifestsOf(rollout: ResolvedRollout, template: JsonObject, templates: readonly AnalysisTemplateSpec[], services: readonly ServiceSpec[]): string {
+  const doc = structuredClone(docValue(rollout)) as { spec: { template: JsonObject; selector?: unknown } };
   doc.spec.template = template;
+  if (rollout.workloadRef) doc.spec.selector = { matchLabels: rollout.selector.matchLabels, ...(rollout.selector.matchExpressions.length ? { matchExpressions: rollout.selector.matchExpressions } : {}) };
   const docs = [doc, ...templates.map(docValue), ...services.map((s) => s.manifest)];
   return docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
 }
 
 export function readStoredManifests(text: string, namespace: string): SpecSet {
   const { docs, issues } = parseManifestText(text, STORED);
-  const read = readDocuments(docs, [STORED], issues);
+  const read = readDocuments(docs, [STORED], issues, { stored: true });
   issues.push(...validate(read.spec, { namespace, prometheusAddress: null }));
   const errors = sortIssues(issues).filter((i) => i.severity === 'error');
   if (errors.length) throw new InternalError(`the manifests stored with the run do not read back: ${errors.map(formatIssue).join('; ')}`);
   return read.spec;
 }
 
-function docValue(x: RolloutSpec | AnalysisTemplateSpec): unknown {
+function docValue(x: ResolvedRollout | AnalysisTemplateSpec): unknown {
   if (!(x.source instanceof SourceDoc)) throw new InternalError(`${x.name}: no source document to store`);
   return x.source.value;
 }

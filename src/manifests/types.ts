@@ -31,17 +31,49 @@ export interface RolloutSpec {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   replicas: number;
-  selector: LabelSelector;
-  /** The pod template (metadata + spec) exactly as written; copied into the Deployments. */
-  template: JsonObject;
+  /**
+   * The pod selector and template (metadata + spec) exactly as written, copied into the
+   * Deployments. null only with workloadRef when the referenced Deployment is not among the files:
+   * `canary run` reads them from the cluster (a ResolvedRollout).
+   */
+  selector: LabelSelector | null;
+  template: JsonObject | null;
+  /** spec.workloadRef: the Deployment the template and selector come from; null when written inline. */
+  workloadRef: WorkloadRef | null;
   minReadySeconds: number;
   revisionHistoryLimit: number;
   progressDeadlineMs: number;
   progressDeadlineAbort: boolean;
-  canary: CanaryStrategy;
+  strategy: RolloutStrategy;
 }
 
+/** A Rollout whose selector and pod template are known (written inline, or read from the workloadRef's Deployment). */
+export type ResolvedRollout = RolloutSpec & { selector: LabelSelector; template: JsonObject };
+
+export function isResolved(r: RolloutSpec): r is ResolvedRollout {
+  return r.selector !== null && r.template !== null;
+}
+
+/**
+ * spec.workloadRef (apps/v1 Deployment). scaleDown, as Argo: never (the default) leaves the
+ * Deployment alone; onsuccess scales it to 0 once the first deploy is healthy; progressively
+ * scales it down by as many pods as the first deploy has ready, and to 0 once healthy.
+ */
+export interface WorkloadRef {
+  loc: Loc;
+  name: string;
+  scaleDown: 'never' | 'onsuccess' | 'progressively';
+}
+
+/**
+ * The Rollout's strategy. Every place that must treat the strategies differently switches on
+ * `kind` (assertNever), so a new strategy fails to compile until each has learnt it.
+ */
+export type RolloutStrategy = CanaryStrategy | BlueGreenStrategy;
+export type StrategyKind = RolloutStrategy['kind'];
+
 export interface CanaryStrategy {
+  kind: 'canary';
   canaryService: string | null;
   stableService: string | null;
   trafficRouting: TrafficRouting;
@@ -57,6 +89,34 @@ export interface CanaryStrategy {
   minPodsPerReplicaSet: number;
   canaryMetadata: PodMetadata | null;
   stableMetadata: PodMetadata | null;
+}
+
+/**
+ * strategy.blueGreen, with Argo's defaults. The new revision runs in the canary Deployment (the
+ * preview stack), the active one in the stable Deployment; activeService is the stable track's
+ * Service, previewService the canary track's.
+ */
+export interface BlueGreenStrategy {
+  kind: 'blueGreen';
+  activeService: string;
+  previewService: string | null;
+  /** null: the preview stack runs at spec.replicas. */
+  previewReplicaCount: number | null;
+  /** Default true; false pauses before the switch until `canary promote`. */
+  autoPromotionEnabled: boolean;
+  /** With auto-promotion: how long to pause before the switch; 0 = no pause. */
+  autoPromotionMs: number;
+  prePromotionAnalysis: AnalysisRef | null;
+  postPromotionAnalysis: AnalysisRef | null;
+  /** How long the previous revision keeps its pods after the active Service left it (default 30 s). */
+  scaleDownDelayMs: number;
+  /** null: no limit. 0: the previous revision is scaled down at once (no delay). */
+  scaleDownDelayRevisionLimit: number | null;
+  /** 0 means: keep the aborted preview's pods. */
+  abortScaleDownDelayMs: number;
+  maxUnavailable: IntOrPercent;
+  activeMetadata: PodMetadata | null;
+  previewMetadata: PodMetadata | null;
 }
 
 export type TrafficRouting =
@@ -250,11 +310,23 @@ export interface ServiceSpec {
   manifest: JsonObject;
 }
 
+/** apps/v1 Deployment documents: what a Rollout's workloadRef may name, for lint's checks. */
+export interface DeploymentSpec {
+  loc: Loc;
+  source: Locator;
+  name: string;
+  namespace: string | null;
+  replicas: number;
+  selector: LabelSelector;
+  template: JsonObject;
+}
+
 /** Everything read from the files given on the command line. */
 export interface SpecSet {
   rollouts: RolloutSpec[];
   templates: AnalysisTemplateSpec[];
   services: ServiceSpec[];
+  deployments: DeploymentSpec[];
   /** Files that were read, in order. */
   files: string[];
 }

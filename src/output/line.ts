@@ -3,7 +3,8 @@
  * palette has colours. The formatter table is a mapped type: a new event kind without a formatter
  * does not compile.
  */
-import type { RunEvent } from '../engine/events.js';
+import type { RunEvent, ServiceRole } from '../engine/events.js';
+import type { PromotionStage } from '../engine/types.js';
 import type { Palette } from '../util/palette.js';
 import { clockTime, describeStep, formatDuration, isoTime, stepOf } from './words.js';
 
@@ -11,18 +12,21 @@ type Formatters = { [K in RunEvent['kind']]: (e: Extract<RunEvent, { kind: K }>,
 
 const FORMAT: Formatters = {
   started: (e, p) =>
-    `${e.resumed ? 'resumed' : 'started'} ${e.mode === 'canary' ? 'canary' : e.mode === 'initial' ? 'first deploy' : 'rollback to stable'} of ${p.bold(`${e.namespace}/${e.name}`)} revision ${e.revision}${e.stableRevision ? ` (stable ${e.stableRevision})` : ''}: ${e.images.join(', ')}${e.mode === 'canary' ? `, ${e.stepCount} steps` : ''}${e.timeScale !== 1 ? p.yellow(` [time scale x${e.timeScale}: pauses, intervals and delays shortened]`) : ''}`,
+    `${e.resumed ? 'resumed' : 'started'} ${e.mode === 'canary' ? (e.stepCount === 0 && e.strategy === 'blueGreen' ? 'blue-green release' : 'canary') : e.mode === 'initial' ? 'first deploy' : 'rollback to stable'} of ${p.bold(`${e.namespace}/${e.name}`)} revision ${e.revision}${e.stableRevision ? ` (stable ${e.stableRevision})` : ''}: ${e.images.join(', ')}${e.mode === 'canary' && e.strategy === 'canary' ? `, ${e.stepCount} steps` : ''}${e.timeScale !== 1 ? p.yellow(` [time scale x${e.timeScale}: pauses, intervals and delays shortened]`) : ''}`,
   stepStarted: (e) => `step ${stepOf(e.index, e.stepCount)}: ${describeStep(e.step)}`,
   stepCompleted: (e, p) => p.green(`step ${stepOf(e.index, e.stepCount)} done`),
+  serviceSwitched: (e, p) => `${SERVICE_ROLE[e.role]} ${e.service} now selects the ${e.to} Deployment's pods${e.toRevision ? ` (revision ${p.bold(e.toRevision)})` : ''}`,
   weightChanged: (e, p) => (e.from === null ? `weight ${p.bold(`${e.to}%`)} canary (${e.router})` : `weight ${e.from}% -> ${p.bold(`${e.to}%`)} canary (${e.router})`),
   waiting: (e, p) => `waiting for ${e.track} pods: ${e.ready}/${e.desired} available${e.problem ? p.red(` (${e.problem})`) : ''}`,
   paused: (e, p) =>
     p.yellow(
       e.reason === 'InconclusiveAnalysis'
         ? 'paused: inconclusive analysis; `canary promote` continues, `canary abort` rolls back'
-        : e.until === null
-          ? 'paused until `canary promote`'
-          : `paused until ${clockTime(e.until)} (${formatDuration(e.until - e.at)})`,
+        : e.reason === 'BlueGreenPause'
+          ? `paused before the switch ${e.until === null ? 'until `canary promote`' : `until ${clockTime(e.until)} (${formatDuration(e.until - e.at)}, autoPromotionSeconds)`}`
+          : e.until === null
+            ? 'paused until `canary promote`'
+            : `paused until ${clockTime(e.until)} (${formatDuration(e.until - e.at)})`,
     ),
   resumed: (e) => (e.by === 'promote' ? 'resumed by promote' : null),
   analysisStarted: (e) => `analysis ${e.runId} started: ${e.metrics.join(', ') || 'no metrics'}${e.dryRun.length ? ` (dry-run: ${e.dryRun.join(', ')})` : ''}`,
@@ -53,13 +57,24 @@ const FORMAT: Formatters = {
   finished: () => null, // the final line says it, with the verdict
 };
 
-const PROMOTION = {
+const PROMOTION: { [K in PromotionStage]: string | null } = {
   CanaryFull: 'canary to full size',
   TrafficToCanary: 'all traffic to the canary',
   UpdateStable: 'rolling the stable Deployment to the new revision',
   TrafficToStable: 'traffic back to stable (now the new revision)',
-  ScaleDown: null,
-} as const;
+  ScaleDown: null, // the verdict line follows at once
+  PreviewFull: 'preview to full size',
+  SwitchActive: 'switching the active Service to the preview',
+  PostPromotionAnalysis: 'the new revision serves; postPromotionAnalysis',
+  ActiveToStable: 'active Service back on the stable Deployment (now the new revision)',
+};
+
+const SERVICE_ROLE: { [K in ServiceRole]: string } = {
+  stableService: 'stable Service',
+  canaryService: 'canary Service',
+  activeService: 'active Service',
+  previewService: 'preview Service',
+};
 
 export function formatEvent(e: RunEvent, p: Palette): string | null {
   const f = FORMAT[e.kind] as (e: RunEvent, p: Palette) => string | null;

@@ -1,6 +1,7 @@
 /** What the live terminal view shows, folded from RunEvents. Pure. */
-import type { RunEvent, StepSummary } from '../engine/events.js';
+import type { RunEvent } from '../engine/events.js';
 import type { Phase } from '../engine/types.js';
+import type { LiveStage } from './stages.js';
 
 export interface MetricLine {
   runId: string;
@@ -16,7 +17,8 @@ export interface LiveModel {
   revision: string;
   images: string[];
   timeScale: number;
-  steps: StepSummary[];
+  /** The canary's steps, or blue-green's stages (stages.ts). */
+  steps: LiveStage[];
   stepIndex: number;
   weight: number | null;
   waiting: { track: string; ready: number; desired: number; problem: string | null } | null;
@@ -30,7 +32,7 @@ export interface LiveModel {
   scaleDown: { due: number; left: boolean } | null;
 }
 
-export function initialModel(rollout: string, steps: StepSummary[]): LiveModel {
+export function initialModel(rollout: string, steps: LiveStage[]): LiveModel {
   return { rollout, revision: '', images: [], timeScale: 1, steps, stepIndex: 0, weight: null, waiting: null, pause: null, activity: 'starting', metrics: [], notes: [], finished: null, scaleDown: null };
 }
 
@@ -47,11 +49,13 @@ export function foldEvent(m: LiveModel, e: RunEvent): LiveModel {
     case 'waiting':
       return { ...m, waiting: { track: e.track, ready: e.ready, desired: e.desired, problem: e.problem } };
     case 'paused':
-      return { ...m, pause: { until: e.until, inconclusive: e.reason === 'InconclusiveAnalysis' } };
+      return { ...reach(m, e.reason), pause: { until: e.until, inconclusive: e.reason === 'InconclusiveAnalysis' } };
     case 'resumed':
       return { ...m, pause: null };
     case 'analysisStarted':
-      return m;
+      return reach(m, e.runId);
+    case 'serviceSwitched':
+      return note(m, `${e.service} now selects the ${e.to} pods${e.toRevision ? ` (revision ${e.toRevision})` : ''}`);
     case 'measurement': {
       const line: MetricLine = { runId: e.runId, metric: e.metric, phase: e.phase, value: e.value, counts: e.counts, at: e.at };
       const others = m.metrics.filter((x) => !(x.runId === e.runId && x.metric === e.metric));
@@ -62,8 +66,11 @@ export function foldEvent(m: LiveModel, e: RunEvent): LiveModel {
       return e.phase === 'Successful' ? m : note(m, `analysis ${e.runId} ${e.phase}`);
     case 'requestReceived':
       return note(m, `${e.request.kind} by ${e.request.by || 'someone'}: ${e.outcome}`);
-    case 'promoting':
-      return { ...m, stepIndex: m.steps.length, waiting: null, pause: null, activity: `promoting: ${e.stage}` };
+    case 'promoting': {
+      // Blue-green's stages name the promotion stages they cover; a canary's steps are all done by now.
+      const at = m.steps.findIndex((s) => s.keys.includes(e.stage));
+      return { ...m, stepIndex: at >= 0 ? at : m.steps.length, waiting: null, pause: null, activity: `promoting: ${e.stage}` };
+    }
     case 'rollingBack':
       return { ...note(m, `rolling back: ${e.reason}`), waiting: null, pause: null, activity: 'rolling back to stable' };
     case 'scaledDown':
@@ -77,6 +84,12 @@ export function foldEvent(m: LiveModel, e: RunEvent): LiveModel {
     case 'finished':
       return { ...m, finished: e.phase, activity: e.phase };
   }
+}
+
+/** The stage an event key (an analysis run, a pause reason) belongs to, if the list has one and it is ahead. */
+function reach(m: LiveModel, key: string): LiveModel {
+  const at = m.steps.findIndex((s) => s.keys.includes(key));
+  return at > m.stepIndex ? { ...m, stepIndex: at } : m;
 }
 
 function note(m: LiveModel, text: string): LiveModel {

@@ -1,7 +1,7 @@
 /** The live terminal view of a run: step list with marks, weight bar, latest measurement per metric, time left. Pure. */
 import type { Palette } from '../util/palette.js';
 import type { LiveModel } from './live-model.js';
-import { describeStep, formatDuration } from './words.js';
+import { formatDuration } from './words.js';
 
 const BAR = 24;
 
@@ -20,7 +20,7 @@ export function renderLiveView(m: LiveModel, now: number, p: Palette, width = 80
   m.steps.slice(from, to).forEach((s, k) => {
     const i = from + k;
     const mark = i < m.stepIndex ? p.green('✔') : i === m.stepIndex && !m.finished ? p.cyan('›') : p.dim('·');
-    const text = `${String(i + 1).padStart(2)}. ${describeStep(s)}`;
+    const text = `${String(i + 1).padStart(2)}. ${s.text}`;
     lines.push(`  ${mark} ${i === m.stepIndex && !m.finished ? p.bold(text) : i < m.stepIndex ? text : p.dim(text)}`);
   });
   if (to < m.steps.length) lines.push(p.dim(`  · steps ${to + 1}-${m.steps.length} to come`));
@@ -54,7 +54,7 @@ function activityLine(m: LiveModel, now: number): string {
   }
   if (m.waiting) return `waiting for ${m.waiting.track} pods: ${m.waiting.ready}/${m.waiting.desired} available${m.waiting.problem ? ` (${m.waiting.problem})` : ''}`;
   const step = m.steps[m.stepIndex];
-  return step && m.activity.startsWith('step') ? `${m.activity}: ${describeStep(step)}` : m.activity;
+  return step && m.activity.startsWith('step') ? `${m.activity}: ${step.text}` : m.activity;
 }
 
 /** Cuts visible text to the terminal width, leaving escape sequences intact. */

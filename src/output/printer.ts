@@ -5,7 +5,7 @@
  */
 import { appendFile } from 'node:fs/promises';
 import type { Ora } from 'ora';
-import type { RunEvent, StepSummary } from '../engine/events.js';
+import type { RunEvent } from '../engine/events.js';
 import type { Clock } from '../util/clock.js';
 import type { Palette } from '../util/palette.js';
 import { githubErrorAnnotation, githubSummary } from './github.js';
@@ -13,6 +13,7 @@ import { eventJson, resultJson } from './json.js';
 import { eventLine, formatEvent } from './line.js';
 import { foldEvent, initialModel, type LiveModel } from './live-model.js';
 import { renderLiveView } from './live-view.js';
+import type { LiveStage } from './stages.js';
 import { renderFinalLine, type FinalLine } from './verdict.js';
 import { clockTime, formatDuration } from './words.js';
 
@@ -28,7 +29,8 @@ export interface PrinterOptions {
   clock: Clock;
   rollout: string;
   name: string;
-  steps: StepSummary[];
+  /** What the live view marks off: the canary's steps or blue-green's stages (stages.ts). */
+  steps: LiveStage[];
 }
 
 export interface RunPrinter {

@@ -5,7 +5,9 @@
  */
 import type { Permission } from '../kube/permissions.js';
 import type { KubeClient } from '../kube/client.js';
-import type { RolloutSpec } from '../manifests/types.js';
+import { trackServices } from '../manifests/strategy.js';
+import type { RolloutSpec, TrafficRouting } from '../manifests/types.js';
+import { serviceSwitch } from './service-switch.js';
 import type { RouterDefinition, RouterOptions, RouterTarget, RoutingKind } from './definition.js';
 import { gatewayApi } from './gateway-api.js';
 import { replicaWeighted } from './replica-weighted.js';
@@ -30,12 +32,14 @@ export interface Route {
   create(client: KubeClient, options?: RouterOptions): TrafficRouter | null;
 }
 
-/** The router of `rollout` running in `namespace`. */
-export function routeOf(rollout: RolloutSpec, namespace: string): Route {
-  const routing = rollout.canary.trafficRouting;
-  const target: RouterTarget = { name: rollout.name, namespace, stableService: rollout.canary.stableService, canaryService: rollout.canary.canaryService };
+/** The router of `rollout` running in `namespace`; a blue-green rollout's is its Service switch. */
+export function routeOf(rollout: Pick<RolloutSpec, 'name' | 'strategy'>, namespace: string): Route {
+  const strategy = rollout.strategy;
+  const routing: TrafficRouting = strategy.kind === 'canary' ? strategy.trafficRouting : { kind: 'none' };
+  const services = trackServices(strategy);
+  const target: RouterTarget = { name: rollout.name, namespace, stableService: services.stable, canaryService: services.canary };
   // The registry's type ties each kind to its definition; indexing it by a union loses that link.
-  const def = ROUTERS[routing.kind] as RouterDefinition<RoutingKind>;
+  const def = (strategy.kind === 'blueGreen' ? serviceSwitch : ROUTERS[routing.kind]) as RouterDefinition<RoutingKind>;
   return {
     objectKind: def.objectKind,
     describe: () => def.describe(routing, target),

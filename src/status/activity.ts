@@ -36,6 +36,24 @@ export function stepActivity(input: StatusInput, state: RunState): Activity {
   return { message: `${step}: canary at ${state.setWeight}%, moving on`, timing: null };
 }
 
+/** Blue-green before the switch: the preview coming up, prePromotionAnalysis, or waiting to promote. */
+export function previewActivity(input: StatusInput, state: RunState): Activity {
+  const preview = input.canary;
+  const head = `preview of revision ${state.revision}`;
+  if (!preview || preview.revision !== state.revision || preview.available < preview.replicas || preview.updated < preview.replicas) {
+    return { message: `${head}: ${podWait('canary', preview)}`, timing: waitingFor(input.now, state) };
+  }
+  const run = state.analyses.find((r) => r.id === 'pre-promotion');
+  if (run && !isCompleted(run.phase)) {
+    return { message: `${head}: prePromotionAnalysis is running (${run.metrics.map((m) => m.name).join(', ') || 'no metrics'})`, timing: `${formatAge(input.now - run.startedAt)} so far` };
+  }
+  return { message: `${head}: ready; switching ${serviceName(input, 'activeService')} next`, timing: null };
+}
+
+function serviceName(input: StatusInput, role: 'activeService' | 'previewService'): string {
+  return input.services?.find((s) => s.role === role)?.name ?? `the ${role === 'activeService' ? 'active' : 'preview'} Service`;
+}
+
 export function initialActivity(input: StatusInput, state: RunState): Activity {
   return {
     message: `first deploy of revision ${state.revision} as stable (no steps, no analysis): ${podWait('stable', input.stable)}`,
@@ -55,13 +73,28 @@ export function promotionActivity(input: StatusInput, state: RunState): Activity
       return { message: `${head}: sending all traffic to the canary (${weight})`, timing: null };
     case 'UpdateStable': {
       const s = input.stable;
+      const at = p?.scaleDownAt ?? null;
+      if (state.strategy === 'blueGreen' && at !== null && at > input.now) {
+        return scaleDown(`${head}: revision ${state.revision} serves; the previous revision keeps its pods`, at, input.now, 'scaleDownDelaySeconds');
+      }
       const counts = s ? `${s.updated}/${s.replicas} updated, ${s.available} available` : 'Deployment not found';
       return { message: `${head}: rolling ${s?.name ?? 'the stable Deployment'} to revision ${state.revision}: ${counts}`, timing: waitingFor(input.now, state) };
     }
     case 'TrafficToStable':
       return { message: `${head}: moving traffic back to the updated stable (canary ${weight})`, timing: null };
     case 'ScaleDown':
-      return scaleDown(`${head}: all traffic on revision ${state.revision}; scaling the canary down`, p?.scaleDownAt ?? null, input.now, 'scaleDownDelaySeconds');
+      return scaleDown(`${head}: all traffic on revision ${state.revision}; scaling the ${state.strategy === 'blueGreen' ? 'preview' : 'canary'} down`, p?.scaleDownAt ?? null, input.now, 'scaleDownDelaySeconds');
+    case 'PreviewFull':
+      return { message: `${head}: scaling the preview to full size before the switch: ${podWait('canary', input.canary)}`, timing: waitingFor(input.now, state) };
+    case 'SwitchActive':
+      return { message: `${head}: switching ${serviceName(input, 'activeService')} to the preview (revision ${state.revision})`, timing: null };
+    case 'PostPromotionAnalysis': {
+      const run = state.analyses.find((r) => r.id === 'post-promotion');
+      const what = run && !isCompleted(run.phase) ? `postPromotionAnalysis is running (${run.metrics.map((m) => m.name).join(', ') || 'no metrics'})` : 'checking the new revision';
+      return { message: `${head}: ${serviceName(input, 'activeService')} serves revision ${state.revision}; ${what}`, timing: run ? `${formatAge(input.now - run.startedAt)} so far` : null };
+    }
+    case 'ActiveToStable':
+      return { message: `${head}: moving ${serviceName(input, 'activeService')} back to the updated stable Deployment`, timing: null };
     default:
       return assertNever(stage, 'promotion stage');
   }

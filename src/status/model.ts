@@ -5,7 +5,7 @@
  * new STATUS_SCHEMA_VERSION. Timestamps are RFC 3339 strings (UTC, seconds); durations are ms.
  */
 import type { AnalysisPhase } from '../analysis/types.js';
-import type { Phase, RunMode, RunRequest } from '../engine/types.js';
+import type { Pause, Phase, RunMode, RunRequest } from '../engine/types.js';
 import type { Icon } from './icons.js';
 import type { RouteInfo } from './types.js';
 
@@ -25,6 +25,7 @@ export const STATUS_REASONS = [
   'RestoringStable', // the stable template was applied again: the canary is undone, no steps
   'PauseStep',
   'PausedUntilPromote',
+  'BlueGreenPause', // blue-green, before the switch: until promoted (autoPromotionEnabled: false) or autoPromotionSeconds
   'InconclusiveAnalysis',
   'Promoted',
   'Deployed',
@@ -84,9 +85,12 @@ export interface StepView {
 
 export type Track = 'stable' | 'canary';
 
+/** Argo's INFO tags: the track, and for blue-green which Deployment the active and preview Services select. */
+export type WorkloadTag = Track | 'active' | 'preview';
+
 export interface ImageView {
   image: string;
-  tags: Track[];
+  tags: WorkloadTag[];
 }
 
 export interface ReplicasView {
@@ -111,7 +115,7 @@ export interface RunnerView {
 }
 
 export interface PauseView {
-  reason: 'PauseStep' | 'InconclusiveAnalysis';
+  reason: Pause['reason'];
   startedAt: string;
   /** null: until `canary promote`. */
   durationMs: number | null;
@@ -137,6 +141,8 @@ export interface PodView {
 export interface DeploymentView {
   name: string;
   track: Track;
+  /** Argo's INFO column: `stable`, `canary`; blue-green adds `active` and `preview` where those Services point. */
+  tags: WorkloadTag[];
   revision: string | null;
   images: string[];
   replicas: number;
@@ -229,6 +235,14 @@ export interface ScaleDownView {
   by: 'runner' | 'next-command';
 }
 
+export interface ServiceView {
+  name: string;
+  /** The Rollout field that names it. */
+  role: 'stableService' | 'canaryService' | 'activeService' | 'previewService';
+  /** null: not found, or it selects no track yet. */
+  selects: Track | null;
+}
+
 export interface StatusView {
   schemaVersion: typeof STATUS_SCHEMA_VERSION;
   name: string;
@@ -238,7 +252,9 @@ export interface StatusView {
   /** null when no run is recorded, or while waiting for the run of revisionWanted. */
   run: RunSummary | null;
   revisionWanted: string | null;
-  strategy: 'Canary';
+  strategy: 'Canary' | 'BlueGreen';
+  /** The Services canary points at a track (stable/canary, blue-green's active/preview), and which track each selects now. */
+  services: ServiceView[];
   /** null when the run has no steps to walk (first deploy, restoring stable) or there is no run. */
   step: StepView | null;
   /** The weight the steps ask for now (Argo's SetWeight); null when no canary steps apply or the run ended. */

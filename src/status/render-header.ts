@@ -42,11 +42,18 @@ function fields(view: StatusView, room: number | null): Field[] {
     { label: 'Message:', lines: [statusText(s)] },
   ];
   if (s.next) out.push({ label: 'Next:', lines: [s.next] });
+  out.push({ label: 'Strategy:', lines: [view.strategy] });
+  // Argo's header has Step and weights for a canary only; a blue-green rollout moves Services instead.
+  if (view.strategy === 'Canary') {
+    out.push(
+      { label: '  Step:', lines: [view.step?.label ?? '-'] },
+      { label: '  SetWeight:', lines: [dash(view.setWeight)] },
+      { label: '  ActualWeight:', lines: [dash(view.actualWeight.value)] },
+    );
+  } else {
+    for (const s of view.services) out.push({ label: `  ${s.role === 'activeService' ? 'Active' : 'Preview'}:`, lines: [`${s.name} -> ${s.selects === null ? '-' : `${s.selects} Deployment`}`] });
+  }
   out.push(
-    { label: 'Strategy:', lines: ['Canary'] },
-    { label: '  Step:', lines: [view.step?.label ?? '-'] },
-    { label: '  SetWeight:', lines: [dash(view.setWeight)] },
-    { label: '  ActualWeight:', lines: [dash(view.actualWeight.value)] },
     { label: 'Images:', lines: images(view, room), cut: true },
     { label: 'Replicas:', lines: [''] },
     { label: '  Desired:', lines: [String(view.replicas.desired)] },

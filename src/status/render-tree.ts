@@ -107,7 +107,7 @@ function deploymentNode(d: DeploymentView, wide: boolean): Node {
     kind: 'Deployment',
     status: d.status,
     ageMs: d.ageMs,
-    info: `${d.track}${wide ? `,available:${d.available}/${d.replicas}` : ''}`,
+    info: `${d.tags.join(',')}${wide ? `,available:${d.available}/${d.replicas}` : ''}`,
     images: d.images.join(','),
     children: d.pods.map(podNode),
   };

@@ -10,7 +10,7 @@
 import type { Phase, RollbackCause, RunState } from '../engine/types.js';
 import { assertNever } from '../util/assert-never.js';
 import { formatDuration } from '../util/duration.js';
-import { initialActivity, promotionActivity, rollbackActivity, stepActivity, type Activity } from './activity.js';
+import { initialActivity, previewActivity, promotionActivity, rollbackActivity, stepActivity, type Activity } from './activity.js';
 import type { Focus } from './focus.js';
 import { ICON, type Icon } from './icons.js';
 import type { RunnerView, StatusPhase, StatusReason, StatusSummary } from './model.js';
@@ -115,6 +115,11 @@ function running(input: StatusInput, state: RunState, phase: Exclude<Phase, Ende
     case 'Initializing':
       return withActivity('Progressing', 'Initializing', initialActivity(input, state));
     case 'Progressing':
+      if (state.strategy === 'blueGreen') {
+        return withActivity('Progressing', 'StepInProgress', previewActivity(input, state), {
+          next: `\`canary abort ${name}\` rolls back, \`canary promote ${name} --full\` switches as soon as the preview is at full size`,
+        });
+      }
       return withActivity('Progressing', 'StepInProgress', stepActivity(input, state), {
         next: `\`canary abort ${name}\` rolls back, \`canary promote ${name} --full\` skips the remaining steps`,
       });
@@ -141,13 +146,20 @@ function withActivity(phase: StatusPhase, reason: StatusReason, a: Activity, ext
 function paused(input: StatusInput, state: RunState, detached = false): StatusSummary {
   const name = input.name;
   const p = state.pause;
-  const at = `step ${stepLabel(state)}`;
+  const at = state.strategy === 'blueGreen' ? (state.promotion ? 'the check after the switch' : 'the preview') : `step ${stepLabel(state)}`;
   const decide = detached
     ? `no runner waits: \`canary promote ${name}\` then \`canary run\` continues, \`canary abort ${name}\` rolls back`
     : `\`canary promote ${name}\` continues, \`canary abort ${name}\` rolls back`;
   if (p?.reason === 'InconclusiveAnalysis') {
     // The runner's message explains the analysis (metric, value, conditions); the hint is ours.
     return summary('Paused', 'InconclusiveAnalysis', stripHint(state.message) || `paused at ${at}: an analysis was inconclusive`, { next: decide });
+  }
+  if (p?.reason === 'BlueGreenPause') {
+    const left = p.durationMs === null ? null : p.startedAt + p.durationMs - input.now;
+    return summary('Paused', 'BlueGreenPause', stripHint(state.message) || 'paused before the switch', {
+      timing: left === null ? null : `${formatRemaining(left)} left`,
+      next: p.durationMs === null ? decide : `\`canary promote ${name}\` switches now, \`canary abort ${name}\` rolls back`,
+    });
   }
   if (!p || p.durationMs === null) {
     return summary('Paused', 'PausedUntilPromote', `paused at ${at} until \`canary promote ${name}\``, { next: decide });

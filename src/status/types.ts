@@ -5,6 +5,8 @@
  */
 import type { LeaseHolder } from '../engine/ports.js';
 import type { RunRequest, RunState } from '../engine/types.js';
+import type { StrategyKind } from '../manifests/types.js';
+import type { ServiceView } from './model.js';
 
 export interface PodInfo {
   name: string;
@@ -67,4 +69,8 @@ export interface StatusInput {
   requests?: readonly RunRequest[];
   /** The Rollout's spec.replicas, when the caller knows it (stored manifests); else derived from the Deployments. */
   desiredReplicas?: number | null;
+  /** The Rollout's strategy when the caller knows it (stored manifests); else the run state's. */
+  strategy?: StrategyKind | null;
+  /** The Services of the tracks and which track each selects now (read with the Deployments). */
+  services?: readonly ServiceView[];
 }

@@ -5,12 +5,12 @@
 import { isTerminal, type Pause, type RunState } from '../engine/types.js';
 import { analysisViews } from './analysis.js';
 import { focusOf } from './focus.js';
-import { STATUS_SCHEMA_VERSION, type EventView, type PauseView, type RequestView, type RunnerView, type RunSummary, type ScaleDownView, type StatusView, type StepView } from './model.js';
+import { STATUS_SCHEMA_VERSION, type EventView, type PauseView, type RequestView, type RunnerView, type RunSummary, type ScaleDownView, type StatusView, type StepView, type Track } from './model.js';
 import { lastAliveAt, runnerOf } from './runner.js';
 import { summarize } from './summary.js';
 import { iso } from './time.js';
 import type { StatusInput } from './types.js';
-import { actualWeight, deploymentViews, imageViews, replicasView } from './workloads.js';
+import { actualWeight, deploymentViews, imageViews, replicasView, tagsOf } from './workloads.js';
 
 export function toStatusView(input: StatusInput): StatusView {
   const { now } = input;
@@ -19,7 +19,10 @@ export function toStatusView(input: StatusInput): StatusView {
   const runner = runnerOf(input.name, state, input.lease.holder, now);
   const status = summarize(input, focus, runner);
   const active = state !== null && !isTerminal(state.phase);
-  const steps = state !== null && state.mode === 'canary';
+  const strategy = input.strategy ?? state?.strategy ?? 'canary';
+  const steps = state !== null && state.mode === 'canary' && strategy === 'canary';
+  const services = [...(input.services ?? [])];
+  const tags = (track: Track) => tagsOf(track, strategy, services);
   return {
     schemaVersion: STATUS_SCHEMA_VERSION,
     name: input.name,
@@ -28,16 +31,17 @@ export function toStatusView(input: StatusInput): StatusView {
     status,
     run: state && runSummary(state, now),
     revisionWanted: input.revisionWanted ?? null,
-    strategy: 'Canary',
+    strategy: strategy === 'blueGreen' ? 'BlueGreen' : 'Canary',
+    services,
     step: steps ? stepView(state) : null,
     // Once the run ended the steps ask for nothing: a promoted run is back at 0 on the new stable.
     setWeight: steps && active ? state.setWeight : null,
     actualWeight: actualWeight(input.route, input.stable, input.canary),
-    images: imageViews({ ...input, state }, active),
-    replicas: replicasView(input, state?.revision ?? null),
+    images: imageViews({ ...input, state }, active, tags),
+    replicas: replicasView(input, state?.revision ?? null, strategy),
     runner,
     pause: state?.pause && active ? pauseView(state.pause, runner.state === 'live' ? now : lastAliveAt(state, input.lease.holder)) : null,
-    deployments: deploymentViews(input),
+    deployments: deploymentViews(input, strategy, services),
     route: { kind: input.route.kind, name: input.route.name, weight: input.route.weight },
     analyses: state ? analysisViews(state.analyses, now) : [],
     pendingRequests: pendingRequests(input, state),

@@ -32,7 +32,9 @@ export function watchDecision(view: StatusView, o: WatchOptions): WatchDecision 
     const verdict = verdictOf(view);
     if (verdict) return verdict;
   }
-  if (!otherRun && o.exitOnPause && (s.reason === 'PausedUntilPromote' || s.reason === 'InconclusiveAnalysis')) {
+  // A pause that ends by itself (a timed step, autoPromotionSeconds) is not one a person must end.
+  const waitsForPerson = s.reason === 'PausedUntilPromote' || s.reason === 'InconclusiveAnalysis' || (s.reason === 'BlueGreenPause' && view.pause?.durationMs === null);
+  if (!otherRun && o.exitOnPause && waitsForPerson) {
     return { outcome: 'paused', reason: `${name} is paused: ${s.message}${s.next ? `; ${s.next}` : ''}` };
   }
   if (o.timeoutAt != null && o.now >= o.timeoutAt) {

@@ -16,7 +16,7 @@ export function briefWhere(state: RunState): string {
       return 'during the first deploy';
     case 'Progressing':
     case 'Paused':
-      return `at step ${stepLabel(state)}`;
+      return state.strategy === 'blueGreen' ? (state.promotion ? 'after the switch' : 'before the switch') : `at step ${stepLabel(state)}`;
     case 'Promoting':
       return 'while promoting';
     case 'RollingBack':
@@ -40,13 +40,14 @@ export function stoppedWhere(state: RunState, lastAliveAt: number): string {
     case 'Initializing':
       return 'during the first deploy';
     case 'Progressing':
-      return `at step ${stepLabel(state)}`;
+      return state.strategy === 'blueGreen' ? 'before the switch (preview or prePromotionAnalysis)' : `at step ${stepLabel(state)}`;
     case 'Paused': {
       const p = state.pause;
-      if (p?.reason === 'InconclusiveAnalysis') return `while paused on an inconclusive analysis at step ${stepLabel(state)}`;
-      if (!p || p.durationMs === null) return `while paused at step ${stepLabel(state)} until promoted`;
+      const at = state.strategy === 'blueGreen' ? (state.promotion ? 'after the switch' : 'before the switch') : `at step ${stepLabel(state)}`;
+      if (p?.reason === 'InconclusiveAnalysis') return `while paused on an inconclusive analysis ${at}`;
+      if (!p || p.durationMs === null) return `while paused ${at} until promoted`;
       const left = p.startedAt + p.durationMs - Math.max(lastAliveAt, p.startedAt);
-      return `while paused at step ${stepLabel(state)} (${formatRemaining(left)} of ${formatDuration(p.durationMs)} left)`;
+      return `while paused ${at} (${formatRemaining(left)} of ${formatDuration(p.durationMs)} left)`;
     }
     case 'Promoting':
       return `while promoting (${state.promotion?.stage ?? 'CanaryFull'})`;

@@ -2,22 +2,42 @@
  * The two Deployments as the status shows them: per-object status icons, the images with their
  * (stable)/(canary) tags, the replica counters of Argo's header and the actual canary weight.
  */
-import type { DeploymentView, ImageView, ObjectStatus, PodView, ReplicasView, Track, WeightView } from './model.js';
+import type { StrategyKind } from '../manifests/types.js';
+import { assertNever } from '../util/assert-never.js';
+import type { DeploymentView, ImageView, ObjectStatus, PodView, ReplicasView, ServiceView, Track, WeightView, WorkloadTag } from './model.js';
 import { ICON } from './icons.js';
 import type { DeploymentInfo, PodInfo, RouteInfo, StatusInput } from './types.js';
 
-export function deploymentViews(input: Pick<StatusInput, 'stable' | 'canary'>): DeploymentView[] {
+export function deploymentViews(input: Pick<StatusInput, 'stable' | 'canary'>, strategy: StrategyKind, services: readonly ServiceView[]): DeploymentView[] {
   const out: DeploymentView[] = [];
   // Newest first, as Argo lists revisions.
-  if (input.canary) out.push(deploymentView(input.canary, 'canary'));
-  if (input.stable) out.push(deploymentView(input.stable, 'stable'));
+  if (input.canary) out.push(deploymentView(input.canary, 'canary', tagsOf('canary', strategy, services)));
+  if (input.stable) out.push(deploymentView(input.stable, 'stable', tagsOf('stable', strategy, services)));
   return out;
 }
 
-function deploymentView(d: DeploymentInfo, track: Track): DeploymentView {
+/**
+ * Argo's INFO tags. A canary's Deployments are its tracks; blue-green's canary Deployment is the
+ * preview stack, and the active tag follows the active Service's selector.
+ */
+export function tagsOf(track: Track, strategy: StrategyKind, services: readonly ServiceView[]): WorkloadTag[] {
+  switch (strategy) {
+    case 'canary':
+      return [track];
+    case 'blueGreen': {
+      const active = services.find((s) => s.role === 'activeService')?.selects === track;
+      return [track === 'stable' ? 'stable' : 'preview', ...(active ? (['active'] as const) : [])];
+    }
+    default:
+      return assertNever(strategy, 'strategy');
+  }
+}
+
+function deploymentView(d: DeploymentInfo, track: Track, tags: WorkloadTag[]): DeploymentView {
   return {
     name: d.name,
     track,
+    tags,
     revision: d.revision,
     images: [...d.images],
     replicas: d.replicas,
@@ -79,11 +99,14 @@ export function podProblems(d: DeploymentInfo | null): string | null {
   return reasons.length ? reasons.join(', ') : null;
 }
 
-/** Argo's header: stable images first; an image both Deployments run is tagged (canary, stable). */
-export function imageViews(input: Pick<StatusInput, 'stable' | 'canary' | 'state'>, runActive: boolean): ImageView[] {
-  const tagged = new Map<string, Set<Track>>();
+/**
+ * Argo's header: stable images first; an image both Deployments run is tagged (canary, stable).
+ * Blue-green tags them (preview), (stable, active) as `get rollout` does.
+ */
+export function imageViews(input: Pick<StatusInput, 'stable' | 'canary' | 'state'>, runActive: boolean, tags: (track: Track) => WorkloadTag[]): ImageView[] {
+  const tagged = new Map<string, Set<WorkloadTag>>();
   const tag = (images: readonly string[], track: Track) => {
-    for (const image of images) tagged.set(image, (tagged.get(image) ?? new Set<Track>()).add(track));
+    for (const image of images) for (const t of tags(track)) tagged.set(image, (tagged.get(image) ?? new Set<WorkloadTag>()).add(t));
   };
   const { stable, canary, state } = input;
   if (stable) tag(stable.images, 'stable');
@@ -92,18 +115,19 @@ export function imageViews(input: Pick<StatusInput, 'stable' | 'canary' | 'state
   if (canary) {
     if (canary.replicas > 0 || canary.current > 0) tag(canary.images, 'canary');
   } else if (state && runActive && state.mode === 'canary') tag(state.images.canary, 'canary');
-  return [...tagged].map(([image, tracks]) => ({ image, tags: (['canary', 'stable'] as const).filter((t) => tracks.has(t)) }));
+  return [...tagged].map(([image, set]) => ({ image, tags: (['canary', 'preview', 'stable', 'active'] as const).filter((t) => set.has(t)) }));
 }
 
 /**
  * Argo's Replicas block. Updated counts the pods of the run's revision, wherever they are. Without
- * the Rollout's spec.replicas, Desired is stable's size (traffic-routed: stable stays full) or the
- * sum of both (replica-weighted: the two share the replicas).
+ * the Rollout's spec.replicas, Desired is stable's size (traffic-routed or blue-green: stable stays
+ * full) or the sum of both (replica-weighted: the two share the replicas).
  */
-export function replicasView(input: Pick<StatusInput, 'stable' | 'canary' | 'route' | 'desiredReplicas'>, revision: string | null): ReplicasView {
+export function replicasView(input: Pick<StatusInput, 'stable' | 'canary' | 'route' | 'desiredReplicas'>, revision: string | null, strategy: StrategyKind): ReplicasView {
   const all = [input.stable, input.canary].filter((d): d is DeploymentInfo => d !== null);
   const sum = (f: (d: DeploymentInfo) => number) => all.reduce((n, d) => n + f(d), 0);
-  const fallback = input.route.kind === 'none' ? sum((d) => d.replicas) : (input.stable ?? input.canary)?.replicas ?? 0;
+  const shared = strategy === 'canary' && input.route.kind === 'none';
+  const fallback = shared ? sum((d) => d.replicas) : (input.stable ?? input.canary)?.replicas ?? 0;
   const ofRevision = revision === null ? (input.stable ? [input.stable] : []) : all.filter((d) => d.revision === revision);
   return {
     desired: input.desiredReplicas ?? fallback,

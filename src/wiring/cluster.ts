@@ -20,7 +20,7 @@ import { kubeServiceProxy, type ServiceProxy } from '../kube/service-proxy.js';
 import { ConfigMapStateStore } from '../kube/state-store.js';
 import { kubeTransport } from '../kube/transport.js';
 import { KubeWorkloads } from '../kube/workloads.js';
-import type { RolloutSpec } from '../manifests/types.js';
+import type { ResolvedRollout, RolloutSpec } from '../manifests/types.js';
 import { routeOf } from '../routing/registry.js';
 import type { Clock } from '../util/clock.js';
 
@@ -48,9 +48,9 @@ export interface Cluster {
   readonly identity: string;
   /** -n, else the Rollout's metadata.namespace, else the context's namespace, else `default`. */
   namespaceFor(rolloutNamespace: string | null): string;
-  workloads(rollout: RolloutSpec, namespace: string, options?: { adopt?: boolean }): KubeWorkloads;
-  /** null without trafficRouting (replica-weighted). */
-  router(rollout: RolloutSpec, namespace: string, options?: { adopt?: boolean }): TrafficRouter | null;
+  workloads(rollout: ResolvedRollout, namespace: string, options?: { adopt?: boolean }): KubeWorkloads;
+  /** null without trafficRouting (replica-weighted) and for blue-green. */
+  router(rollout: Pick<RolloutSpec, 'name' | 'strategy'>, namespace: string, options?: { adopt?: boolean }): TrafficRouter | null;
   stateStore(rollout: string, namespace: string): ConfigMapStateStore;
   lock(rollout: string, namespace: string, options?: { durationSeconds?: number }): LeaseLock;
   events(rollout: string, namespace: string): KubeEventRecorder;

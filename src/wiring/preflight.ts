@@ -10,7 +10,8 @@ import type { KubeClient, KubeObject } from '../kube/client.js';
 import { describePermission, requiredPermissions, type Permission, type PermissionInputs } from '../kube/permissions.js';
 import { SelfSubjectAccessReviews, Services } from '../kube/resources.js';
 import { inClusterTarget } from '../kube/service-proxy.js';
-import type { RolloutSpec, SpecSet } from '../manifests/types.js';
+import { trackServices } from '../manifests/strategy.js';
+import type { ResolvedRollout, RolloutSpec, SpecSet } from '../manifests/types.js';
 import type { MetricProviders } from '../providers/registry.js';
 import { routeOf } from '../routing/registry.js';
 import { messageOf, UnreachableError } from '../util/errors.js';
@@ -65,8 +66,8 @@ export async function preflight(input: PreflightInput): Promise<PreflightCheck[]
 export interface RunPreflightInput {
   cluster: Cluster;
   spec: SpecSet;
-  /** The Rollout with its namespace resolved. */
-  rollout: RolloutSpec;
+  /** The Rollout with its namespace resolved (and its workloadRef's template read). */
+  rollout: ResolvedRollout;
   namespace: string;
   providers: MetricProviders;
   adopt: boolean;
@@ -150,8 +151,8 @@ async function allowedTo(client: KubeClient, p: Permission): Promise<boolean> {
 }
 
 async function services(input: PreflightInput): Promise<PreflightCheck[]> {
-  const c = input.rollout.canary;
-  const names = [...new Set([c.stableService, c.canaryService, ...routeOf(input.rollout, input.namespace).services()].filter((n): n is string => !!n))];
+  const tracks = trackServices(input.rollout.strategy);
+  const names = [...new Set([tracks.stable, tracks.canary, ...routeOf(input.rollout, input.namespace).services()].filter((n): n is string => !!n))];
   return Promise.all(
     names.map((name) =>
       check(`service ${name}`, async () => {

@@ -5,7 +5,10 @@
 import type { Deployment } from '../kube/deployment-spec.js';
 import { MANAGED_BY_LABEL, MANAGER, TRACK_LABEL, ROLLOUT_LABEL } from '../kube/ownership.js';
 import type { Pod } from '../kube/pod-problems.js';
-import { ConfigMaps, Deployments, Pods } from '../kube/resources.js';
+import type { KubeObject } from '../kube/client.js';
+import { ConfigMaps, Deployments, Pods, Services } from '../kube/resources.js';
+import { trackServiceFields, trackServices } from '../manifests/strategy.js';
+import type { ServiceView } from '../status/model.js';
 import { decodeRun, type RunConfigMap } from '../kube/run-configmap.js';
 import { deploymentCounts } from '../kube/workloads.js';
 import { readStoredManifests } from '../manifests/stored.js';
@@ -35,6 +38,7 @@ export async function gatherStatus(cluster: Cluster, t: StatusTarget, now: numbe
   const ours = (d: Deployment | null) => (d && d.metadata.labels?.[ROLLOUT_LABEL] === t.name ? d : null);
   const info = (d: Deployment | null) => (ours(d) ? deploymentInfo(d!, pods.items, now) : null);
   const route = await routeInfo(cluster, rollout, t.namespace);
+  const services = rollout ? await serviceViews(cluster, rollout, t.namespace) : [];
   return {
     rollout,
     input: {
@@ -49,6 +53,8 @@ export async function gatherStatus(cluster: Cluster, t: StatusTarget, now: numbe
       ...(t.revisionWanted ? { revisionWanted: t.revisionWanted } : {}),
       requests: stored.requests,
       desiredReplicas: rollout?.replicas ?? null,
+      strategy: rollout?.strategy.kind ?? null,
+      services,
     },
   };
 }
@@ -78,7 +84,7 @@ function rolloutOf(manifests: string, namespace: string): RolloutSpec | null {
 async function routeInfo(cluster: Cluster, rollout: RolloutSpec | null, namespace: string): Promise<RouteInfo> {
   if (!rollout) return { kind: 'none', name: null, weight: null };
   const route = routeOf(rollout, namespace);
-  const router = cluster.router({ ...rollout, namespace }, namespace);
+  const router = cluster.router(rollout, namespace);
   if (!route.objectKind || !router) return { kind: 'none', name: null, weight: null };
   let weight: number | null = null;
   try {
@@ -87,6 +93,21 @@ async function routeInfo(cluster: Cluster, rollout: RolloutSpec | null, namespac
     weight = null;
   }
   return { kind: route.objectKind, name: route.objects()[0] ?? null, weight };
+}
+
+/** The track Services and the track each selects: blue-green's active and preview selectors. */
+async function serviceViews(cluster: Cluster, rollout: RolloutSpec, namespace: string): Promise<ServiceView[]> {
+  const names = trackServices(rollout.strategy);
+  const fields = trackServiceFields(rollout.strategy);
+  const out: ServiceView[] = [];
+  for (const track of ['stable', 'canary'] as const) {
+    const name = names[track];
+    if (!name) continue;
+    const svc = await cluster.client.tryGet<KubeObject & { spec?: { selector?: Record<string, string> } }>(Services, namespace, name).catch(() => null);
+    const selects = svc?.spec?.selector?.[TRACK_LABEL];
+    out.push({ name, role: fields[track], selects: selects === 'stable' || selects === 'canary' ? selects : null });
+  }
+  return out;
 }
 
 function deploymentInfo(d: Deployment, pods: readonly Pod[], now: number): DeploymentInfo {

@@ -60,7 +60,8 @@ describe('step analysis', () => {
     const h = await deployed(rolloutYaml({ steps: ['setWeight: 20', 'analysis: {templates: [{templateName: check}], args: [{name: who, value: x}]}'], docs: [t] }));
     // Break the reference after validation: the runtime resolution must fail cleanly, not crash.
     const rollout = h.spec.rollouts[0]!;
-    const step = rollout.canary.steps[1]!;
+    if (rollout.strategy.kind !== 'canary') throw new Error('a canary Rollout');
+    const step = rollout.strategy.steps[1]!;
     if (step.kind === 'analysis') step.analysis.args = [];
     const r = await runUntilDone(h, await start(h, { image: NEW }));
     expect(r.state.phase).toBe('Degraded');

@@ -1,7 +1,7 @@
 /** openRun: what every way of starting a run shares (run, retry, abort with no runner, the dry run, these tests). */
 import { staticSecrets } from '../../src/analysis/secrets.js';
 import { openRun, type SessionPorts } from '../../src/engine/session.js';
-import { harness, runUntilDone, start, type Harness } from '../support/engine.js';
+import { harness, resolved, runUntilDone, start, type Harness } from '../support/engine.js';
 import { SEED } from '../support/spec.js';
 
 const NEW = 'example/myapp:2';
@@ -31,7 +31,7 @@ describe('openRun', () => {
   it('a dry run decides without driving, and reads a cluster it cannot read as empty', async () => {
     const h = harness(SEED);
     const failing = { ...ports(h), workloads: { ...h.cluster.workloads, observe: () => Promise.reject(new Error('forbidden')) } };
-    const rollout = h.spec.rollouts[0]!;
+    const rollout = resolved(h.spec.rollouts[0]!);
     const inputs = { rollout, templates: h.spec.templates, template: rollout.template, timeScale: 1, owner: 'dry-run', retry: false, lastAliveAt: null, runId: 'dry-run' };
     const run = await openRun({ ...inputs, dryRun: true }, failing);
     expect(run.drive).toBeNull();

@@ -2,7 +2,8 @@ import { KubeWorkloads } from '../../src/kube/workloads.js';
 import { Services } from '../../src/kube/resources.js';
 import { templateRevision, withImages } from '../../src/engine/revision.js';
 import type { DesiredWorkload } from '../../src/engine/ports.js';
-import type { JsonObject, RolloutSpec } from '../../src/manifests/types.js';
+import type { JsonObject, ResolvedRollout } from '../../src/manifests/types.js';
+import { resolved } from '../support/engine.js';
 import { systemClock } from '../../src/util/clock.js';
 import { UsageError } from '../../src/util/errors.js';
 import { startWorkloads, type Workloads as World } from '../sandbox/world/deployments/index.js';
@@ -10,7 +11,7 @@ import { errors, seedWith, specFrom } from '../support/spec.js';
 import { kubeSandbox, requestsFor, seed, stored, type KubeSandbox } from './support/sandbox.js';
 
 /** The test Rollout; minReadySeconds makes availability wait in real time, so only one test sets it. */
-function rollout(minReadySeconds = 0): RolloutSpec {
+function rollout(minReadySeconds = 0): ResolvedRollout {
   const yaml = seedWith([
     [
       '      canaryService: myapp-canary',
@@ -20,10 +21,10 @@ function rollout(minReadySeconds = 0): RolloutSpec {
   ]);
   const { spec, issues } = specFrom(yaml);
   expect(errors(issues)).toEqual([]);
-  return spec.rollouts[0]!;
+  return resolved(spec.rollouts[0]!);
 }
 
-function desired(r: RolloutSpec, replicas: number, image?: string): DesiredWorkload {
+function desired(r: ResolvedRollout, replicas: number, image?: string): DesiredWorkload {
   const template = (image ? withImages(r.template, [['*', image]]).template : r.template) as JsonObject;
   return { template, revision: templateRevision(template), replicas };
 }

@@ -58,11 +58,15 @@ const rows: Row[] = [
   ['unsupported providers are named', seedWith([['        prometheus:\n', '        wavefront: {query: x}\n        prometheus:\n']]), /the Wavefront provider is not supported/],
   ['unique Rollout names', `${SEED}---${SEED.split('---')[0]}`, /Rollout "myapp" is defined twice/],
   ['selector matches template labels', seedWith([['      app: myapp\n  template:', '      app: other\n  template:']]), /selector does not match template labels/],
-  ['workloadRef is named as unsupported', seedWith([['  replicas: 2\n', '  replicas: 2\n  workloadRef: {apiVersion: apps/v1, kind: Deployment, name: x}\n']]), /workloadRef\) is not supported yet/],
+  // Argo's validation: "template must be empty for workload reference rollout".
+  ['workloadRef and template exclude each other', seedWith([['  replicas: 2\n', '  replicas: 2\n  workloadRef: {apiVersion: apps/v1, kind: Deployment, name: x}\n']]), /spec\.template: template must be empty with workloadRef/],
+  ['workloadRef names a Deployment', seedWith([['  replicas: 2\n', '  replicas: 2\n  workloadRef: {apiVersion: apps/v1, kind: StatefulSet, name: x}\n']]), /apps\/v1 StatefulSet: canary takes the pod template from an apps\/v1 Deployment only/],
+  ['workloadRef scaleDown', seedWith([['  replicas: 2\n', '  replicas: 2\n  workloadRef: {apiVersion: apps/v1, kind: Deployment, name: x, scaleDown: always}\n']]), /expected never, onsuccess or progressively, got "always"/],
   ['experiment steps are named as unsupported', seedWith([['- setWeight: 10', '- experiment: {templates: []}']]), /experiment steps are not supported/],
   ['setHeaderRoute is named as unsupported', seedWith([['- setWeight: 10', '- setHeaderRoute: {name: x}']]), /setHeaderRoute is not supported/],
   ['other routers are named', seedWith([['        smi:\n          rootService: myapp\n', '        istio: {}\n']]), /Istio traffic routing: canary writes SMI TrafficSplits/],
-  ['blue-green is named', seedWith([['    canary:\n      canaryService', '    blueGreen: {}\n    canary:\n      canaryService']]), /blue-green rollouts are not supported/],
+  // Argo's ValidateRolloutStrategy: InvalidStrategyMessage.
+  ['one strategy', seedWith([['    canary:\n      canaryService', '    blueGreen: {activeService: myapp}\n    canary:\n      canaryService']]), /set one strategy: canary or blueGreen, not both/],
   ['conditions compile', seedWith([['failureCondition: len(result) > 0 && result[0] > 0', 'failureCondition: len(result) > 0 && result[0] >> 0']]), /failureCondition: .*unexpected/],
   ['conditions return a bool', seedWith([['failureCondition: len(result) > 0 && result[0] > 0', 'failureCondition: len(result)']]), /expected bool, but got int/],
   ['misspelt fields get a suggestion', seedWith([['- setWeight: 50', '- setweight: 50']]), /unknown field "setweight", did you mean "setWeight"\?/],
@@ -149,7 +153,8 @@ describe('setCanaryScale sharing a step (Argo: only setWeight, pause, experiment
   it('is read as the setWeight or pause step carrying the scale', () => {
     const { issues, spec } = specFrom(seedWith([['- setWeight: 10', '- {setWeight: 10, setCanaryScale: {replicas: 2}}'], ['- pause: {}', '- {pause: {}, setCanaryScale: {weight: 50}}']]));
     expect(errors(issues)).toEqual([]);
-    const steps = spec.rollouts[0]!.canary.steps;
+    const strategy = spec.rollouts[0]!.strategy;
+    const steps = strategy.kind === 'canary' ? strategy.steps : [];
     expect(steps[0]).toMatchObject({ kind: 'setWeight', weight: 10, canaryScale: { kind: 'replicas', replicas: 2 } });
     expect(steps.at(-1)).toMatchObject({ kind: 'pause', durationMs: null, canaryScale: { kind: 'weight', weight: 50 } });
   });

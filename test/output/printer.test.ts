@@ -29,7 +29,7 @@ async function printed(mode: 'lines' | 'json') {
     clock: new FakeClock(T),
     rollout: 'apps/myapp',
     name: 'myapp',
-    steps: [{ kind: 'setWeight', weight: 100 }],
+    steps: [{ text: 'setWeight 100%', keys: [] }],
   });
   const events: RunEvent[] = [
     { kind: 'weightChanged', at: T + 1, from: 100, to: 0, router: 'TrafficSplit' },

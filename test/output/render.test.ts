@@ -6,13 +6,16 @@ import { eventLine, formatEvent } from '../../src/output/line.js';
 import { foldEvent, initialModel } from '../../src/output/live-model.js';
 import { renderLiveView } from '../../src/output/live-view.js';
 import { renderFinalLine, type FinalLine } from '../../src/output/verdict.js';
+import { liveStages } from '../../src/output/stages.js';
+import { describeStep } from '../../src/output/words.js';
+import { blueGreenYaml, specFrom, templateYaml } from '../support/spec.js';
 import { plainPalette } from '../../src/util/palette.js';
 
 const T = Date.UTC(2026, 10, 26, 10, 0, 0);
 const counts = { successful: 3, failed: 1, inconclusive: 0, error: 0 };
 
 const EVENTS: RunEvent[] = [
-  { kind: 'started', at: T, namespace: 'apps', name: 'myapp', mode: 'canary', resumed: false, revision: 'abc123', stableRevision: 'def456', images: ['ghcr.io/mccutchen/go-httpbin:2.17.1'], stepCount: 9, timeScale: 0.1 },
+  { kind: 'started', at: T, namespace: 'apps', name: 'myapp', mode: 'canary', resumed: false, revision: 'abc123', stableRevision: 'def456', images: ['ghcr.io/mccutchen/go-httpbin:2.17.1'], stepCount: 9, timeScale: 0.1, strategy: 'canary' },
   { kind: 'stepStarted', at: T + 1, index: 0, stepCount: 9, step: { kind: 'setWeight', weight: 10 } },
   { kind: 'waiting', at: T + 2, track: 'canary', ready: 0, desired: 1, problem: 'CrashLoopBackOff (myapp-canary-x)' },
   { kind: 'weightChanged', at: T + 3, from: 0, to: 10, router: 'TrafficSplit' },
@@ -59,7 +62,7 @@ describe('the live view', () => {
       { kind: 'pause', durationMs: 30_000 },
       { kind: 'setWeight', weight: 40 },
     ] as const;
-    let m = initialModel('apps/myapp', [...steps]);
+    let m = initialModel('apps/myapp', steps.map((s) => ({ text: describeStep(s), keys: [] })));
     for (const e of EVENTS.slice(0, 6)) m = foldEvent(m, e);
     const lines = renderLiveView(m, T + 20_005, plainPalette, 60);
     expect(lines[0]).toBe('paused: 10s left');
@@ -91,12 +94,45 @@ describe('final line and GitHub', () => {
 describe('the live view on a short terminal', () => {
   it('shows a window of steps around the current one, never more rows than the terminal has', () => {
     const steps = Array.from({ length: 30 }, (_, i) => (i % 2 ? { kind: 'pause' as const, durationMs: 1000 } : { kind: 'setWeight' as const, weight: i + 1 }));
-    let m = initialModel('apps/myapp', steps);
+    let m = initialModel('apps/myapp', steps.map((s) => ({ text: describeStep(s), keys: [] })));
     m = foldEvent(m, { kind: 'stepStarted', at: T, index: 14, stepCount: 30, step: steps[14]! });
     const lines = renderLiveView(m, T, plainPalette, 80, 12);
     expect(lines.length).toBeLessThanOrEqual(12);
     expect(lines.join('\n')).toMatch(/✔ steps 1-\d+ done/);
     expect(lines.join('\n')).toMatch(/› 15\. setWeight 15%/);
     expect(lines.join('\n')).toMatch(/· steps \d+-30 to come/);
+  });
+});
+
+describe('the live view of a blue-green release', () => {
+  it('lists the blue-green stages and marks them off from the events', () => {
+    const { spec } = specFrom(
+      blueGreenYaml({ blueGreen: ['autoPromotionEnabled: false', 'prePromotionAnalysis: {templates: [{templateName: t}]}', 'postPromotionAnalysis: {templates: [{templateName: t}]}'], docs: [templateYaml('t', ['successCondition: result[0] < 1'])] }),
+    );
+    const stages = liveStages(spec.rollouts[0]!);
+    expect(stages.map((s) => s.text)).toEqual([
+      'preview: 2 pod(s) behind myapp-preview',
+      'prePromotionAnalysis t',
+      'pause until promoted',
+      'switch myapp to the new revision',
+      'postPromotionAnalysis t',
+      'previous revision scaled down after 30s, stable updated',
+      'preview scaled down after 30s',
+    ]);
+    let m = initialModel('apps/myapp', stages);
+    const at = (e: RunEvent) => (m = foldEvent(m, e)).stepIndex;
+    expect(at({ kind: 'started', at: T, namespace: 'apps', name: 'myapp', mode: 'canary', resumed: false, revision: 'abc', stableRevision: 'def', images: ['x'], stepCount: 0, timeScale: 1, strategy: 'blueGreen' })).toBe(0);
+    expect(at({ kind: 'analysisStarted', at: T, runId: 'pre-promotion', metrics: ['m'], dryRun: [] })).toBe(1);
+    expect(at({ kind: 'paused', at: T, reason: 'BlueGreenPause', until: null })).toBe(2);
+    expect(renderLiveView(m, T, plainPalette)[0]).toBe('paused until `canary promote`');
+    expect(at({ kind: 'promoting', at: T, stage: 'PreviewFull' })).toBe(3);
+    expect(at({ kind: 'serviceSwitched', at: T, service: 'myapp', role: 'activeService', from: 'stable', to: 'canary', fromRevision: 'def', toRevision: 'abc' })).toBe(3);
+    expect(at({ kind: 'promoting', at: T, stage: 'PostPromotionAnalysis' })).toBe(4);
+    expect(at({ kind: 'promoting', at: T, stage: 'ActiveToStable' })).toBe(5);
+    expect(at({ kind: 'promoting', at: T, stage: 'ScaleDown' })).toBe(6);
+    expect(formatEvent({ kind: 'serviceSwitched', at: T, service: 'myapp', role: 'activeService', from: 'stable', to: 'canary', fromRevision: 'def', toRevision: 'abc' }, plainPalette)).toBe(
+      "active Service myapp now selects the canary Deployment's pods (revision abc)",
+    );
+    expect(formatEvent({ kind: 'paused', at: T, reason: 'BlueGreenPause', until: T + 30_000 }, plainPalette)).toBe('paused before the switch until 10:00:30Z (30s, autoPromotionSeconds)');
   });
 });

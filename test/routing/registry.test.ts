@@ -11,7 +11,7 @@ const loc = { file: 'rollout.yaml', line: 1, col: 1, path: 'spec.strategy.canary
 function rollout(trafficRouting: TrafficRouting, services: { stableService?: string | null; canaryService?: string | null } = {}): RolloutSpec {
   return {
     name: 'myapp',
-    canary: { trafficRouting, stableService: 'myapp-stable', canaryService: 'myapp-canary', ...services },
+    strategy: { kind: 'canary', trafficRouting, stableService: 'myapp-stable', canaryService: 'myapp-canary', ...services },
   } as unknown as RolloutSpec;
 }
 
@@ -52,6 +52,12 @@ describe('router registry', () => {
     expect(none.objectKind).toBeNull();
     expect(none.describe()).toBe('replica-weighted (no trafficRouting)');
     expect([none.objects(), none.writes(), none.permissions(), none.services()]).toEqual([[], [], [], []]);
+
+    // Blue-green switches the active Service's selector: no route object, no API, no permission of its own.
+    const blueGreen = routeOf({ name: 'myapp', strategy: { kind: 'blueGreen', activeService: 'myapp', previewService: 'myapp-preview' } } as unknown as RolloutSpec, 'apps');
+    expect(blueGreen.objectKind).toBeNull();
+    expect(blueGreen.describe()).toBe('blue-green: the active Service myapp is switched to the new revision, the preview Service myapp-preview shows it before');
+    expect([blueGreen.objects(), blueGreen.writes(), blueGreen.permissions(), blueGreen.services()]).toEqual([[], [], [], []]);
   });
 
   describe('adapters and API checks, against an API server on loopback', () => {

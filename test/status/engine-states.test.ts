@@ -13,7 +13,7 @@ import { watchDecision } from '../../src/status/watch.js';
 import { plainPalette } from '../../src/util/palette.js';
 import { harness, runUntilDone, start, type Harness } from '../support/engine.js';
 import { ScriptedProvider, vector } from '../support/fake-cluster.js';
-import { SEED } from '../support/spec.js';
+import { blueGreenYaml, SEED, templateYaml } from '../support/spec.js';
 import { overWidth } from './golden.js';
 
 function info(track: 'stable' | 'canary', w: WorkloadStatus | null): DeploymentInfo | null {
@@ -23,6 +23,7 @@ function info(track: 'stable' | 'canary', w: WorkloadStatus | null): DeploymentI
 
 function inputOf(h: Harness): StatusInput {
   const now = h.clock.now();
+  const blueGreen = h.spec.rollouts[0]!.strategy.kind === 'blueGreen';
   return {
     name: 'myapp',
     namespace: 'apps',
@@ -31,8 +32,18 @@ function inputOf(h: Harness): StatusInput {
     lease: { holder: { identity: 'test-runner', renewedAt: now, durationMs: 15_000 } },
     stable: info('stable', h.cluster.status('stable')),
     canary: info('canary', h.cluster.status('canary')),
-    route: { kind: 'TrafficSplit', name: 'myapp', weight: h.cluster.weight },
+    route: blueGreen ? { kind: 'none', name: null, weight: null } : { kind: 'TrafficSplit', name: 'myapp', weight: h.cluster.weight },
     requests: h.store.run.requests,
+    strategy: blueGreen ? 'blueGreen' : 'canary',
+    services: blueGreen
+      ? [
+          { name: 'myapp', role: 'activeService', selects: h.cluster.services.stable },
+          { name: 'myapp-preview', role: 'previewService', selects: h.cluster.services.canary },
+        ]
+      : [
+          { name: 'myapp-stable', role: 'stableService', selects: h.cluster.services.stable },
+          { name: 'myapp-canary', role: 'canaryService', selects: h.cluster.services.canary },
+        ],
   };
 }
 
@@ -114,5 +125,28 @@ describe('views of the states a real run writes', () => {
     const view = toStatusView(inputOf(h));
     expect(view.status.message).toMatch(/^rolled back: analysis background failed: metric errors: result \[3\] matched failureCondition/);
     expect(watchDecision(view, { exitOnPause: false, now: h.clock.now() })).toMatchObject({ outcome: 'rolledBack' });
+  });
+
+  it('a blue-green release: preview, prePromotionAnalysis, the pause until promote, the switch, postPromotionAnalysis, the previous revision going', async () => {
+    const docs = [templateYaml('pre', ['successCondition: result[0] < 1']), templateYaml('post', ['successCondition: result[0] < 1', 'interval: 10s', 'count: 3'])];
+    const h = harness(blueGreenYaml({ blueGreen: ['autoPromotionEnabled: false', 'prePromotionAnalysis: {templates: [{templateName: pre}]}', 'postPromotionAnalysis: {templates: [{templateName: post}]}'], docs }), new ScriptedProvider(() => vector(0)));
+    await runUntilDone(h, await start(h));
+    const run = await start(h, { image: 'example/myapp:2' });
+    await sample(h, check, () => h.store.run.state?.phase === 'Paused');
+    const paused = toStatusView(inputOf(h));
+    expect(paused.status).toMatchObject({ phase: 'Paused', reason: 'BlueGreenPause', message: 'paused before switching myapp to the preview, until `canary promote myapp`' });
+    expect(watchDecision(paused, { exitOnPause: true, now: h.clock.now() })).toMatchObject({ outcome: 'paused' });
+    expect(paused.deployments.map((d) => [d.name, d.tags])).toEqual([
+      ['myapp-canary', ['preview']],
+      ['myapp-stable', ['stable', 'active']],
+    ]);
+    await h.store.request({ id: 'p1', kind: 'promote', at: h.clock.now(), by: 'alice@laptop', reason: null });
+    const messages = new Set<string>();
+    const after = await sample(h, (phase, input) => (check(phase, input), messages.add(toStatusView(input).status.message)), () => h.store.run.state?.phase === 'Healthy');
+    await runUntilDone(h, run);
+    check('Healthy', inputOf(h));
+    expect(after).toContain('Promoting');
+    expect([...messages]).toEqual(expect.arrayContaining([expect.stringMatching(/^promoting \(PostPromotionAnalysis\): myapp serves revision \w+; postPromotionAnalysis is running \(m\)$/)]));
+    expect(toStatusView(inputOf(h)).deployments.find((d) => d.track === 'stable')?.tags).toEqual(['stable', 'active']);
   });
 });

@@ -87,6 +87,7 @@ export function runState(o: Partial<RunState> = {}): RunState {
     schema: RUN_STATE_SCHEMA,
     runId: 'run-1764150600000',
     rollout: { namespace: 'apps', name: 'myapp' },
+    strategy: 'canary',
     mode: 'canary',
     revision: REV_NEW,
     stableRevision: REV_OLD,
@@ -98,6 +99,7 @@ export function runState(o: Partial<RunState> = {}): RunState {
     stepStartedAt: NOW - 2 * M,
     setWeight: 10,
     weight: 0,
+    services: { stable: 'stable', canary: 'stable' },
     canaryScale: null,
     pause: null,
     acceptedRuns: [],
@@ -129,6 +131,10 @@ function input(o: Partial<StatusInput>): StatusInput {
     stable: deployment('stable', REV_OLD, IMG_OLD),
     canary: deployment('canary', REV_NEW, IMG_NEW, { replicas: 1, current: 1, updated: 1, ready: 1, available: 1 }),
     route: { kind: 'TrafficSplit', name: 'myapp', weight: 10 },
+    services: [
+      { name: 'myapp-stable', role: 'stableService', selects: 'stable' },
+      { name: 'myapp-canary', role: 'canaryService', selects: 'canary' },
+    ],
     ...o,
   };
 }
@@ -412,6 +418,54 @@ export const FIXTURES = {
     route: { kind: 'TrafficSplit', name: 'myapp', weight: 0 },
     revisionWanted: REV_NEXT,
   }),
+
+  blueGreenPaused: blueGreen({
+    state: runState({
+      strategy: 'blueGreen',
+      phase: 'Paused',
+      stepCount: 0,
+      setWeight: 100,
+      weight: null,
+      services: { stable: 'stable', canary: 'canary' },
+      message: 'paused before switching myapp to the preview, until `canary promote myapp`',
+      pause: { reason: 'BlueGreenPause', startedAt: NOW - 2 * M, durationMs: null },
+      analyses: [analysis('pre-promotion', 'Successful', [successRate(['[0]', '[0]', '[0]'], 'Successful')], { startedAt: NOW - 4 * M, completedAt: NOW - 2 * M })],
+      history: history([NOW - 2 * M, 'RolloutPaused', 'Rollout is paused (BlueGreenPause, until promoted)']),
+    }),
+    canary: deployment('canary', REV_NEW, IMG_NEW, { ageMs: 5 * M }),
+    services: [
+      { name: 'myapp', role: 'activeService', selects: 'stable' },
+      { name: 'myapp-preview', role: 'previewService', selects: 'canary' },
+    ],
+  }),
+
+  blueGreenPostPromotion: blueGreen({
+    state: runState({
+      strategy: 'blueGreen',
+      phase: 'Promoting',
+      stepCount: 0,
+      setWeight: 100,
+      weight: null,
+      services: { stable: 'canary', canary: 'canary' },
+      message: 'promoting: switching the active Service to the preview',
+      promotion: { stage: 'PostPromotionAnalysis', since: NOW - 40 * S, full: false, scaleDownAt: null },
+      analyses: [
+        analysis('pre-promotion', 'Successful', [successRate(['[0]', '[0]', '[0]'], 'Successful')], { startedAt: NOW - 6 * M, completedAt: NOW - 4 * M }),
+        analysis('post-promotion', 'Running', [successRate(['[0]'])], { startedAt: NOW - 40 * S }),
+      ],
+      history: history([NOW - 40 * S, 'SwitchService', "Switched selector for service 'myapp' (activeService) from stable (revision 3a1b0c9d8e) to canary (revision 7f9c2d1e4a)"]),
+    }),
+    canary: deployment('canary', REV_NEW, IMG_NEW, { ageMs: 7 * M }),
+    services: [
+      { name: 'myapp', role: 'activeService', selects: 'canary' },
+      { name: 'myapp-preview', role: 'previewService', selects: 'canary' },
+    ],
+  }),
 } satisfies Record<string, StatusInput>;
+
+/** A blue-green rollout: active Service `myapp`, preview `myapp-preview`, no route object. */
+function blueGreen(o: Partial<StatusInput>): StatusInput {
+  return input({ strategy: 'blueGreen', route: { kind: 'none', name: null, weight: null }, ...o });
+}
 
 export type FixtureName = keyof typeof FIXTURES;

@@ -24,6 +24,8 @@ describe('watchDecision', () => {
     ['healthyAfterPromotion', 'ok', 'ok'],
     ['noLiveRunner', 'continue', 'continue'], // `canary run` can resume it
     ['waitingForRevision', 'continue', 'continue'], // the previous run's Healthy is not ours
+    ['blueGreenPaused', 'continue', 'paused'], // autoPromotionEnabled: false waits for a person
+    ['blueGreenPostPromotion', 'continue', 'continue'],
   ])('%s -> %s (exit-on-pause: %s)', (name, plain, onPause) => {
     expect(outcomeOf(view(name))).toBe(plain);
     expect(outcomeOf(view(name), { exitOnPause: true })).toBe(onPause);

@@ -7,7 +7,7 @@ import { withImages } from '../../src/engine/revision.js';
 import { openRun } from '../../src/engine/session.js';
 import type { StartDecision } from '../../src/engine/start.js';
 import type { RunState } from '../../src/engine/types.js';
-import type { JsonObject, RolloutSpec, SpecSet } from '../../src/manifests/types.js';
+import { isResolved, type JsonObject, type ResolvedRollout, type RolloutSpec, type SpecSet } from '../../src/manifests/types.js';
 import { EventLog, FakeCluster, MemoryStore, ScriptedProvider, vector } from './fake-cluster.js';
 import { FakeClock, settle } from './fake-clock.js';
 import { errors, specFrom } from './spec.js';
@@ -45,7 +45,7 @@ export async function start(
   h: Harness,
   options: { image?: string; exitOnPause?: boolean; timeoutMs?: number; retry?: boolean; owner?: string; rollout?: RolloutSpec; lastAliveAt?: number; leaveScaleDown?: boolean } = {},
 ): Promise<Started> {
-  const rollout = options.rollout ?? h.spec.rollouts[0]!;
+  const rollout = resolved(options.rollout ?? h.spec.rollouts[0]!);
   const template = options.image ? (withImages(rollout.template, [['*', options.image]]).template as JsonObject) : rollout.template;
   const run = await openRun(
     {
@@ -61,7 +61,7 @@ export async function start(
     },
     {
       workloads: h.cluster.workloads,
-      router: rollout.canary.trafficRouting.kind === 'none' ? null : h.cluster.router,
+      router: rollout.strategy.kind === 'canary' && rollout.strategy.trafficRouting.kind !== 'none' ? h.cluster.router : null,
       store: h.store,
       events: h.kube,
       provider: h.provider,
@@ -109,4 +109,10 @@ export async function runFor(h: Harness, ms: number, stepMs = 1_000): Promise<vo
 
 export function kinds(events: RunEvent[]): string[] {
   return events.map((e) => e.kind);
+}
+
+/** A Rollout of the test's YAML with its template written inline (the tests' Rollouts are). */
+export function resolved(r: RolloutSpec): ResolvedRollout {
+  if (!isResolved(r)) throw new Error(`test setup: Rollout ${r.name} has no inline template`);
+  return r;
 }

@@ -25,6 +25,8 @@ export class FakeCluster {
   readonly log: string[] = [];
   readonly deployments: Record<Track, FakeDeployment | null> = { stable: null, canary: null };
   services: Observation['services'] = { stable: null, canary: null };
+  /** The workloadRef's Deployment (a migration); null when the Rollout has none. */
+  referenced: Observation['referenced'] = null;
   weight: number | null = null;
   weightVerified: boolean | null = null;
   /** Revisions whose pods never become available (a crash-looping image). */
@@ -56,7 +58,7 @@ export class FakeCluster {
   }
 
   readonly workloads: Workloads = {
-    observe: async () => ({ stable: this.status('stable'), canary: this.status('canary'), services: { ...this.services } }),
+    observe: async () => ({ stable: this.status('stable'), canary: this.status('canary'), services: { ...this.services }, referenced: this.referenced && { ...this.referenced } }),
     ensure: async (track: Track, desired: DesiredWorkload) => {
       this.write(`ensure ${track} ${desired.revision} x${desired.replicas}`);
       const d = this.deployments[track];
@@ -81,6 +83,12 @@ export class FakeCluster {
     route: async (service: Track, track: Track) => {
       this.write(`route ${service}->${track}`);
       this.services = { ...this.services, [service]: track };
+      this.changed(null);
+    },
+    scaleReferenced: async (replicas: number) => {
+      if (!this.referenced) return;
+      this.write(`scale referenced x${replicas}`);
+      this.referenced = { replicas, available: Math.min(replicas, this.referenced.available) };
       this.changed(null);
     },
     watch: (onChange: () => void, signal: AbortSignal) => {

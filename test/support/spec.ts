@@ -105,17 +105,7 @@ export interface RolloutYamlOptions {
 export function rolloutYaml(o: RolloutYamlOptions): string {
   const routing = o.routing ?? 'smi';
   const lines = [
-    'apiVersion: argoproj.io/v1alpha1',
-    'kind: Rollout',
-    'metadata: {name: myapp, namespace: apps}',
-    'spec:',
-    `  replicas: ${o.replicas ?? 2}`,
-    ...(o.spec ?? []).map((l) => `  ${l}`),
-    '  selector: {matchLabels: {app: myapp}}',
-    '  template:',
-    '    metadata: {labels: {app: myapp}}',
-    '    spec: {containers: [{name: myapp, image: "example/myapp:1"}]}',
-    '  strategy:',
+    ...rolloutHead(o),
     '    canary:',
     ...(routing === 'smi' ? ['      canaryService: myapp-canary', '      stableService: myapp-stable', '      trafficRouting: {smi: {rootService: myapp}}'] : []),
     ...(o.canary ?? []).map((l) => `      ${l}`),
@@ -147,4 +137,43 @@ export function templateYaml(name: string, metric: string[], metricName = 'm'): 
     '          address: http://prometheus:9090',
     `          query: ${name}-query`,
   ].join('\n');
+}
+
+export interface BlueGreenYamlOptions {
+  replicas?: number;
+  /** Lines under strategy.blueGreen (indented 6 spaces); activeService and previewService are set. */
+  blueGreen?: string[];
+  /** Lines under spec (indented 2 spaces). */
+  spec?: string[];
+  /** Extra YAML documents (templates). */
+  docs?: string[];
+}
+
+/** A blue-green Rollout (active myapp, preview myapp-preview) assembled from parts, for engine scenarios. */
+export function blueGreenYaml(o: BlueGreenYamlOptions = {}): string {
+  const lines = [
+    ...rolloutHead(o),
+    '    blueGreen:',
+    '      activeService: myapp',
+    '      previewService: myapp-preview',
+    ...(o.blueGreen ?? []).map((l) => `      ${l}`),
+  ];
+  return [lines.join('\n'), ...(o.docs ?? [])].join('\n---\n') + '\n';
+}
+
+/** Rollout `myapp` up to its `strategy:` key. */
+function rolloutHead(o: { replicas?: number; spec?: string[] }): string[] {
+  return [
+    'apiVersion: argoproj.io/v1alpha1',
+    'kind: Rollout',
+    'metadata: {name: myapp, namespace: apps}',
+    'spec:',
+    `  replicas: ${o.replicas ?? 2}`,
+    ...(o.spec ?? []).map((l) => `  ${l}`),
+    '  selector: {matchLabels: {app: myapp}}',
+    '  template:',
+    '    metadata: {labels: {app: myapp}}',
+    '    spec: {containers: [{name: myapp, image: "example/myapp:1"}]}',
+    '  strategy:',
+  ];
 }

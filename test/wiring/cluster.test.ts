@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { connect, type Cluster } from '../../src/wiring/cluster.js';
 import { templateRevision } from '../../src/engine/revision.js';
 import { RUN_STATE_SCHEMA, type RunState } from '../../src/engine/types.js';
-import type { RolloutSpec } from '../../src/manifests/types.js';
+import type { ResolvedRollout } from '../../src/manifests/types.js';
+import { resolved } from '../support/engine.js';
 import { systemClock } from '../../src/util/clock.js';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { specFrom } from '../support/spec.js';
@@ -18,10 +19,10 @@ async function cost(sb: Sandbox, run: () => Promise<unknown>): Promise<Record<st
 describe('connect(): the adapters the commands use, against the seed sandbox', () => {
   let sb: Sandbox;
   let cluster: Cluster;
-  let rollout: RolloutSpec;
+  let rollout: ResolvedRollout;
   beforeAll(async () => {
     sb = await startSandbox({ scenario: 'seed', prometheus: false, load: false, podStartDelayMs: 20 });
-    rollout = specFrom(readFileSync('examples/seed/rollout.yaml', 'utf8')).spec.rollouts[0]!;
+    rollout = resolved(specFrom(readFileSync('examples/seed/rollout.yaml', 'utf8')).spec.rollouts[0]!);
     cluster = connect({ kubeconfig: sb.kubeconfigPath, clock: systemClock, env: { HOME: '/nonexistent', GITHUB_ACTIONS: 'true', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '5' } });
   });
   afterAll(() => sb.close());

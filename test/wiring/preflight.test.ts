@@ -8,7 +8,8 @@ import { KubeWorkloads } from '../../src/kube/workloads.js';
 import { preflight, type PreflightCheck, type PreflightInput } from '../../src/wiring/preflight.js';
 import { describePermission, requiredPermissions, type PermissionInputs } from '../../src/kube/permissions.js';
 import { routeOf } from '../../src/routing/registry.js';
-import type { RolloutSpec } from '../../src/manifests/types.js';
+import type { ResolvedRollout } from '../../src/manifests/types.js';
+import { resolved } from '../support/engine.js';
 import { systemClock } from '../../src/util/clock.js';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import type { AccessRule } from '../sandbox/api/index.js';
@@ -18,8 +19,8 @@ const SEED = rolloutFrom('examples/seed/rollout.yaml');
 const GATEWAY = rolloutFrom('examples/gateway-api/rollout.yaml');
 const EXTRAS: Omit<PermissionInputs, 'namespace' | 'routing'> = { applyServices: true, secretNamespaces: ['apps'], proxyNamespaces: ['monitoring'] };
 
-function rolloutFrom(file: string): RolloutSpec {
-  return specFrom(readFileSync(file, 'utf8')).spec.rollouts[0]!;
+function rolloutFrom(file: string): ResolvedRollout {
+  return resolved(specFrom(readFileSync(file, 'utf8')).spec.rollouts[0]!);
 }
 
 /** examples/rbac.yaml as the sandbox authorizer's rules: one rule per (namespace, verb, resource). */
@@ -53,7 +54,7 @@ describe('preflight against the sandbox with examples/rbac.yaml', () => {
   afterAll(() => sb.close());
   afterEach(() => sb.api.authorizer.allowAll());
 
-  const input = (rollout: RolloutSpec, over: Partial<PreflightInput> = {}): PreflightInput => ({
+  const input = (rollout: ResolvedRollout, over: Partial<PreflightInput> = {}): PreflightInput => ({
     client,
     namespace: 'apps',
     rollout,
@@ -107,7 +108,7 @@ describe('preflight against the sandbox with examples/rbac.yaml', () => {
     const other = new LeaseLock({ client, namespace: 'apps', rollout: 'myapp', identity: 'bob@ci pid 7', clock: systemClock });
     await other.acquire();
     const rollout = rolloutFrom('examples/seed/rollout.yaml');
-    rollout.canary.canaryService = 'myapp-preview';
+    if (rollout.strategy.kind === 'canary') rollout.strategy.canaryService = 'myapp-preview';
     try {
       const checks = await preflight(input(rollout, { probes: [{ name: 'prometheus', run: () => Promise.reject(Object.assign(new Error('Prometheus http://x: connection refused'), { hint: 'port-forward it' })) }] }));
       expect(byName(checks, 'route')).toMatchObject({ ok: false, message: 'TrafficSplit apps/myapp exists but was not created by canary (no app.kubernetes.io/managed-by=canary label)', hint: expect.stringContaining('--adopt') });

@@ -1,23 +1,24 @@
 /** Steps running: the canary sized and weighted by the steps, pauses, analyses. */
 import { assertNever } from '../../util/assert-never.js';
-import { ensureRun, explainFailure, failedRun, scheduleMeasurements } from '../analyses.js';
+import { ensureRun, failedRun, failureReason, scheduleMeasurements } from '../analyses.js';
 import { BACKGROUND_RUN, stepRunId } from '../context.js';
 import type { EngineContext } from '../context.js';
+import type { CanaryStrategy } from '../../manifests/types.js';
 import type { Observation } from '../ports.js';
 import type { Tx } from '../tx.js';
 import { trackProgress } from '../progress.js';
 import { canaryReplicas, canaryScaleAt, setWeightAt, stableReplicas } from '../replicas.js';
-import { advance, pause, pauseMessage, resume, startPromotion, startRollback } from '../transitions.js';
+import { advance, pause, pauseMessage, pauseOnInconclusive, resume, startPromotion, startRollback } from '../transitions.js';
 import { availableOf, ensureDesired, ensureScale, ensureService, ensureWeight, isRouted, servicesConfigured } from '../workload-moves.js';
 
-export function progressing(tx: Tx, obs: Observation, ctx: EngineContext): void {
-  const spec = ctx.spec;
-  const steps = spec.canary.steps;
+export function progressing(tx: Tx, obs: Observation, ctx: EngineContext, strategy: CanaryStrategy): void {
+  const spec = { replicas: ctx.spec.replicas, strategy };
+  const steps = strategy.steps;
   const routed = isRouted(ctx);
   const svc = servicesConfigured(ctx);
 
   // Analyses first: a failed one ends everything else.
-  const bg = spec.canary.analysis;
+  const bg = strategy.analysis;
   // startingStep == steps.length: Argo creates the background run once the steps are done, and
   // promotion (just below) terminates it.
   if (bg && tx.state.stepIndex >= bg.startingStep && (tx.state.stepIndex < steps.length || bg.startingStep === steps.length)) {
@@ -26,10 +27,10 @@ export function progressing(tx: Tx, obs: Observation, ctx: EngineContext): void 
   }
   scheduleMeasurements(tx, ctx);
   const failed = failedRun(tx);
-  if (failed) return startRollback(tx, ctx, 'analysis', `analysis ${failed.id} ${failed.phase === 'Error' ? 'errored' : 'failed'}: ${explainFailure(ctx, failed)}`);
+  if (failed) return startRollback(tx, ctx, 'analysis', failureReason(ctx, failed));
   const inconclusive = tx.state.analyses.find((r) => r.phase === 'Inconclusive' && !tx.state.acceptedRuns.includes(r.id));
   if (inconclusive && tx.state.pause?.reason !== 'InconclusiveAnalysis') {
-    return pause(tx, 'InconclusiveAnalysis', null, `paused: analysis ${inconclusive.id} was inconclusive (${explainFailure(ctx, inconclusive)}); \`canary promote ${spec.name}\` continues, \`canary abort ${spec.name}\` rolls back`);
+    return pauseOnInconclusive(tx, ctx, inconclusive);
   }
 
   if (tx.state.stepIndex >= steps.length) return startPromotion(tx, ctx, false);

@@ -1,7 +1,8 @@
 /** Steps done: canary 100%, stable rolled to the new template, traffic back; the verdict, then the canary's scale-down. */
 import { assertNever } from '../../util/assert-never.js';
-import { allComplete, explainFailure, failedRun, scheduleMeasurements } from '../analyses.js';
+import { allComplete, failedRun, failureReason, scheduleMeasurements } from '../analyses.js';
 import type { EngineContext } from '../context.js';
+import type { CanaryStrategy } from '../../manifests/types.js';
 import type { Observation } from '../ports.js';
 import type { Tx } from '../tx.js';
 import { trackProgress } from '../progress.js';
@@ -10,7 +11,7 @@ import { finish, promotionStage, startRollback } from '../transitions.js';
 import { availableOf, ensureDesired, ensureService, ensureWeight, isRouted, isSettled, servicesConfigured } from '../workload-moves.js';
 
 /** Canary at full size, traffic to it, stable rolled to the new template, traffic back, canary scaled down. */
-export function promoting(tx: Tx, obs: Observation, ctx: EngineContext): void {
+export function promoting(tx: Tx, obs: Observation, ctx: EngineContext, strategy: CanaryStrategy): void {
   const R = ctx.spec.replicas;
   const routed = isRouted(ctx);
   const svc = servicesConfigured(ctx);
@@ -18,9 +19,10 @@ export function promoting(tx: Tx, obs: Observation, ctx: EngineContext): void {
   scheduleMeasurements(tx, ctx);
   const failed = failedRun(tx);
   if (failed && (p.stage === 'CanaryFull' || p.stage === 'TrafficToCanary')) {
-    return startRollback(tx, ctx, 'analysis', `analysis ${failed.id} ${failed.phase === 'Error' ? 'errored' : 'failed'}: ${explainFailure(ctx, failed)}`);
+    return startRollback(tx, ctx, 'analysis', failureReason(ctx, failed));
   }
-  switch (p.stage) {
+  const stage = p.stage;
+  switch (stage) {
     case 'CanaryFull': {
       ensureDesired(tx, ctx, obs, 'canary', R);
       const available = availableOf(obs.canary, ctx.revision);
@@ -41,7 +43,7 @@ export function promoting(tx: Tx, obs: Observation, ctx: EngineContext): void {
       trackProgress(tx, ctx, settled ? null : { track: 'stable', available: availableOf(obs.stable, ctx.revision), desired: R, problem: obs.stable?.problem ?? null });
       if (settled && tx.effects.length === 0) {
         if (routed) promotionStage(tx, 'TrafficToStable');
-        else promotionStage(tx, 'ScaleDown', tx.now + ctx.spec.canary.scaleDownDelayMs);
+        else promotionStage(tx, 'ScaleDown', tx.now + strategy.scaleDownDelayMs);
       }
       return;
     }
@@ -49,18 +51,24 @@ export function promoting(tx: Tx, obs: Observation, ctx: EngineContext): void {
       trackProgress(tx, ctx, null);
       ensureWeight(tx, obs, 0);
       ensureService(tx, obs, 'canary', 'stable', svc.canary);
-      if (obs.weight === 0 && tx.effects.length === 0) promotionStage(tx, 'ScaleDown', tx.now + ctx.spec.canary.scaleDownDelayMs);
+      if (obs.weight === 0 && tx.effects.length === 0) promotionStage(tx, 'ScaleDown', tx.now + strategy.scaleDownDelayMs);
       return;
     case 'ScaleDown': {
       // Traffic is on the new stable: the verdict now, the canary's scale-down after it.
       trackProgress(tx, ctx, null);
       ensureService(tx, obs, 'canary', 'stable', svc.canary);
       if (tx.effects.length) return;
-      finish(tx, 'Healthy', `promoted revision ${ctx.revision}${p.full ? ' (promote --full)' : ` after ${ctx.spec.canary.steps.length} steps`}`);
+      finish(tx, 'Healthy', `promoted revision ${ctx.revision}${p.full ? ' (promote --full)' : ` after ${strategy.steps.length} steps`}`);
       scheduleScaleDown(tx, ctx, 'scaleDownDelaySeconds', p.scaleDownAt ?? tx.now);
       return;
     }
+    case 'PreviewFull':
+    case 'SwitchActive':
+    case 'PostPromotionAnalysis':
+    case 'ActiveToStable':
+      // A blue-green stage: the run started under the other strategy (start.ts starts over instead).
+      return promotionStage(tx, 'CanaryFull');
     default:
-      assertNever(p.stage, 'promotion stage');
+      assertNever(stage, 'promotion stage');
   }
 }

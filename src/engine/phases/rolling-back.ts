@@ -2,6 +2,7 @@
 import { assertNever } from '../../util/assert-never.js';
 import { terminateRuns } from '../analyses.js';
 import type { EngineContext } from '../context.js';
+import type { CanaryStrategy } from '../../manifests/types.js';
 import type { Observation } from '../ports.js';
 import type { Tx } from '../tx.js';
 import { trackProgress } from '../progress.js';
@@ -11,7 +12,7 @@ import type { RunState } from '../types.js';
 import { ensureScale, ensureService, ensureWeight, isRouted, servicesConfigured } from '../workload-moves.js';
 
 /** Weight to 0 at once (stepwise with dynamicStableScale as stable comes back), canary down after the delay. */
-export function rollingBack(tx: Tx, obs: Observation, ctx: EngineContext): void {
+export function rollingBack(tx: Tx, obs: Observation, ctx: EngineContext, strategy: CanaryStrategy): void {
   const R = ctx.spec.replicas;
   const routed = isRouted(ctx);
   const svc = servicesConfigured(ctx);
@@ -26,7 +27,7 @@ export function rollingBack(tx: Tx, obs: Observation, ctx: EngineContext): void 
       const stableAvailable = obs.stable ? Math.min(obs.stable.available, R) : 0;
       if (routed) {
         // With dynamicStableScale, stable may be short of pods: move traffic back as fast as it can take it.
-        const cap = ctx.spec.canary.dynamicStableScale ? Math.max(0, 100 - Math.floor((stableAvailable * 100) / R)) : 0;
+        const cap = strategy.dynamicStableScale ? Math.max(0, 100 - Math.floor((stableAvailable * 100) / R)) : 0;
         ensureWeight(tx, obs, Math.min(obs.weight ?? 0, cap));
         if (obs.weight !== null && obs.weight !== 0) return;
         if (obs.weight === null && tx.effects.length) return;
@@ -36,14 +37,14 @@ export function rollingBack(tx: Tx, obs: Observation, ctx: EngineContext): void 
       }
       if (tx.effects.length) return;
       // Replica-weighted: the canary's pods carry traffic until they are gone, so they go now.
-      tx.set({ rollback: { ...rb, stage: 'ScaleDown', scaleDownAt: routed ? tx.now + ctx.spec.canary.abortScaleDownDelayMs : tx.now } });
+      tx.set({ rollback: { ...rb, stage: 'ScaleDown', scaleDownAt: routed ? tx.now + strategy.abortScaleDownDelayMs : tx.now } });
       return;
     }
     case 'ScaleDown': {
       const end = endPhase(rb.cause);
       if (routed) {
         // Traffic is back on stable: the verdict now, the canary's scale-down after it.
-        if (ctx.spec.canary.abortScaleDownDelayMs === 0 || rb.scaleDownAt === null) return finish(tx, end, `${rb.reason}; canary pods kept (abortScaleDownDelaySeconds: 0)`);
+        if (strategy.abortScaleDownDelayMs === 0 || rb.scaleDownAt === null) return finish(tx, end, `${rb.reason}; canary pods kept (abortScaleDownDelaySeconds: 0)`);
         finish(tx, end, rb.reason);
         return scheduleScaleDown(tx, ctx, 'abortScaleDownDelaySeconds', rb.scaleDownAt);
       }
@@ -59,7 +60,7 @@ export function rollingBack(tx: Tx, obs: Observation, ctx: EngineContext): void 
   }
 }
 
-function endPhase(cause: NonNullable<RunState['rollback']>['cause']): RunState['phase'] {
+export function endPhase(cause: NonNullable<RunState['rollback']>['cause']): RunState['phase'] {
   switch (cause) {
     case 'analysis':
     case 'deadline':
