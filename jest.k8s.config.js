@@ -17,6 +17,7 @@ export default {
     '**/resilience/prometheus-down.test.ts',
     '**/run/no-traffic.test.ts',
     '**/run/dry-run.test.ts',
+    '**/run/job.test.ts',
     '**/analyze/analyze.test.ts',
     '**/tty/terminal.test.ts',
     '**/k8s/api-parity.test.ts',

@@ -121,8 +121,10 @@ export class KubeClient {
     return this.call(info('patch', r, ns, name), r, wire, signal);
   }
 
-  async delete(r: ApiResource, ns: string | null, name: string, signal?: AbortSignal): Promise<void> {
-    await this.call(info('delete', r, ns, name), r, { method: 'DELETE', path: resourcePath(r, ns, name) }, signal);
+  /** `propagation`: how dependents go (Foreground: the object goes after them; the API server's default is Background). */
+  async delete(r: ApiResource, ns: string | null, name: string, signal?: AbortSignal, propagation?: 'Foreground' | 'Background' | 'Orphan'): Promise<void> {
+    const wire: WireRequest = { method: 'DELETE', path: resourcePath(r, ns, name), ...(propagation ? { query: { propagationPolicy: propagation } } : {}) };
+    await this.call(info('delete', r, ns, name), r, wire, signal);
   }
 
   /** A non-resource path (`/version`, `/apis/GROUP`); null on 404. */

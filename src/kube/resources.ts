@@ -23,6 +23,7 @@ export const Services = core('services', 'Service');
 export const ConfigMaps = core('configmaps', 'ConfigMap');
 export const Secrets = core('secrets', 'Secret');
 export const Events = core('events', 'Event');
+export const Jobs: ApiResource = { group: 'batch', version: 'v1', plural: 'jobs', kind: 'Job', namespaced: true };
 export const Leases: ApiResource = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', kind: 'Lease', namespaced: true };
 export const SelfSubjectAccessReviews: ApiResource = {
   group: 'authorization.k8s.io',

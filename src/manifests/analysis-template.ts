@@ -5,6 +5,7 @@ import { readCloudWatch } from './metric-cloudwatch.js';
 import { readDatadog } from './metric-datadog.js';
 import { readGraphite } from './metric-graphite.js';
 import { readInfluxdb } from './metric-influxdb.js';
+import { readJob } from './metric-job.js';
 import { readNewRelic } from './metric-newrelic.js';
 import { readPrometheus, readWeb } from './providers.js';
 import { Reader } from './reader.js';
@@ -29,12 +30,13 @@ export const METRIC_DEFAULTS = {
 } as const;
 
 const OTHER_PROVIDER = (name: string) =>
-  `the ${name} provider is not supported: canary measures with prometheus, web, datadog, newRelic, cloudWatch, graphite or influxdb`;
+  `the ${name} provider is not supported: canary measures with prometheus, web, job, datadog, newRelic, cloudWatch, graphite or influxdb`;
 
 /** Argo's provider fields canary reads, each with its section's reader. */
 const PROVIDER_READERS: Readonly<Record<string, (r: Reader) => ProviderSpec | null>> = {
   prometheus: readPrometheus,
   web: readWeb,
+  job: readJob,
   datadog: readDatadog,
   newRelic: readNewRelic,
   cloudWatch: readCloudWatch,
@@ -192,7 +194,6 @@ function readProvider(r: Reader): ProviderSpec | null {
         kayenta: OTHER_PROVIDER('Kayenta'),
         wavefront: OTHER_PROVIDER('Wavefront'),
         skywalking: OTHER_PROVIDER('SkyWalking'),
-        job: OTHER_PROVIDER('Job'),
         plugin: OTHER_PROVIDER('plugin'),
       },
     },

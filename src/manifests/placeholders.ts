@@ -66,6 +66,12 @@ function providerStrings(p: ProviderSpec, out: [string, string][]): void {
       if (p.jsonPath) out.push([`${base}.jsonPath`, p.jsonPath]);
       return;
     }
+    case 'job': {
+      for (const [k, v] of Object.entries(p.labels)) out.push([`provider.job.metadata.labels.${k}`, v]);
+      for (const [k, v] of Object.entries(p.annotations)) out.push([`provider.job.metadata.annotations.${k}`, v]);
+      jsonStrings(p.spec, 'provider.job.spec', out);
+      return;
+    }
     // Read under Argo's own field names: the spec's fields are the manifest's.
     case 'datadog':
     case 'newRelic':

@@ -2,7 +2,7 @@
  * Cross-field and cross-document rules, Argo's validation plus what canary needs to run a spec.
  * Each rule is a pure function of the whole SpecSet, so lint, run and analyze apply the same checks.
  */
-import { checkCondition, type ResultShape } from '../expr/index.js';
+import { checkCondition, RESULT_SHAPES, type ResultShape } from '../expr/index.js';
 import { assertNever } from '../util/assert-never.js';
 import { issue, type Issue, type Loc, type Locator } from './issues.js';
 import { placeholdersOf } from './placeholders.js';
@@ -345,6 +345,9 @@ function resultShapes(provider: MetricSpec['provider']): ResultShape[] {
       return /^\s*(scalar\s*\(|[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$)/i.test(provider.query) ? ['float64'] : ['[]float64'];
     case 'web':
       return ['map[string]interface {}', '[]interface {}', 'float64', 'string', 'bool', 'nil'];
+    // The Job decides; conditions are not evaluated (metric-conditions-ignored warns).
+    case 'job':
+      return [...RESULT_SHAPES];
     // A scalar, a grouped query's values, or nil without data.
     case 'datadog':
       return ['float64', '[]float64', 'nil'];
@@ -382,6 +385,18 @@ const prometheusAddress: Rule = {
   },
 };
 
+/** A Job's success is the measurement (Argo's job provider never evaluates conditions): say so rather than let them mislead. */
+const jobConditions: Rule = {
+  id: 'job-conditions-ignored',
+  check(spec) {
+    return spec.templates.flatMap((t) =>
+      t.metrics
+        .filter((m) => m.provider.kind === 'job')
+        .flatMap((m) => (['successCondition', 'failureCondition'] as const).filter((f) => m[f] !== null).map((f) => warn(at(m, f), `ignored: a job metric is Successful when its Job completes and Failed when it fails; ${f} is not evaluated (as in Argo)`))),
+    );
+  },
+};
+
 export const RULES: readonly Rule[] = [
   trafficRoutingServices,
   surge,
@@ -395,6 +410,7 @@ export const RULES: readonly Rule[] = [
   workloadRef,
   conditions,
   prometheusAddress,
+  jobConditions,
 ];
 
 export function validate(spec: SpecSet, ctx: RuleContext, rules: readonly Rule[] = RULES): Issue[] {

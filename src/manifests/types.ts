@@ -243,6 +243,7 @@ export interface TemplatedNumber {
 export type ProviderSpec =
   | PrometheusSpec
   | WebSpec
+  | JobMetricSpec
   | DatadogSpec
   | NewRelicSpec
   | CloudWatchSpec
@@ -262,7 +263,7 @@ export type {
   NewRelicSpec,
   Sigv4Spec,
 } from './provider-specs.js';
-import type { CloudWatchSpec, DatadogSpec, GraphiteSpec, InfluxdbSpec, NewRelicSpec, Sigv4Spec } from './provider-specs.js';
+import type { CloudWatchSpec, DatadogSpec, GraphiteSpec, InfluxdbSpec, JobMetricSpec, NewRelicSpec, Sigv4Spec } from './provider-specs.js';
 
 export interface HeaderSpec {
   key: string;

@@ -9,6 +9,7 @@ import { cloudWatch } from './cloudwatch.js';
 import { datadog } from './datadog.js';
 import { graphite } from './graphite.js';
 import { influxdb } from './influxdb.js';
+import { job } from './job.js';
 import { newRelic } from './newrelic.js';
 import { prometheus } from './prometheus.js';
 import type { MeasureContext, MetricProvider, ProviderResult } from '../analysis/provider.js';
@@ -18,6 +19,7 @@ import { web } from './web.js';
 export const PROVIDERS = {
   prometheus,
   web,
+  job,
   datadog,
   newRelic,
   cloudWatch,

@@ -48,10 +48,11 @@ export interface ControlPlane {
   close(): Promise<void>;
 }
 
-/** The controllers the e2e suite relies on; the rest (nodes, volumes, jobs, ...) have nothing to do without kubelets. */
+/** The controllers the e2e suite relies on; the rest (nodes, volumes, ...) have nothing to do without kubelets. */
 export const CONTROLLERS = [
   'deployment-controller',
   'replicaset-controller',
+  'job-controller',
   'endpointslice-controller',
   'garbage-collector-controller',
   'namespace-controller',

@@ -3,10 +3,15 @@
  * clean, and `canary analyze` against a stub of the provider's API gives Successful (exit 0),
  * Failed (exit 1) or Error (exit 1, after consecutiveErrorLimit) as Argo would for the same
  * answers. The stubs answer in the vendors' documented formats (test/providers/* test each one in
- * detail); credentials come from the environment, as on a workstation.
+ * detail); credentials come from the environment, as on a workstation. The job example runs
+ * against the sandbox's API server with its Job controller and kubelet.
  */
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import type http from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { kubeSandbox, type KubeSandbox } from '../kube/support/sandbox.js';
+import { startWorkloads, type Workloads } from '../sandbox/world/deployments/index.js';
 import { json, startServer, type Recorded, type TestServer } from '../providers/test-server.js';
 import { KEY, xml } from '../providers/aws/aws-stub.js';
 import { runCli } from '../support/cli.js';
@@ -114,6 +119,49 @@ describe.each(Object.entries(CASES))('%s example', (_name, c) => {
   it('a provider that keeps failing is Error (exit 1) after consecutiveErrorLimit', async () => {
     const r = await analyze('broken');
     expect(r.stdout).toMatch(/✖ AnalysisTemplate \S+: Error: metric \S+: .*503.* \(consecutiveErrors 5 > consecutiveErrorLimit 4\)/);
+    expect(r.code).toBe(1);
+  });
+});
+
+describe('job example (against the sandbox\'s API server, Job controller and kubelet)', () => {
+  let sb: KubeSandbox;
+  let world: Workloads;
+  let kubeconfig: string;
+  beforeAll(async () => {
+    sb = await kubeSandbox();
+    world = startWorkloads({ store: sb.store, podStartDelayMs: 5, log: () => undefined });
+    kubeconfig = join(await mkdtemp(join(tmpdir(), 'canary-job-')), 'kubeconfig');
+    await writeFile(kubeconfig, sb.api.kubeconfig());
+  });
+  afterAll(async () => {
+    world.close();
+    await sb.close();
+  });
+  afterEach(() => sb.api.authorizer.allowAll());
+  const analyze = (image: string) =>
+    runCli(['analyze', example('job.yaml'), '-n', 'apps', '--time-scale', '0.001', '--arg', 'service-name=myapp-canary', '--arg', `image=${image}`], { env: { ...base(), KUBECONFIG: kubeconfig } });
+
+  it('lints clean', async () => {
+    const r = await runCli(['lint', example('job.yaml')], { env: base() });
+    expect([r.code, r.stdout.trim()]).toEqual([0, '✔ 0 errors, 0 warnings in 1 file (0 Rollouts, 1 AnalysisTemplate, 0 Services)']);
+  });
+
+  it('a Job that completes is Successful (exit 0)', async () => {
+    const r = await analyze('curlimages/curl:8.10.1');
+    expect(r.stdout).toMatch(/smoke-test Successful Complete/);
+    expect(r.code).toBe(0);
+  });
+
+  it('a Job that fails is Failed (exit 1)', async () => {
+    const r = await analyze('curlimages/curl:fail');
+    expect(r.stdout).toMatch(/✖ AnalysisTemplate smoke-test: Failed: metric smoke-test: Job apps\/smoke-test-smoke-test-1-[0-9a-f]{5} failed: BackoffLimitExceeded: Job has reached the specified backoff limit \(failed 1 > failureLimit 0\)/);
+    expect(r.code).toBe(1);
+  });
+
+  it('a Job that cannot be created is Error (exit 1) after consecutiveErrorLimit', async () => {
+    sb.api.authorizer.setRules([]);
+    const r = await analyze('curlimages/curl:8.10.1');
+    expect(r.stdout).toMatch(/✖ AnalysisTemplate smoke-test: Error: metric smoke-test: job create \S+ failed: forbidden: canary needs create on jobs.batch in apps .* \(consecutiveErrors 5 > consecutiveErrorLimit 4\)/);
     expect(r.code).toBe(1);
   });
 });

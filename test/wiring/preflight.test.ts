@@ -7,6 +7,7 @@ import { LeaseLock } from '../../src/kube/lease.js';
 import { KubeWorkloads } from '../../src/kube/workloads.js';
 import { preflight, type PreflightCheck, type PreflightInput } from '../../src/wiring/preflight.js';
 import { describePermission, requiredPermissions, type PermissionInputs } from '../../src/kube/permissions.js';
+import { MetricProviders } from '../../src/providers/registry.js';
 import { routeOf } from '../../src/routing/registry.js';
 import type { ResolvedRollout } from '../../src/manifests/types.js';
 import { resolved } from '../support/engine.js';
@@ -17,7 +18,14 @@ import { specFrom } from '../support/spec.js';
 
 const SEED = rolloutFrom('examples/seed/rollout.yaml');
 const GATEWAY = rolloutFrom('examples/gateway-api/rollout.yaml');
-const EXTRAS: Omit<PermissionInputs, 'namespace' | 'routing'> = { applyServices: true, secretNamespaces: ['apps'], proxyNamespaces: ['monitoring'] };
+const JOB_METRIC = specFrom(readFileSync('examples/providers/job.yaml', 'utf8')).spec.templates[0]!.metrics[0]!.provider;
+/** Every optional feature: --apply-services, a secretKeyRef arg, Prometheus through the service proxy, a job metric. */
+const EXTRAS: Omit<PermissionInputs, 'namespace' | 'routing'> = {
+  applyServices: true,
+  secretNamespaces: ['apps'],
+  proxyNamespaces: ['monitoring'],
+  providers: new MetricProviders({ clock: systemClock, via: 'direct', env: {} }).permissions([JOB_METRIC], 'apps'),
+};
 
 function rolloutFrom(file: string): ResolvedRollout {
   return resolved(specFrom(readFileSync(file, 'utf8')).spec.rollouts[0]!);
@@ -67,7 +75,7 @@ describe('preflight against the sandbox with examples/rbac.yaml', () => {
   });
   const byName = (checks: PreflightCheck[], name: string) => checks.find((c) => c.name === name);
 
-  it('the Role grants exactly the permissions preflight checks (SMI and Gateway API, secrets, --apply-services, service proxy)', () => {
+  it('the Role grants exactly the permissions preflight checks (SMI and Gateway API, secrets, --apply-services, service proxy, job metrics)', () => {
     const checked = new Set(
       [SEED, GATEWAY].flatMap((r) => requiredPermissions({ ...EXTRAS, namespace: 'apps', routing: routeOf(r, 'apps').permissions() })).map(describePermission),
     );

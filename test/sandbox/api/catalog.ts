@@ -97,6 +97,10 @@ export const catalog = {
     group: 'apps', versions: ['v1'], resource: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', namespaced: true,
     shortNames: ['rs'], categories: ['all'], subresources: ['status', 'scale'], fieldSelectors: ['status.replicas'], generation: true,
   }),
+  jobs: define({
+    group: 'batch', versions: ['v1'], resource: 'jobs', singular: 'job', kind: 'Job', namespaced: true, categories: ['all'],
+    subresources: ['status'], fieldSelectors: ['status.successful'], generation: true,
+  }),
   leases: define({
     group: 'coordination.k8s.io', versions: ['v1'], resource: 'leases', singular: 'lease', kind: 'Lease', namespaced: true, generation: false,
   }),
@@ -148,6 +152,7 @@ const BUILTIN: CatalogType[] = [
   catalog.serviceaccounts,
   catalog.deployments,
   catalog.replicasets,
+  catalog.jobs,
   catalog.leases,
   catalog.eventsV1,
   catalog.selfsubjectaccessreviews,

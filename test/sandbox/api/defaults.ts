@@ -32,6 +32,8 @@ export function applyDefaults(kind: string, obj: K8sObject, ips: ClusterIpAlloca
       return defaultDeployment(obj);
     case 'ReplicaSet':
       return defaultReplicaSet(obj);
+    case 'Job':
+      return defaultJob(obj);
     case 'Pod':
       return defaultPod(obj);
     case 'Service':
@@ -91,6 +93,40 @@ function defaultReplicaSet(rs: K8sObject): void {
   spec['replicas'] ??= 1;
   defaultTemplate(spec);
   rs['status'] ??= { replicas: 0 };
+}
+
+/**
+ * batch/v1 Job: the v1 defaults (one pod, six retries, NonIndexed, not suspended), and what the
+ * registry's strategy adds on create without manualSelector: a selector on the Job's uid, and the
+ * controller-uid and job-name labels (new and legacy spellings) on the pod template. The uid is
+ * assigned before defaulting (handlers/write.ts), as the real server fills system fields first.
+ */
+function defaultJob(job: K8sObject): void {
+  const spec = child(job, 'spec');
+  spec['parallelism'] ??= 1;
+  spec['completions'] ??= 1;
+  spec['backoffLimit'] ??= 6;
+  spec['completionMode'] ??= 'NonIndexed';
+  spec['suspend'] ??= false;
+  spec['podReplacementPolicy'] ??= 'TerminatingOrFailed';
+  const uid = job.metadata.uid;
+  const template = child(spec, 'template');
+  const templateMeta = child(template, 'metadata');
+  if (uid && spec['manualSelector'] !== true && spec['selector'] === undefined) {
+    const labels = { ...((templateMeta['labels'] as Record<string, string> | undefined) ?? {}) };
+    labels['batch.kubernetes.io/controller-uid'] = uid;
+    labels['batch.kubernetes.io/job-name'] = job.metadata.name;
+    labels['controller-uid'] = uid;
+    labels['job-name'] = job.metadata.name;
+    templateMeta['labels'] = labels;
+    spec['selector'] = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+  }
+  if (!job.metadata.labels || Object.keys(job.metadata.labels).length === 0) {
+    const templateLabels = templateMeta['labels'] as Record<string, string> | undefined;
+    if (templateLabels) job.metadata.labels = { ...templateLabels };
+  }
+  defaultTemplate(spec);
+  job['status'] ??= {};
 }
 
 function defaultTemplate(spec: Obj): void {

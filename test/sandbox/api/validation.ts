@@ -184,6 +184,8 @@ function kindErrors(type: ResourceType, obj: K8sObject, old: K8sObject | undefin
       return workloadErrors(obj, old);
     case 'Service':
       return serviceErrors(obj);
+    case 'Job':
+      return jobErrors(obj);
     case 'ConfigMap':
     case 'Secret':
       return dataErrors(obj);
@@ -274,6 +276,20 @@ function workloadErrors(obj: K8sObject, old: K8sObject | undefined): FieldError[
       }
     }
   }
+  return errors;
+}
+
+/** batch/v1 Job (ValidateJobSpec): a pod template that runs to completion, with containers. */
+function jobErrors(obj: K8sObject): FieldError[] {
+  const spec = isObject(obj['spec']) ? obj['spec'] : {};
+  const template = isObject(spec['template']) ? spec['template'] : {};
+  const podSpec = isObject(template['spec']) ? template['spec'] : {};
+  const errors: FieldError[] = [];
+  const restart = podSpec['restartPolicy'];
+  if (restart !== 'OnFailure' && restart !== 'Never') {
+    errors.push({ type: 'FieldValueNotSupported', field: 'spec.template.spec.restartPolicy', value: restart ?? '', supported: ['OnFailure', 'Never'] });
+  }
+  if (!Array.isArray(podSpec['containers']) || podSpec['containers'].length === 0) errors.push({ type: 'FieldValueRequired', field: 'spec.template.spec.containers', detail: '' });
   return errors;
 }
 

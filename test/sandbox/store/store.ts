@@ -33,6 +33,8 @@ export interface WatchOptions extends ListOptions {
 /** A dry run answers exactly as the write would, and changes nothing (no object, no resourceVersion, no event). */
 export interface WriteOptions {
   dryRun?: boolean;
+  /** create: the uid the API server assigned before defaulting (otherwise a new one). */
+  uid?: string;
 }
 
 export interface StoreOptions {
@@ -118,7 +120,7 @@ export class ObjectStore {
     obj.metadata = {
       ...obj.metadata,
       ...(ns !== null ? { namespace: ns } : {}),
-      uid: randomUUID(),
+      uid: options.uid ?? randomUUID(),
       resourceVersion: options.dryRun ? '' : String(this.rv + 1),
       creationTimestamp: this.now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
       ...generationOf(type, 1),

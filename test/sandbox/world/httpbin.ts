@@ -22,7 +22,7 @@ export interface HttpResponse {
 export type Handler = (req: HttpRequest, signal?: AbortSignal) => Promise<HttpResponse>;
 
 export interface HttpbinOptions {
-  behaviour: Extract<ImageBehaviour, { kind: 'serve' }>;
+  behaviour: Pick<Extract<ImageBehaviour, { kind: 'serve' }>, 'kind' | 'errorRate' | 'errorStatus' | 'latencyMs'>;
   random: Random;
   clock: Clock;
   /** go-httpbin refuses longer /delay requests with 400. */

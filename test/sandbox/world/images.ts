@@ -4,8 +4,11 @@
  * pulled. Sandboxes override or extend the table (`images: { 'x:1': { errorRate: 1 } }`).
  */
 export type ImageBehaviour =
-  /** Starts, becomes Ready, serves httpbin; `errorRate` of requests get `errorStatus`. */
-  | { kind: 'serve'; errorRate: number; errorStatus: number; latencyMs: number }
+  /**
+   * Starts, becomes Ready, serves httpbin; `errorRate` of requests get `errorStatus`. In a pod that
+   * runs to completion (a Job's: restartPolicy Never or OnFailure) it exits with `exitCode` after `runMs`.
+   */
+  | { kind: 'serve'; errorRate: number; errorStatus: number; latencyMs: number; exitCode: number; runMs: number }
   /** Starts and exits at once, forever: CrashLoopBackOff with a growing restartCount. */
   | { kind: 'crash'; exitCode: number }
   /** The image cannot be pulled: ErrImagePull, then ImagePullBackOff. */
@@ -17,7 +20,10 @@ export interface ImageProfile {
   errorStatus?: number;
   latencyMs?: number;
   start?: 'ok' | 'crash' | 'pull';
+  /** A crashing container's exit code; for `ok`, what a Job's container exits with (default 0). */
   exitCode?: number;
+  /** How long a Job's container runs before it exits (default 0: at once once started). */
+  runMs?: number;
 }
 
 export const HTTPBIN = 'ghcr.io/mccutchen/go-httpbin';
@@ -40,6 +46,9 @@ const TAG_RULES: Readonly<Record<string, ImageProfile>> = {
   crashloop: { start: 'crash' },
   nonexistent: { start: 'pull' },
   'does-not-exist': { start: 'pull' },
+  // A Job's container that fails (a smoke test that finds the release broken).
+  fail: { exitCode: 1 },
+  failing: { exitCode: 1 },
 };
 
 export type ImageTable = Readonly<Record<string, ImageProfile>>;
@@ -61,7 +70,7 @@ function normalize(p: ImageProfile): ImageBehaviour {
     case 'pull':
       return { kind: 'pull' };
     case 'ok':
-      return { kind: 'serve', errorRate: p.errorRate ?? 0, errorStatus: p.errorStatus ?? 500, latencyMs: p.latencyMs ?? 0 };
+      return { kind: 'serve', errorRate: p.errorRate ?? 0, errorStatus: p.errorStatus ?? 500, latencyMs: p.latencyMs ?? 0, exitCode: p.exitCode ?? 0, runMs: p.runMs ?? 0 };
   }
 }
 
@@ -81,4 +90,6 @@ function validateProfile(image: string, p: ImageProfile): void {
   }
   if (p.latencyMs !== undefined && !(p.latencyMs >= 0)) throw bad(`latencyMs must be >= 0, got ${p.latencyMs}`);
   if (p.start !== undefined && !['ok', 'crash', 'pull'].includes(p.start)) throw bad(`start must be ok, crash or pull, got ${String(p.start)}`);
+  if (p.exitCode !== undefined && !(Number.isInteger(p.exitCode) && p.exitCode >= 0 && p.exitCode <= 255)) throw bad(`exitCode must be 0-255, got ${p.exitCode}`);
+  if (p.runMs !== undefined && !(p.runMs >= 0)) throw bad(`runMs must be >= 0, got ${p.runMs}`);
 }

@@ -22,6 +22,7 @@ const WORLD_TYPES = {
   events: { group: '', resource: 'events' },
   deployments: { group: 'apps', resource: 'deployments' },
   replicasets: { group: 'apps', resource: 'replicasets' },
+  jobs: { group: 'batch', resource: 'jobs' },
   trafficsplits: { group: 'split.smi-spec.io', resource: 'trafficsplits' },
   httproutes: { group: 'gateway.networking.k8s.io', resource: 'httproutes' },
   endpointslices: { group: 'discovery.k8s.io', resource: 'endpointslices' },

@@ -2,6 +2,7 @@
  * The steps every write shares after decoding: defaults, validation, the store write (dry-run or
  * not), and the stored object shown back in the requested version.
  */
+import { randomUUID } from 'node:crypto';
 import type { K8sObject } from '../../store/types.js';
 import { applyDefaults } from '../defaults.js';
 import { publishedSchema, admitCustomResource } from '../crd-schema.js';
@@ -15,12 +16,14 @@ export function commit(ctx: ServerContext, call: Call, obj: K8sObject, write: Wr
   const mainWrite = write.kind === 'create' || write.subresource === '';
   decodeErrors(call.type, obj, call.info.version);
   if (!call.type.builtin) admitWithSchema(call, obj);
+  // The real server fills system fields (the uid) before the strategy's defaults, which may use it (a Job's selector).
+  if (write.kind === 'create') obj.metadata.uid = randomUUID();
   if (mainWrite && call.type.builtin) applyDefaults(call.type.kind, obj, ctx.ips);
   if (mainWrite) validateObject(call.type, obj, write.kind === 'update' ? present(call, write.current) : undefined);
   const stored = toStorage(call, obj);
   switch (write.kind) {
     case 'create':
-      return present(call, ctx.store.create(call.storage, call.namespace, stored, { dryRun }));
+      return present(call, ctx.store.create(call.storage, call.namespace, stored, { dryRun, uid: obj.metadata.uid! }));
     case 'update':
       return present(call, ctx.store.update(call.storage, call.namespace, stored, { dryRun, ...(write.subresource === 'status' ? { subresource: 'status' as const } : {}) }));
   }

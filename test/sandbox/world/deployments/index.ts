@@ -1,6 +1,6 @@
 /**
- * The cluster's workload machinery in one handle: Deployment controller, ReplicaSet controller
- * and the kubelet, all reacting to the store and sharing one clock and one event recorder.
+ * The cluster's workload machinery in one handle: Deployment, ReplicaSet and Job controllers and
+ * the kubelet, all reacting to the store and sharing one clock and one event recorder.
  */
 import { systemClock, type Clock } from '../../../../src/util/clock.js';
 import type { ObjectStore } from '../../store/store.js';
@@ -9,6 +9,7 @@ import { imageTable, type ImageTable } from '../images.js';
 import { forkRandom } from '../random.js';
 import type { Admit } from '../resources.js';
 import type { Log } from '../scheduler.js';
+import { JobController } from '../jobs/job-controller.js';
 import { DeploymentController } from './deployment-controller.js';
 import { Kubelet } from './kubelet.js';
 import { ReplicaSetController } from './replicaset-controller.js';
@@ -30,6 +31,8 @@ export interface WorkloadsOptions {
    * store that mirrors a real control plane whose own controllers do that work (test/cluster).
    */
   controllers?: boolean;
+  /** The Job controller's first back-off before replacing a failed pod (default 10 s). */
+  jobBackoffMs?: number;
 }
 
 export interface Workloads {
@@ -59,13 +62,16 @@ export function startWorkloads(opts: WorkloadsOptions): Workloads {
   if (opts.controllers === false) return { kubelet, events, busy: () => false, close: () => kubelet.close() };
   const replicaSets = new ReplicaSetController({ store: opts.store, clock, events, random: forkRandom(seed, 'pod-names'), log, admit });
   const deployments = new DeploymentController({ store: opts.store, clock, events, log, admit });
+  const jobs = new JobController({ store: opts.store, clock, events, random: forkRandom(seed, 'job-pods'), log, admit, ...(opts.jobBackoffMs !== undefined ? { backoffMs: opts.jobBackoffMs } : {}) });
   replicaSets.start();
   deployments.start();
+  jobs.start();
   return {
     kubelet,
     events,
-    busy: () => deployments.busy() || replicaSets.busy(),
+    busy: () => deployments.busy() || replicaSets.busy() || jobs.busy(),
     close() {
+      jobs.close();
       deployments.close();
       replicaSets.close();
       kubelet.close();

@@ -3,7 +3,9 @@
  * start delay, and reports status the way the kubelet does. What a container does comes from its
  * image profile: serving containers become Ready and get a request handler (httpbin); crashing
  * ones cycle through CrashLoopBackOff with a doubling back-off; unpullable ones sit in
- * ImagePullBackOff. The handlers are what the mesh calls.
+ * ImagePullBackOff. A pod that runs to completion (restartPolicy Never or OnFailure: a Job's)
+ * runs its containers for the profile's runMs and exits with its exitCode: Succeeded, Failed, or
+ * (OnFailure) restarted after a back-off. The handlers are what the mesh calls.
  */
 import type { Clock } from '../../../../src/util/clock.js';
 import type { ObjectStore } from '../../store/store.js';
@@ -35,6 +37,10 @@ const HOST_IP = '172.18.0.2';
 interface PodState {
   key: string;
   uid: string;
+  /** Never or OnFailure: the containers exit after their run (a Job's pod). */
+  restartPolicy: string;
+  /** Set once the pod has run to completion: every container's exit code. */
+  exited: number[] | null;
   containers: { name: string; image: string; behaviour: ImageBehaviour }[];
   restarts: number;
   /** Image pulls failed once already: the kubelet now backs off (ImagePullBackOff). */
@@ -107,7 +113,8 @@ export class Kubelet {
       behaviour: behaviourOf(c.image ?? '', this.opts.images),
     }));
     const n = this.nextIp++;
-    const state: PodState = { key, uid, containers, restarts: 0, pullBackOff: false, handler: undefined, ip: `10.244.${(n >> 8) & 255}.${n & 255}`, startTime: this.opts.clock.now() };
+    const restartPolicy = (pod['spec'] as { restartPolicy?: string } | undefined)?.restartPolicy ?? 'Always';
+    const state: PodState = { key, uid, restartPolicy, exited: null, containers, restarts: 0, pullBackOff: false, handler: undefined, ip: `10.244.${(n >> 8) & 255}.${n & 255}`, startTime: this.opts.clock.now() };
     this.pods.set(key, state);
     this.opts.store.mutate(this.podsType, ns, name, (p) => {
       p['spec'] = { ...((p['spec'] as object | undefined) ?? {}), nodeName: NODE_NAME };
@@ -158,6 +165,7 @@ export class Kubelet {
       state.handler = httpbin({ behaviour: serving.behaviour, random: forkRandom(this.opts.seed, state.key), clock: this.opts.clock });
     }
     this.writeStatus(state, () => this.runningStatus(state, now));
+    if (this.runsToCompletion(state)) return this.scheduleExit(state);
     if (state.containers.some((c) => c.behaviour.kind === 'crash')) this.scheduleCrash(state);
     if (state.containers.some((c) => c.behaviour.kind === 'pull')) {
       this.timers.after(`${state.key}|pull`, this.crashBackoffMs, () => {
@@ -172,6 +180,52 @@ export class Kubelet {
         this.writeStatus(state, () => this.runningStatus(state, this.opts.clock.now()));
       });
     }
+  }
+
+  /** A Job's pod: every container runs to completion (a crashing one counts as a run that failed at once). */
+  private runsToCompletion(state: PodState): boolean {
+    return (state.restartPolicy === 'Never' || state.restartPolicy === 'OnFailure') && state.containers.every((c) => c.behaviour.kind !== 'pull');
+  }
+
+  private scheduleExit(state: PodState): void {
+    const runMs = Math.max(0, ...state.containers.map((c) => (c.behaviour.kind === 'serve' ? c.behaviour.runMs : 0)));
+    this.timers.after(`${state.key}|exit`, runMs, () => {
+      const pod = this.current(state);
+      if (!pod) return;
+      const codes = state.containers.map((c) => (c.behaviour.kind === 'serve' ? c.behaviour.exitCode : c.behaviour.kind === 'crash' ? c.behaviour.exitCode : 1));
+      const failed = codes.some((code) => code !== 0);
+      if (failed && state.restartPolicy === 'OnFailure') {
+        // The kubelet restarts the failed container in place, after the same doubling back-off.
+        state.restarts++;
+        for (const c of state.containers) this.event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${state.uid})`);
+        this.writeStatus(state, () => this.runningStatus(state, this.opts.clock.now()));
+        const backoff = Math.min(this.maxCrashBackoffMs, this.crashBackoffMs * 2 ** (state.restarts - 1));
+        this.timers.after(`${state.key}|restart`, backoff, () => this.scheduleExit(state));
+        return;
+      }
+      state.exited = codes;
+      state.handler = undefined;
+      this.writeStatus(state, () => this.completedStatus(state, this.opts.clock.now()));
+    });
+  }
+
+  /** Succeeded or Failed: every container terminated with its exit code (Completed or Error). */
+  private completedStatus(state: PodState, now: number): Record<string, unknown> {
+    const codes = state.exited ?? [];
+    const succeeded = codes.every((c) => c === 0);
+    const containerStatuses = state.containers.map((c, i) => ({
+      name: c.name,
+      image: c.image,
+      imageID: `${c.image.split(':')[0]}@sha256:${digest(c.image)}`,
+      containerID: `containerd://${digest(state.uid + c.name + state.restarts)}`,
+      ready: false,
+      started: false,
+      restartCount: state.restarts,
+      state: { terminated: { exitCode: codes[i] ?? 0, reason: (codes[i] ?? 0) === 0 ? 'Completed' : 'Error', startedAt: isoSeconds(state.startTime), finishedAt: isoSeconds(now), containerID: `containerd://${digest(state.uid + c.name + state.restarts)}` } },
+      lastState: {},
+    }));
+    const notReady = (type: string) => ({ ...cond(type, 'False', now), reason: 'PodCompleted' });
+    return podStatus(state, succeeded ? 'Succeeded' : 'Failed', [cond('PodReadyToStartContainers', 'False', now), notReady('Ready'), notReady('ContainersReady')], containerStatuses);
   }
 
   /** A crashing container restarts after a doubling back-off, forever. */
@@ -200,7 +254,7 @@ export class Kubelet {
             containerID: `containerd://${digest(state.uid + c.name)}`,
             ready: true,
             started: true,
-            restartCount: 0,
+            restartCount: state.restarts,
             state: { running: { startedAt: isoSeconds(now) } },
             lastState: {},
           };
@@ -242,16 +296,7 @@ export class Kubelet {
     const containersReady = allReady
       ? cond('ContainersReady', 'True', now)
       : { ...cond('ContainersReady', 'False', now), reason: 'ContainersNotReady', message: `containers with unready status: [${notReady.join(' ')}]` };
-    return {
-      phase: anyStarted ? 'Running' : 'Pending',
-      conditions: [cond('PodReadyToStartContainers', 'True', now), cond('Initialized', 'True', state.startTime), readyCond, containersReady, cond('PodScheduled', 'True', state.startTime)],
-      hostIP: HOST_IP,
-      hostIPs: [{ ip: HOST_IP }],
-      podIP: state.ip,
-      podIPs: [{ ip: state.ip }],
-      startTime: isoSeconds(state.startTime),
-      containerStatuses,
-    };
+    return podStatus(state, anyStarted ? 'Running' : 'Pending', [cond('PodReadyToStartContainers', 'True', now), readyCond, containersReady], containerStatuses);
   }
 
   /** Replaces the pod status, keeping each condition's lastTransitionTime while its status holds. */
@@ -285,6 +330,21 @@ export class Kubelet {
       component === 'kubelet' ? { component, host: NODE_NAME } : { component },
     );
   }
+}
+
+/** A started pod's status; `conditions` are [PodReadyToStartContainers, Ready, ContainersReady], Initialized and PodScheduled added in the kubelet's order. */
+function podStatus(state: PodState, phase: string, conditions: Record<string, unknown>[], containerStatuses: unknown[]): Record<string, unknown> {
+  const [readyToStart, ready, containersReady] = conditions;
+  return {
+    phase,
+    conditions: [readyToStart, cond('Initialized', 'True', state.startTime), ready, containersReady, cond('PodScheduled', 'True', state.startTime)],
+    hostIP: HOST_IP,
+    hostIPs: [{ ip: HOST_IP }],
+    podIP: state.ip,
+    podIPs: [{ ip: state.ip }],
+    startTime: isoSeconds(state.startTime),
+    containerStatuses,
+  };
 }
 
 function cond(type: string, status: 'True' | 'False', at: number): { type: string; status: string; lastProbeTime: null; lastTransitionTime: string } {

@@ -1,0 +1,93 @@
+/**
+ * The job provider against the sandbox's API server on 127.0.0.1 with its Job controller and
+ * kubelet (test/sandbox/world): a Job per measurement from the metric's spec, Successful when it
+ * completes, Failed when it fails, Inconclusive when its pod cannot pull its image, Error when it
+ * cannot be created, deleted when the measurement is abandoned, the newest 10 kept. As Argo's
+ * job provider (argoproj/argo-rollouts metricproviders/job/job.go; job_test.go TestRun,
+ * TestRunCreateFail, TestResumeCompletedJob, TestResumeFailedJob, TestTerminateAbortedJob).
+ */
+import type { JobMetricSpec } from '../../src/manifests/types.js';
+import { job } from '../../src/providers/job.js';
+import { startWorkloads, type Workloads } from '../sandbox/world/deployments/index.js';
+import { kubeSandbox, typeOf, type KubeSandbox } from '../kube/support/sandbox.js';
+import { RecordingClock } from '../kube/support/clocks.js';
+import { CTX, expectError, never, providerEnv } from './provider-env.js';
+
+let sb: KubeSandbox;
+let world: Workloads;
+beforeEach(async () => {
+  sb = await kubeSandbox();
+  world = startWorkloads({ store: sb.store, podStartDelayMs: 5, jobBackoffMs: 10, log: () => undefined });
+});
+afterEach(async () => {
+  world.close();
+  await sb.close();
+});
+
+const spec = (image: string, restartPolicy = 'Never', extra: Record<string, unknown> = {}): JobMetricSpec => ({
+  kind: 'job',
+  labels: { team: 'qa' },
+  annotations: { 'example.com/why': 'smoke' },
+  spec: { backoffLimit: 0, template: { spec: { restartPolicy, containers: [{ name: 'smoke', image, command: ['/smoke-test.sh'] }] } }, ...extra },
+});
+// Polling waits of 1 s and more run 100 times faster here.
+const adapter = () => job.create(providerEnv({ clock: new RecordingClock({ scale: 0.01 }), kube: sb.client, namespace: 'apps', owner: 'myapp' }), {});
+const jobs = () => sb.store.list(typeOf(sb, 'jobs'), 'apps').items;
+
+describe('job provider (sandbox API server, Job controller and kubelet)', () => {
+  it('creates a Job from the metric\'s spec, labelled and annotated; Complete is Successful (TestRun, TestResumeCompletedJob)', async () => {
+    const r = await adapter().measure(spec('example/smoke-test:1.0'), never, { run: 'step-2', metric: 'smoke-test' });
+    expect(r).toMatchObject({ ok: true, valueText: 'Complete', verdict: { phase: 'Successful', message: null } });
+    const [created] = jobs();
+    expect(created!.metadata.name).toMatch(/^myapp-smoke-test-1-[0-9a-f]{5}$/);
+    expect(r.metadata).toEqual({ 'job-name': created!.metadata.name, 'job-namespace': 'apps' });
+    expect(created!.metadata.labels).toMatchObject({ team: 'qa', 'app.kubernetes.io/managed-by': 'canary', 'canary-rollouts/rollout': 'myapp', 'canary-rollouts/analysis': 'step-2', 'canary-rollouts/metric': 'smoke-test' });
+    expect(created!.metadata.annotations).toMatchObject({ 'example.com/why': 'smoke', 'canary-rollouts/analysis-run': 'step-2', 'canary-rollouts/metric-name': 'smoke-test' });
+    // The API server's own additions: a selector on the Job's uid, and the template's labels.
+    expect((created!['spec'] as any).selector).toEqual({ matchLabels: { 'batch.kubernetes.io/controller-uid': created!.metadata.uid } });
+    expect((created!['spec'] as any).template.metadata.labels).toMatchObject({ 'canary-rollouts/metric': 'smoke-test', 'job-name': created!.metadata.name });
+  });
+
+  it('a Job that fails is Failed, saying why (TestResumeFailedJob)', async () => {
+    const r = await adapter().measure(spec('example/smoke-test:fail'), never, CTX);
+    expect(r).toMatchObject({ ok: true, valueText: 'Failed', verdict: { phase: 'Failed', message: expect.stringMatching(/^Job apps\/myapp-m-1-[0-9a-f]{5} failed: BackoffLimitExceeded: Job has reached the specified backoff limit$/) } });
+  });
+
+  it('a pod that cannot pull its image is Inconclusive (Argo\'s terminal waiting reasons)', async () => {
+    const r = await adapter().measure(spec('example/smoke-test:nonexistent'), never, CTX);
+    expect(r).toMatchObject({ ok: true, valueText: 'ErrImagePull', verdict: { phase: 'Inconclusive', message: expect.stringMatching(/^Pod myapp-m-1-[0-9a-f]{5}-[a-z0-9]{5}, container smoke has terminal error \(ErrImagePull\): rpc error/) } });
+  });
+
+  it('a Job the API server refuses is an Error (TestRunCreateFail)', async () => {
+    const message = expectError(await adapter().measure(spec('example/smoke-test:1.0', 'Always'), never, CTX));
+    expect(message).toMatch(/^job create myapp-m-1-[0-9a-f]{5} failed: Job apps\/myapp-m-1-[0-9a-f]{5}: create failed: 422 Invalid: .*spec\.template\.spec\.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"/);
+    expect(jobs()).toEqual([]);
+  });
+
+  it('an abandoned measurement deletes its Job (TestTerminateAbortedJob)', async () => {
+    world.close();
+    world = startWorkloads({ store: sb.store, podStartDelayMs: 5, images: { 'example/long:1': { runMs: 60_000 } }, log: () => undefined });
+    const stop = new AbortController();
+    const pending = adapter().measure(spec('example/long:1'), stop.signal, CTX);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(jobs()).toHaveLength(1);
+    stop.abort(new Error('analysis terminated'));
+    await expect(pending).rejects.toThrow('analysis terminated');
+    expect(jobs()).toEqual([]);
+  });
+
+  it('keeps the newest 10 Jobs of a Rollout\'s metric', async () => {
+    const a = adapter();
+    for (let i = 0; i < 12; i++) await a.measure(spec('example/smoke-test:1.0'), never, CTX);
+    const names = jobs().map((j) => j.metadata.name);
+    expect(names).toHaveLength(10);
+    expect(names.some((n) => /^myapp-m-1-/.test(n))).toBe(false);
+    expect(names.some((n) => /^myapp-m-12-/.test(n))).toBe(true);
+  });
+
+  it('pings by listing Jobs; without a cluster, measuring is an Error', async () => {
+    expect(await adapter().ping(spec('x'), never)).toEqual({ ok: true, message: 'batch/v1 Jobs in apps: served' });
+    const none = job.create(providerEnv({ namespace: 'apps' }), {});
+    expect(expectError(await none.measure(spec('x'), never, CTX))).toBe('the job provider creates a Kubernetes Job: it needs a cluster (a kubeconfig)');
+  });
+});
