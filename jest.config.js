@@ -7,5 +7,7 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   testMatch: ['**/*.test.ts'],
+  // A test that writes to the console fails: npm test prints nothing on success.
+  setupFilesAfterEnv: ['<rootDir>/test/support/quiet.ts'],
   testTimeout: 30000,
 };

@@ -22,6 +22,8 @@ export const EXIT_CODES: { readonly [O in Outcome]: number } = {
   timeout: 6,
   /** paused (indefinite pause or inconclusive analysis) with --exit-on-pause */
   paused: 7,
+  /** refused: the revision was rolled back before (`canary retry` or a new revision) */
+  refused: 8,
   /** a bug in canary */
   internal: 70,
 };
@@ -54,4 +56,5 @@ export const EXIT_CODE_HELP = `Exit codes:
   4  cluster or metric provider unreachable, API not served, or forbidden
   5  another runner holds the lock
   6  timed out waiting (--timeout)
-  7  paused (indefinite pause or inconclusive analysis) with --exit-on-pause`;
+  7  paused (indefinite pause or inconclusive analysis) with --exit-on-pause
+  8  refused: this revision was rolled back before (canary retry runs it again)`;

@@ -38,6 +38,7 @@ export async function resumeStored(s: Steering, io: Io, o: { requests?: RunReque
     onInterrupt: 'leave',
     adopt: false,
     retry: o.retry ?? false,
+    hint: s.hint,
     requests: o.requests ?? [],
     accept: (d) => {
       if (o.accept === 'resume-only' && d.kind !== 'resume') return `nothing to do for ${who}: ${d.why}`;

@@ -89,6 +89,7 @@ export default async function run(inv: Invocation, io: Io): Promise<Outcome> {
     onInterrupt: flags.onInterrupt ?? 'rollback',
     adopt: flags.adopt ?? false,
     retry: false,
+    hint: { name: rollout.name, namespace, context: inv.global.context ?? null },
     leaveScaleDown: flags.scaleDown === 'leave',
   });
 }

@@ -19,6 +19,7 @@ import { finalLine, verdictOf, type Verdict } from '../output/verdict.js';
 import type { Clock } from '../util/clock.js';
 import { formatDuration } from '../util/duration.js';
 import { LockedError } from '../util/errors.js';
+import { hintCommand, type HintTarget } from '../util/hint.js';
 import type { Cluster } from '../wiring/cluster.js';
 
 export interface ForegroundRun {
@@ -40,6 +41,8 @@ export interface ForegroundRun {
   adopt: boolean;
   /** `canary retry`: run a revision that was rolled back before. */
   retry: boolean;
+  /** The rollout as hints name it (namespace, --context when given). */
+  hint: HintTarget;
   /** `--scale-down leave`: exit at the verdict, the next canary command scales the canary down. */
   leaveScaleDown?: boolean;
   /** Requests to act on at once (`canary abort` with no live runner). */
@@ -83,7 +86,7 @@ export async function runInForeground(p: ForegroundRun): Promise<Outcome> {
       env: io.env,
       clock: p.clock,
       rollout: `${namespace}/${rollout.name}`,
-      name: rollout.name,
+      hint: p.hint,
       steps: liveStages(run.facts.spec),
     });
     for (const note of run.notes) printer.info(io.palette.dim(note));
@@ -92,9 +95,11 @@ export async function runInForeground(p: ForegroundRun): Promise<Outcome> {
     if (veto !== null) return finishWithout(printer, 'ok', veto, p, run.stored?.revision ?? revision);
     if (run.drive === null) {
       if (run.decision.kind === 'refuse') {
-        const outcome = run.decision.phase === 'Aborted' ? 'aborted' : 'rolledBack';
-        const reason = `revision ${revision} was rolled back before (${run.decision.why}); \`canary retry ${rollout.name}\` runs it again, a new revision starts over`;
-        return finishWithout(printer, outcome, reason, p, revision, run.decision.phase === 'Aborted' ? 'aborted' : 'rolled back');
+        // A refusal, not a new verdict: CI must not read a re-run as a second rollback.
+        const reason =
+          `revision ${revision} was ${run.decision.phase === 'Aborted' ? 'aborted' : 'rolled back'} before (${run.decision.why}): not running it again; ` +
+          `${hintCommand('retry', p.hint)} runs it again from step 1, a new revision (another image or template) starts a new run`;
+        return finishWithout(printer, 'refused', reason, p, revision, 'refused');
       }
       return finishWithout(printer, 'ok', run.decision.why, p, revision, 'unchanged');
     }
@@ -134,7 +139,7 @@ async function takeLease(p: ForegroundRun, lock: Lock, store: StateStore): Promi
   const expires = h.renewedAt === null ? null : h.renewedAt + h.durationMs;
   const gone = expires === null ? '' : `; if that runner is gone (killed), its Lease expires at ${new Date(expires).toISOString().slice(11, 19)}Z and \`canary run\` then resumes`;
   throw new LockedError(`another runner drives Rollout ${namespace}/${rollout.name}: ${h.identity} (${age})`, {
-    hint: `watch it with \`canary status ${rollout.name} -n ${namespace} --watch\`; \`canary abort ${rollout.name}\` asks it to roll back${gone}`,
+    hint: `watch it with ${hintCommand('status', p.hint, '--watch')}; ${hintCommand('abort', p.hint)} asks it to roll back${gone}`,
   });
 }
 
@@ -146,7 +151,7 @@ async function report(printer: RunPrinter, result: DriveResult, p: ForegroundRun
       const { outcome } = verdictOf(result.state);
       const f = finalLine(result.state, now);
       if (result.outcome === 'paused') {
-        f.reason = `${result.state.message}; exiting because of --exit-on-pause (\`canary promote ${p.rollout.name}\` continues, \`canary run\` resumes)`;
+        f.reason = `${result.state.message}; exiting because of --exit-on-pause (${hintCommand('promote', p.hint)} continues, \`canary run\` resumes)`;
       }
       await printer.done(f, p.io.exitCodeOf(outcome));
       return outcome;
@@ -160,7 +165,7 @@ async function report(printer: RunPrinter, result: DriveResult, p: ForegroundRun
       }
       const lost = result.reason.startsWith('lost the Lease');
       const verdict: Verdict = 'left running';
-      const reason = `${result.reason}: the rollout stays at step ${Math.min(result.state.stepIndex + 1, result.state.stepCount)}/${result.state.stepCount}${result.state.weight ? ` with ${result.state.weight}% on the canary` : ''}; \`canary run\` resumes it, \`canary abort ${p.rollout.name}\` rolls it back`;
+      const reason = `${result.reason}: the rollout stays at step ${Math.min(result.state.stepIndex + 1, result.state.stepCount)}/${result.state.stepCount}${result.state.weight ? ` with ${result.state.weight}% on the canary` : ''}; \`canary run\` resumes it, ${hintCommand('abort', p.hint)} rolls it back`;
       const outcome: Outcome = lost ? 'locked' : 'aborted';
       await printer.done(finalLine(result.state, now, { verdict, reason }), p.io.exitCodeOf(outcome));
       return outcome;

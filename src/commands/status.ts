@@ -20,6 +20,7 @@ import { leftScaleDownDue } from '../engine/scale-down.js';
 import { isLive } from '../status/runner.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { TimeoutError, UsageError } from '../util/errors.js';
+import { hintCommand } from '../util/hint.js';
 import { gatherStatus, listRuns } from '../wiring/status-source.js';
 
 interface StatusFlags {
@@ -40,10 +41,10 @@ export default async function status(inv: Invocation, io: Io): Promise<Outcome> 
   const name = inv.args[0];
   if (!name) {
     if (flags.watch) throw new UsageError('--watch needs a rollout name', { hint: 'canary status NAME --watch' });
-    return list(cluster, io, flags.allNamespaces ? null : cluster.namespaceFor(null), output, clock);
+    return list(cluster, io, flags.allNamespaces ? null : cluster.namespaceFor(null), output, clock, inv.global.context ?? null);
   }
   const namespace = cluster.namespaceFor(null);
-  const target = { name, namespace, ...(flags.revision ? { revisionWanted: flags.revision } : {}) };
+  const target: Target = { name, namespace, context: inv.global.context ?? null, ...(flags.revision ? { revisionWanted: flags.revision } : {}) };
   if (!flags.watch) {
     const view = await viewOf(cluster, target, clock, io);
     write(io.stdout, render(view, output, io));
@@ -52,7 +53,10 @@ export default async function status(inv: Invocation, io: Io): Promise<Outcome> 
   return watch(cluster, target, io, { output, exitOnPause: flags.exitOnPause ?? false, revision: flags.revision, timeoutAt: timeoutMs === undefined ? null : clock.now() + timeoutMs }, clock);
 }
 
-async function viewOf(cluster: Cluster, target: { name: string; namespace: string; revisionWanted?: string }, clock: Clock, io: Io): Promise<StatusView> {
+/** The rollout, and --context for the hints the view prints. */
+type Target = { name: string; namespace: string; context: string | null; revisionWanted?: string };
+
+async function viewOf(cluster: Cluster, target: Target, clock: Clock, io: Io): Promise<StatusView> {
   let { input } = await gatherStatus(cluster, target, clock.now());
   // A scale-down the last run left to the next canary command: this one, if it is due.
   if (leftScaleDownDue(input.state, input.now, isLive(input.lease.holder, input.now))) {
@@ -64,10 +68,10 @@ async function viewOf(cluster: Cluster, target: { name: string; namespace: strin
   }
   if (!input.state && !input.stable && !input.canary && !target.revisionWanted) {
     throw new UsageError(`no rollout "${target.name}" in namespace ${target.namespace}: canary has no run state, and no ${target.name}-stable or ${target.name}-canary Deployment`, {
-      hint: `check the name and -n; \`canary status -n ${target.namespace}\` lists the rollouts canary manages`,
+      hint: `check the name and -n; ${hintCommand('status', { ...target, name: null })} lists the rollouts canary manages`,
     });
   }
-  return toStatusView(input);
+  return toStatusView({ ...input, context: target.context });
 }
 
 function render(view: StatusView, output: string, io: Io): string {
@@ -91,7 +95,7 @@ interface WatchFlags {
 }
 
 /** Redraws on change (watches, not polling), at most every 200 ms; exits on the verdict. */
-async function watch(cluster: Cluster, target: { name: string; namespace: string; revisionWanted?: string }, io: Io, f: WatchFlags, clock: Clock): Promise<Outcome> {
+async function watch(cluster: Cluster, target: Target, io: Io, f: WatchFlags, clock: Clock): Promise<Outcome> {
   const tty = Boolean(io.stdout.isTTY) && f.output !== 'json' && f.output !== 'yaml';
   const stop = new AbortController();
   let changed = true;
@@ -131,7 +135,7 @@ async function watch(cluster: Cluster, target: { name: string; namespace: string
       if (changed || tty) {
         changed = false;
         try {
-          last = toStatusView((await gatherStatus(cluster, target, now)).input);
+          last = toStatusView({ ...(await gatherStatus(cluster, target, now)).input, context: target.context });
         } catch (err) {
           if (!last) throw err;
         }
@@ -179,8 +183,8 @@ export function fitToRows(frame: string, rows: number): string {
 }
 
 /** Every rollout canary manages in a namespace (or all), one line each. */
-async function list(cluster: Cluster, io: Io, namespace: string | null, output: string, clock: Clock): Promise<Outcome> {
-  const views = (await listRuns(cluster, namespace, clock.now())).map((input) => toStatusView(input));
+async function list(cluster: Cluster, io: Io, namespace: string | null, output: string, clock: Clock, context: string | null): Promise<Outcome> {
+  const views = (await listRuns(cluster, namespace, clock.now())).map((input) => toStatusView({ ...input, context }));
   switch (output) {
     case 'json':
       write(io.stdout, renderJson(statusList(views)));

@@ -14,6 +14,7 @@ import { finishLeftScaleDown } from './left-scale-down.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { formatDuration } from '../util/duration.js';
 import { TimeoutError, UsageError } from '../util/errors.js';
+import { hintCommand, type HintTarget } from '../util/hint.js';
 
 export interface Steering {
   cluster: Cluster;
@@ -24,6 +25,8 @@ export interface Steering {
   holder: LeaseHolder | null;
   /** The holder renewed the Lease within its duration: a runner is driving the rollout. */
   live: boolean;
+  /** The rollout as hints name it (namespace, --context when given). */
+  hint: HintTarget;
 }
 
 export async function openSteering(inv: Invocation, io: Io): Promise<Steering> {
@@ -31,10 +34,11 @@ export async function openSteering(inv: Invocation, io: Io): Promise<Steering> {
   const cluster = await connectFrom(inv, io, clock);
   const name = inv.args[0]!;
   const namespace = cluster.namespaceFor(null);
+  const hint: HintTarget = { name, namespace, context: inv.global.context ?? null };
   const [stored, holder] = await Promise.all([cluster.stateStore(name, namespace).load(), cluster.lock(name, namespace).holder()]);
   if (!stored.state) {
     throw new UsageError(`no canary run recorded for Rollout ${namespace}/${name} (no ConfigMap ${namespace}/${name}-canary-run)`, {
-      hint: `check the name and -n; \`canary status -n ${namespace}\` lists the rollouts canary manages`,
+      hint: `check the name and -n; ${hintCommand('status', { ...hint, name: null })} lists the rollouts canary manages`,
     });
   }
   const live = isLive(holder, clock.now());
@@ -42,7 +46,7 @@ export async function openSteering(inv: Invocation, io: Io): Promise<Steering> {
     const done = await finishLeftScaleDown(cluster, clock, name, namespace, stored.state);
     if (done) write(io.stdout, io.palette.dim(done));
   }
-  return { cluster, clock, name, namespace, stored, holder, live };
+  return { cluster, clock, name, namespace, stored, holder, live, hint };
 }
 
 export function isLive(holder: LeaseHolder | null, now: number): boolean {
@@ -76,7 +80,7 @@ export async function waitForRunner(s: Steering, timeoutMs: number, done: (state
       const left = deadline - s.clock.now();
       if (left <= 0) {
         throw new TimeoutError(`the runner of ${s.namespace}/${s.name} (${s.holder?.identity ?? 'unknown'}) did not act within ${formatDuration(timeoutMs)}`, {
-          hint: `the request is stored and will be handled when a runner drives the rollout again; \`canary status ${s.name} -n ${s.namespace}\` shows what it is doing`,
+          hint: `the request is stored and will be handled when a runner drives the rollout again; ${hintCommand('status', s.hint)} shows what it is doing`,
         });
       }
       const ac = new AbortController();

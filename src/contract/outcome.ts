@@ -19,5 +19,7 @@ export type Outcome =
   | 'timeout'
   /** paused (indefinite pause or inconclusive analysis) with --exit-on-pause */
   | 'paused'
+  /** refused: the revision was rolled back before (`canary retry` or a new revision) */
+  | 'refused'
   /** a bug in canary */
   | 'internal';

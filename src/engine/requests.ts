@@ -3,19 +3,19 @@ import { assertNever } from '../util/assert-never.js';
 import { terminateRuns } from './analyses.js';
 import type { CanaryStrategy, RolloutStrategy } from '../manifests/types.js';
 import { stepRunId, type EngineContext } from './context.js';
-import { advance, lateInPromotion, resume, startPromotion, startRollback, stepLabel } from './transitions.js';
+import { hintCommand, type HintTarget } from '../util/hint.js';
+import { advance, hintOf, lateInPromotion, resume, startPromotion, startRollback, stepLabel } from './transitions.js';
 import type { Tx } from './tx.js';
 import { HANDLED_REQUESTS_LIMIT, isTerminal, type RunRequest } from './types.js';
 
 export function handleRequest(tx: Tx, ctx: EngineContext, req: RunRequest): void {
   if (tx.state.handledRequests.includes(req.id)) return;
-  const name = ctx.spec.name;
-  const outcome = requestOutcome(tx, ctx, req, name);
+  const outcome = requestOutcome(tx, ctx, req);
   tx.set({ handledRequests: [...tx.state.handledRequests, req.id].slice(-HANDLED_REQUESTS_LIMIT) });
   tx.emit({ kind: 'requestReceived', at: tx.now, request: req, outcome });
 }
 
-function requestOutcome(tx: Tx, ctx: EngineContext, req: RunRequest, name: string): string {
+function requestOutcome(tx: Tx, ctx: EngineContext, req: RunRequest): string {
   const s = tx.state;
   if (isTerminal(s.phase)) return `nothing to do: the run already ended ${s.phase}`;
   const by = req.by ? ` by ${req.by}` : '';
@@ -27,7 +27,7 @@ function requestOutcome(tx: Tx, ctx: EngineContext, req: RunRequest, name: strin
       return 'rolling back to stable';
     case 'promote':
       if (s.phase === 'RollingBack' || s.phase === 'Initializing') return `nothing to promote: the run is ${s.phase}`;
-      return promote(tx, ctx, ctx.spec.strategy, name);
+      return promote(tx, ctx, ctx.spec.strategy, hintOf(ctx));
     case 'promoteFull':
       if (s.phase === 'RollingBack' || s.phase === 'Initializing') return `cannot promote: the run is ${s.phase}`;
       return promoteFull(tx, ctx);
@@ -38,19 +38,19 @@ function requestOutcome(tx: Tx, ctx: EngineContext, req: RunRequest, name: strin
   }
 }
 
-function promote(tx: Tx, ctx: EngineContext, strategy: RolloutStrategy, name: string): string {
+function promote(tx: Tx, ctx: EngineContext, strategy: RolloutStrategy, t: HintTarget): string {
   switch (strategy.kind) {
     case 'canary':
-      return promoteCanary(tx, ctx, strategy, name);
+      return promoteCanary(tx, ctx, strategy, t);
     case 'blueGreen':
-      return promoteBlueGreen(tx, ctx, name);
+      return promoteBlueGreen(tx, ctx, t);
     default:
       return assertNever(strategy, 'strategy');
   }
 }
 
 /** Argo's promote on a canary: ends the pause or the analysis of the current step, or accepts an inconclusive analysis. */
-function promoteCanary(tx: Tx, ctx: EngineContext, strategy: CanaryStrategy, name: string): string {
+function promoteCanary(tx: Tx, ctx: EngineContext, strategy: CanaryStrategy, t: HintTarget): string {
   const s = tx.state;
   if (s.phase === 'Promoting') return `nothing to promote: the run is ${s.phase}`;
   const index = s.stepIndex;
@@ -72,7 +72,7 @@ function promoteCanary(tx: Tx, ctx: EngineContext, strategy: CanaryStrategy, nam
     advance(tx, ctx);
     return `skipped the analysis at ${stepLabel(ctx, index)}`;
   }
-  return `nothing to promote: ${stepLabel(ctx, index)} (${step?.kind ?? 'end'}) is waiting for the canary's pods; \`canary promote ${name} --full\` skips every remaining step`;
+  return `nothing to promote: ${stepLabel(ctx, index)} (${step?.kind ?? 'end'}) is waiting for the canary's pods; ${hintCommand('promote', t, '--full')} skips every remaining step`;
 }
 
 /**
@@ -80,21 +80,21 @@ function promoteCanary(tx: Tx, ctx: EngineContext, strategy: CanaryStrategy, nam
  * happen; after an inconclusive pre- or postPromotionAnalysis the controller starts that analysis
  * again (a new AnalysisRun). Only `promote --full` skips an analysis.
  */
-function promoteBlueGreen(tx: Tx, ctx: EngineContext, name: string): string {
+function promoteBlueGreen(tx: Tx, ctx: EngineContext, t: HintTarget): string {
   const s = tx.state;
   if (s.pause?.reason === 'InconclusiveAnalysis') {
     const runs = s.analyses.filter((r) => r.phase === 'Inconclusive').map((r) => r.id);
     tx.set({ analyses: s.analyses.filter((r) => r.phase !== 'Inconclusive') });
     resume(tx, 'promote');
-    return `running the inconclusive analysis again (${runs.join(', ')}), as Argo starts a new AnalysisRun; \`canary promote ${name} --full\` skips it`;
+    return `running the inconclusive analysis again (${runs.join(', ')}), as Argo starts a new AnalysisRun; ${hintCommand('promote', t, '--full')} skips it`;
   }
   if (s.pause?.reason === 'BlueGreenPause') {
     resume(tx, 'promote');
     startPromotion(tx, ctx, false);
     return 'ended the pause: switching the active Service to the preview';
   }
-  if (s.phase === 'Promoting') return `nothing to promote: the run is ${s.phase} (${s.promotion?.stage ?? 'starting'}); \`canary promote ${name} --full\` skips postPromotionAnalysis`;
-  return `nothing to promote: the preview is not ready yet (pods or prePromotionAnalysis); \`canary promote ${name} --full\` switches as soon as the preview is at full size`;
+  if (s.phase === 'Promoting') return `nothing to promote: the run is ${s.phase} (${s.promotion?.stage ?? 'starting'}); ${hintCommand('promote', t, '--full')} skips postPromotionAnalysis`;
+  return `nothing to promote: the preview is not ready yet (pods or prePromotionAnalysis); ${hintCommand('promote', t, '--full')} switches as soon as the preview is at full size`;
 }
 
 /** Skips what is left: the steps and analyses (canary), the pause and both analyses (blue-green). */

@@ -3,6 +3,7 @@ import { stepsOf } from '../manifests/strategy.js';
 import { assertNever } from '../util/assert-never.js';
 import { formatDuration } from '../util/duration.js';
 import type { AnalysisRun } from '../analysis/types.js';
+import { hintCommand, type HintTarget } from '../util/hint.js';
 import { explainFailure, terminateRuns } from './analyses.js';
 import type { EngineContext } from './context.js';
 import { summarizeStep } from './events.js';
@@ -36,8 +37,8 @@ export function pause(tx: Tx, reason: Pause['reason'], durationMs: number | null
 /** A pause during a promotion (blue-green's inconclusive postPromotionAnalysis) goes back to Promoting. */
 /** Waits for a person: `canary promote` accepts the analysis (canary) or runs it again (blue-green). */
 export function pauseOnInconclusive(tx: Tx, ctx: EngineContext, run: AnalysisRun): void {
-  const name = ctx.spec.name;
-  pause(tx, 'InconclusiveAnalysis', null, `paused: analysis ${run.id} was inconclusive (${explainFailure(ctx, run)}); \`canary promote ${name}\` continues, \`canary abort ${name}\` rolls back`);
+  const t = hintOf(ctx);
+  pause(tx, 'InconclusiveAnalysis', null, `paused: analysis ${run.id} was inconclusive (${explainFailure(ctx, run)}); ${hintCommand('promote', t)} continues, ${hintCommand('abort', t)} rolls back`);
 }
 
 export function resume(tx: Tx, by: 'timer' | 'promote'): void {
@@ -114,8 +115,13 @@ export function finish(tx: Tx, phase: Phase, reason: string): void {
 
 export function pauseMessage(durationMs: number | null, ctx: EngineContext, index: number): string {
   return durationMs === null
-    ? `paused at ${stepLabel(ctx, index)} until \`canary promote ${ctx.spec.name}\``
+    ? `paused at ${stepLabel(ctx, index)} until ${hintCommand('promote', hintOf(ctx))}`
     : `paused at ${stepLabel(ctx, index)} for ${formatDuration(durationMs)}`;
+}
+
+/** The rollout as the commands in the run's messages name it (they are stored, so no --context). */
+export function hintOf(ctx: EngineContext): HintTarget {
+  return { name: ctx.spec.name, namespace: ctx.spec.namespace ?? 'default' };
 }
 
 /** Once the stable Deployment is being rolled to the new template there is no old template to go back to. */

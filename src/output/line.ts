@@ -5,10 +5,11 @@
  */
 import type { RunEvent, ServiceRole } from '../engine/events.js';
 import type { PromotionStage } from '../engine/types.js';
+import { hintCommand, type HintTarget } from '../util/hint.js';
 import type { Palette } from '../util/palette.js';
 import { clockTime, describeStep, formatDuration, isoTime, stepOf } from './words.js';
 
-type Formatters = { [K in RunEvent['kind']]: (e: Extract<RunEvent, { kind: K }>, p: Palette) => string | null };
+type Formatters = { [K in RunEvent['kind']]: (e: Extract<RunEvent, { kind: K }>, p: Palette, t: HintTarget) => string | null };
 
 const FORMAT: Formatters = {
   started: (e, p) =>
@@ -18,14 +19,14 @@ const FORMAT: Formatters = {
   serviceSwitched: (e, p) => `${SERVICE_ROLE[e.role]} ${e.service} now selects the ${e.to} Deployment's pods${e.toRevision ? ` (revision ${p.bold(e.toRevision)})` : ''}`,
   weightChanged: (e, p) => (e.from === null ? `weight ${p.bold(`${e.to}%`)} canary (${e.router})` : `weight ${e.from}% -> ${p.bold(`${e.to}%`)} canary (${e.router})`),
   waiting: (e, p) => `waiting for ${e.track} pods: ${e.ready}/${e.desired} available${e.problem ? p.red(` (${e.problem})`) : ''}`,
-  paused: (e, p) =>
+  paused: (e, p, t) =>
     p.yellow(
       e.reason === 'InconclusiveAnalysis'
-        ? 'paused: inconclusive analysis; `canary promote` continues, `canary abort` rolls back'
+        ? `paused: inconclusive analysis; ${hintCommand('promote', t)} continues, ${hintCommand('abort', t)} rolls back`
         : e.reason === 'BlueGreenPause'
-          ? `paused before the switch ${e.until === null ? 'until `canary promote`' : `until ${clockTime(e.until)} (${formatDuration(e.until - e.at)}, autoPromotionSeconds)`}`
+          ? `paused before the switch ${e.until === null ? `until ${hintCommand('promote', t)}` : `until ${clockTime(e.until)} (${formatDuration(e.until - e.at)}, autoPromotionSeconds)`}`
           : e.until === null
-            ? 'paused until `canary promote`'
+            ? `paused until ${hintCommand('promote', t)}`
             : `paused until ${clockTime(e.until)} (${formatDuration(e.until - e.at)})`,
     ),
   resumed: (e) => (e.by === 'promote' ? 'resumed by promote' : null),
@@ -76,13 +77,14 @@ const SERVICE_ROLE: { [K in ServiceRole]: string } = {
   previewService: 'preview Service',
 };
 
-export function formatEvent(e: RunEvent, p: Palette): string | null {
-  const f = FORMAT[e.kind] as (e: RunEvent, p: Palette) => string | null;
-  return f(e, p);
+/** The event as text; `t` is the rollout as the commands in hints name it. */
+export function formatEvent(e: RunEvent, p: Palette, t: HintTarget): string | null {
+  const f = FORMAT[e.kind] as (e: RunEvent, p: Palette, t: HintTarget) => string | null;
+  return f(e, p, t);
 }
 
 /** `2026-11-26T10:00:00.000Z myapp <text>` */
-export function eventLine(e: RunEvent, name: string, p: Palette): string | null {
-  const text = formatEvent(e, p);
-  return text === null ? null : `${p.dim(isoTime(e.at))} ${name} ${text}`;
+export function eventLine(e: RunEvent, t: HintTarget, p: Palette): string | null {
+  const text = formatEvent(e, p, t);
+  return text === null ? null : `${p.dim(isoTime(e.at))} ${t.name} ${text}`;
 }

@@ -2,6 +2,7 @@
 import type { RunEvent } from '../engine/events.js';
 import type { Phase } from '../engine/types.js';
 import type { LiveStage } from './stages.js';
+import type { HintTarget } from '../util/hint.js';
 
 export interface MetricLine {
   runId: string;
@@ -14,6 +15,8 @@ export interface MetricLine {
 
 export interface LiveModel {
   rollout: string;
+  /** The rollout as the commands the view suggests name it. */
+  hint: HintTarget;
   revision: string;
   images: string[];
   timeScale: number;
@@ -32,8 +35,8 @@ export interface LiveModel {
   scaleDown: { due: number; left: boolean } | null;
 }
 
-export function initialModel(rollout: string, steps: LiveStage[]): LiveModel {
-  return { rollout, revision: '', images: [], timeScale: 1, steps, stepIndex: 0, weight: null, waiting: null, pause: null, activity: 'starting', metrics: [], notes: [], finished: null, scaleDown: null };
+export function initialModel(rollout: string, steps: LiveStage[], hint: HintTarget): LiveModel {
+  return { rollout, hint, revision: '', images: [], timeScale: 1, steps, stepIndex: 0, weight: null, waiting: null, pause: null, activity: 'starting', metrics: [], notes: [], finished: null, scaleDown: null };
 }
 
 export function foldEvent(m: LiveModel, e: RunEvent): LiveModel {

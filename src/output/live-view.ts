@@ -1,4 +1,5 @@
 /** The live terminal view of a run: step list with marks, weight bar, latest measurement per metric, time left. Pure. */
+import { hintCommand } from '../util/hint.js';
 import type { Palette } from '../util/palette.js';
 import type { LiveModel } from './live-model.js';
 import { formatDuration } from './words.js';
@@ -48,8 +49,8 @@ function stepWindow(count: number, current: number, room: number): [number, numb
 function activityLine(m: LiveModel, now: number): string {
   if (m.finished) return m.finished;
   if (m.pause) {
-    if (m.pause.inconclusive) return 'paused: inconclusive analysis (canary promote / canary abort)';
-    if (m.pause.until === null) return 'paused until `canary promote`';
+    if (m.pause.inconclusive) return `paused: inconclusive analysis (${hintCommand('promote', m.hint)} / ${hintCommand('abort', m.hint)})`;
+    if (m.pause.until === null) return `paused until ${hintCommand('promote', m.hint)}`;
     return `paused: ${formatDuration(Math.max(0, m.pause.until - now))} left`;
   }
   if (m.waiting) return `waiting for ${m.waiting.track} pods: ${m.waiting.ready}/${m.waiting.desired} available${m.waiting.problem ? ` (${m.waiting.problem})` : ''}`;

@@ -7,6 +7,7 @@ import { appendFile } from 'node:fs/promises';
 import type { Ora } from 'ora';
 import type { RunEvent } from '../engine/events.js';
 import type { Clock } from '../util/clock.js';
+import type { HintTarget } from '../util/hint.js';
 import type { Palette } from '../util/palette.js';
 import { githubErrorAnnotation, githubSummary } from './github.js';
 import { eventJson, resultJson } from './json.js';
@@ -28,7 +29,8 @@ export interface PrinterOptions {
   env: NodeJS.ProcessEnv;
   clock: Clock;
   rollout: string;
-  name: string;
+  /** The rollout as hints name it (its name prefixes every line). */
+  hint: HintTarget;
   /** What the live view marks off: the canary's steps or blue-green's stages (stages.ts). */
   steps: LiveStage[];
 }
@@ -49,7 +51,7 @@ export async function createRunPrinter(o: PrinterOptions): Promise<RunPrinter> {
   const events: RunEvent[] = [];
   const human = o.mode === 'json' ? o.stderr : o.stdout;
   const hp = o.mode === 'json' ? o.errPalette : o.palette;
-  let model: LiveModel = initialModel(o.rollout, o.steps);
+  let model: LiveModel = initialModel(o.rollout, o.steps, o.hint);
   let spinner: Ora | null = null;
   let ora: typeof import('ora').default | null = null;
   const stop = new AbortController();
@@ -94,7 +96,7 @@ export async function createRunPrinter(o: PrinterOptions): Promise<RunPrinter> {
         case 'tty': {
           dirty = true;
           if (!verdictGiven) return;
-          const text = formatEvent(e, hp);
+          const text = formatEvent(e, hp, o.hint);
           if (text) above(text);
           // After the verdict the spinner counts the canary's scale-down down.
           if (e.kind === 'scaleDownScheduled' && !e.left && ora && !spinner) spinner = ora({ stream: o.stdout, text: scaleDownCountdown(model, o.clock.now()), discardStdin: false, hideCursor: true }).start();
@@ -106,12 +108,12 @@ export async function createRunPrinter(o: PrinterOptions): Promise<RunPrinter> {
         }
         case 'json': {
           writeLine(o.stdout, eventJson(e, o.rollout));
-          const line = eventLine(e, o.name, hp);
+          const line = eventLine(e, o.hint, hp);
           if (line) writeLine(human, line);
           return;
         }
         case 'lines': {
-          const line = eventLine(e, o.name, hp);
+          const line = eventLine(e, o.hint, hp);
           if (line) writeLine(human, line);
           return;
         }

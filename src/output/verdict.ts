@@ -5,7 +5,7 @@ import { assertNever } from '../util/assert-never.js';
 import type { Palette } from '../util/palette.js';
 import { formatDuration, stepOf } from './words.js';
 
-export type Verdict = 'promoted' | 'deployed' | 'unchanged' | 'rolled back' | 'aborted' | 'timed out' | 'paused' | 'left running';
+export type Verdict = 'promoted' | 'deployed' | 'unchanged' | 'rolled back' | 'aborted' | 'timed out' | 'paused' | 'left running' | 'refused';
 
 export function verdictOf(state: RunState): { verdict: Verdict; outcome: Outcome } {
   switch (state.phase) {

@@ -5,6 +5,7 @@
  */
 import type { LeaseHolder } from '../engine/ports.js';
 import { isTerminal, type RunState } from '../engine/types.js';
+import { hintCommand, type HintTarget } from '../util/hint.js';
 import type { RunnerView } from './model.js';
 import { formatAge, iso } from './time.js';
 import { briefWhere } from './where.js';
@@ -21,7 +22,7 @@ export function lastAliveAt(state: RunState, holder: LeaseHolder | null): number
 }
 
 /** `state`: the run this view is about (null when none is recorded, or while waiting for another revision's). */
-export function runnerOf(name: string, state: RunState | null, holder: LeaseHolder | null, now: number): RunnerView {
+export function runnerOf(t: HintTarget, state: RunState | null, holder: LeaseHolder | null, now: number): RunnerView {
   const renewedAt = holder?.renewedAt ?? null;
   const base = {
     identity: holder?.identity ?? null,
@@ -48,6 +49,6 @@ export function runnerOf(name: string, state: RunState | null, holder: LeaseHold
     identity: holder?.identity ?? state.owner,
     text:
       `no live runner (${lease}): the last run stopped ${briefWhere(state)}; ` +
-      `\`canary run\` resumes, \`canary abort ${name}\` rolls back`,
+      `\`canary run\` resumes, ${hintCommand('abort', t)} rolls back`,
   };
 }

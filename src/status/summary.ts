@@ -16,6 +16,7 @@ import { ICON, type Icon } from './icons.js';
 import type { RunnerView, StatusPhase, StatusReason, StatusSummary } from './model.js';
 import { lastAliveAt } from './runner.js';
 import { formatAge, formatRemaining } from './time.js';
+import { hintCommand, type HintTarget } from '../util/hint.js';
 import type { StatusInput } from './types.js';
 import { stepLabel, stoppedWhere } from './where.js';
 
@@ -81,7 +82,7 @@ function ofRun(input: StatusInput, state: RunState, pinned: boolean, runner: Run
       if (!pinned && runner.state === 'live' && runner.identity !== state.owner) {
         return summary('Progressing', 'NewRunStarting', `${runner.identity} holds the lease: a new run is starting (the last run, of revision ${state.revision}, ended ${phase})`);
       }
-      return ended(state, phase, input.name);
+      return ended(state, phase, hintTarget(input));
     case 'Initializing':
     case 'Progressing':
     case 'Paused':
@@ -94,7 +95,7 @@ function ofRun(input: StatusInput, state: RunState, pinned: boolean, runner: Run
 }
 
 function running(input: StatusInput, state: RunState, phase: Exclude<Phase, Ended>, runner: RunnerView): StatusSummary {
-  const name = input.name;
+  const t = hintTarget(input);
   // A run that stopped at a pause waiting for a person (`run --exit-on-pause`) lost nothing: it waits.
   const waitsForPerson = phase === 'Paused' && (state.pause === null || state.pause.durationMs === null || state.pause.reason === 'InconclusiveAnalysis');
   if (runner.state === 'lost' && waitsForPerson) return paused(input, state, true);
@@ -102,13 +103,13 @@ function running(input: StatusInput, state: RunState, phase: Exclude<Phase, Ende
     const since = lastAliveAt(state, input.lease.holder);
     return summary('Degraded', 'RunnerLost', `runner lost: the run of revision ${state.revision} stopped ${stoppedWhere(state, since)}`, {
       timing: `last seen ${formatAge(input.now - since)} ago`,
-      next: `\`canary run\` resumes it, \`canary abort ${name}\` rolls back`,
+      next: `\`canary run\` resumes it, ${hintCommand('abort', t)} rolls back`,
     });
   }
   if (state.progress.exceeded && phase !== 'RollingBack') {
     return summary('Degraded', 'ProgressDeadlineExceeded', `${state.message}; the run keeps waiting (progressDeadlineAbort is off)`, {
       timing: state.progress.since === null ? null : `waiting ${formatAge(input.now - state.progress.since)} so far`,
-      next: `fix the pods and the run continues, or \`canary abort ${name}\` rolls back`,
+      next: `fix the pods and the run continues, or ${hintCommand('abort', t)} rolls back`,
     });
   }
   switch (phase) {
@@ -117,11 +118,11 @@ function running(input: StatusInput, state: RunState, phase: Exclude<Phase, Ende
     case 'Progressing':
       if (state.strategy === 'blueGreen') {
         return withActivity('Progressing', 'StepInProgress', previewActivity(input, state), {
-          next: `\`canary abort ${name}\` rolls back, \`canary promote ${name} --full\` switches as soon as the preview is at full size`,
+          next: `${hintCommand('abort', t)} rolls back, ${hintCommand('promote', t, '--full')} switches as soon as the preview is at full size`,
         });
       }
       return withActivity('Progressing', 'StepInProgress', stepActivity(input, state), {
-        next: `\`canary abort ${name}\` rolls back, \`canary promote ${name} --full\` skips the remaining steps`,
+        next: `${hintCommand('abort', t)} rolls back, ${hintCommand('promote', t, '--full')} skips the remaining steps`,
       });
     case 'Paused':
       return paused(input, state);
@@ -139,17 +140,22 @@ function running(input: StatusInput, state: RunState, phase: Exclude<Phase, Ende
   }
 }
 
+/** The rollout as this view's hints name it: its namespace, and --context when the reader gave one. */
+export function hintTarget(input: StatusInput): HintTarget {
+  return { name: input.name, namespace: input.namespace, context: input.context ?? null };
+}
+
 function withActivity(phase: StatusPhase, reason: StatusReason, a: Activity, extra: Extra = {}): StatusSummary {
   return summary(phase, reason, a.message, { ...extra, timing: a.timing });
 }
 
 function paused(input: StatusInput, state: RunState, detached = false): StatusSummary {
-  const name = input.name;
+  const t = hintTarget(input);
   const p = state.pause;
   const at = state.strategy === 'blueGreen' ? (state.promotion ? 'the check after the switch' : 'the preview') : `step ${stepLabel(state)}`;
   const decide = detached
-    ? `no runner waits: \`canary promote ${name}\` then \`canary run\` continues, \`canary abort ${name}\` rolls back`
-    : `\`canary promote ${name}\` continues, \`canary abort ${name}\` rolls back`;
+    ? `no runner waits: ${hintCommand('promote', t)} then \`canary run\` continues, ${hintCommand('abort', t)} rolls back`
+    : `${hintCommand('promote', t)} continues, ${hintCommand('abort', t)} rolls back`;
   if (p?.reason === 'InconclusiveAnalysis') {
     // The runner's message explains the analysis (metric, value, conditions); the hint is ours.
     return summary('Paused', 'InconclusiveAnalysis', stripHint(state.message) || `paused at ${at}: an analysis was inconclusive`, { next: decide });
@@ -158,16 +164,16 @@ function paused(input: StatusInput, state: RunState, detached = false): StatusSu
     const left = p.durationMs === null ? null : p.startedAt + p.durationMs - input.now;
     return summary('Paused', 'BlueGreenPause', stripHint(state.message) || 'paused before the switch', {
       timing: left === null ? null : `${formatRemaining(left)} left`,
-      next: p.durationMs === null ? decide : `\`canary promote ${name}\` switches now, \`canary abort ${name}\` rolls back`,
+      next: p.durationMs === null ? decide : `${hintCommand('promote', t)} switches now, ${hintCommand('abort', t)} rolls back`,
     });
   }
   if (!p || p.durationMs === null) {
-    return summary('Paused', 'PausedUntilPromote', `paused at ${at} until \`canary promote ${name}\``, { next: decide });
+    return summary('Paused', 'PausedUntilPromote', `paused at ${at} until ${hintCommand('promote', t)}`, { next: decide });
   }
   const left = p.startedAt + p.durationMs - input.now;
   return summary('Paused', 'PauseStep', `paused at ${at} for ${formatDuration(p.durationMs)}`, {
     timing: `${formatRemaining(left)} left`,
-    next: `\`canary promote ${name}\` ends the pause now, \`canary abort ${name}\` rolls back`,
+    next: `${hintCommand('promote', t)} ends the pause now, ${hintCommand('abort', t)} rolls back`,
   });
 }
 
@@ -176,8 +182,8 @@ function stripHint(message: string): string {
   return message.replace(/; `canary promote [^`]*` continues, `canary abort [^`]*` rolls back$/, '');
 }
 
-function ended(state: RunState, phase: Ended, name: string): StatusSummary {
-  const retry = `\`canary retry ${name}\` runs revision ${state.revision} again from step 1; \`canary run\` rolls out a fixed one`;
+function ended(state: RunState, phase: Ended, t: HintTarget): StatusSummary {
+  const retry = `${hintCommand('retry', t)} runs revision ${state.revision} again from step 1; \`canary run\` rolls out a fixed one`;
   switch (phase) {
     case 'Healthy': {
       const reason: StatusReason = state.mode === 'initial' ? 'Deployed' : state.mode === 'rollbackToStable' ? 'StableRestored' : 'Promoted';

@@ -41,11 +41,14 @@ export function truncateStart(s: string, w: number): string {
   return '…' + tail.slice(from).join('');
 }
 
-/** Word-wraps to lines of at most `w` columns; a word longer than a line is cut. */
+/**
+ * Word-wraps to lines of at most `w` columns; a word longer than a line is cut. A command in
+ * backticks stays on one line when it fits one, so that it can be copied and pasted.
+ */
 export function wrap(text: string, w: number): string[] {
   const lines: string[] = [];
   let line = '';
-  for (const word of text.split(/ +/)) {
+  for (const word of text.match(/(?:[^\s`]*`[^`]*`[^\s`]*)+|\S+/g) ?? []) {
     let rest = word;
     while (width(rest) > w) {
       if (line) {

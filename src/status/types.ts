@@ -65,6 +65,8 @@ export interface StatusInput {
    * reporting the previous run's verdict.
    */
   revisionWanted?: string;
+  /** --context when the reader gave one: hints name it, so that they work when pasted. */
+  context?: string | null;
   /** Requests written by `canary abort|promote|retry` that the runner has not handled yet. */
   requests?: readonly RunRequest[];
   /** The Rollout's spec.replicas, when the caller knows it (stored manifests); else derived from the Deployments. */

@@ -7,7 +7,7 @@ import { analysisViews } from './analysis.js';
 import { focusOf } from './focus.js';
 import { STATUS_SCHEMA_VERSION, type EventView, type PauseView, type RequestView, type RunnerView, type RunSummary, type ScaleDownView, type StatusView, type StepView, type Track } from './model.js';
 import { lastAliveAt, runnerOf } from './runner.js';
-import { summarize } from './summary.js';
+import { hintTarget, summarize } from './summary.js';
 import { iso } from './time.js';
 import type { StatusInput } from './types.js';
 import { actualWeight, deploymentViews, imageViews, replicasView, tagsOf } from './workloads.js';
@@ -16,7 +16,7 @@ export function toStatusView(input: StatusInput): StatusView {
   const { now } = input;
   const focus = focusOf(input);
   const state = focus.kind === 'run' ? focus.state : null;
-  const runner = runnerOf(input.name, state, input.lease.holder, now);
+  const runner = runnerOf(hintTarget(input), state, input.lease.holder, now);
   const status = summarize(input, focus, runner);
   const active = state !== null && !isTerminal(state.phase);
   const strategy = input.strategy ?? state?.strategy ?? 'canary';

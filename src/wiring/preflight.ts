@@ -5,6 +5,7 @@
  * with ports, the Lease is free or stale, and (preflightRun) every metric provider endpoint the
  * analyses will use answers its ping. Checks never write and never throw.
  */
+import { hintCommand, type HintTarget } from '../util/hint.js';
 import type { Lock, TrafficRouter } from '../engine/ports.js';
 import type { KubeClient, KubeObject } from '../kube/client.js';
 import { describePermission, requiredPermissions, type Permission, type PermissionInputs } from '../kube/permissions.js';
@@ -58,7 +59,7 @@ export async function preflight(input: PreflightInput): Promise<PreflightCheck[]
   }
   checks.push(await check('deployments', async () => (await input.workloads.check(), `${input.rollout.name}-stable and ${input.rollout.name}-canary: absent or managed by canary`)));
   checks.push(...(await services(input)));
-  checks.push(await check('lock', () => lease(input.lock, input.client.clock.now())));
+  checks.push(await check('lock', () => lease(input.lock, input.client.clock.now(), { name: input.rollout.name, namespace: input.namespace })));
   for (const p of input.probes ?? []) checks.push(await check(p.name, p.run));
   return checks;
 }
@@ -168,13 +169,13 @@ async function services(input: PreflightInput): Promise<PreflightCheck[]> {
   );
 }
 
-async function lease(lock: Lock, now: number): Promise<string> {
+async function lease(lock: Lock, now: number, t: HintTarget): Promise<string> {
   const holder = await lock.holder();
   if (!holder) return 'free';
   const ago = holder.renewedAt === null ? 'never renewed' : `renewed ${Math.max(0, Math.round((now - holder.renewedAt) / 1000))}s ago`;
   if (holder.renewedAt === null || now - holder.renewedAt > holder.durationMs) return `held by ${holder.identity} (${ago}): stale, canary takes it over`;
   if (holder.identity === lock.identity) return 'held by this runner';
-  throw new Failed(`held by ${holder.identity} (${ago})`, 'another canary run drives this rollout: follow it with `canary status`, or stop it with `canary abort`');
+  throw new Failed(`held by ${holder.identity} (${ago})`, `another canary run drives this rollout: follow it with ${hintCommand('status', t, '--watch')}, or stop it with ${hintCommand('abort', t)}`);
 }
 
 async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {

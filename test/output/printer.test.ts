@@ -28,7 +28,7 @@ async function printed(mode: 'lines' | 'json') {
     env: {},
     clock: new FakeClock(T),
     rollout: 'apps/myapp',
-    name: 'myapp',
+    hint: { name: 'myapp', namespace: 'apps' },
     steps: [{ text: 'setWeight 100%', keys: [] }],
   });
   const events: RunEvent[] = [

@@ -12,6 +12,7 @@ import { blueGreenYaml, specFrom, templateYaml } from '../support/spec.js';
 import { plainPalette } from '../../src/util/palette.js';
 
 const T = Date.UTC(2026, 10, 26, 10, 0, 0);
+const HINT = { name: 'myapp', namespace: 'apps', context: 'prod' };
 const counts = { successful: 3, failed: 1, inconclusive: 0, error: 0 };
 
 const EVENTS: RunEvent[] = [
@@ -39,12 +40,20 @@ const EVENTS: RunEvent[] = [
 
 describe('plain lines', () => {
   it('say what happened for every event kind, with a timestamp', () => {
-    const lines = EVENTS.map((e) => eventLine(e, 'myapp', plainPalette));
+    const lines = EVENTS.map((e) => eventLine(e, HINT, plainPalette));
     expect(lines).toMatchSnapshot();
     for (const l of lines) if (l) expect(l).toMatch(/^2026-11-26T10:00:00\.\d{3}Z myapp /);
   });
+  it('name the rollout, its namespace and the --context given in every command they suggest (issue 16 item 5)', () => {
+    const at = (e: RunEvent) => formatEvent(e, plainPalette, HINT);
+    expect(at({ kind: 'paused', at: T, reason: 'PauseStep', until: null })).toBe('paused until `canary promote myapp -n apps --context prod`');
+    expect(at({ kind: 'paused', at: T, reason: 'InconclusiveAnalysis', until: null })).toBe(
+      'paused: inconclusive analysis; `canary promote myapp -n apps --context prod` continues, `canary abort myapp -n apps --context prod` rolls back',
+    );
+    expect(formatEvent({ kind: 'paused', at: T, reason: 'PauseStep', until: null }, plainPalette, { name: 'myapp', namespace: 'apps' })).toBe('paused until `canary promote myapp -n apps`');
+  });
   it('mention a time scale other than 1', () => {
-    expect(formatEvent(EVENTS[0]!, plainPalette)).toContain('time scale x0.1');
+    expect(formatEvent(EVENTS[0]!, plainPalette, HINT)).toContain('time scale x0.1');
   });
 });
 
@@ -62,7 +71,7 @@ describe('the live view', () => {
       { kind: 'pause', durationMs: 30_000 },
       { kind: 'setWeight', weight: 40 },
     ] as const;
-    let m = initialModel('apps/myapp', steps.map((s) => ({ text: describeStep(s), keys: [] })));
+    let m = initialModel('apps/myapp', steps.map((s) => ({ text: describeStep(s), keys: [] })), HINT);
     for (const e of EVENTS.slice(0, 6)) m = foldEvent(m, e);
     const lines = renderLiveView(m, T + 20_005, plainPalette, 60);
     expect(lines[0]).toBe('paused: 10s left');
@@ -94,7 +103,7 @@ describe('final line and GitHub', () => {
 describe('the live view on a short terminal', () => {
   it('shows a window of steps around the current one, never more rows than the terminal has', () => {
     const steps = Array.from({ length: 30 }, (_, i) => (i % 2 ? { kind: 'pause' as const, durationMs: 1000 } : { kind: 'setWeight' as const, weight: i + 1 }));
-    let m = initialModel('apps/myapp', steps.map((s) => ({ text: describeStep(s), keys: [] })));
+    let m = initialModel('apps/myapp', steps.map((s) => ({ text: describeStep(s), keys: [] })), HINT);
     m = foldEvent(m, { kind: 'stepStarted', at: T, index: 14, stepCount: 30, step: steps[14]! });
     const lines = renderLiveView(m, T, plainPalette, 80, 12);
     expect(lines.length).toBeLessThanOrEqual(12);
@@ -119,20 +128,20 @@ describe('the live view of a blue-green release', () => {
       'previous revision scaled down after 30s, stable updated',
       'preview scaled down after 30s',
     ]);
-    let m = initialModel('apps/myapp', stages);
+    let m = initialModel('apps/myapp', stages, HINT);
     const at = (e: RunEvent) => (m = foldEvent(m, e)).stepIndex;
     expect(at({ kind: 'started', at: T, namespace: 'apps', name: 'myapp', mode: 'canary', resumed: false, revision: 'abc', stableRevision: 'def', images: ['x'], stepCount: 0, timeScale: 1, strategy: 'blueGreen' })).toBe(0);
     expect(at({ kind: 'analysisStarted', at: T, runId: 'pre-promotion', metrics: ['m'], dryRun: [] })).toBe(1);
     expect(at({ kind: 'paused', at: T, reason: 'BlueGreenPause', until: null })).toBe(2);
-    expect(renderLiveView(m, T, plainPalette)[0]).toBe('paused until `canary promote`');
+    expect(renderLiveView(m, T, plainPalette)[0]).toBe('paused until `canary promote myapp -n apps --context prod`');
     expect(at({ kind: 'promoting', at: T, stage: 'PreviewFull' })).toBe(3);
     expect(at({ kind: 'serviceSwitched', at: T, service: 'myapp', role: 'activeService', from: 'stable', to: 'canary', fromRevision: 'def', toRevision: 'abc' })).toBe(3);
     expect(at({ kind: 'promoting', at: T, stage: 'PostPromotionAnalysis' })).toBe(4);
     expect(at({ kind: 'promoting', at: T, stage: 'ActiveToStable' })).toBe(5);
     expect(at({ kind: 'promoting', at: T, stage: 'ScaleDown' })).toBe(6);
-    expect(formatEvent({ kind: 'serviceSwitched', at: T, service: 'myapp', role: 'activeService', from: 'stable', to: 'canary', fromRevision: 'def', toRevision: 'abc' }, plainPalette)).toBe(
+    expect(formatEvent({ kind: 'serviceSwitched', at: T, service: 'myapp', role: 'activeService', from: 'stable', to: 'canary', fromRevision: 'def', toRevision: 'abc' }, plainPalette, HINT)).toBe(
       "active Service myapp now selects the canary Deployment's pods (revision abc)",
     );
-    expect(formatEvent({ kind: 'paused', at: T, reason: 'BlueGreenPause', until: T + 30_000 }, plainPalette)).toBe('paused before the switch until 10:00:30Z (30s, autoPromotionSeconds)');
+    expect(formatEvent({ kind: 'paused', at: T, reason: 'BlueGreenPause', until: T + 30_000 }, plainPalette, HINT)).toBe('paused before the switch until 10:00:30Z (30s, autoPromotionSeconds)');
   });
 });

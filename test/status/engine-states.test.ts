@@ -134,7 +134,7 @@ describe('views of the states a real run writes', () => {
     const run = await start(h, { image: 'example/myapp:2' });
     await sample(h, check, () => h.store.run.state?.phase === 'Paused');
     const paused = toStatusView(inputOf(h));
-    expect(paused.status).toMatchObject({ phase: 'Paused', reason: 'BlueGreenPause', message: 'paused before switching myapp to the preview, until `canary promote myapp`' });
+    expect(paused.status).toMatchObject({ phase: 'Paused', reason: 'BlueGreenPause', message: 'paused before switching myapp to the preview, until `canary promote myapp -n apps`' });
     expect(watchDecision(paused, { exitOnPause: true, now: h.clock.now() })).toMatchObject({ outcome: 'paused' });
     expect(paused.deployments.map((d) => [d.name, d.tags])).toEqual([
       ['myapp-canary', ['preview']],

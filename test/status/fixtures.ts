@@ -205,7 +205,7 @@ export const FIXTURES = {
       stepIndex: 3,
       setWeight: 20,
       weight: 20,
-      message: 'paused at step 4/9 until `canary promote myapp`',
+      message: 'paused at step 4/9 until `canary promote myapp -n apps`',
       pause: { reason: 'PauseStep', startedAt: NOW - 7 * M, durationMs: null },
       startedAt: NOW - 12 * M,
       analyses: [analysis('background', 'Running', [successRate(['[0.99]', '[0.99]', '[0.99]', '[0.99]', '[0.99]', '[0.99]'])], { startedAt: NOW - 11 * M })],
@@ -222,7 +222,7 @@ export const FIXTURES = {
       setWeight: 20,
       weight: 20,
       message:
-        'paused: analysis step-5 was inconclusive (metric latency-p99: result [0.42] matched neither successCondition "result[0] < 0.3" nor failureCondition "result[0] > 0.5" (inconclusive 1 > inconclusiveLimit 0)); `canary promote myapp` continues, `canary abort myapp` rolls back',
+        'paused: analysis step-5 was inconclusive (metric latency-p99: result [0.42] matched neither successCondition "result[0] < 0.3" nor failureCondition "result[0] > 0.5" (inconclusive 1 > inconclusiveLimit 0)); `canary promote myapp -n apps` continues, `canary abort myapp -n apps` rolls back',
       pause: { reason: 'InconclusiveAnalysis', startedAt: NOW - 45 * S, durationMs: null },
       analyses: [
         analysis(
@@ -427,7 +427,7 @@ export const FIXTURES = {
       setWeight: 100,
       weight: null,
       services: { stable: 'stable', canary: 'canary' },
-      message: 'paused before switching myapp to the preview, until `canary promote myapp`',
+      message: 'paused before switching myapp to the preview, until `canary promote myapp -n apps`',
       pause: { reason: 'BlueGreenPause', startedAt: NOW - 2 * M, durationMs: null },
       analyses: [analysis('pre-promotion', 'Successful', [successRate(['[0]', '[0]', '[0]'], 'Successful')], { startedAt: NOW - 4 * M, completedAt: NOW - 2 * M })],
       history: history([NOW - 2 * M, 'RolloutPaused', 'Rollout is paused (BlueGreenPause, until promoted)']),

@@ -66,7 +66,7 @@ describe('watch lines', () => {
     expect(at(0)).toBe('2026-11-26T10:00:00Z myapp Paused - paused at step 2/9 for 30s (18s left)');
     expect(at(1000)).toBeNull();
     expect(at(5000)).toBeNull();
-    expect(at(6000, FIXTURES.pausedIndefinitely)).toBe('2026-11-26T10:00:06Z myapp Paused - paused at step 4/9 until `canary promote myapp`');
+    expect(at(6000, FIXTURES.pausedIndefinitely)).toBe('2026-11-26T10:00:06Z myapp Paused - paused at step 4/9 until `canary promote myapp -n apps`');
     expect(at(7000, FIXTURES.pausedIndefinitely)).toBeNull();
     expect(at(8000)).toBe('2026-11-26T10:00:08Z myapp Paused - paused at step 2/9 for 30s (10s left)');
   });

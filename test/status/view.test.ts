@@ -62,7 +62,7 @@ describe('messages', () => {
     expect(s.message).toBe(
       'rolled back: analysis background failed: metric success-rate: result [0.42] matched failureCondition "result[0] < 0.95" (failed 2 > failureLimit 1) at step 3/9 (weight 20%)',
     );
-    expect(s.next).toBe('`canary retry myapp` runs revision 7f9c2d1e4a again from step 1; `canary run` rolls out a fixed one');
+    expect(s.next).toBe('`canary retry myapp -n apps` runs revision 7f9c2d1e4a again from step 1; `canary run` rolls out a fixed one');
   });
 
   it('an abort says who and why', () => {
@@ -73,7 +73,7 @@ describe('messages', () => {
     const s = toStatusView(FIXTURES.pausedInconclusive).status;
     expect(s.message).toMatch(/^paused: analysis step-5 was inconclusive \(metric latency-p99: result \[0\.42\] matched neither/);
     expect(s.message).not.toContain('canary promote');
-    expect(s.next).toBe('`canary promote myapp` continues, `canary abort myapp` rolls back');
+    expect(s.next).toBe('`canary promote myapp -n apps` continues, `canary abort myapp -n apps` rolls back');
   });
 
   it('waiting for canary pods names the reason and how long', () => {
@@ -180,7 +180,7 @@ describe('the runner', () => {
     const v = toStatusView(FIXTURES.noLiveRunner);
     expect(v.runner).toMatchObject({ state: 'lost', identity: RUNNER, leaseExpired: true });
     expect(v.runner.text).toBe(
-      `no live runner (the lease of ${RUNNER} expired 2m35s ago): the last run stopped at step 2/9; \`canary run\` resumes, \`canary abort myapp\` rolls back`,
+      `no live runner (the lease of ${RUNNER} expired 2m35s ago): the last run stopped at step 2/9; \`canary run\` resumes, \`canary abort myapp -n apps\` rolls back`,
     );
     // The pause keeps what was left when the runner stopped, as a resumed run does.
     expect(v.pause).toEqual({ reason: 'PauseStep', startedAt: '2026-11-26T09:57:00Z', durationMs: 30_000, remainingMs: 20_000 });

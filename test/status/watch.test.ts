@@ -33,7 +33,7 @@ describe('watchDecision', () => {
 
   it('times out with the last status, but a verdict at the deadline wins', () => {
     const d = watchDecision(view('pausedIndefinitely'), { exitOnPause: false, now: NOW, timeoutAt: NOW });
-    expect(d).toEqual({ outcome: 'timeout', reason: 'gave up waiting for apps/myapp (--timeout): it is Paused: paused at step 4/9 until `canary promote myapp`' });
+    expect(d).toEqual({ outcome: 'timeout', reason: 'gave up waiting for apps/myapp (--timeout): it is Paused: paused at step 4/9 until `canary promote myapp -n apps`' });
     expect(outcomeOf(view('pausedIndefinitely'), { timeoutAt: NOW + 1 })).toBe('continue');
     expect(outcomeOf(view('healthyAfterPromotion'), { timeoutAt: NOW - 1 })).toBe('ok');
     expect(outcomeOf(view('noLiveRunner'), { timeoutAt: NOW - 1 })).toBe('timeout');
@@ -61,7 +61,7 @@ describe('watchDecision', () => {
     });
     expect(watchDecision(view('pausedIndefinitely'), { exitOnPause: true, now: NOW })).toEqual({
       outcome: 'paused',
-      reason: 'apps/myapp is paused: paused at step 4/9 until `canary promote myapp`; `canary promote myapp` continues, `canary abort myapp` rolls back',
+      reason: 'apps/myapp is paused: paused at step 4/9 until `canary promote myapp -n apps`; `canary promote myapp -n apps` continues, `canary abort myapp -n apps` rolls back',
     });
   });
 });

@@ -11,7 +11,8 @@ import { PRE_PROMOTION_RUN, type EngineContext } from '../context.js';
 import type { Observation } from '../ports.js';
 import { trackProgress } from '../progress.js';
 import type { Tx } from '../tx.js';
-import { pause, pauseOnInconclusive, resume, startPromotion, startRollback } from '../transitions.js';
+import { hintOf, pause, pauseOnInconclusive, resume, startPromotion, startRollback } from '../transitions.js';
+import { hintCommand } from '../../util/hint.js';
 import { formatDuration } from '../../util/duration.js';
 import { availableOf, ensureDesired, ensureScale, ensureService, isSettled, servicesConfigured } from '../workload-moves.js';
 
@@ -47,9 +48,8 @@ export function blueGreenProgressing(tx: Tx, obs: Observation, ctx: EngineContex
   const p = tx.state.pause;
   if (!p) {
     const durationMs = b.autoPromotionEnabled ? b.autoPromotionMs : null;
-    const name = ctx.spec.name;
     const message = durationMs === null
-      ? `paused before switching ${b.activeService} to the preview, until \`canary promote ${name}\``
+      ? `paused before switching ${b.activeService} to the preview, until ${hintCommand('promote', hintOf(ctx))}`
       : `paused before switching ${b.activeService} to the preview for ${formatDuration(durationMs)} (autoPromotionSeconds)`;
     return pause(tx, 'BlueGreenPause', durationMs, message);
   }

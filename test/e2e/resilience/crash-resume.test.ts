@@ -102,7 +102,7 @@ if (requirePrometheus('SIGKILL, resume, abort without a runner')) {
       const image = healthyImage('abort-dead');
       const stable = stableImage(sb);
       const run = canary(sb, ['run', indefinitePauseVariant(), '--image', `myapp=${image}`, '--time-scale', '0.1']);
-      await run.waitFor(/paused until `canary promote`/, 90_000);
+      await run.waitFor(/paused until `canary promote myapp -n apps`/, 90_000);
       await until(() => fullRunState(sb)?.phase === 'Paused', 'the pause in the run state', 30_000, 20);
       run.kill('SIGKILL');
       await run.done;
@@ -124,7 +124,7 @@ if (requirePrometheus('SIGKILL, resume, abort without a runner')) {
       await until(() => leaseFree(sb), 'a free Lease', LEASE_WAIT, 250);
       const image = healthyImage('abort-expired');
       const run = canary(sb, ['run', indefinitePauseVariant(), '--image', `myapp=${image}`, '--time-scale', '0.1']);
-      await run.waitFor(/paused until `canary promote`/, 90_000);
+      await run.waitFor(/paused until `canary promote myapp -n apps`/, 90_000);
       await until(() => fullRunState(sb)?.phase === 'Paused', 'the pause in the run state', 30_000, 20);
       run.kill('SIGKILL');
       await run.done;

@@ -52,7 +52,7 @@ if (requirePrometheus('Prometheus down mid-run')) {
       const image = healthyImage('prom');
       const stable = stableImage(sb);
       const run = canary(sb, ['run', dir, '--image', `myapp=${image}`, '--time-scale', '0.1']);
-      await run.waitFor(/paused until `canary promote`/, 90_000);
+      await run.waitFor(/paused until `canary promote myapp -n apps`/, 90_000);
       // Healthy so far: the first measurements succeeded against the live Prometheus.
       await until(() => (fullRunState(sb)?.analyses[0]?.metrics[0]?.measurements.filter((m) => m.phase === 'Successful').length ?? 0) >= 1, 'a successful measurement', 30_000);
       return { run, stable };

@@ -96,7 +96,7 @@ if (requirePrometheus('no traffic')) {
       expect(f.reason).toMatch(
         /^paused: analysis background was inconclusive \(metric success-rate: result \[\] matched neither successCondition "len\(result\) > 0 && result\[0\] == 0" nor failureCondition "len\(result\) > 0 && result\[0\] > 0" \(inconclusive 1 > inconclusiveLimit 0\)\)/,
       );
-      expect(f.reason).toMatch(/exiting because of --exit-on-pause \(`canary promote myapp` continues, `canary run` resumes\)$/);
+      expect(f.reason).toMatch(/exiting because of --exit-on-pause \(`canary promote myapp -n apps` continues, `canary run` resumes\)$/);
       expect(measurements().at(-1)).toMatchObject({ phase: 'Inconclusive', value: '[]' });
       expect(fullRunState(current)!.phase).toBe('Paused');
       // The first measurement is taken as the analysis starts, possibly before the 10% is written:

@@ -78,7 +78,7 @@ if (requirePrometheus('progress deadline')) {
       const st = await statusJson(sb);
       expect(st.status).toMatchObject({ phase: 'Degraded', reason: 'ProgressDeadlineExceeded', settled: false });
       expect(st.status.message).toMatch(/the run keeps waiting \(progressDeadlineAbort is off\)/);
-      expect(st.status.next).toMatch(/fix the pods and the run continues, or `canary abort myapp` rolls back/);
+      expect(st.status.next).toMatch(/fix the pods and the run continues, or `canary abort myapp -n apps` rolls back/);
       const text = await runCanary(sb, ['status', 'myapp']);
       expectExit(text, 0);
       expect(text.stdout).toMatch(/Status: +✖ Degraded/);

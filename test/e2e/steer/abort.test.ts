@@ -86,7 +86,7 @@ if (requirePrometheus('abort and status --watch')) {
       const stable = stableImage(sb);
       const timeline = recordTimeline(sb);
       const run = canary(sb, ['run', ...args]);
-      await run.waitFor(where === 'pause' ? /paused until `canary promote`/ : /analysis step-2 started: success-rate/, 90_000);
+      await run.waitFor(where === 'pause' ? /paused until `canary promote myapp -n apps`/ : /analysis step-2 started: success-rate/, 90_000);
       if (where === 'analysis') await until(() => (fullRunState(sb)?.analyses.find((a) => a.id.startsWith('step-'))?.metrics[0]?.measurements.length ?? 0) >= 2, 'two measurements of the analysis step', 60_000);
       expect(splitWeight(sb)).toBe(10);
       const spawnedAt = Date.now();
@@ -110,9 +110,9 @@ if (requirePrometheus('abort and status --watch')) {
 
       const timeline = recordTimeline(sb);
       const run = canary(sb, ['run', ...args]);
-      await run.waitFor(/paused until `canary promote`/, 90_000);
+      await run.waitFor(/paused until `canary promote myapp -n apps`/, 90_000);
       const during = canary(sb, ['status', 'myapp', '--watch']);
-      await during.waitFor(/Paused - paused at step 2\/9 until `canary promote myapp`/);
+      await during.waitFor(/Paused - paused at step 2\/9 until `canary promote myapp -n apps`/);
 
       const spawnedAt = Date.now();
       const abort = await runCanary(sb, ['abort', 'myapp', '--reason', 'error budget burning']);
@@ -152,7 +152,7 @@ if (requirePrometheus('abort and status --watch')) {
         expect(w.stderr).toMatch(/apps\/myapp was aborted: aborted by \S+: error budget burning/);
         watchLags.push(w.exitedAt! - run.exitedAt!);
       }
-      expect(before.stdout).toMatch(/Paused - paused at step 2\/9 until `canary promote myapp`/);
+      expect(before.stdout).toMatch(/Paused - paused at step 2\/9 until `canary promote myapp -n apps`/);
       for (const extra of [[], ['--revision', revision]]) {
         const after = await runCanary(sb, ['status', 'myapp', '--watch', ...extra]);
         expectExit(after, 3);
@@ -162,10 +162,10 @@ if (requirePrometheus('abort and status --watch')) {
       const again = await runCanary(sb, ['abort', 'myapp']);
       expectExit(again, 0);
       expect(again.stdout).toMatch(/nothing to abort: the last run of apps\/myapp \(revision \w+\) ended Aborted/);
-      // The same revision again is refused (it was rolled back); exit 3 as the verdict stands.
+      // The same revision again is refused (it was aborted): exit 8, a refusal that says what to do.
       const rerun = await runCanary(sb, ['run', ...args]);
-      expectExit(rerun, 3);
-      expect(lastLine(rerun.stdout)).toMatch(/was rolled back before .*`canary retry myapp` runs it again/);
+      expectExit(rerun, 8);
+      expect(lastLine(rerun.stdout)).toMatch(/^✖ refused: apps\/myapp revision \w+, step -, 0ms: revision \w+ was aborted before \(.*\): not running it again; `canary retry myapp -n apps` runs it again from step 1, a new revision \(another image or template\) starts a new run$/);
     });
 
     it('during an analysis step (count 20): the step analysis is terminated, the runner rolls back and exits 3', async () => {

@@ -76,7 +76,7 @@ if (requirePrometheus('promote and status --watch')) {
 
       // --exit-on-pause: exit 7 as soon as the run waits for a person.
       expect(await watchPause.done).toBe(7);
-      expect(watchPause.stderr).toMatch(/apps\/myapp is paused: paused at step 2\/9 until `canary promote myapp`/);
+      expect(watchPause.stderr).toMatch(/apps\/myapp is paused: paused at step 2\/9 until `canary promote myapp -n apps`/);
 
       // Indefinite: nothing moves, whatever the time scale.
       await sleep(3000);
@@ -84,12 +84,12 @@ if (requirePrometheus('promote and status --watch')) {
       expect(splitWeight(sb)).toBe(10);
       const during = await statusJson(sb);
       expect(during.status).toMatchObject({ phase: 'Paused', reason: 'PausedUntilPromote' });
-      expect(during.status.next).toMatch(/`canary promote myapp` continues/);
+      expect(during.status.next).toMatch(/`canary promote myapp -n apps` continues/);
 
       // Attached during the pause, with --timeout: exit 6 while it still waits.
       const timedOut = await runCanary(sb, ['status', 'myapp', '--watch', '--timeout', '2s']);
       expectExit(timedOut, 6);
-      expect(timedOut.stderr).toMatch(/gave up waiting for apps\/myapp \(--timeout\): it is Paused: paused at step 2\/9 until `canary promote myapp`/);
+      expect(timedOut.stderr).toMatch(/gave up waiting for apps\/myapp \(--timeout\): it is Paused: paused at step 2\/9 until `canary promote myapp -n apps`/);
       // A watch attached during the run (no --revision): it follows this run to its end.
       const watchDuring = canary(sb, ['status', 'myapp', '--watch']);
       await watchDuring.waitFor(/Paused - paused at step 2\/9/);
@@ -119,7 +119,7 @@ if (requirePrometheus('promote and status --watch')) {
       // How long after the runner the watchers exit (30 s late before 7a5a1da).
       watchLags.push(watch.exitedAt! - run.exitedAt!, watchDuring.exitedAt! - run.exitedAt!);
       for (const w of [watch, watchDuring]) {
-        expect(w.stdout).toMatch(/myapp Paused - paused at step 2\/9 until `canary promote myapp`/);
+        expect(w.stdout).toMatch(/myapp Paused - paused at step 2\/9 until `canary promote myapp -n apps`/);
         expect(w.stdout).toMatch(/myapp Healthy - promoted revision \w+ after 9 steps\n$/);
         expect(w.stderr).toMatch(/apps\/myapp is Healthy: promoted revision/);
       }
