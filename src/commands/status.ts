@@ -15,12 +15,12 @@ import { renderTree } from '../status/render-tree.js';
 import { toStatusView } from '../status/view.js';
 import { RedrawThrottle, watchDecision } from '../status/watch.js';
 import { connectFrom } from './connect.js';
+import { rolloutNotFound } from './not-found.js';
 import { finishLeftScaleDown } from './left-scale-down.js';
 import { leftScaleDownDue } from '../engine/scale-down.js';
 import { isLive } from '../status/runner.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { TimeoutError, UsageError } from '../util/errors.js';
-import { hintCommand } from '../util/hint.js';
 import { gatherStatus, listRuns } from '../wiring/status-source.js';
 
 interface StatusFlags {
@@ -67,9 +67,7 @@ async function viewOf(cluster: Cluster, target: Target, clock: Clock, io: Io): P
     }
   }
   if (!input.state && !input.stable && !input.canary && !target.revisionWanted) {
-    throw new UsageError(`no rollout "${target.name}" in namespace ${target.namespace}: canary has no run state, and no ${target.name}-stable or ${target.name}-canary Deployment`, {
-      hint: `check the name and -n; ${hintCommand('status', { ...target, name: null })} lists the rollouts canary manages`,
-    });
+    throw await rolloutNotFound(cluster, 'status', target, `canary has no run state, and no ${target.name}-stable or ${target.name}-canary Deployment`);
   }
   return toStatusView({ ...input, context: target.context });
 }
@@ -83,8 +81,13 @@ function render(view: StatusView, output: string, io: Io): string {
     case 'wide':
       return renderTree(view, io.palette, { wide: true });
     default:
-      return renderTree(view, io.palette, { maxWidth: Math.max(80, io.stdout.columns ?? 80) });
+      return renderTree(view, io.palette, textWidth(io));
   }
+}
+
+/** A terminal's width; nothing is cut off a terminal (CI logs, `| cat`), whatever COLUMNS says. */
+function textWidth(io: Io): { maxWidth: number | null } {
+  return { maxWidth: io.stdout.isTTY ? Math.max(80, io.stdout.columns ?? 80) : null };
 }
 
 interface WatchFlags {
@@ -143,7 +146,7 @@ async function watch(cluster: Cluster, target: Target, io: Io, f: WatchFlags, cl
       let holdUntil: number | null = null;
       if (last) {
         if (tty) {
-          const frame = renderTree(last, io.palette, { maxWidth: Math.max(80, io.stdout.columns ?? 80) });
+          const frame = renderTree(last, io.palette, textWidth(io));
           const d = throttle.offer(frame, now);
           if (d.kind === 'draw') draw(frame);
           if (d.kind === 'hold') holdUntil = d.until;
@@ -153,7 +156,7 @@ async function watch(cluster: Cluster, target: Target, io: Io, f: WatchFlags, cl
         }
         const decision = watchDecision(last, { exitOnPause: f.exitOnPause, ...(f.revision ? { revision: f.revision } : {}), timeoutAt: f.timeoutAt, now });
         if (decision !== 'continue') {
-          if (tty) draw(renderTree(last, io.palette, { maxWidth: Math.max(80, io.stdout.columns ?? 80) }));
+          if (tty) draw(renderTree(last, io.palette, textWidth(io)));
           if (decision.outcome === 'timeout') throw new TimeoutError(decision.reason, { hint: 'raise --timeout, or look at the tree above for what it waits on' });
           write(io.stderr, decision.reason);
           return decision.outcome;
@@ -193,7 +196,7 @@ async function list(cluster: Cluster, io: Io, namespace: string | null, output: 
       write(io.stdout, renderYaml(statusList(views)));
       break;
     default:
-      write(io.stdout, views.length ? renderList(views, io.palette) : `no rollouts managed by canary in ${namespace === null ? 'any namespace' : `namespace ${namespace}`}`);
+      write(io.stdout, views.length ? renderList(views, io.palette, textWidth(io)) : `no rollouts managed by canary in ${namespace === null ? 'any namespace' : `namespace ${namespace}`}`);
   }
   return 'ok';
 }

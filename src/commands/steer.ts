@@ -10,10 +10,11 @@ import type { RunRequest, RunState } from '../engine/types.js';
 import { requesterIdentity } from '../kube/identity.js';
 import type { Cluster } from '../wiring/cluster.js';
 import { connectFrom } from './connect.js';
+import { rolloutNotFound } from './not-found.js';
 import { finishLeftScaleDown } from './left-scale-down.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { formatDuration } from '../util/duration.js';
-import { TimeoutError, UsageError } from '../util/errors.js';
+import { TimeoutError } from '../util/errors.js';
 import { hintCommand, type HintTarget } from '../util/hint.js';
 
 export interface Steering {
@@ -37,9 +38,7 @@ export async function openSteering(inv: Invocation, io: Io): Promise<Steering> {
   const hint: HintTarget = { name, namespace, context: inv.global.context ?? null };
   const [stored, holder] = await Promise.all([cluster.stateStore(name, namespace).load(), cluster.lock(name, namespace).holder()]);
   if (!stored.state) {
-    throw new UsageError(`no canary run recorded for Rollout ${namespace}/${name} (no ConfigMap ${namespace}/${name}-canary-run)`, {
-      hint: `check the name and -n; ${hintCommand('status', { ...hint, name: null })} lists the rollouts canary manages`,
-    });
+    throw await rolloutNotFound(cluster, inv.verb, { ...hint, name }, `canary has no run recorded (no ConfigMap ${namespace}/${name}-canary-run)`);
   }
   const live = isLive(holder, clock.now());
   if (stored.state.scaleDown && !live) {

@@ -6,9 +6,9 @@
  * Objects stay plain JSON: nothing is dropped or converted on the way through.
  */
 import type { Clock } from '../util/clock.js';
-import { ApiCallError, forbidden, notServed, parseStatus, unauthorized, unreachable, type CallInfo } from './errors.js';
+import { ApiCallError, cannotReach, forbidden, notServed, parseStatus, unauthorized, unreachable, type CallInfo } from './errors.js';
 import { describeTarget, resourcePath, type ApiResource } from './resources.js';
-import { backoffMs, DEFAULT_RETRY, isTransientStatus, isTransientTransport, serverDelayMs, type RetryPolicy } from './retry.js';
+import { backoffMs, DEFAULT_RETRY, FIRST_CONTACT_ATTEMPTS, isNoServer, isTransientStatus, isTransientTransport, serverDelayMs, type RetryPolicy } from './retry.js';
 import { deadline } from './deadline.js';
 import { TransportError, type Transport, type WireRequest, type WireResponse } from './transport.js';
 
@@ -72,6 +72,12 @@ export class KubeClient {
   private readonly policy: RetryPolicy;
   private readonly random: () => number;
   private readonly fieldManager: string;
+  /**
+   * Whether the server ever answered. A connection refused (or a name that does not resolve) before
+   * that is a wrong address or a cluster that is down, not a blip: it fails within about a second,
+   * naming the server instead of the object. Once in contact, the full retry policy rides out restarts.
+   */
+  private contacted = false;
 
   constructor(
     private readonly transport: Transport,
@@ -184,6 +190,7 @@ export class KubeClient {
         if (signal?.aborted) throw signal.reason;
         const code = limit.expired() ? 'DEADLINE' : err instanceof TransportError ? err.code : 'EUNKNOWN';
         const why = code === 'DEADLINE' ? `no answer within ${this.requestTimeoutMs / 1000}s` : (err as Error).message;
+        if (!this.contacted && isNoServer(code) && (attempt >= FIRST_CONTACT_ATTEMPTS || !isTransientTransport(code))) throw cannotReach(this.server, this.options.context ?? null, why, err);
         if (!isTransientTransport(code)) throw unreachable(call, this.server, why, err, attempt, false);
         if (attempt >= this.policy.attempts) throw unreachable(call, this.server, why, err, attempt);
         await this.clock.sleep(backoffMs(this.policy, attempt, this.random), signal);
@@ -191,6 +198,7 @@ export class KubeClient {
       } finally {
         limit.dispose();
       }
+      this.contacted = true;
       if (res.status >= 200 && res.status < 300) return parseJson<T>(call, this.server, res.body);
       const status = parseStatus(res.status, res.body);
       if (!isTransientStatus(status)) throw this.failure(call, r, res, status);

@@ -123,6 +123,15 @@ export function unreachable(call: CallInfo, server: string, why: string, cause: 
   });
 }
 
+/** Nothing answered at the kubeconfig's server on the first contact: say so, not which object was asked for. */
+export function cannotReach(server: string, context: string | null, why: string, cause: unknown): UnreachableError {
+  return new UnreachableError(`cannot reach the API server at ${server}${context ? ` (context ${context})` : ''}: ${why}`, {
+    cause,
+    retryable: false,
+    hint: 'check the server address in the kubeconfig (kubectl config view --minify) and that the cluster is running (kubectl cluster-info)',
+  });
+}
+
 /** An object of canary's name that canary did not create. */
 export function foreign(what: string, marker: string): UsageError {
   return new UsageError(`${what} exists but was not created by canary (no ${marker} label)`, {

@@ -28,14 +28,15 @@ export function paint(icon: Icon, text: string, p: Palette): string {
 export interface RenderOptions {
   /** `-o wide`: extra columns, nothing truncated, no width budget. */
   wide?: boolean;
-  /** Width budget when not wide; 80 by default, as kubectl-argo-rollouts output is read in 80-column CI logs. */
-  maxWidth?: number;
+  /** Width budget when not wide; 80 by default. null: none (not a terminal: pipes and CI logs keep every name whole). */
+  maxWidth?: number | null;
 }
 
 export const DEFAULT_WIDTH = 80;
 
 export function widthBudget(o: RenderOptions): number | null {
-  return o.wide ? null : o.maxWidth ?? DEFAULT_WIDTH;
+  if (o.wide || o.maxWidth === null) return null;
+  return o.maxWidth ?? DEFAULT_WIDTH;
 }
 
 /** The message with its clock-driven part: "paused at step 2/9 for 30s (18s left)". */

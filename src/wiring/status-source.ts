@@ -62,15 +62,30 @@ export async function gatherStatus(cluster: Cluster, t: StatusTarget, now: numbe
 /** Every run canary recorded in a namespace (null: all), with its Lease: what `canary status` lists. */
 export async function listRuns(cluster: Cluster, namespace: string | null, now: number): Promise<StatusInput[]> {
   const cms = await cluster.client.list<RunConfigMap>(ConfigMaps, namespace, { labelSelector: `${MANAGED_BY_LABEL}=${MANAGER},${ROLLOUT_LABEL}` });
-  const out: StatusInput[] = [];
-  for (const cm of cms.items.filter((c) => c.metadata.name.endsWith('-canary-run'))) {
-    const ns = cm.metadata.namespace ?? namespace ?? 'default';
-    const name = cm.metadata.labels?.[ROLLOUT_LABEL] ?? cm.metadata.name.replace(/-canary-run$/, '');
-    const run = decodeRun(cm, `ConfigMap ${ns}/${cm.metadata.name}`);
-    const holder = await cluster.lock(name, ns).holder().catch(() => null);
-    out.push({ name, namespace: ns, now, state: run.state, lease: { holder }, stable: null, canary: null, route: { kind: 'none', name: null, weight: run.state?.weight ?? null }, requests: run.requests });
-  }
-  return out;
+  const runs = cms.items.filter((c) => c.metadata.name.endsWith('-canary-run'));
+  return Promise.all(
+    runs.map(async (cm): Promise<StatusInput> => {
+      const ns = cm.metadata.namespace ?? namespace ?? 'default';
+      const name = cm.metadata.labels?.[ROLLOUT_LABEL] ?? cm.metadata.name.replace(/-canary-run$/, '');
+      const run = decodeRun(cm, `ConfigMap ${ns}/${cm.metadata.name}`);
+      const rollout = run.manifests ? rolloutOf(run.manifests, ns) : null;
+      const [holder, weight] = await Promise.all([cluster.lock(name, ns).holder().catch(() => null), actualWeightOf(cluster, rollout, name, ns, now)]);
+      return { name, namespace: ns, now, state: run.state, lease: { holder }, ...weight, requests: run.requests };
+    }),
+  );
+}
+
+/**
+ * What the list's ACTUAL column needs, read as the detail view reads it: the route object's weight,
+ * or without one the two Deployments' available pods (their pods are not listed here).
+ */
+async function actualWeightOf(cluster: Cluster, rollout: RolloutSpec | null, name: string, namespace: string, now: number): Promise<Pick<StatusInput, 'route' | 'stable' | 'canary'>> {
+  const route = await routeInfo(cluster, rollout, namespace);
+  if (route.kind !== 'none' || !rollout) return { route, stable: null, canary: null };
+  const get = (track: string) => cluster.client.tryGet<Deployment>(Deployments, namespace, `${name}-${track}`).catch(() => null);
+  const [stable, canary] = await Promise.all([get('stable'), get('canary')]);
+  const info = (d: Deployment | null) => (d && d.metadata.labels?.[ROLLOUT_LABEL] === name ? deploymentInfo(d, [], now) : null);
+  return { route, stable: info(stable), canary: info(canary) };
 }
 
 function rolloutOf(manifests: string, namespace: string): RolloutSpec | null {

@@ -1,4 +1,4 @@
-import { ConfigMaps, type ApiResource } from '../../src/kube/resources.js';
+import { ConfigMaps, Leases, type ApiResource } from '../../src/kube/resources.js';
 import { ApiCallError, isAlreadyExists, isNotFound } from '../../src/kube/errors.js';
 import { KubeClient } from '../../src/kube/client.js';
 import { kubeTransport } from '../../src/kube/transport.js';
@@ -149,16 +149,38 @@ describe('KubeClient under injected faults: every operation lands exactly once',
     expect((err as UnreachableError).retryable).toBe(true);
   });
 
-  it('connection refused: unreachable, retryable, pointing at the server', async () => {
+  it('connection refused once in contact (a restarting API server): unreachable, retried, retryable, pointing at the server', async () => {
+    const url = sb.api.url;
+    const kc = new KubeConfig();
+    kc.loadFromString(sb.api.kubeconfig());
+    const clock = new RecordingClock({ scale: 0.001 });
+    const client = new KubeClient(kubeTransport(kc), { clock, retry: { attempts: 5 } });
+    await client.tryGet(ConfigMaps, 'apps', 'x');
+    await sb.close();
+    const err = await client.get(ConfigMaps, 'apps', 'x').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnreachableError);
+    expect((err as Error).message).toMatch(/^ConfigMap apps\/x: get failed after 5 attempts: connect ECONNREFUSED/);
+    expect((err as UnreachableError).retryable).toBe(true);
+    expect((err as UnreachableError).hint).toContain(url);
+    expect(clock.sleeps).toHaveLength(4);
+  });
+
+  it('connection refused on the first contact (issue 16 item 6): fails after two short backoffs, naming the server, not an object', async () => {
     const url = sb.api.url;
     await sb.close();
     const kc = new KubeConfig();
     kc.loadFromString(sb.api.kubeconfig());
-    const client = new KubeClient(kubeTransport(kc), { clock: new RecordingClock({ scale: 0.001 }), retry: { attempts: 2 } });
-    const err = await client.get(ConfigMaps, 'apps', 'x').catch((e: unknown) => e);
+    const clock = new RecordingClock({ scale: 0.001 });
+    const client = new KubeClient(kubeTransport(kc), { clock, context: 'prod' });
+    const err = await client.get(Leases, 'apps', 'myapp-canary-lock').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnreachableError);
-    expect((err as Error).message).toMatch(/^ConfigMap apps\/x: get failed after 2 attempts: connect ECONNREFUSED/);
-    expect((err as UnreachableError).hint).toContain(url);
+    expect((err as Error).message).toMatch(new RegExp(`^cannot reach the API server at ${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(context prod\\): connect ECONNREFUSED`));
+    expect((err as Error).message).not.toMatch(/Lease/);
+    expect((err as UnreachableError).retryable).toBe(false);
+    expect((err as UnreachableError).hint).toMatch(/kubectl config view --minify/);
+    // Two backoffs of the default policy (250 ms, then 500 ms at most): well under a second of waiting.
+    expect(clock.sleeps).toHaveLength(2);
+    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(750);
   });
 
   it('a server that is not a Kubernetes API server is not retried forever', async () => {

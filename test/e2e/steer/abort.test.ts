@@ -165,7 +165,7 @@ if (requirePrometheus('abort and status --watch')) {
       // The same revision again is refused (it was aborted): exit 8, a refusal that says what to do.
       const rerun = await runCanary(sb, ['run', ...args]);
       expectExit(rerun, 8);
-      expect(lastLine(rerun.stdout)).toMatch(/^✖ refused: apps\/myapp revision \w+, step -, 0ms: revision \w+ was aborted before \(.*\): not running it again; `canary retry myapp -n apps` runs it again from step 1, a new revision \(another image or template\) starts a new run$/);
+      expect(lastLine(rerun.stdout)).toMatch(/^✖ refused: apps\/myapp revision \w+, step -, 0s: revision \w+ was aborted before \(.*\): not running it again; `canary retry myapp -n apps` runs it again from step 1, a new revision \(another image or template\) starts a new run$/);
     });
 
     it('during an analysis step (count 20): the step analysis is terminated, the runner rolls back and exits 3', async () => {
