@@ -10,7 +10,6 @@ import type { Invocation } from '../contract/verb.js';
 import { isTerminal } from '../engine/types.js';
 import { formatDuration } from '../util/duration.js';
 import { UsageError } from '../util/errors.js';
-import { resumeStored } from './resume.js';
 import { newRequest, openSteering, waitForRunner, type Steering } from './steer.js';
 import type { RunRequest } from '../engine/types.js';
 
@@ -46,6 +45,9 @@ export default async function abort(inv: Invocation, io: Io): Promise<Outcome> {
 
 async function rollBackHere(s: Steering, io: Io, req: RunRequest, why: string): Promise<Outcome> {
   write(io.stdout, io.palette.dim(why));
+  // Loaded only here: the engine, the providers and the renderers are most of abort's start-up,
+  // and a live runner (the usual case) needs none of them.
+  const { resumeStored } = await import('./resume.js');
   const outcome = await resumeStored(s, io, { requests: [req], accept: 'resume-only' });
   return outcome === 'aborted' || outcome === 'ok' ? 'ok' : outcome;
 }

@@ -15,5 +15,6 @@ export async function connectFrom(inv: Invocation, io: Io, clock: Clock): Promis
     clock,
     env: io.env,
     warn: (m) => write(io.stderr, io.errPalette.yellow(`warning: ${m}`)),
+    ...(io.env.CANARY_TRACE ? { trace: (line: string) => write(io.stderr, io.errPalette.dim(line)) } : {}),
   });
 }

@@ -52,12 +52,19 @@ export interface ForegroundRun {
 }
 
 export async function runInForeground(p: ForegroundRun): Promise<Outcome> {
-  const { cluster, namespace, rollout, io } = p;
+  const { namespace, rollout, io } = p;
+  // A runner reads the same objects on every pass: from watches, so that waiting costs the API
+  // server (almost) nothing. They end with the run.
+  const watches = new AbortController();
+  const cluster = p.cluster.watching(watches.signal);
   const workloads = cluster.workloads(rollout, namespace, { adopt: p.adopt });
   const router = cluster.router(rollout, namespace, { adopt: p.adopt });
   const store = cluster.stateStore(rollout.name, namespace);
   const lock = cluster.lock(rollout.name, namespace);
-  const previous = await takeLease(p, lock, store);
+  const previous = await takeLease(p, lock, store).catch((err: unknown) => {
+    watches.abort();
+    throw err;
+  });
   const leaseStop = new AbortController();
   const stop = new AbortController();
   lock.hold(leaseStop.signal, (holder) => stop.abort(`lost the Lease${holder ? ` to ${holder.identity}` : ''}`));
@@ -118,6 +125,7 @@ export async function runInForeground(p: ForegroundRun): Promise<Outcome> {
     return await report(printer, result, p);
   } finally {
     signals.detach();
+    watches.abort();
     leaseStop.abort();
     await lock.release();
   }

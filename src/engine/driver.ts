@@ -13,6 +13,7 @@ import { summarizeStep, type RunEvent } from './events.js';
 import { kubeEventOf, withHistory } from './history.js';
 import type { Inbox } from './inbox.js';
 import { apply, reconcile } from './machine.js';
+import { DEFERRED_SAVE_MS, urgentKey } from './save-policy.js';
 import { describeEffect, observe, perform } from './perform.js';
 import { awaitsScaleDown } from './scale-down.js';
 import type { DriverPorts, Observation, StoredRun } from './ports.js';
@@ -60,6 +61,11 @@ class Driver {
   private state: RunState;
   /** The state last stored (updatedAt aside), to store only changes. */
   private saved = '';
+  /** Its urgentKey, and when it was stored: a change that only adds successful measurements waits (save-policy.ts). */
+  private savedUrgent = '';
+  private savedAt = 0;
+  /** When a change that waits must be stored at the latest; null: nothing waits. */
+  private flushAt: number | null = null;
   /** Consecutive passes that could not read or write the cluster: the backoff grows with them. */
   private failures = 0;
   private timedOut = false;
@@ -149,7 +155,7 @@ class Driver {
     if (done === 'stopped') return this.stopped();
     // Clear the mark before observing again: a change during this pass triggers another one.
     if (this.inbox.takePoke() || done === 'changed' || this.inbox.size > 0) return null;
-    const wakes = [r.wakeAt, this.timeoutAt !== null && !this.timedOut ? this.timeoutAt : null].filter((t): t is number => t !== null);
+    const wakes = [r.wakeAt, this.timeoutAt !== null && !this.timedOut ? this.timeoutAt : null, this.flushAt].filter((t): t is number => t !== null);
     await this.waitForChange(wakes.length ? Math.min(...wakes) : null);
     return null;
   }
@@ -240,13 +246,25 @@ class Driver {
     this.publish([{ kind: 'warning', at: this.ports.clock.now(), message }]);
   }
 
-  /** Stores the state when it changed (the manifests with the first save). */
+  /** Stores the state when it changed (the manifests with the first save); what may wait, waits (save-policy.ts). */
   private async persist(force = false): Promise<void> {
     const json = JSON.stringify({ ...this.state, updatedAt: 0 });
-    if (!force && json === this.saved) return;
+    if (!force && json === this.saved) {
+      this.flushAt = null;
+      return;
+    }
+    const now = this.ports.clock.now();
+    const urgent = urgentKey(this.state);
+    if (!force && urgent === this.savedUrgent && now < this.savedAt + DEFERRED_SAVE_MS) {
+      this.flushAt = this.savedAt + DEFERRED_SAVE_MS;
+      return;
+    }
     const { manifests } = this.options;
     await this.ports.store.save(this.analyses.redactor.json(this.state), manifests && this.saved === '' ? { manifests } : undefined);
     this.saved = json;
+    this.savedUrgent = urgent;
+    this.savedAt = now;
+    this.flushAt = null;
   }
 
   /** The verdict, once: traffic is safe; a scale-down may follow. */

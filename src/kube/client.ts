@@ -11,6 +11,7 @@ import { describeTarget, resourcePath, type ApiResource } from './resources.js';
 import { backoffMs, DEFAULT_RETRY, FIRST_CONTACT_ATTEMPTS, isNoServer, isTransientStatus, isTransientTransport, serverDelayMs, type RetryPolicy } from './retry.js';
 import { deadline } from './deadline.js';
 import { TransportError, type Transport, type WireRequest, type WireResponse } from './transport.js';
+import { keepWatching, type KeepWatchingOptions, type WatchTarget } from './watch.js';
 
 export interface ObjectMeta {
   name: string;
@@ -80,8 +81,8 @@ export class KubeClient {
   private contacted = false;
 
   constructor(
-    private readonly transport: Transport,
-    private readonly options: KubeClientOptions,
+    readonly transport: Transport,
+    readonly options: KubeClientOptions,
   ) {
     this.server = transport.server;
     this.clock = options.clock;
@@ -178,6 +179,14 @@ export class KubeClient {
     } finally {
       limit.dispose();
     }
+  }
+
+  /**
+   * Calls onEvent with every change of the selection until signal aborts (watch.ts: streams resumed,
+   * re-established, replayed after 410). A client reading from watches (cached-client.ts) shares them.
+   */
+  follow<T extends KubeObject = KubeObject>(target: WatchTarget, onEvent: (e: WatchEvent<T>) => void, signal: AbortSignal, options: KeepWatchingOptions = {}): void {
+    void keepWatching<T>(this, target, onEvent, signal, options);
   }
 
   private async call<T>(call: CallInfo, r: ApiResource | null, wire: WireRequest, signal?: AbortSignal): Promise<T> {

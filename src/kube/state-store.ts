@@ -14,7 +14,6 @@ import { isConflict, isNotFound, LostOwnershipError } from './errors.js';
 import { markerLabels } from './ownership.js';
 import { ConfigMaps } from './resources.js';
 import { checkSize, decodeRun, emptyRun, handledKeys, MANIFESTS_KEY, parseState, requestKey, runConfigMapName, STATE_KEY, type RunConfigMap } from './run-configmap.js';
-import { keepWatching } from './watch.js';
 
 export interface StateStoreOptions {
   client: KubeClient;
@@ -88,8 +87,7 @@ export class ConfigMapStateStore implements StateStore {
       if (!warned.has(m)) this.o.warn?.(m);
       warned.add(m);
     };
-    void keepWatching<RunConfigMap>(
-      this.o.client,
+    this.o.client.follow<RunConfigMap>(
       { resource: ConfigMaps, namespace: this.o.namespace, fieldSelector: `metadata.name=${this.name}` },
       (e) => {
         try {

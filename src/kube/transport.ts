@@ -49,7 +49,17 @@ export interface Transport {
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
-export function kubeTransport(kc: KubeCredentials, userAgent = 'canary'): Transport {
+export interface TransportOptions {
+  userAgent?: string;
+  /**
+   * Told one line per exchange (`CANARY_TRACE=1`): when it started (ms since the process started),
+   * method, path, status and how long it took; for profiling what a command asks the API server.
+   */
+  trace?: (line: string) => void;
+}
+
+export function kubeTransport(kc: KubeCredentials, options: TransportOptions = {}): Transport {
+  const userAgent = options.userAgent ?? 'canary';
   const cluster = kc.getCurrentCluster();
   const server = cluster?.server;
   if (!server) throw new Error('kubeTransport: the kubeconfig has no current cluster');
@@ -76,14 +86,26 @@ export function kubeTransport(kc: KubeCredentials, userAgent = 'canary'): Transp
     });
   };
 
+  const traced = options.trace ? tracing(options.trace) : null;
+
   return {
     server,
     async send(req, signal) {
-      const res = await open(req, signal);
-      return { status: res.statusCode ?? 0, headers: res.headers, body: await readBody(res, signal) };
+      const done = traced?.(req);
+      try {
+        const res = await open(req, signal);
+        const out = { status: res.statusCode ?? 0, headers: res.headers, body: await readBody(res, signal) };
+        done?.(String(out.status));
+        return out;
+      } catch (err) {
+        done?.(errText(err));
+        throw err;
+      }
     },
     async stream(req, signal, onLine) {
+      const done = traced?.(req);
       const res = await open(req, signal);
+      done?.(`${res.statusCode ?? 0} (stream open)`);
       if (res.statusCode !== 200) return { status: res.statusCode ?? 0, headers: res.headers, body: await readBody(res, signal) };
       await new Promise<void>((resolve, reject) => {
         let pending = '';
@@ -127,6 +149,15 @@ function keepAliveAgents(proxied: boolean): (url: URL, o: https.RequestOptions) 
       cache.set(key, agent);
     }
     return agent;
+  };
+}
+
+function tracing(trace: (line: string) => void): (req: WireRequest) => (result: string) => void {
+  return (req) => {
+    const t0 = performance.now();
+    const query = Object.entries(req.query ?? {}).filter(([, v]) => v !== undefined);
+    const path = query.length ? `${req.path}?${new URLSearchParams(query as [string, string][]).toString()}` : req.path;
+    return (result) => trace(`trace +${t0.toFixed(0)}ms ${req.method} ${path} -> ${result} in ${(performance.now() - t0).toFixed(1)}ms`);
   };
 }
 

@@ -15,7 +15,7 @@ import { isInvalid, isNotFound } from './errors.js';
 import { claim, markerLabels, MANAGED_BY_LABEL, MANAGER, REVISION_ANNOTATION, TRACK_LABEL } from './ownership.js';
 import { podProblem, type Pod } from './pod-problems.js';
 import { Deployments, Pods, Services } from './resources.js';
-import { keepWatching } from './watch.js';
+import type { WatchTarget } from './watch.js';
 
 export interface WorkloadsOptions {
   client: KubeClient;
@@ -141,8 +141,10 @@ export class KubeWorkloads implements Workloads {
       if (!warned.has(m)) this.o.warn?.(m);
       warned.add(m);
     };
-    const go = (target: Parameters<typeof keepWatching>[1]) => void keepWatching(this.client, target, () => onChange(), signal, { onError });
-    go({ resource: Deployments, namespace: this.ns, labelSelector: `${MANAGED_BY_LABEL}=${MANAGER},canary-rollouts/rollout=${this.o.rollout.name}` });
+    // The same selections observe() reads (each Deployment and Service by name, the pods by label):
+    // a client that reads from watches serves both from one watch each.
+    const go = (target: WatchTarget) => this.client.follow(target, () => onChange(), signal, { onError });
+    for (const track of TRACKS) go({ resource: Deployments, namespace: this.ns, fieldSelector: `metadata.name=${this.name(track)}` });
     go({ resource: Pods, namespace: this.ns, labelSelector: this.podSelector() });
     for (const s of TRACKS) {
       const name = this.serviceName(s);

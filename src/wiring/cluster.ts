@@ -9,6 +9,7 @@
  *   const lock = cluster.lock(rollout.name, ns);  // lock.identity is the run's owner
  */
 import type { TrafficRouter } from '../engine/ports.js';
+import { cachedClient } from '../kube/cached-client.js';
 import { KubeClient } from '../kube/client.js';
 import { KubeEventRecorder } from '../kube/events.js';
 import { holderIdentity } from '../kube/identity.js';
@@ -23,6 +24,7 @@ import { KubeWorkloads } from '../kube/workloads.js';
 import type { ResolvedRollout, RolloutSpec } from '../manifests/types.js';
 import { routeOf } from '../routing/registry.js';
 import type { Clock } from '../util/clock.js';
+import { messageOf } from '../util/errors.js';
 
 export interface ConnectOptions {
   /** --kubeconfig */
@@ -39,6 +41,8 @@ export interface ConnectOptions {
   /** Non-fatal trouble (a watch that keeps failing, Events that cannot be written), once per message. */
   warn?: (message: string) => void;
   retry?: Partial<RetryPolicy>;
+  /** One line per API request (`CANARY_TRACE=1`). */
+  trace?: (line: string) => void;
 }
 
 export interface Cluster {
@@ -57,6 +61,12 @@ export interface Cluster {
   secrets(): KubeSecretReader;
   /** Resolves the credentials once (exec plugins run here); they are refreshed in the background. */
   serviceProxy(): Promise<ServiceProxy>;
+  /**
+   * The same cluster for a process that reads the same objects again and again (a runner): the
+   * workloads, the router and the state store read from watches (kube/cached-client.ts) until
+   * `signal` aborts. The Lease, Events and Secrets are read and written directly.
+   */
+  watching(signal: AbortSignal): Cluster;
 }
 
 export function connect(options: ConnectOptions): Cluster {
@@ -66,7 +76,7 @@ export function connect(options: ConnectOptions): Cluster {
     ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}),
     ...(options.context !== undefined ? { context: options.context } : {}),
   });
-  const client = new KubeClient(kubeTransport(loaded.kc), {
+  const client = new KubeClient(kubeTransport(loaded.kc, options.trace ? { trace: options.trace } : {}), {
     clock: options.clock,
     context: loaded.context,
     ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
@@ -74,6 +84,18 @@ export function connect(options: ConnectOptions): Cluster {
   });
   const identity = holderIdentity(env);
   const warn = options.warn ?? (() => undefined);
+  return clusterOf(loaded, client, client, identity, options, warn);
+}
+
+/** The adapters over `reads` (the plain client, or one reading from watches); the Lease always on `direct`. */
+function clusterOf(loaded: LoadedKubeconfig, direct: KubeClient, reads: KubeClient, identity: string, options: ConnectOptions, warn: (m: string) => void): Cluster {
+  const client = reads;
+  const warned = new Set<string>();
+  const onWatchError = (err: unknown) => {
+    const m = `a watch keeps failing (reads answer its last state meanwhile): ${messageOf(err)}`;
+    if (!warned.has(m)) warn(m);
+    warned.add(m);
+  };
   return {
     kubeconfig: loaded,
     client,
@@ -83,9 +105,10 @@ export function connect(options: ConnectOptions): Cluster {
     router: (rollout, namespace, o = {}) => routeOf(rollout, namespace).create(client, { adopt: o.adopt ?? false }),
     stateStore: (rollout, namespace) => new ConfigMapStateStore({ client, namespace, rollout, warn }),
     lock: (rollout, namespace, o = {}) =>
-      new LeaseLock({ client, namespace, rollout, identity, clock: options.clock, ...(o.durationSeconds !== undefined ? { durationSeconds: o.durationSeconds } : {}) }),
-    events: (rollout, namespace) => new KubeEventRecorder({ client, namespace, rollout, clock: options.clock, instance: identity.split(' ')[0]!, warn }),
-    secrets: () => new KubeSecretReader(client),
+      new LeaseLock({ client: direct, namespace, rollout, identity, clock: options.clock, ...(o.durationSeconds !== undefined ? { durationSeconds: o.durationSeconds } : {}) }),
+    events: (rollout, namespace) => new KubeEventRecorder({ client: direct, namespace, rollout, clock: options.clock, instance: identity.split(' ')[0]!, warn }),
+    secrets: () => new KubeSecretReader(direct),
     serviceProxy: () => kubeServiceProxy(loaded.kc, { clock: options.clock }),
+    watching: (signal) => clusterOf(loaded, direct, cachedClient(direct, signal, { onError: onWatchError }), identity, options, warn),
   };
 }

@@ -24,12 +24,12 @@ describe('LeaseLock', () => {
   const lock = (identity: string, client = sb.newClient()) => new LeaseLock({ client, namespace: 'apps', rollout: 'myapp', identity, clock });
   const spec = () => stored(sb, 'leases', 'myapp-canary-lock')?.['spec'] as LeaseSpec | undefined;
 
-  it('acquires a free Lease, renews it every third of its duration on the clock, and releases it', async () => {
+  it('acquires a free Lease for 25 s, renews it every 15 s on the clock, and releases it', async () => {
     const a = lock('alice@laptop pid 1');
     expect(await a.acquire()).toEqual({ taken: true, previous: null });
     expect(spec()).toEqual({
       holderIdentity: 'alice@laptop pid 1',
-      leaseDurationSeconds: 15,
+      leaseDurationSeconds: 25,
       acquireTime: '2026-01-01T12:00:00.000000Z',
       renewTime: '2026-01-01T12:00:00.000000Z',
       leaseTransitions: 0,
@@ -37,12 +37,14 @@ describe('LeaseLock', () => {
     expect(stored(sb, 'leases', 'myapp-canary-lock')!.metadata.labels?.['app.kubernetes.io/managed-by']).toBe('canary');
     const lost = jest.fn();
     a.hold(stop.signal, lost);
-    for (const seconds of [5, 10, 15, 20]) {
-      await clock.advance(5_000);
+    for (const seconds of [15, 30, 45]) {
+      await clock.advance(14_000);
+      expect(spec()?.renewTime).toBe(`2026-01-01T12:00:${String(seconds - 15).padStart(2, '0')}.000000Z`);
+      await clock.advance(1_000);
       await eventually(() => spec()?.renewTime === `2026-01-01T12:00:${String(seconds).padStart(2, '0')}.000000Z`, 5_000, `renewal at +${seconds}s`);
     }
-    expect(clock.requested.filter((ms) => ms === 5_000).length).toBeGreaterThanOrEqual(4);
-    expect(await a.holder()).toEqual({ identity: 'alice@laptop pid 1', renewedAt: Date.UTC(2026, 0, 1, 12, 0, 20), durationMs: 15_000 });
+    expect(clock.requested.filter((ms) => ms === 15_000).length).toBeGreaterThanOrEqual(3);
+    expect(await a.holder()).toEqual({ identity: 'alice@laptop pid 1', renewedAt: Date.UTC(2026, 0, 1, 12, 0, 45), durationMs: 25_000 });
     await a.release();
     expect(spec()?.holderIdentity).toBeUndefined();
     expect(await a.holder()).toBeNull();
@@ -55,17 +57,17 @@ describe('LeaseLock', () => {
     expect(results.filter((r) => r.taken)).toHaveLength(1);
     const loser = results.find((r) => !r.taken) as { taken: false; holder: LeaseHolder };
     expect(loser.holder.identity).toBe(spec()!.holderIdentity);
-    expect(loser.holder.durationMs).toBe(15_000);
+    expect(loser.holder.durationMs).toBe(25_000);
   });
 
   it('a live Lease is not taken; a stale one is, reporting the previous holder', async () => {
     await lock('runner-a').acquire();
-    await clock.advance(10_000);
+    await clock.advance(20_000);
     const b = lock('runner-b');
-    expect(await b.acquire()).toEqual({ taken: false, holder: { identity: 'runner-a', renewedAt: Date.UTC(2026, 0, 1, 12, 0, 0), durationMs: 15_000 } });
+    expect(await b.acquire()).toEqual({ taken: false, holder: { identity: 'runner-a', renewedAt: Date.UTC(2026, 0, 1, 12, 0, 0), durationMs: 25_000 } });
     await clock.advance(6_000);
-    expect(await b.acquire()).toEqual({ taken: true, previous: { identity: 'runner-a', renewedAt: Date.UTC(2026, 0, 1, 12, 0, 0), durationMs: 15_000 } });
-    expect(spec()).toMatchObject({ holderIdentity: 'runner-b', leaseTransitions: 1, acquireTime: '2026-01-01T12:00:16.000000Z' });
+    expect(await b.acquire()).toEqual({ taken: true, previous: { identity: 'runner-a', renewedAt: Date.UTC(2026, 0, 1, 12, 0, 0), durationMs: 25_000 } });
+    expect(spec()).toMatchObject({ holderIdentity: 'runner-b', leaseTransitions: 1, acquireTime: '2026-01-01T12:00:26.000000Z' });
   });
 
   it('a live Lease held by a runner whose run is over is taken when that holder is named, and only then', async () => {
@@ -73,7 +75,7 @@ describe('LeaseLock', () => {
     await clock.advance(1_000);
     const b = lock('runner-b');
     expect(await b.acquire('runner-c')).toMatchObject({ taken: false, holder: { identity: 'runner-a' } });
-    expect(await b.acquire('runner-a')).toEqual({ taken: true, previous: { identity: 'runner-a', renewedAt: Date.UTC(2026, 0, 1, 12, 0, 0), durationMs: 15_000 } });
+    expect(await b.acquire('runner-a')).toEqual({ taken: true, previous: { identity: 'runner-a', renewedAt: Date.UTC(2026, 0, 1, 12, 0, 0), durationMs: 25_000 } });
     expect(spec()).toMatchObject({ holderIdentity: 'runner-b', leaseTransitions: 1 });
   });
 
@@ -91,7 +93,7 @@ describe('LeaseLock', () => {
     sb.store.mutate(typeOf(sb, 'leases'), 'apps', 'myapp-canary-lock', (o) => {
       (o['spec'] as LeaseSpec).holderIdentity = 'runner-b';
     });
-    await clock.advance(5_000);
+    await clock.advance(15_000);
     expect(await lost).toMatchObject({ identity: 'runner-b' });
   });
 
@@ -103,11 +105,11 @@ describe('LeaseLock', () => {
     sb.api.faults.add({ kind: 'status', code: 503, share: 1, match: { resources: ['leases'], verbs: ['update'] } });
     for (let t = 0; t < 16 && onLost.mock.calls.length === 0; t++) {
       const failed = sb.api.stats.snapshot().byStatus['503'] ?? 0;
-      await clock.advance(t === 0 ? 5_000 : 1_000);
+      await clock.advance(t === 0 ? 15_000 : 1_000);
       await eventually(() => (sb.api.stats.snapshot().byStatus['503'] ?? 0) > failed || onLost.mock.calls.length > 0, 5_000, 'a failed renewal');
     }
     await eventually(() => onLost.mock.calls.length > 0, 5_000, 'onLost');
     expect(onLost).toHaveBeenCalledWith(null);
-    expect(clock.now() - Date.UTC(2026, 0, 1, 12, 0, 0)).toBeGreaterThanOrEqual(15_000);
+    expect(clock.now() - Date.UTC(2026, 0, 1, 12, 0, 0)).toBeGreaterThanOrEqual(25_000);
   });
 });

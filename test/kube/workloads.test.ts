@@ -256,8 +256,9 @@ describe('KubeWorkloads', () => {
       expect(changes).toBeGreaterThanOrEqual(n);
     };
     await waitFor(1);
-    expect(sb.api.openWatches()).toBe(4);
-    expect(sb.api.faults.cutWatchesNow()).toBe(4);
+    // Each Deployment and Service by name, the pods by label.
+    expect(sb.api.openWatches()).toBe(5);
+    expect(sb.api.faults.cutWatchesNow()).toBe(5);
     const seen = changes;
     await w.route('canary', 'canary');
     await waitFor(seen + 1);
