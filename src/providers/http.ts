@@ -6,7 +6,6 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
-import axios from 'axios';
 import type { Clock } from '../util/clock.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -51,37 +50,18 @@ export async function exchange(req: HttpRequest, clock: Clock, signal: AbortSign
   });
   const stop = AbortSignal.any([deadline.signal, signal]);
   try {
-    const res = await axios.request<Readable>({
-      method: req.method,
-      url: req.url,
-      params: req.params,
-      data: req.body,
-      headers: req.headers,
-      // A stream, so that the size cap is ours: checked against Content-Length first, then while reading.
-      responseType: 'stream',
-      validateStatus: () => true,
-      maxContentLength: -1,
-      maxRedirects: 5,
-      signal: stop,
-      httpAgent: new http.Agent({ keepAlive: false }),
-      httpsAgent: new https.Agent({
-        keepAlive: false,
-        rejectUnauthorized: !req.tls.insecure,
-        ...(req.tls.ca !== undefined ? { ca: req.tls.ca } : {}),
-        ...(req.tls.cert !== undefined ? { cert: req.tls.cert } : {}),
-        ...(req.tls.key !== undefined ? { key: req.tls.key } : {}),
-      }),
-    });
+    const res = await follow(req, stop);
     const announced = Number(res.headers['content-length']);
-    const body = Number.isFinite(announced) && announced > req.maxBodyBytes ? null : await readCapped(res.data, req.maxBodyBytes, stop);
+    const body = Number.isFinite(announced) && announced > req.maxBodyBytes ? null : await readCapped(res, req.maxBodyBytes, stop);
     if (body === null) {
-      res.data.destroy();
+      res.destroy();
       return { kind: 'too-large', limit: req.maxBodyBytes };
     }
+    const status = res.statusCode ?? 0;
     return {
       kind: 'response',
-      status: res.status,
-      statusText: res.statusText || (http.STATUS_CODES[res.status] ?? ''),
+      status,
+      statusText: res.statusMessage || (http.STATUS_CODES[status] ?? ''),
       contentType: String(res.headers['content-type'] ?? ''),
       body,
       retryAfter: res.headers['retry-after'] === undefined ? null : String(res.headers['retry-after']),
@@ -93,6 +73,63 @@ export async function exchange(req: HttpRequest, clock: Clock, signal: AbortSign
   } finally {
     finished.abort();
   }
+}
+
+const MAX_REDIRECTS = 5;
+
+/**
+ * The answer, after at most MAX_REDIRECTS redirects, with node's own http/https (axios cost every
+ * runner about 20 MB of memory for this, docs/benchmarks.md). Redirects are followed as browsers
+ * and axios do: 303 (and 301/302 after a POST) become a GET without body; credentials are not sent
+ * to another host.
+ */
+async function follow(req: HttpRequest, stop: AbortSignal): Promise<http.IncomingMessage> {
+  const url = new URL(req.url);
+  for (const [k, v] of Object.entries(req.params ?? {})) url.searchParams.set(k, v);
+  let target = url;
+  let method: string = req.method;
+  let body = req.body;
+  let headers = { ...req.headers };
+  for (let redirects = 0; ; redirects++) {
+    const res = await send(target, method, headers, body, req.tls, stop);
+    const location = res.headers.location;
+    const status = res.statusCode ?? 0;
+    if (![301, 302, 303, 307, 308].includes(status) || !location) return res;
+    res.resume();
+    if (redirects >= MAX_REDIRECTS) throw Object.assign(new Error('Maximum number of redirects exceeded'), { code: 'ERR_FR_TOO_MANY_REDIRECTS' });
+    const next = new URL(location, target);
+    if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
+      method = 'GET';
+      body = undefined;
+      headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !/^content-(type|length)$/i.test(k)));
+    }
+    if (next.host !== target.host) headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !/^(authorization|cookie)$/i.test(k)));
+    target = next;
+  }
+}
+
+function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, tls: TlsOptions, stop: AbortSignal): Promise<http.IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const https_ = url.protocol === 'https:';
+    if (!https_ && url.protocol !== 'http:') return reject(new Error(`unsupported protocol ${url.protocol}`));
+    const options: https.RequestOptions = {
+      method,
+      headers: body === undefined ? headers : { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
+      signal: stop,
+      agent: false,
+      ...(https_
+        ? {
+            rejectUnauthorized: !tls.insecure,
+            ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+            ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
+            ...(tls.key !== undefined ? { key: tls.key } : {}),
+          }
+        : {}),
+    };
+    const r = (https_ ? https : http).request(url, options, resolve);
+    r.on('error', reject);
+    r.end(body);
+  });
 }
 
 /** The body as text, or null once it grows past `limit` bytes (the rest is never read). */

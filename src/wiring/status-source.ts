@@ -11,7 +11,7 @@ import { trackServiceFields, trackServices } from '../manifests/strategy.js';
 import type { ServiceView } from '../status/model.js';
 import { decodeRun, type RunConfigMap } from '../kube/run-configmap.js';
 import { deploymentCounts } from '../kube/workloads.js';
-import { readStoredManifests } from '../manifests/stored.js';
+import { readStoredRollout } from '../manifests/stored-rollout.js';
 import type { RolloutSpec } from '../manifests/types.js';
 import { routeOf } from '../routing/registry.js';
 import type { DeploymentInfo, PodInfo, RouteInfo, StatusInput } from '../status/types.js';
@@ -27,18 +27,23 @@ export async function gatherStatus(cluster: Cluster, t: StatusTarget, now: numbe
   const store = cluster.stateStore(t.name, t.namespace);
   const lock = cluster.lock(t.name, t.namespace);
   // The same reads as the runner's (get Deployments by name, list pods): the runner's Role suffices.
-  const [stored, holder, stable, canary, pods] = await Promise.all([
-    store.load(),
+  // All at once; the route object, named by the stored manifests, as soon as the run ConfigMap is in.
+  const loaded = store.load();
+  const routed = loaded.then(async (stored) => {
+    const rollout = stored.manifests ? rolloutOf(stored.manifests, t.namespace) : null;
+    const [route, services] = await Promise.all([routeInfo(cluster, rollout, t.namespace), rollout ? serviceViews(cluster, rollout, t.namespace) : []]);
+    return { rollout, route, services };
+  });
+  const [stored, holder, stable, canary, pods, { rollout, route, services }] = await Promise.all([
+    loaded,
     lock.holder(),
     cluster.client.tryGet<Deployment>(Deployments, t.namespace, `${t.name}-stable`),
     cluster.client.tryGet<Deployment>(Deployments, t.namespace, `${t.name}-canary`),
     cluster.client.list<Pod>(Pods, t.namespace, { labelSelector: TRACK_LABEL }),
+    routed,
   ]);
-  const rollout = stored.manifests ? rolloutOf(stored.manifests, t.namespace) : null;
   const ours = (d: Deployment | null) => (d && d.metadata.labels?.[ROLLOUT_LABEL] === t.name ? d : null);
   const info = (d: Deployment | null) => (ours(d) ? deploymentInfo(d!, pods.items, now) : null);
-  const route = await routeInfo(cluster, rollout, t.namespace);
-  const services = rollout ? await serviceViews(cluster, rollout, t.namespace) : [];
   return {
     rollout,
     input: {
@@ -90,7 +95,7 @@ async function actualWeightOf(cluster: Cluster, rollout: RolloutSpec | null, nam
 
 function rolloutOf(manifests: string, namespace: string): RolloutSpec | null {
   try {
-    return readStoredManifests(manifests, namespace).rollouts[0] ?? null;
+    return readStoredRollout(manifests, namespace);
   } catch {
     return null;
   }
@@ -114,15 +119,14 @@ async function routeInfo(cluster: Cluster, rollout: RolloutSpec | null, namespac
 async function serviceViews(cluster: Cluster, rollout: RolloutSpec, namespace: string): Promise<ServiceView[]> {
   const names = trackServices(rollout.strategy);
   const fields = trackServiceFields(rollout.strategy);
-  const out: ServiceView[] = [];
-  for (const track of ['stable', 'canary'] as const) {
+  const views = (['stable', 'canary'] as const).map(async (track): Promise<ServiceView | null> => {
     const name = names[track];
-    if (!name) continue;
+    if (!name) return null;
     const svc = await cluster.client.tryGet<KubeObject & { spec?: { selector?: Record<string, string> } }>(Services, namespace, name).catch(() => null);
     const selects = svc?.spec?.selector?.[TRACK_LABEL];
-    out.push({ name, role: fields[track], selects: selects === 'stable' || selects === 'canary' ? selects : null });
-  }
-  return out;
+    return { name, role: fields[track], selects: selects === 'stable' || selects === 'canary' ? selects : null };
+  });
+  return (await Promise.all(views)).filter((v): v is ServiceView => v !== null);
 }
 
 function deploymentInfo(d: Deployment, pods: readonly Pod[], now: number): DeploymentInfo {

@@ -62,5 +62,8 @@ describe('save policy', () => {
     for (const change of [{ failed: 1 }, { inconclusive: 1 }, { error: 1 }, { consecutiveError: 1 }, { phase: 'Failed' }, { message: 'x' }]) {
       expect(urgentKey(state(change))).not.toBe(base);
     }
+    // Outside a pause every measurement is stored at once.
+    const progressing = (m: object) => ({ ...state(m), phase: 'Progressing' }) as RunState;
+    expect(urgentKey(progressing({ count: 2, successful: 2 }))).not.toBe(urgentKey(progressing({})));
   });
 });
