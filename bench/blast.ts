@@ -42,12 +42,16 @@ export interface BlastTrial {
   rollbackMs: number;
   /** Floor for this trial's measurement schedule: rate x (first scheduled measurement >= t10 + s, minus t10). */
   scheduleFloor: number;
+  /** That first scheduled measurement - t10: the exposure the schedule allows at best. */
+  scheduleExposureMs: number;
+  /** Background analysis started -> weight 10 stored. */
+  analysisToWeightMs: number;
 }
 
 export interface BlastResult {
   trials: BlastTrial[];
   floors: { min: number; expected: number; expectedExposureS: number };
-  median: { failed: number; exposureMs: number; detectMs: number; rollbackMs: number; scheduleFloor: number; canaryRps: number };
+  median: { failed: number; exposureMs: number; detectMs: number; rollbackMs: number; scheduleFloor: number; canaryRps: number; scheduleExposureMs: number; analysisToWeightMs: number };
 }
 
 export async function benchBlast(trials = 5, log: (m: string) => void = () => undefined): Promise<BlastResult> {
@@ -89,8 +93,9 @@ export async function benchBlast(trials = 5, log: (m: string) => void = () => un
       const canaryRps = ((canary(after).ok + canary(after).failed - canary(atTen).ok - canary(atTen).failed) * 1000) / (t0 - t10);
       // First scheduled measurement (analysis start + k*I) at or after t10 + s.
       const k = Math.max(0, Math.ceil((t10 + SCRAPE_S * 1000 - ta) / (INTERVAL_S * 1000)));
-      const scheduleFloor = (canaryRps * (ta + k * INTERVAL_S * 1000 - t10)) / 1000;
-      out.push({ failed, failedTotal, canaryRps, exposureMs: t0 - t10, detectMs: tf - t10, rollbackMs: t0 - tf, scheduleFloor });
+      const scheduleExposureMs = ta + k * INTERVAL_S * 1000 - t10;
+      const scheduleFloor = (canaryRps * scheduleExposureMs) / 1000;
+      out.push({ failed, failedTotal, canaryRps, exposureMs: t0 - t10, detectMs: tf - t10, rollbackMs: t0 - tf, scheduleFloor, scheduleExposureMs, analysisToWeightMs: t10 - ta });
       log(`blast ${i + 1}/${trials}: ${failed} failed requests (${failedTotal} in total), exposure ${Math.round(t0 - t10)} ms, schedule floor ${scheduleFloor.toFixed(1)}`);
     }
   } finally {
@@ -111,6 +116,8 @@ export async function benchBlast(trials = 5, log: (m: string) => void = () => un
       rollbackMs: m((t) => t.rollbackMs),
       scheduleFloor: m((t) => t.scheduleFloor),
       canaryRps: m((t) => t.canaryRps),
+      scheduleExposureMs: m((t) => t.scheduleExposureMs),
+      analysisToWeightMs: m((t) => t.analysisToWeightMs),
     },
   };
 }

@@ -32,7 +32,7 @@ export interface IdleResult {
   /** CPU used while paused, as a share of one core. */
   cpuPausedPct: number;
   cpuTotalMs: number;
-  rss: { startMb: number; afterFirstMinuteMb: number; maxMb: number; endMb: number; slopeMbPerHour: number };
+  rss: { startMb: number; afterFirstMinuteMb: number; maxMb: number; endMb: number; slopeMbPerHour: number; maxAfterFirstMinuteMb: number };
 }
 
 export async function benchIdle(timeScale = 0.05, log: (m: string) => void = () => undefined): Promise<IdleResult> {
@@ -119,6 +119,7 @@ export async function benchIdle(timeScale = 0.05, log: (m: string) => void = () 
         maxMb: Math.max(...samples.map((s) => s.rssMb)),
         endMb: samples.at(-1)!.rssMb,
         slopeMbPerHour: slope(tail.map((s) => [s.t / 3_600_000, s.rssMb])),
+        maxAfterFirstMinuteMb: Math.max(...samples.filter((s) => s.t >= Math.min(60_000, samples.at(-1)!.t)).map((s) => s.rssMb)),
       },
     };
   } finally {

@@ -21,6 +21,7 @@ import { benchFleet } from './fleet.js';
 import { benchIdle } from './idle.js';
 import { killAll, ROOT } from './lib/proc.js';
 import { closeAllSandboxes } from './lib/world.js';
+import { goalLines, goals, goalsSection, type Results } from './goals.js';
 import { abortSection, blastSection, cliSection, fleetSection, idleSection, machineSection, replaceSection } from './report.js';
 
 const SECTIONS = ['cli', 'abort', 'blast', 'idle', 'fleet'] as const;
@@ -166,39 +167,71 @@ async function main(): Promise<void> {
     writeFileSync(doc, replaceSection(text, 'machine', machineSection(m, command)));
   };
   log(`machine: ${JSON.stringify(m)}`);
+  const fresh: Results = {};
   for (const s of o.only) {
     const t0 = Date.now();
     log(`== ${s}`);
     switch (s) {
       case 'cli': {
         const r = await benchCli(o.cliRuns, log, o.controlPlane);
+        fresh.cli = r;
         save(s, cliSection(r, m, command), r);
         break;
       }
       case 'abort': {
         const r = await benchAbort(o.runs, log, o.controlPlane);
+        fresh.abort = r;
         save(s, abortSection(r, m, command), r);
         break;
       }
       case 'blast': {
         const r = await benchBlast(o.trials, log);
+        fresh.blast = r;
         save(s, blastSection(r, m, command), r);
         break;
       }
       case 'idle': {
         const r = await benchIdle(o.idleScale, log);
+        fresh.idle = r;
         save(s, idleSection(r, m, command), { ...r, samples: r.samples.map((x) => [x.t, +x.rssMb.toFixed(1), x.cpuMs]) });
         break;
       }
       case 'fleet': {
         const r = await benchFleet(o.fleet, o.steadyS * 1000, log);
+        fresh.fleet = r;
         save(s, fleetSection(r, m, command), r);
         break;
       }
     }
     log(`== ${s} done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   }
+  // The goals, from this run's results and, for sections that did not run, the last ones recorded.
+  if (o.controlPlane === 'sandbox') {
+    const results: Results = { ...recorded(rawDir), ...fresh };
+    const gs = goals(results);
+    const from = SECTIONS.filter((s) => results[s]).map((s) => `${s}: ${fresh[s] ? 'this run' : `docs/benchmarks/${s}.json`}`);
+    if (o.write && gs.length) {
+      text = replaceSection(text, 'goals', goalsSection(gs, `_Issue 15's goals judged from the results (${from.join('; ')}); \`npm run bench\` prints the same lines tab-separated._`));
+      writeFileSync(doc, text);
+    }
+    console.log(`\n${goalLines(gs).join('\n')}`);
+  }
   log(`all done in ${((Date.now() - started) / 60_000).toFixed(1)} min${o.write ? `; wrote ${doc}` : ''}`);
+}
+
+/** The results last written to docs/benchmarks/NAME.json (sandbox sections only). */
+function recorded(dir: string): Results {
+  const out: Results = {};
+  for (const s of SECTIONS) {
+    const file = join(dir, `${s}.json`);
+    if (!existsSync(file)) continue;
+    try {
+      (out as Record<string, unknown>)[s] = (JSON.parse(readFileSync(file, 'utf8')) as { result: unknown }).result;
+    } catch {
+      // an unreadable record is left out
+    }
+  }
+  return out;
 }
 
 let stopping = false;

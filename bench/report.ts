@@ -78,8 +78,35 @@ export function blastSection(r: BlastResult, m: Record<string, string>, command:
     '|---|---|---|---|---|---|---|',
     ...r.trials.map((t, i) => `| ${i + 1} | ${t.failed} | ${t.failedTotal} | ${fmtMs(t.exposureMs)} | ${fmtMs(t.detectMs)} | ${fmtMs(t.rollbackMs)} | ${t.scheduleFloor.toFixed(1)} |`),
     '',
+    ...argoTable(r),
+    '',
     when(m, command),
   ].join('\n');
+}
+
+/**
+ * The same release under Argo Rollouts, from its documented schedule (docs/features/analysis.md,
+ * reference/argo-rollouts.md section 2): the seed's background analysis (startingStep 0) starts with
+ * the update, measures at once and then every interval, and the rollout aborts on the first
+ * measurement that fails. With the same query, interval and Prometheus, the first measurement that
+ * can see the failure is the first at or after weight 10 + s; Argo's own reaction (the AnalysisRun
+ * and Rollout controllers' queues, the TrafficSplit write) is counted as zero, so its row is a floor.
+ */
+function argoTable(r: BlastResult): string[] {
+  const md = r.median;
+  const analysisStart = r.trials.map((t) => t.analysisToWeightMs);
+  const hasSchedule = analysisStart.every((x) => typeof x === 'number' && Number.isFinite(x));
+  if (!hasSchedule) return [];
+  return [
+    'Next to Argo Rollouts with the seed\'s setup (same query, interval, window and Prometheus; Argo\'s documented schedule: the background AnalysisRun starts with the update, measures at once and every interval after; the rollout aborts on the first failed measurement; its controllers\' reaction time counted as zero):',
+    '',
+    '| | failed requests (median) | exposure (median) | canary / this |',
+    '|---|---|---|---|',
+    `| Argo Rollouts, documented schedule, zero reaction time | ${md.scheduleFloor.toFixed(1)} | ${fmtMs(md.scheduleExposureMs)} | ${(md.failed / md.scheduleFloor).toFixed(2)} |`,
+    `| canary, measured | ${md.failed} | ${fmtMs(md.exposureMs)} | 1.00 |`,
+    '',
+    `The analysis started ${fmtMs(md.analysisToWeightMs)} (median) before weight 10 was stored (the canary's pod start), as it would under Argo; the difference is canary's reaction after the failing measurement (${fmtMs(md.rollbackMs)}), which Argo spends in two controllers' work queues.`,
+  ];
 }
 
 export function idleSection(r: IdleResult, m: Record<string, string>, command: string): string {

@@ -7,6 +7,7 @@ import type { ProviderResult } from '../analysis/provider.js';
 import type { EngineContext } from './context.js';
 import type { RunEvent } from './events.js';
 import type { Tx } from './tx.js';
+import { byCodeUnit } from '../util/compare.js';
 
 export function findRun(tx: Tx, id: string): AnalysisRun | undefined {
   return tx.state.analyses.find((r) => r.id === id);
@@ -14,7 +15,7 @@ export function findRun(tx: Tx, id: string): AnalysisRun | undefined {
 
 function putRun(tx: Tx, run: AnalysisRun): void {
   const others = tx.state.analyses.filter((r) => r.id !== run.id);
-  tx.set({ analyses: [...others, run].sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id)) });
+  tx.set({ analyses: [...others, run].sort((a, b) => a.startedAt - b.startedAt || byCodeUnit(a.id, b.id)) });
 }
 
 /** Makes sure run `id` exists: created once its templates are resolved, in Error if they cannot be. */

@@ -1,3 +1,5 @@
+import { byCodeUnit } from '../util/compare.js';
+
 /** Where a value came from: file, 1-based line/column, and the field path inside its document. */
 export interface Loc {
   file: string;
@@ -38,10 +40,10 @@ export function formatIssue(i: Issue): string {
 export function sortIssues(issues: readonly Issue[]): Issue[] {
   return [...issues].sort(
     (a, b) =>
-      a.file.localeCompare(b.file) ||
+      byCodeUnit(a.file, b.file) ||
       a.line - b.line ||
       a.col - b.col ||
       (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) ||
-      a.message.localeCompare(b.message),
+      byCodeUnit(a.message, b.message),
   );
 }

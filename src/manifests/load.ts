@@ -9,6 +9,7 @@ import { LineCounter, parseAllDocuments } from 'yaml';
 import { issue, type Issue } from './issues.js';
 import { makeSourceDoc, type SourceDoc } from './source.js';
 import { quotePlaceholders } from './unquoted.js';
+import { byCodeUnit } from '../util/compare.js';
 
 /** Larger manifests are refused: no Rollout needs megabytes, and YAML parsing is not free. */
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -114,7 +115,7 @@ async function loadFile(path: string, shown: string, result: LoadResult): Promis
 async function listManifestFiles(dir: string, recursive: boolean): Promise<string[]> {
   const out: string[] = [];
   const entries = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => a.name.localeCompare(b.name));
+  entries.sort((a, b) => byCodeUnit(a.name, b.name));
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const full = join(dir, e.name);
