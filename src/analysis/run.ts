@@ -116,13 +116,7 @@ export function terminateRun(run: AnalysisRun, metrics: readonly ResolvedMetric[
   return assessRun({ ...run, terminating: true }, metrics, now);
 }
 
-/**
- * A run cut short by a rollback or a skipped step did not pass: it is shown as Terminated with its
- * measurements so far, never as the Successful phase Argo's termination leaves it in.
- */
-export function wasTerminated(run: Pick<AnalysisRun, 'phase' | 'terminatedBy'>): boolean {
-  return run.phase === 'Successful' && (run.terminatedBy === 'rollback' || run.terminatedBy === 'skip');
-}
+export { wasTerminated } from './terminated.js';
 
 /** For a resumed run: measurements in flight when the previous runner stopped never completed. */
 export function dropInFlight(run: AnalysisRun, metrics: readonly ResolvedMetric[], now: number): AnalysisRun {

@@ -5,7 +5,6 @@
  */
 import { leftOverNote, scaleDownLeftOver } from '../engine/left-scale-down.js';
 import type { RunState } from '../engine/types.js';
-import { readStoredManifests } from '../manifests/stored.js';
 import { isResolved } from '../manifests/types.js';
 import type { Clock } from '../util/clock.js';
 import { messageOf } from '../util/errors.js';
@@ -25,6 +24,9 @@ export async function finishLeftScaleDown(cluster: Cluster, clock: Clock, name: 
     const store = cluster.stateStore(name, namespace);
     const stored = await store.load();
     if (!stored.state || stored.state.runId !== known.runId || !stored.manifests) return null;
+    // Loaded only now: validating the stored manifests loads the condition language, which the
+    // commands that may get here (status, abort, promote) otherwise never need (docs/benchmarks.md).
+    const { readStoredManifests } = await import('../manifests/stored.js');
     const rollout = { ...readStoredManifests(stored.manifests, namespace).rollouts[0]!, namespace };
     // The stored Rollout carries the template it ran with (a workloadRef's too).
     if (!isResolved(rollout)) return null;

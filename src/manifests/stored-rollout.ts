@@ -11,6 +11,6 @@ import type { RolloutSpec } from './types.js';
 /** The first Rollout of the stored manifests, with `namespace` as its namespace; null when none reads. */
 export function readStoredRollout(text: string, namespace: string): RolloutSpec | null {
   const { docs, issues } = parseManifestText(text, '<stored manifests>');
-  const rollout = readDocuments(docs, ['<stored manifests>'], issues).spec.rollouts[0];
+  const rollout = readDocuments(docs, ['<stored manifests>'], issues, { stored: true }).spec.rollouts[0];
   return rollout ? { ...rollout, namespace } : null;
 }

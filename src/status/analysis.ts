@@ -1,6 +1,6 @@
 /** Analysis runs as the status shows them: Argo's counters, per-metric last value and recent samples. */
 import type { AnalysisPhase, AnalysisRun, Measurement, MetricResult } from '../analysis/types.js';
-import { wasTerminated } from '../analysis/run.js';
+import { wasTerminated } from '../analysis/terminated.js';
 import { assertNever } from '../util/assert-never.js';
 import { ICON, type Icon } from './icons.js';
 import type { AnalysisView, Counts, MetricView } from './model.js';

@@ -112,7 +112,8 @@ describe.each([
       // Never more canary weight than the steps allow.
       expect(Math.max(...h.cluster.log.filter((l) => l.startsWith('weight')).map((l) => Number(l.split(' ')[1])))).toBeLessThanOrEqual(100);
     }
-    // Most crash points leave an unfinished run that a second runner must pick up.
-    expect(resumes).toBeGreaterThan(reference.checkpoints / 2);
+    // At least half the crash points leave an unfinished run that a second runner must pick up
+    // (in a pause, successful measurements are stored once a minute: fewer checkpoints mid-run).
+    expect(resumes).toBeGreaterThanOrEqual(reference.checkpoints / 2);
   }, 120_000);
 });
