@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   promote: () => import('../commands/promote.js'),
   retry: () => import('../commands/retry.js'),
   analyze: () => import('../commands/analyze.js'),
+  history: () => import('../commands/history.js'),
 };
 
 export async function main(argv: readonly string[], base: Partial<Io> = {}): Promise<number> {

@@ -40,6 +40,10 @@ Examples:
   retry: `
 Examples:
   canary retry myapp -n apps`,
+  history: `
+Examples:
+  canary history myapp -n apps
+  canary history myapp -o json      # every run, with the requests each acted on`,
   analyze: `
 Examples:
   canary analyze examples/seed/analysis-template.yaml --arg from=dependant-api-service --arg service-name=myapp-canary
@@ -165,6 +169,14 @@ export function buildProgram(version: string, name: string, dispatch: Dispatch, 
     .option('--timeout <duration>', 'how long to wait for the runner to act', '2m')
     .addHelpText('after', EXAMPLES.retry!)
     .action(action('retry'));
+
+  program
+    .command('history')
+    .description("a rollout's runs, newest first: revision, images, verdict, reason, when, how long, who aborted or promoted")
+    .argument('<name>', 'the Rollout name')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml']).default('text'))
+    .addHelpText('after', EXAMPLES.history!)
+    .action(action('history'));
 
   prometheusOptions(
     program

@@ -3,7 +3,7 @@
  * namespace as lines, or a watch that redraws on change and exits with the rollout's verdict.
  */
 import type { Outcome } from '../contract/outcome.js';
-import { write, type Io } from '../contract/io.js';
+import { textWidth, write, type Io } from '../contract/io.js';
 import { parseDurationOption, parseOutput } from '../contract/options.js';
 import type { Invocation } from '../contract/verb.js';
 import type { Cluster } from '../wiring/cluster.js';
@@ -83,11 +83,6 @@ function render(view: StatusView, output: string, io: Io): string {
     default:
       return renderTree(view, io.palette, textWidth(io));
   }
-}
-
-/** A terminal's width; nothing is cut off a terminal (CI logs, `| cat`), whatever COLUMNS says. */
-function textWidth(io: Io): { maxWidth: number | null } {
-  return { maxWidth: io.stdout.isTTY ? Math.max(80, io.stdout.columns ?? 80) : null };
 }
 
 interface WatchFlags {

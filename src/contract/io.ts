@@ -15,6 +15,11 @@ export interface Io {
   exitCodeOf(outcome: Outcome): number;
 }
 
+/** The width a table may take: a terminal's (at least 80); none off a terminal (CI logs, pipes keep every name whole). */
+export function textWidth(io: Pick<Io, 'stdout'>): { maxWidth: number | null } {
+  return { maxWidth: io.stdout.isTTY ? Math.max(80, io.stdout.columns ?? 80) : null };
+}
+
 export function write(stream: NodeJS.WritableStream, text: string): void {
   stream.write(text.endsWith('\n') ? text : `${text}\n`);
 }

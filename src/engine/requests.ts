@@ -5,13 +5,14 @@ import type { CanaryStrategy, RolloutStrategy } from '../manifests/types.js';
 import { stepRunId, type EngineContext } from './context.js';
 import { hintCommand, type HintTarget } from '../util/hint.js';
 import { advance, hintOf, lateInPromotion, resume, startPromotion, startRollback, stepLabel } from './transitions.js';
+import { requestsWith } from './run-record.js';
 import type { Tx } from './tx.js';
 import { HANDLED_REQUESTS_LIMIT, isTerminal, type RunRequest } from './types.js';
 
 export function handleRequest(tx: Tx, ctx: EngineContext, req: RunRequest): void {
   if (tx.state.handledRequests.includes(req.id)) return;
   const outcome = requestOutcome(tx, ctx, req);
-  tx.set({ handledRequests: [...tx.state.handledRequests, req.id].slice(-HANDLED_REQUESTS_LIMIT) });
+  tx.set({ handledRequests: [...tx.state.handledRequests, req.id].slice(-HANDLED_REQUESTS_LIMIT), requests: requestsWith(tx.state, req, outcome) });
   tx.emit({ kind: 'requestReceived', at: tx.now, request: req, outcome });
 }
 

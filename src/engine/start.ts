@@ -3,6 +3,7 @@
  * first deploy, nothing to do, resume a run whose runner is gone, start over with a new revision,
  * undo a canary when the stable template is applied again, or refuse a revision already rolled back.
  */
+import { pastOf } from './run-record.js';
 import { analysisUses, stepsOf, strategyName } from '../manifests/strategy.js';
 import { assertNever } from '../util/assert-never.js';
 import type { RunFacts } from './context.js';
@@ -102,6 +103,8 @@ function fresh(input: StartInput, mode: RunMode, stableRevision: string | null):
     rollback: null,
     progress: { since: null, exceeded: false, lastReady: 0 },
     handledRequests: [],
+    requests: [],
+    past: pastOf(input.stored),
     history: [],
     startedAt: now,
     updatedAt: now,

@@ -74,6 +74,37 @@ export interface PendingScaleDown {
   left: boolean;
 }
 
+/** A request as the run received it, with its answer. */
+export interface ReceivedRequest {
+  kind: RunRequest['kind'];
+  by: string;
+  at: number;
+  reason: string | null;
+  outcome: string;
+}
+
+/** One run as `canary history` lists it: kept in the run state of the runs after it. */
+export interface RunRecord {
+  runId: string;
+  mode: RunMode;
+  revision: string;
+  stableRevision: string | null;
+  images: string[];
+  /** The phase it ended in; a run replaced before it ended keeps the phase it was in. */
+  phase: Phase;
+  /** Why it ended: a rollback's cause, if it rolled back. */
+  cause: RollbackCause | null;
+  /** The run's last message: its verdict's reason once it ended. */
+  reason: string;
+  stepIndex: number;
+  stepCount: number;
+  startedAt: number;
+  finishedAt: number | null;
+  /** The runner that drove it last (user@host pid N [CI job]). */
+  owner: string;
+  requests: ReceivedRequest[];
+}
+
 export interface HistoryEntry {
   at: number;
   /** Event reason, CamelCase as Argo's: RolloutStepCompleted, TrafficWeightUpdated, RolloutAborted... */
@@ -120,6 +151,10 @@ export interface RunState {
   /** When the current wait for pods began (null: not waiting), the pods available then, and whether the deadline passed. */
   progress: { since: number | null; exceeded: boolean; lastReady: number };
   handledRequests: string[];
+  /** The requests this run acted on or answered (who aborted or promoted it); absent in older states. */
+  requests?: ReceivedRequest[];
+  /** The runs before this one, newest first (`canary history`); absent in older states. */
+  past?: RunRecord[];
   history: HistoryEntry[];
   startedAt: number;
   updatedAt: number;
@@ -131,5 +166,9 @@ export interface RunState {
 }
 
 export const HISTORY_LIMIT = 100;
+/** Past runs kept in the state (`canary history`): a ConfigMap holds 1 MiB, a record is well under 1 KiB. */
+export const PAST_RUNS_LIMIT = 30;
+/** Requests kept per run. */
+export const REQUESTS_LIMIT = 20;
 /** Handled request ids kept; the store deletes a request key once its id is listed here. */
 export const HANDLED_REQUESTS_LIMIT = 500;

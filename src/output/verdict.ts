@@ -1,13 +1,16 @@
 /** The verdict of a finished run, and the one line that always ends `canary run`'s output. */
 import type { Outcome } from '../contract/outcome.js';
-import type { RunState } from '../engine/types.js';
+import type { RollbackCause, RunState } from '../engine/types.js';
 import { assertNever } from '../util/assert-never.js';
 import type { Palette } from '../util/palette.js';
 import { formatDuration, stepOf } from './words.js';
 
 export type Verdict = 'promoted' | 'deployed' | 'unchanged' | 'rolled back' | 'aborted' | 'timed out' | 'paused' | 'left running' | 'refused';
 
-export function verdictOf(state: RunState): { verdict: Verdict; outcome: Outcome } {
+/** What a run ended as (the state, or a past run's record: phase, mode and the rollback's cause). */
+export type VerdictFacts = Pick<RunState, 'phase' | 'mode'> & { rollback: { cause: RollbackCause } | null };
+
+export function verdictOf(state: VerdictFacts): { verdict: Verdict; outcome: Outcome } {
   switch (state.phase) {
     case 'Healthy':
       return state.mode === 'initial'

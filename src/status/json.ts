@@ -3,6 +3,7 @@
  * a list wraps the views in `items`; `--watch -o json` prints one compact view per line.
  */
 import YAML from 'yaml';
+import type { HistoryView } from './history.js';
 import { STATUS_SCHEMA_VERSION, type StatusView } from './model.js';
 
 export interface StatusList {
@@ -14,12 +15,12 @@ export function statusList(views: readonly StatusView[]): StatusList {
   return { schemaVersion: STATUS_SCHEMA_VERSION, items: [...views].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name)) };
 }
 
-export function renderJson(doc: StatusView | StatusList): string {
+export function renderJson(doc: StatusView | StatusList | HistoryView): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
 /** Long messages stay on one line: a folded message is harder to grep in a CI log. */
-export function renderYaml(doc: StatusView | StatusList): string {
+export function renderYaml(doc: StatusView | StatusList | HistoryView): string {
   return YAML.stringify(doc, { lineWidth: 0 });
 }
 
