@@ -2,16 +2,12 @@
  * `canary history NAME` (issue 16 item 10) through main() against an in-process sandbox: a first
  * deploy, a release aborted by a person, a release promoted by a person, newest first, with who.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { runCli } from '../support/cli.js';
-
-function rolloutWithoutAnalysis(): string {
-  const seed = readFileSync('examples/seed/rollout.yaml', 'utf8');
-  return `${seed.slice(0, seed.indexOf('      analysis:'))}      steps:\n        - setWeight: 30\n        - pause: {}\n${seed.slice(seed.indexOf('  selector:'))}`;
-}
+import { seedWithoutAnalysis } from '../support/seed.js';
 
 const IMAGE = 'ghcr.io/mccutchen/go-httpbin';
 
@@ -23,7 +19,7 @@ describe('canary history', () => {
   beforeAll(async () => {
     sb = await startSandbox({ scenario: 'seed', prometheus: false, load: false, podStartDelayMs: 20, log: () => undefined });
     dir = mkdtempSync(join(tmpdir(), 'canary-history-'));
-    writeFileSync(join(dir, 'rollout.yaml'), rolloutWithoutAnalysis());
+    writeFileSync(join(dir, 'rollout.yaml'), seedWithoutAnalysis());
     env = { PATH: process.env.PATH, HOME: dir, KUBECONFIG: sb.kubeconfigPath};
     const steps: [string[], number][] = [
       [['run', dir], 0],

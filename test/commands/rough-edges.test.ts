@@ -10,12 +10,7 @@ import { join } from 'node:path';
 import { catalog } from '../sandbox/api/catalog.js';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { runCli } from '../support/cli.js';
-
-/** The seed's Rollout without its analysis (no Prometheus here): weight 30, then a pause until promoted. */
-function rolloutWithoutAnalysis(): string {
-  const seed = readFileSync('examples/seed/rollout.yaml', 'utf8');
-  return `${seed.slice(0, seed.indexOf('      analysis:'))}      steps:\n        - setWeight: 30\n        - pause: {}\n${seed.slice(seed.indexOf('  selector:'))}`;
-}
+import { seedWithoutAnalysis } from '../support/seed.js';
 
 describe('rough edges, through the CLI against a sandbox', () => {
   let sb: Sandbox;
@@ -24,7 +19,7 @@ describe('rough edges, through the CLI against a sandbox', () => {
   beforeAll(async () => {
     sb = await startSandbox({ scenario: 'seed', prometheus: false, load: false, podStartDelayMs: 20, log: () => undefined });
     dir = mkdtempSync(join(tmpdir(), 'canary-rough-'));
-    writeFileSync(join(dir, 'rollout.yaml'), rolloutWithoutAnalysis());
+    writeFileSync(join(dir, 'rollout.yaml'), seedWithoutAnalysis());
     env = { PATH: process.env.PATH, HOME: dir, KUBECONFIG: sb.kubeconfigPath, COLUMNS: '200' };
     expect((await runCli(['run', dir], { env })).code).toBe(0);
     const paused = await runCli(['run', dir, '--image', 'myapp=ghcr.io/mccutchen/go-httpbin:2.17.1', '--exit-on-pause'], { env });
