@@ -8,6 +8,9 @@ export default {
   testPathIgnorePatterns: ['/node_modules/'],
   testMatch: [
     '**/run/seed.test.ts',
+    '**/run/blue-green.test.ts',
+    '**/steer/blue-green.test.ts',
+    '**/run/workload-ref.test.ts',
     '**/run/gateway-api.test.ts',
     '**/run/progress-deadline.test.ts',
     '**/steer/abort.test.ts',

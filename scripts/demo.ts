@@ -3,6 +3,8 @@
  * a Linkerd-like mesh with load and a real Prometheus on loopback, then runs the seed's manifests
  * three times with the real `canary` binary: the first deploy, a good release (promoted) and a bad
  * one that answers 500s (rolled back). Prints a summary and leaves nothing running.
+ * `npm run demo -- --strategy blue-green` does the same with examples/blue-green/: the bad release
+ * is caught by prePromotionAnalysis on the preview Service, before the active one ever selects it.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -25,7 +27,61 @@ interface Result {
   failedRequests: number;
 }
 
+type Strategy = 'canary' | 'blue-green';
+
+interface DemoPlan {
+  scenario: 'seed' | 'blue-green';
+  example: string;
+  runs: [string, string[]][];
+  /** Services the dependant service calls once the first deploy is up. */
+  targets: string[];
+  /** What the failed requests of the users' load were. */
+  failures: string;
+  outro: string;
+}
+
+function planFor(strategy: Strategy): DemoPlan {
+  const example = strategy === 'canary' ? 'examples/seed/' : 'examples/blue-green/';
+  const release = (image: string) => ['run', example, '--image', `myapp=${image}`, '--time-scale', TIME_SCALE];
+  if (strategy === 'canary') {
+    return {
+      scenario: 'seed',
+      example,
+      runs: [
+        [`1. first deploy of ${STABLE} (no steps, no analysis)`, ['run', example]],
+        [`2. a good release: ${GOOD}, promoted after 9 steps`, release(GOOD)],
+        [`3. a bad release: ${BAD} answers 500s to dependant-api-service`, release(BAD)],
+      ],
+      targets: ['apps/myapp'],
+      failures: "the bad canary's share, before canary rolled it back",
+      outro: `The time scale was x${TIME_SCALE}: the seed's 30 s pauses took 3 s, its 15 s analysis interval 1.5 s.`,
+    };
+  }
+  return {
+    scenario: 'blue-green',
+    example,
+    runs: [
+      [`1. first deploy of ${STABLE} (no analysis; both Services on it)`, ['run', example]],
+      [`2. a good release: ${GOOD}, checked on the preview, switched, checked again, promoted`, release(GOOD)],
+      [`3. a bad release: ${BAD} answers 500s on the preview Service: prePromotionAnalysis rolls it back`, release(BAD)],
+    ],
+    targets: ['apps/myapp', 'apps/myapp-preview'],
+    failures: 'the bad release failed only on the preview Service, which users do not call',
+    outro: `The time scale was x${TIME_SCALE}: autoPromotionSeconds (30 s) took 3 s, the 15 s analysis interval 1.5 s; the active Service myapp never selected ${BAD}.`,
+  };
+}
+
+function strategyArg(argv: readonly string[]): Strategy {
+  const i = argv.indexOf('--strategy');
+  const value = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--strategy='))?.slice('--strategy='.length);
+  if (value === undefined) return 'canary';
+  if (value === 'canary' || value === 'seed') return 'canary';
+  if (value === 'blue-green' || value === 'bluegreen') return 'blue-green';
+  throw new Error(`--strategy ${value}: expected canary (the seed, the default) or blue-green`);
+}
+
 async function main(): Promise<number> {
+  const plan = planFor(strategyArg(process.argv.slice(2)));
   if (!findPrometheus()) {
     process.stderr.write(`The demo needs Prometheus, which is not installed.\n${INSTALL_HINT}\n`);
     return 1;
@@ -34,7 +90,7 @@ async function main(): Promise<number> {
   say(bold('Starting the sandbox: Kubernetes API, Deployment controller, Linkerd-like mesh, load, real Prometheus ...'));
   const started = Date.now();
   const sb = await startSandbox({
-    scenario: 'seed',
+    scenario: plan.scenario,
     prometheus: true,
     podStartDelayMs: 500,
     // The load starts after the first deploy: before it there is no pod to answer.
@@ -53,16 +109,12 @@ async function main(): Promise<number> {
   let load: LoadGenerator | undefined;
   try {
     say(`  ready in ${((Date.now() - started) / 1000).toFixed(1)} s; KUBECONFIG=${sb.kubeconfigPath}\n`);
-    const runs: [string, string[]][] = [
-      [`1. first deploy of ${STABLE} (no steps, no analysis)`, ['run', 'examples/seed/']],
-      [`2. a good release: ${GOOD}, promoted after 9 steps`, ['run', 'examples/seed/', '--image', `myapp=${GOOD}`, '--time-scale', TIME_SCALE]],
-      [`3. a bad release: ${BAD} answers 500s to dependant-api-service`, ['run', 'examples/seed/', '--image', `myapp=${BAD}`, '--time-scale', TIME_SCALE]],
-    ];
-    for (const [what, args] of runs) {
+    for (const [what, args] of plan.runs) {
       if (interrupted) break;
       if (!load && what.startsWith('2.')) {
-        load = sb.startLoad({ rps: 20, path: '/get' });
-        say(`(load: 20 requests per second from apps/dependant-api-service to apps/myapp, through the mesh)\n`);
+        // The first target's load is the one users feel; the preview's only feeds prePromotionAnalysis.
+        [load] = plan.targets.map((to) => sb.startLoad({ rps: 20, path: '/get', to }));
+        say(`(load: 20 requests per second from apps/dependant-api-service to ${plan.targets.join(' and to ')}, through the mesh)\n`);
       }
       say(bold(what));
       say(`$ canary ${args.join(' ')}`);
@@ -74,10 +126,10 @@ async function main(): Promise<number> {
       say(`exit code ${code}\n`);
     }
     say(bold('Summary'));
-    for (const r of results) say(`  ${r.what}\n     exit ${r.code} after ${r.seconds.toFixed(1)} s; requests from dependant-api-service that failed meanwhile: ${r.failedRequests}`);
+    for (const r of results) say(`  ${r.what}\n     exit ${r.code} after ${r.seconds.toFixed(1)} s; requests from dependant-api-service to ${plan.targets[0]} that failed meanwhile: ${r.failedRequests}`);
     const stats = load?.stats();
-    if (stats) say(`  load: ${stats.sent} requests sent at ${stats.rps} rps, ${stats.failed} failed in all (the bad canary's share, before canary rolled it back)`);
-    say(`  total ${((Date.now() - started) / 1000).toFixed(0)} s. The time scale was x${TIME_SCALE}: the seed's 30 s pauses took 3 s, its 15 s analysis interval 1.5 s.`);
+    if (stats) say(`  load to ${plan.targets[0]}: ${stats.sent} requests sent at ${stats.rps} rps, ${stats.failed} failed in all (${plan.failures})`);
+    say(`  total ${((Date.now() - started) / 1000).toFixed(0)} s. ${plan.outro}`);
     const ok = results.length === 3 && results[0]!.code === 0 && results[1]!.code === 0 && results[2]!.code === 1;
     say(ok ? 'As in the article: the good release was promoted (exit 0), the bad one rolled back automatically (exit 1).' : 'Unexpected exit codes: see the output above.');
     return ok ? 0 : 1;

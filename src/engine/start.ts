@@ -42,7 +42,8 @@ export function decideStart(input: StartInput): StartDecision {
   }
   if (stored && !isTerminal(stored.phase)) {
     if (stored.revision === facts.revision && stored.strategy === facts.spec.strategy.kind) {
-      return { kind: 'resume', state: resumed(stored, input), why: `resuming the run of revision ${facts.revision} at step ${Math.min(stored.stepIndex + 1, stored.stepCount)}/${stored.stepCount}` };
+      const where = stored.stepCount > 0 ? `at step ${Math.min(stored.stepIndex + 1, stored.stepCount)}/${stored.stepCount}` : `(${stored.phase})`;
+      return { kind: 'resume', state: resumed(stored, input), why: `resuming the run of revision ${facts.revision} ${where}` };
     }
     if (facts.revision === stableRevision) {
       return { kind: 'new', state: fresh(input, 'rollbackToStable', stableRevision), why: `revision ${facts.revision} is the stable one: undoing the canary of ${stored.revision}` };

@@ -310,6 +310,31 @@ function podsOf(r: RolloutSpec, spec: SpecSet, ctx: RuleContext): { template: Js
   return d ? { template: d.template } : null;
 }
 
+/**
+ * An analysis that gates a step (a canary's analysis step, blue-green's pre- and
+ * postPromotionAnalysis) passes only once every metric ended: a metric with an interval and no
+ * count measures until it is terminated, so the gate would never open.
+ */
+const gatesEnd: Rule = {
+  id: 'gating-analysis-ends',
+  check(spec, ctx) {
+    const out: Issue[] = [];
+    for (const r of spec.rollouts) {
+      for (const use of analysisUses(r)) {
+        if (use.id === 'background') continue;
+        for (const t of collectTemplates(spec.templates, use.ref.templates, rolloutNamespace(r, ctx)).templates) {
+          for (const m of t.metrics) {
+            if (m.count === null && m.intervalMs !== null && !m.templated.some((x) => x.field === 'count')) {
+              out.push(warn(use.ref.loc, `${use.label}: metric "${m.name}" of ${t.kind} "${t.name}" has an interval and no count, so it measures until terminated and the analysis never passes: give it a count`));
+            }
+          }
+        }
+      }
+    }
+    return out;
+  },
+};
+
 /** Conditions are compiled now, so a typo fails lint instead of the first measurement. */
 const conditions: Rule = {
   id: 'conditions-compile',
@@ -408,6 +433,7 @@ export const RULES: readonly Rule[] = [
   refMetrics,
   services,
   workloadRef,
+  gatesEnd,
   conditions,
   prometheusAddress,
   jobConditions,

@@ -24,7 +24,7 @@ import type { ImageTable } from '../sandbox/world/images.js';
 import { startWorld, type LoadSpec, type World } from '../sandbox/world/index.js';
 
 export type { Cluster } from '../sandbox/cluster.js';
-import { layOutPrometheusObjects, layOutScenario, SEED, type Scenario } from '../sandbox/world/scenario.js';
+import { hasSeedWorld, layOutPrometheusObjects, layOutScenario, SEED, type Scenario } from '../sandbox/world/scenario.js';
 import { Applier, readManifests } from './agent/apply.js';
 import { startEgressProxy, type EgressTarget } from './agent/egress.js';
 import { startInjector, registerInjector } from './agent/injector.js';
@@ -136,11 +136,13 @@ export async function startRealSandbox(options: RealSandboxOptions = {}): Promis
     await writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 });
     if (options.adminKubeconfigPath) await writeFile(options.adminKubeconfigPath, cp.adminKubeconfig, { mode: 0o600 });
 
-    const waitFor = [...(scenario === 'seed' ? [`${SEED.namespace}/${SEED.client}`] : []), ...(options.prometheus !== false ? [`${SEED.monitoring}/${SEED.prometheusService}`] : [])];
+    const waitFor = [...(hasSeedWorld(scenario) ? [`${SEED.namespace}/${SEED.client}`] : []), ...(options.prometheus !== false ? [`${SEED.monitoring}/${SEED.prometheusService}`] : [])];
     await world.waitForDeployments(waitFor, 60_000 + (options.podStartDelayMs ?? 0) * 2);
 
-    const loadSpec = options.load ?? (scenario === 'seed' ? { rps: 10, path: '/get' } : false);
+    const loadSpec = options.load ?? (hasSeedWorld(scenario) ? { rps: 10, path: '/get' } : false);
     const load = loadSpec === false ? undefined : world.startLoad(loadSpec);
+    // Blue-green: the dependant service calls the preview too, so prePromotionAnalysis has traffic to judge.
+    if (loadSpec !== false && scenario === 'blue-green') world.startLoad({ ...loadSpec, to: `${SEED.namespace}/${SEED.previewService}` });
 
     const settle = (type: ResourceType, ns: string | null, name: string, rv: string) =>
       mirror.until(`${type.resource} ${ns ? `${ns}/` : ''}${name} at resourceVersion ${rv}`, () => {

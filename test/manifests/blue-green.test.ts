@@ -99,6 +99,15 @@ describe('strategy.blueGreen', () => {
     expect(errors(specFrom(yaml).issues)).toEqual(['spec.strategy.blueGreen.prePromotionAnalysis.templates[0].templateName: prePromotionAnalysis: AnalysisTemplate "missing" not found in the files given (namespace apps): add its manifest to the command line']);
   });
 
+  it('a gating analysis whose metric has an interval and no count would never pass: a warning', () => {
+    const yaml = blueGreenYaml({ blueGreen: ['prePromotionAnalysis: {templates: [{templateName: t}]}'], docs: [templateYaml('t', ['successCondition: result[0] < 1', 'interval: 15s'])] });
+    const { issues } = specFrom(yaml);
+    expect(errors(issues)).toEqual([]);
+    expect(warnings(issues)).toEqual([
+      'spec.strategy.blueGreen.prePromotionAnalysis: prePromotionAnalysis: metric "m" of AnalysisTemplate "t" has an interval and no count, so it measures until terminated and the analysis never passes: give it a count',
+    ]);
+  });
+
   it('with Service manifests: the active and preview Services must be among them and select the pods', () => {
     const service = (name: string, app: string) => `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: apps}\nspec: {selector: {app: ${app}}, ports: [{port: 80}]}`;
     const yaml = blueGreenYaml({ docs: [service('myapp', 'other')] });

@@ -21,7 +21,7 @@ import type { LoadGenerator } from './world/load.js';
 import type { Mesh } from './world/mesh/mesh.js';
 import type { Prometheus } from './world/prometheus.js';
 import { isType, servedType, type Admit } from './world/resources.js';
-import { layOutPrometheusObjects, layOutScenario, SEED, type Scenario } from './world/scenario.js';
+import { hasSeedWorld, layOutPrometheusObjects, layOutScenario, SEED, type Scenario } from './world/scenario.js';
 
 export type { LoadSpec } from './world/index.js';
 export type { Scenario } from './world/scenario.js';
@@ -103,7 +103,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     cleanups.push(() => world.close());
     cleanups.push(registerServiceProxies(store, api, world));
 
-    const namespace = scenario === 'seed' ? SEED.namespace : 'default';
+    const namespace = hasSeedWorld(scenario) ? SEED.namespace : 'default';
     const kubeconfig = api.kubeconfig({ namespace });
     let kubeconfigPath = options.kubeconfigPath;
     if (!kubeconfigPath) {
@@ -114,13 +114,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await api.writeKubeconfig(kubeconfigPath, { namespace });
 
     const waitFor = [
-      ...(scenario === 'seed' ? [`${SEED.namespace}/${SEED.client}`] : []),
+      ...(hasSeedWorld(scenario) ? [`${SEED.namespace}/${SEED.client}`] : []),
       ...(options.prometheus !== false ? [`${SEED.monitoring}/${SEED.prometheusService}`] : []),
     ];
     await world.waitForDeployments(waitFor, 30_000 + (options.podStartDelayMs ?? 0) * 2);
 
-    const loadSpec = options.load ?? (scenario === 'seed' ? { rps: 10, path: '/get' } : false);
+    const loadSpec = options.load ?? (hasSeedWorld(scenario) ? { rps: 10, path: '/get' } : false);
     const load = loadSpec === false ? undefined : world.startLoad(loadSpec);
+    // Blue-green: the dependant service calls the preview too, so prePromotionAnalysis has traffic to judge.
+    if (loadSpec !== false && scenario === 'blue-green') world.startLoad({ ...loadSpec, to: `${SEED.namespace}/${SEED.previewService}` });
 
     return {
       store,

@@ -14,7 +14,7 @@ import { startRealSandbox, type RealSandbox } from '../cluster/index.js';
 import { sandboxCluster, type Cluster } from './cluster.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from './index.js';
 import { PrometheusNotInstalledError } from './world/prometheus.js';
-import { SEED } from './world/scenario.js';
+import { hasSeedWorld, SEED } from './world/scenario.js';
 
 const USAGE = `usage: npm run sandbox -- [options]
 
@@ -23,7 +23,10 @@ const USAGE = `usage: npm run sandbox -- [options]
                             real: Kubernetes' kube-apiserver, controller manager and etcd, built
                             with Go on first use (test/cluster/README.md); canary's kubeconfig
                             is then examples/rbac.yaml's ServiceAccount
-  --scenario seed|empty     seed (default): the seed article's namespaces, Services, client and load
+  --scenario seed|blue-green|empty
+                            seed (default): the seed article's namespaces, Services, client and load;
+                            blue-green: the same plus examples/blue-green's preview Service
+                            myapp-preview, which gets the same load
   --kubeconfig PATH         where to write the kubeconfig (default ./.sandbox/kubeconfig)
   --port N                  API server port (default: a free one)
   --rps N                   load rate from apps/dependant-api-service to apps/myapp (default 10)
@@ -67,7 +70,7 @@ function parseOptions(argv: string[]): Options {
   const controlPlane = values['control-plane'] ?? 'sandbox';
   if (controlPlane !== 'sandbox' && controlPlane !== 'real') throw new UsageError(`--control-plane must be sandbox or real, got ${JSON.stringify(controlPlane)}`);
   const scenario = values.scenario ?? 'seed';
-  if (scenario !== 'seed' && scenario !== 'empty') throw new UsageError(`--scenario must be seed or empty, got ${JSON.stringify(scenario)}`);
+  if (scenario !== 'seed' && scenario !== 'blue-green' && scenario !== 'empty') throw new UsageError(`--scenario must be seed, blue-green or empty, got ${JSON.stringify(scenario)}`);
   const int = (flag: string, v: string | undefined, min: number): number | undefined => {
     if (v === undefined) return undefined;
     const n = Number(v);
@@ -88,7 +91,7 @@ function parseOptions(argv: string[]): Options {
     smi: versions<SmiVersion>('--smi', values.smi, ['v1alpha1', 'v1alpha2', 'v1alpha3', 'v1alpha4'], ['v1alpha1', 'v1alpha2']),
     gatewayApi: versions<GatewayApiVersion>('--gateway-api', values['gateway-api'], ['v1', 'v1beta1'], ['v1', 'v1beta1']),
   };
-  const load: SandboxOptions['load'] = values['no-load'] ? false : scenario === 'seed' || rps !== undefined ? { rps: rps ?? 10, path: values.path ?? '/get', durationMs: 24 * 3_600_000 } : false;
+  const load: SandboxOptions['load'] = values['no-load'] ? false : hasSeedWorld(scenario) || rps !== undefined ? { rps: rps ?? 10, path: values.path ?? '/get', durationMs: 24 * 3_600_000 } : false;
   if (controlPlane === 'real' && port !== undefined) throw new UsageError('--port applies to the in-process sandbox only (the real API server takes a free port)');
   return {
     controlPlane,
@@ -130,16 +133,22 @@ function describe(cluster: Cluster, opts: Options): string {
       : '  Prometheus   off (--no-prometheus): analysis queries will fail',
     `  served APIs  TrafficSplit ${opts.apis?.smi?.join(', ') || 'none'}; HTTPRoute ${opts.apis?.gatewayApi?.join(', ') || 'none'}`,
     cluster.load
-      ? `  load         ${cluster.load.stats().rps} rps from ${SEED.namespace}/${SEED.client} to ${SEED.namespace}/${SEED.rootService}`
+      ? `  load         ${cluster.load.stats().rps} rps from ${SEED.namespace}/${SEED.client} to ${SEED.namespace}/${SEED.rootService}${opts.scenario === 'blue-green' ? ` and as many to ${SEED.namespace}/${SEED.previewService}` : ''}`
       : '  load         none',
     '',
     'Point kubectl and canary at it:',
     `  export KUBECONFIG=${shown}`,
-    `  kubectl get deploy,pods,svc -n ${opts.scenario === 'seed' ? SEED.namespace : 'default'}`,
+    `  kubectl get deploy,pods,svc -n ${opts.scenario === 'empty' ? 'default' : SEED.namespace}`,
     ...(opts.scenario === 'seed'
       ? [
           '  canary run examples/seed/rollout.yaml examples/seed/analysis-template.yaml',
           '  canary run examples/seed/rollout.yaml examples/seed/analysis-template.yaml --image myapp=ghcr.io/mccutchen/go-httpbin:2.18   # a bad release',
+        ]
+      : []),
+    ...(opts.scenario === 'blue-green'
+      ? [
+          '  canary run examples/blue-green/',
+          '  canary run examples/blue-green/ --image myapp=ghcr.io/mccutchen/go-httpbin:2.18   # a bad release: prePromotionAnalysis rolls it back',
         ]
       : []),
     '',

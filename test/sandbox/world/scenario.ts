@@ -3,6 +3,8 @@
  * `monitoring`; the article's three Services read from examples/seed/services.yaml; the client
  * Deployment `dependant-api-service` whose pods send the load. The Rollout itself is canary's to
  * apply; Prometheus is laid out separately (it exists in any scenario when enabled).
+ * Scenario `blue-green`: the same world plus examples/blue-green/services.yaml's preview Service
+ * `myapp-preview` (its active Service is the seed's `myapp`); the sandbox sends load to both.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -13,7 +15,12 @@ import type { K8sObject } from '../store/types.js';
 import { INJECT_ANNOTATION } from './deployments/mesh-injection.js';
 import { admitAsIs, requireType, type Admit, type WorldTypeName } from './resources.js';
 
-export type Scenario = 'seed' | 'empty';
+export type Scenario = 'seed' | 'blue-green' | 'empty';
+
+/** Scenarios with the seed's namespaces, Services, client and load. */
+export function hasSeedWorld(scenario: Scenario): boolean {
+  return scenario !== 'empty';
+}
 
 export const SEED = {
   namespace: 'apps',
@@ -23,18 +30,20 @@ export const SEED = {
   monitoring: 'monitoring',
   prometheusService: 'prometheus-server',
   prometheusPort: 80,
+  /** Scenario blue-green: the preview Service, which gets load too. */
+  previewService: 'myapp-preview',
 } as const;
 
-/** The repository's examples/seed/services.yaml, found from this module (src or dist) or the cwd. */
-export function seedServicesFile(): string {
+/** The repository's examples/<example>/services.yaml, found from this module (src or dist) or the cwd. */
+export function seedServicesFile(example = 'seed'): string {
   const here = dirname(fileURLToPath(import.meta.url));
   for (let dir = here, i = 0; i < 8; i++, dir = dirname(dir)) {
-    const candidate = join(dir, 'examples', 'seed', 'services.yaml');
+    const candidate = join(dir, 'examples', example, 'services.yaml');
     if (existsSync(candidate)) return candidate;
   }
-  const fromCwd = resolve('examples/seed/services.yaml');
+  const fromCwd = resolve(`examples/${example}/services.yaml`);
   if (existsSync(fromCwd)) return fromCwd;
-  throw new Error(`examples/seed/services.yaml not found above ${here} or in ${process.cwd()}: run the sandbox from the canary repository`);
+  throw new Error(`examples/${example}/services.yaml not found above ${here} or in ${process.cwd()}: run the sandbox from the canary repository`);
 }
 
 export function readSeedServices(file = seedServicesFile()): K8sObject[] {
@@ -56,6 +65,15 @@ export function layOutScenario(store: ObjectStore, scenario: Scenario, admit: Ad
       return ensureNamespace(store, 'default', undefined, admit);
     case 'seed':
       return layOutSeed(store, admit);
+    case 'blue-green': {
+      layOutSeed(store, admit);
+      const services = requireType(store, 'services');
+      for (const svc of readSeedServices(seedServicesFile('blue-green'))) {
+        const ns = svc.metadata.namespace ?? SEED.namespace;
+        if (!store.tryGet(services, ns, svc.metadata.name)) create(store, 'services', ns, svc, admit);
+      }
+      return;
+    }
   }
 }
 

@@ -32,6 +32,14 @@ describe('the world as a whole', () => {
     }
   });
 
+  it("lays out the blue-green scenario: the seed's world plus examples/blue-green/'s preview Service", () => {
+    const store = newStore();
+    layOutScenario(store, 'blue-green', admit);
+    expect(store.list(T.services, 'apps').items.map((s) => s.metadata.name).sort()).toEqual(['myapp', 'myapp-canary', 'myapp-preview', 'myapp-stable']);
+    expect((store.get(T.services, 'apps', SEED.previewService)['spec'] as any).selector).toEqual({ 'app.kubernetes.io/name': 'myapp' });
+    expect(store.list(T.deployments, 'apps').items.map((d) => d.metadata.name)).toEqual([SEED.client]);
+  });
+
   it('a Deployment stored without defaults and one stored with them both settle on one ReplicaSet', async () => {
     const store = newStore();
     layOutScenario(store, 'empty', admit);
