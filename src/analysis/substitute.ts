@@ -9,8 +9,8 @@ import type { MetricSpec } from '../manifests/types.js';
 
 export type Substitution<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
-/** Replaces every tag in `text`; an unknown tag or an unterminated `{{` is an error. */
-export function substituteText(text: string, args: ReadonlyMap<string, string>): Substitution<string> {
+/** Replaces every tag in `text`; an unknown tag or an unterminated `{{` is an error. Tags in `keep` stay as written. */
+export function substituteText(text: string, args: ReadonlyMap<string, string>, keep: ReadonlySet<string> = NONE): Substitution<string> {
   if (!text.includes('{{')) return { ok: true, value: text };
   const errors: string[] = [];
   let out = '';
@@ -26,7 +26,7 @@ export function substituteText(text: string, args: ReadonlyMap<string, string>):
     out += text.slice(pos, open);
     const tag = text.slice(open + 2, close);
     const key = tag.trim();
-    const value = key.startsWith('args.') ? args.get(key.slice('args.'.length)) : undefined;
+    const value = key.startsWith('args.') ? args.get(key.slice('args.'.length)) : keep.has(key) ? `{{${tag}}}` : undefined;
     if (value === undefined) errors.push(`failed to resolve {{${tag}}}`);
     else out += value;
     pos = close + 2;
@@ -35,12 +35,17 @@ export function substituteText(text: string, args: ReadonlyMap<string, string>):
   return { ok: true, value: out + text.slice(pos) };
 }
 
+const NONE: ReadonlySet<string> = new Set();
+/** The judge's queries keep {{scope}}: it is filled per side when the judge measures. */
+const JUDGE_TAGS: ReadonlySet<string> = new Set(['scope']);
+
 /** Every string of the metric substituted; `loc` and `source` (where it was written) are kept as they are. */
 export function resolveMetricStrings(metric: MetricSpec, args: ReadonlyMap<string, string>): Substitution<MetricSpec> {
   const errors: string[] = [];
+  const keep = metric.provider.kind === 'judge' ? JUDGE_TAGS : NONE;
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') {
-      const s = substituteText(v, args);
+      const s = substituteText(v, args, keep);
       if (s.ok) return s.value;
       errors.push(...s.errors);
       return v;

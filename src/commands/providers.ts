@@ -43,12 +43,12 @@ export function buildProvider(flags: ProviderFlags, io: Io, clock: Clock, site: 
 /** Each provider's own options from canary's flags and environment. */
 export function providerOptions(flags: ProviderFlags, io: Io): ProviderOptions {
   const token = io.env[flags.prometheusTokenEnv ?? 'CANARY_PROMETHEUS_TOKEN'];
-  return {
-    prometheus: {
-      ...(flags.prometheusAddress ? { addressOverride: flags.prometheusAddress } : {}),
-      ...(io.env.ARGO_ROLLOUTS_PROMETHEUS_ADDRESS ? { addressFallback: io.env.ARGO_ROLLOUTS_PROMETHEUS_ADDRESS } : {}),
-      ...(token ? { bearerToken: token } : {}),
-      ...(flags.prometheusCaFile ? { caFile: flags.prometheusCaFile } : {}),
-    },
+  const prometheus = {
+    ...(flags.prometheusAddress ? { addressOverride: flags.prometheusAddress } : {}),
+    ...(io.env.ARGO_ROLLOUTS_PROMETHEUS_ADDRESS ? { addressFallback: io.env.ARGO_ROLLOUTS_PROMETHEUS_ADDRESS } : {}),
+    ...(token ? { bearerToken: token } : {}),
+    ...(flags.prometheusCaFile ? { caFile: flags.prometheusCaFile } : {}),
   };
+  // The judge queries Prometheus: the same flags apply to it.
+  return { prometheus, judge: prometheus };
 }

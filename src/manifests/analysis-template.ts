@@ -7,6 +7,7 @@ import { readGraphite } from './metric-graphite.js';
 import { readInfluxdb } from './metric-influxdb.js';
 import { readJob } from './metric-job.js';
 import { readNewRelic } from './metric-newrelic.js';
+import { readPlugin } from './metric-plugin.js';
 import { readPrometheus, readWeb } from './providers.js';
 import { Reader } from './reader.js';
 import { readDryRun, readRetention, readTemplateRef } from './rollout-analysis.js';
@@ -30,7 +31,7 @@ export const METRIC_DEFAULTS = {
 } as const;
 
 const OTHER_PROVIDER = (name: string) =>
-  `the ${name} provider is not supported: canary measures with prometheus, web, job, datadog, newRelic, cloudWatch, graphite or influxdb`;
+  `the ${name} provider is not supported: canary measures with prometheus, web, job, datadog, newRelic, cloudWatch, graphite, influxdb or its judge plugin (canary/judge)`;
 
 /** Argo's provider fields canary reads, each with its section's reader. */
 const PROVIDER_READERS: Readonly<Record<string, (r: Reader) => ProviderSpec | null>> = {
@@ -42,6 +43,7 @@ const PROVIDER_READERS: Readonly<Record<string, (r: Reader) => ProviderSpec | nu
   cloudWatch: readCloudWatch,
   graphite: readGraphite,
   influxdb: readInfluxdb,
+  plugin: readPlugin,
 };
 
 export function readAnalysisTemplate(doc: SourceDoc, issues: Issue[], kind: AnalysisTemplateSpec['kind']): AnalysisTemplateSpec | null {
@@ -194,7 +196,6 @@ function readProvider(r: Reader): ProviderSpec | null {
         kayenta: OTHER_PROVIDER('Kayenta'),
         wavefront: OTHER_PROVIDER('Wavefront'),
         skywalking: OTHER_PROVIDER('SkyWalking'),
-        plugin: OTHER_PROVIDER('plugin'),
       },
     },
     { required: true },

@@ -1,4 +1,5 @@
 /** `{{args.name}}` placeholders in the strings of a metric (Argo substitutes them into the whole metric). */
+import { SCOPE_PLACEHOLDER } from './metric-plugin.js';
 import type { JsonValue, MetricSpec, ProviderSpec } from './types.js';
 import { assertNever } from '../util/assert-never.js';
 
@@ -70,6 +71,16 @@ function providerStrings(p: ProviderSpec, out: [string, string][]): void {
       for (const [k, v] of Object.entries(p.labels)) out.push([`provider.job.metadata.labels.${k}`, v]);
       for (const [k, v] of Object.entries(p.annotations)) out.push([`provider.job.metadata.annotations.${k}`, v]);
       jsonStrings(p.spec, 'provider.job.spec', out);
+      return;
+    }
+    case 'judge': {
+      // {{scope}} is the judge's own placeholder, filled per side when it measures.
+      const { kind: _kind, metrics, ...fields } = p;
+      jsonStrings(fields as unknown as JsonValue, 'provider.plugin["canary/judge"]', out);
+      metrics.forEach((m, i) => {
+        out.push([`provider.plugin["canary/judge"].metrics[${i}].name`, m.name]);
+        out.push([`provider.plugin["canary/judge"].metrics[${i}].query`, m.query.replace(SCOPE_PLACEHOLDER, '')]);
+      });
       return;
     }
     // Read under Argo's own field names: the spec's fields are the manifest's.

@@ -109,9 +109,12 @@ export interface JudgeMetric {
   tolerance: number;
   /** NaN samples: removed (default) or replaced by 0. */
   nanStrategy: 'remove' | 'replace';
-  /** Kayenta's mean-ratio effect size must reach these too (1 = any). */
-  allowedIncrease: number;
-  allowedDecrease: number;
+  /**
+   * Kayenta's mean-ratio effect size (canary mean / baseline mean): a High needs a ratio of at
+   * least allowedIncrease, a Low at most allowedDecrease; a critical metric fails the judgement on
+   * its own only past criticalIncrease / criticalDecrease. All default to 1 (any significant move).
+   */
+  effectSize: { allowedIncrease: number; allowedDecrease: number; criticalIncrease: number; criticalDecrease: number };
 }
 
 /** The built-in canary-versus-baseline judge (provider.plugin["canary/judge"]). */
@@ -129,8 +132,9 @@ export interface JudgeSpec {
   metrics: JudgeMetric[];
   /** Scores (0-100) at or above `pass` pass; at or above `marginal` are inconclusive; below fail. */
   thresholds: { pass: number; marginal: number };
-  /** 98 as Kayenta; the confidence level of the interval, in percent. */
+  /** The confidence level of the shift's interval, 0.98 as Kayenta's judge. */
   confidence: number;
+  /** Each Prometheus query's timeout. */
   timeoutMs: number;
   insecure: boolean;
 }

@@ -370,8 +370,9 @@ function resultShapes(provider: MetricSpec['provider']): ResultShape[] {
       return /^\s*(scalar\s*\(|[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$)/i.test(provider.query) ? ['float64'] : ['[]float64'];
     case 'web':
       return ['map[string]interface {}', '[]interface {}', 'float64', 'string', 'bool', 'nil'];
-    // The Job decides; conditions are not evaluated (metric-conditions-ignored warns).
+    // The Job, or the judge's thresholds, decide; conditions are not evaluated (a rule warns).
     case 'job':
+    case 'judge':
       return [...RESULT_SHAPES];
     // A scalar, a grouped query's values, or nil without data.
     case 'datadog':
@@ -410,14 +411,20 @@ const prometheusAddress: Rule = {
   },
 };
 
-/** A Job's success is the measurement (Argo's job provider never evaluates conditions): say so rather than let them mislead. */
-const jobConditions: Rule = {
-  id: 'job-conditions-ignored',
+/**
+ * A Job's success is the measurement (Argo's job provider never evaluates conditions), and the
+ * judge's score against its thresholds is: say so rather than let conditions mislead.
+ */
+const decidingProviderConditions: Rule = {
+  id: 'conditions-ignored',
   check(spec) {
+    const why = { job: 'a job metric is Successful when its Job completes and Failed when it fails', judge: 'the judge decides by its score and thresholds' } as const;
     return spec.templates.flatMap((t) =>
-      t.metrics
-        .filter((m) => m.provider.kind === 'job')
-        .flatMap((m) => (['successCondition', 'failureCondition'] as const).filter((f) => m[f] !== null).map((f) => warn(at(m, f), `ignored: a job metric is Successful when its Job completes and Failed when it fails; ${f} is not evaluated (as in Argo)`))),
+      t.metrics.flatMap((m) => {
+        const kind = m.provider.kind;
+        if (kind !== 'job' && kind !== 'judge') return [];
+        return (['successCondition', 'failureCondition'] as const).filter((f) => m[f] !== null).map((f) => warn(at(m, f), `ignored: ${why[kind]}; ${f} is not evaluated${kind === 'job' ? ' (as in Argo)' : ''}`));
+      }),
     );
   },
 };
@@ -436,7 +443,7 @@ export const RULES: readonly Rule[] = [
   gatesEnd,
   conditions,
   prometheusAddress,
-  jobConditions,
+  decidingProviderConditions,
 ];
 
 export function validate(spec: SpecSet, ctx: RuleContext, rules: readonly Rule[] = RULES): Issue[] {

@@ -248,7 +248,8 @@ export type ProviderSpec =
   | NewRelicSpec
   | CloudWatchSpec
   | GraphiteSpec
-  | InfluxdbSpec;
+  | InfluxdbSpec
+  | JudgeSpec;
 
 export type {
   CloudWatchMetricStat,
@@ -263,7 +264,7 @@ export type {
   NewRelicSpec,
   Sigv4Spec,
 } from './provider-specs.js';
-import type { CloudWatchSpec, DatadogSpec, GraphiteSpec, InfluxdbSpec, JobMetricSpec, NewRelicSpec, Sigv4Spec } from './provider-specs.js';
+import type { CloudWatchSpec, DatadogSpec, GraphiteSpec, InfluxdbSpec, JobMetricSpec, JudgeSpec, NewRelicSpec, Sigv4Spec } from './provider-specs.js';
 
 export interface HeaderSpec {
   key: string;

@@ -67,7 +67,11 @@ class JobRunner {
     try {
       await kube.create(Jobs, namespace, body, signal);
     } catch (err) {
-      if (signal.aborted) throw err;
+      if (signal.aborted) {
+        // The API server may have created it before the abort reached the request.
+        await deleteQuietly(kube, namespace, name);
+        throw err;
+      }
       return failed(`job create ${name} failed: ${messageOf(err)}`, metadata);
     }
     try {

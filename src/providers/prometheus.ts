@@ -22,7 +22,7 @@ import type { ProviderResult } from '../analysis/provider.js';
 import type { ServiceProxy } from '../kube/service-proxy.js';
 
 /** The address a metric is queried at: --prometheus-address, else its own, else ARGO_ROLLOUTS_PROMETHEUS_ADDRESS. */
-function addressOf(spec: PrometheusSpec, o: PrometheusFlags): string | null {
+export function addressOf(spec: { address: string | null }, o: PrometheusFlags): string | null {
   return o.addressOverride || spec.address || o.addressFallback || null;
 }
 

@@ -10,6 +10,7 @@ import { datadog } from './datadog.js';
 import { graphite } from './graphite.js';
 import { influxdb } from './influxdb.js';
 import { job } from './job.js';
+import { judge } from './judge/judge.js';
 import { newRelic } from './newrelic.js';
 import { prometheus } from './prometheus.js';
 import type { MeasureContext, MetricProvider, ProviderResult } from '../analysis/provider.js';
@@ -25,6 +26,7 @@ export const PROVIDERS = {
   cloudWatch,
   graphite,
   influxdb,
+  judge,
 } satisfies { readonly [K in ProviderKind]: ProviderDefinition<K, never> };
 
 type OptionsOf<D> = D extends { create(shared: ProviderEnvironment, options: infer O): unknown } ? O : never;

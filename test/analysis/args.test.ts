@@ -93,6 +93,18 @@ describe('resolveAnalysis', () => {
     ]);
   });
 
+  it('keeps the judge\'s own {{scope}} (filled per side when it measures), and only in a judge metric', async () => {
+    const judge: MetricSpec['provider'] = {
+      kind: 'judge', address: null, baseline: 'deployment="{{args.baseline}}"', canary: 'deployment="c"', lookback: '5m', step: '15s',
+      metrics: [{ name: 'latency', query: 'q{ {{scope}} }', direction: 'increase', critical: false, weight: 1, minSamples: 10, tolerance: 0.25, nanStrategy: 'remove', effectSize: { allowedIncrease: 1, allowedDecrease: 1, criticalIncrease: 1, criticalDecrease: 1 } }],
+      thresholds: { pass: 80, marginal: 60 }, confidence: 0.98, timeoutMs: 30_000, insecure: false,
+    };
+    const r = resolveMetricStrings(metric({ provider: judge }), new Map([['baseline', 'b']]));
+    if (!r.ok) throw new Error(r.errors.join('; '));
+    expect(r.value.provider).toMatchObject({ baseline: 'deployment="b"', metrics: [{ query: 'q{ {{scope}} }' }] });
+    expect(resolveMetricStrings(metric({ provider: prometheus({ query: 'q{ {{scope}} }' }) }), new Map())).toEqual({ ok: false, errors: ['failed to resolve {{scope}}'] });
+  });
+
   it('reads secret args from the run namespace and returns their values for redaction', async () => {
     const t = template({
       args: [arg('token', { kind: 'secretKeyRef', secretName: 'prom', key: 'token' })],

@@ -33,6 +33,7 @@ describe('provider fields', () => {
     ['cloudWatch', 'cloudWatch: {interval: 10m, metricDataQueries: [{id: a, expression: "b / c"}, {id: b, metricStat: {metric: {namespace: N, metricName: M, dimensions: [{name: d, value: v}]}, period: 60, stat: Sum, unit: Count}, returnData: false}]}'],
     ['graphite', 'graphite: {address: "http://graphite:8080", query: "target=a.b&from=-5min"}'],
     ['influxdb', 'influxdb: {profile: influx, query: "from(bucket: \\"b\\")"}'],
+    ['the judge plugin', 'plugin: {"canary/judge": {address: "http://p:9090", baseline: "d=\\"{{args.x}}\\"", canary: "d=\\"c\\"", lookback: 10m, step: 30s, thresholds: {pass: 90, marginal: 70}, metrics: [{name: latency, query: "q{ {{scope}} }", direction: increase, critical: true, weight: 2, minSamples: 20, tolerance: 0.1, effectSize: {allowedIncrease: 1.1, criticalIncrease: 1.5}}]}}'],
     ['prometheus sigv4', 'prometheus: {address: "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1", query: up, authentication: {sigv4: {region: us-east-1, profile: p, roleArn: "arn:aws:iam::1:role/r"}}}'],
   ])('%s lints clean', (_name, provider) => {
     expect(lint(provider)).toEqual([]);
@@ -61,6 +62,11 @@ describe('provider fields', () => {
     ['graphite needs an address', 'graphite: {query: q}', 'spec.metrics[0].provider.graphite.address: required field is missing'],
     ['graphite address is a URL', 'graphite: {address: "graphite:8080", query: q}', 'spec.metrics[0].provider.graphite.address: "graphite:8080" is not an http(s) URL: write it with a scheme and host, e.g. http://graphite.monitoring.svc:8080'],
     ['influxdb needs a query', 'influxdb: {profile: p}', 'spec.metrics[0].provider.influxdb.query: required field is missing'],
+    ['other metric plugins are refused by name', 'plugin: {"argoproj-labs/sample-prometheus": {address: x}}', 'spec.metrics[0].provider.plugin["argoproj-labs/sample-prometheus"]: not supported by canary: metric plugin "argoproj-labs/sample-prometheus" is not supported: canary\'s built-in plugin is canary/judge (docs/judge.md)'],
+    ['the judge needs {{scope}} in each query', 'plugin: {"canary/judge": {baseline: a, canary: b, metrics: [{name: m, query: "up"}]}}', 'spec.metrics[0].provider.plugin["canary/judge"].metrics[0].query: the query must say where each side\'s selector goes: write {{scope}} in it, e.g. sum(rate(response_total{ {{scope}}, classification="failure" }[1m]))'],
+    ['the judge\'s sides', 'plugin: {"canary/judge": {canary: b, metrics: [{name: m, query: "q{ {{scope}} }"}]}}', 'spec.metrics[0].provider.plugin["canary/judge"].baseline: required field is missing'],
+    ['the judge\'s thresholds', 'plugin: {"canary/judge": {baseline: a, canary: b, thresholds: {pass: 50, marginal: 70}, metrics: [{name: m, query: "q{ {{scope}} }"}]}}', 'spec.metrics[0].provider.plugin["canary/judge"].thresholds.marginal: must not be above pass (50)'],
+    ['the judge\'s directions', 'plugin: {"canary/judge": {baseline: a, canary: b, metrics: [{name: m, query: "q{ {{scope}} }", direction: up}]}}', 'spec.metrics[0].provider.plugin["canary/judge"].metrics[0].direction: "up" is not a direction: use increase (higher is worse), decrease (lower is worse) or either'],
     ['sigv4 fields', 'prometheus: {address: "http://p:9090", query: up, authentication: {sigv4: {region: r, role: x}}}', 'spec.metrics[0].provider.prometheus.authentication.sigv4.role: unknown field "role"'],
   ])('%s', (_name, provider, expected) => {
     expect(lint(provider)).toEqual([expected]);

@@ -10,7 +10,7 @@ import type { JobMetricSpec } from '../../src/manifests/types.js';
 import { job } from '../../src/providers/job.js';
 import { startWorkloads, type Workloads } from '../sandbox/world/deployments/index.js';
 import { kubeSandbox, typeOf, type KubeSandbox } from '../kube/support/sandbox.js';
-import { RecordingClock } from '../kube/support/clocks.js';
+import { eventually, RecordingClock } from '../kube/support/clocks.js';
 import { CTX, expectError, never, providerEnv } from './provider-env.js';
 
 let sb: KubeSandbox;
@@ -69,8 +69,7 @@ describe('job provider (sandbox API server, Job controller and kubelet)', () => 
     world = startWorkloads({ store: sb.store, podStartDelayMs: 5, images: { 'example/long:1': { runMs: 60_000 } }, log: () => undefined });
     const stop = new AbortController();
     const pending = adapter().measure(spec('example/long:1'), stop.signal, CTX);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(jobs()).toHaveLength(1);
+    await eventually(() => jobs().length === 1, 5_000, 'the Job');
     stop.abort(new Error('analysis terminated'));
     await expect(pending).rejects.toThrow('analysis terminated');
     expect(jobs()).toEqual([]);
