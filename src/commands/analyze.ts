@@ -21,7 +21,7 @@ import type { ServiceProxy } from '../kube/service-proxy.js';
 import { loadSpec } from '../manifests/index.js';
 import { formatIssue } from '../manifests/issues.js';
 import type { AnalysisTemplateSpec } from '../manifests/types.js';
-import { describeProvider } from '../providers/registry.js';
+import { describeProvider, providerDecides } from '../providers/registry.js';
 import { assertNever } from '../util/assert-never.js';
 import { systemClock } from '../util/clock.js';
 import { formatDuration } from '../util/duration.js';
@@ -160,7 +160,8 @@ function describeMetric(m: ResolvedMetric, flags: AnalyzeFlags, io: Io): string 
   const s = m.spec;
   const timing = [s.intervalMs !== null ? `every ${formatDuration(s.intervalMs)}` : 'once', s.count !== null ? `count ${s.count}` : null, s.initialDelayMs ? `after ${formatDuration(s.initialDelayMs)}` : null].filter(Boolean).join(', ');
   const conditions = [s.successCondition ? `success: ${s.successCondition}` : null, s.failureCondition ? `failure: ${s.failureCondition}` : null].filter(Boolean).join('; ');
-  return `${s.name}${m.dryRun ? ' (dry-run)' : ''}: ${describeProvider(s.provider, providerOptions(flags, io))}\n  ${timing}; ${conditions || 'no conditions (always Successful)'}; failureLimit ${s.failureLimit}, consecutiveErrorLimit ${s.consecutiveErrorLimit}`;
+  const verdict = providerDecides(s.provider) ?? (conditions || 'no conditions (always Successful)');
+  return `${s.name}${m.dryRun ? ' (dry-run)' : ''}: ${describeProvider(s.provider, providerOptions(flags, io)).trimEnd()}\n  ${timing}; ${verdict}; failureLimit ${s.failureLimit}, consecutiveErrorLimit ${s.consecutiveErrorLimit}`;
 }
 
 function printNew(run: AnalysisRun, seen: Map<string, number>, io: Io, json: boolean): void {

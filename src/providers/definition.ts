@@ -54,6 +54,8 @@ export interface ProviderDefinition<K extends ProviderKind, O> {
   endpoint(spec: ProviderSpecOf<K>, options: O): string | null;
   /** What the metric measures, for `canary analyze --dry-run`: `datadog v2 avg:x{*} over 5m`. */
   describe(spec: ProviderSpecOf<K>, options: O): string;
+  /** Set when the provider decides the phase itself (a Job, the judge): how, for messages; the conditions are not evaluated. */
+  readonly decides?: string;
   /** The Kubernetes permissions measuring needs in `namespace` (a Job's, a credentials Secret's), for preflight and examples/rbac.yaml. */
   permissions(spec: ProviderSpecOf<K>, namespace: string): Permission[];
   create(shared: ProviderEnvironment, options: O): MetricAdapter<ProviderSpecOf<K>>;

@@ -34,6 +34,7 @@ const TERMINAL_WAITING = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidIm
 
 export const job: ProviderDefinition<'job', Record<string, never>> = {
   kind: 'job',
+  decides: 'Successful when the Job completes, Failed when it fails',
   endpoint: () => 'batch/v1 Jobs',
   describe: (spec) => `job: ${containersOf(spec.spec).map((c) => c.image ?? '(no image)').join(', ')}`,
   permissions: (_spec, namespace) => permissionsFor('batch', 'jobs', ['create', 'get', 'list', 'delete'], namespace, 'job metrics'),

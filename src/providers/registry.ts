@@ -46,6 +46,7 @@ export interface ProviderProbe {
 interface Erased {
   endpoint(spec: ProviderSpec, options: unknown): string | null;
   describe(spec: ProviderSpec, options: unknown): string;
+  readonly decides?: string;
   permissions(spec: ProviderSpec, namespace: string): Permission[];
   create(shared: ProviderEnvironment, options: unknown): MetricAdapter<ProviderSpec>;
 }
@@ -120,4 +121,9 @@ export class MetricProviders implements MetricProvider {
 /** What a metric measures, for `canary analyze --dry-run`: no provider is built for it. */
 export function describeProvider(spec: ProviderSpec, options: ProviderOptions = {}): string {
   return erased(spec.kind).describe(spec, options[spec.kind] ?? {});
+}
+
+/** How a provider that decides the phase itself decides it (its metrics' conditions are not evaluated); null for the others. */
+export function providerDecides(spec: ProviderSpec): string | null {
+  return erased(spec.kind).decides ?? null;
 }

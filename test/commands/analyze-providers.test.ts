@@ -165,3 +165,16 @@ describe('job example (against the sandbox\'s API server, Job controller and kub
     expect(r.code).toBe(1);
   });
 });
+
+describe('analyze --dry-run describes each example without asking anything', () => {
+  it.each([
+    ['datadog.yaml', ['service-name=checkout'], /^error-rate: datadog v2 over the last 5m, aggregator sum\n  queries: errors=sum:trace\.http\.request\.errors\{service:checkout\}\.as_count\(\), hits=.*; formula: errors \/ hits\n  every 1m, count 5; success: default\(result, 0\) < 0\.05; failureLimit 1/],
+    ['cloudwatch.yaml', ['load-balancer=app/x/1'], /^error-rate: cloudWatch GetMetricData over the last 5m\n  rate: errors \/ requests\n  errors: Sum of AWS\/ApplicationELB\/HTTPCode_Target_5XX_Count/],
+    ['job.yaml', ['service-name=myapp-canary'], /^smoke-test: job: curlimages\/curl:8\.10\.1\n  once; Successful when the Job completes, Failed when it fails; failureLimit 0/],
+    ['amazon-managed-prometheus.yaml', ['service-name=checkout'], /^success-rate: prometheus https:\/\/aps-workspaces\.eu-west-1\.amazonaws\.com\/workspaces\/\S+ \(SigV4-signed\)\n  query: sum\(rate\(http_requests_total\{service="checkout"/],
+  ])('%s', async (file, args, expected) => {
+    const r = await runCli(['analyze', example(file), '--dry-run', ...args.flatMap((a) => ['--arg', a])], { env: base() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(expected);
+  });
+});

@@ -20,6 +20,7 @@ import { PING_TIMEOUT_MS } from '../ping.js';
 
 export const judge: ProviderDefinition<'judge', PrometheusFlags> = {
   kind: 'judge',
+  decides: 'the score decides: Successful at or above pass, Inconclusive at or above marginal, Failed below',
   endpoint: (spec, o) => {
     const address = addressOf(spec, o);
     return address && !address.includes('{{') ? address : null;
