@@ -22,6 +22,7 @@ import { resolveWorkload } from '../wiring/workload-ref.js';
 import { connectFrom } from './connect.js';
 import { dryRun } from './dry-run.js';
 import { buildProvider, type ProviderFlags } from './providers.js';
+import { parseNotifyFlags } from './notifications.js';
 import { runInForeground } from './runner.js';
 
 interface RunFlags extends ProviderFlags {
@@ -37,6 +38,7 @@ interface RunFlags extends ProviderFlags {
   arg: string[];
   output?: string;
   scaleDown?: 'wait' | 'leave';
+  notify?: string[];
 }
 
 export default async function run(inv: Invocation, io: Io): Promise<Outcome> {
@@ -46,6 +48,7 @@ export default async function run(inv: Invocation, io: Io): Promise<Outcome> {
   const timeoutMs = parseDurationOption('--timeout', flags.timeout) ?? null;
   const images = parsePairs('--image', flags.image);
   const argOverrides = parsePairs('--arg', flags.arg);
+  const notify = parseNotifyFlags(flags.notify);
   const clock = systemClock;
 
   const { spec, rollout: written } = await readSpec(inv, io, flags);
@@ -91,6 +94,7 @@ export default async function run(inv: Invocation, io: Io): Promise<Outcome> {
     retry: false,
     hint: { name: rollout.name, namespace, context: inv.global.context ?? null },
     leaveScaleDown: flags.scaleDown === 'leave',
+    notify,
   });
 }
 

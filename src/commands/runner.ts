@@ -20,6 +20,10 @@ import type { Clock } from '../util/clock.js';
 import { formatDuration } from '../util/duration.js';
 import { LockedError } from '../util/errors.js';
 import { hintCommand, type HintTarget } from '../util/hint.js';
+import type { Destination } from '../notify/destination.js';
+import { Notifier } from '../notify/notifier.js';
+import { postNotification } from '../notify/post.js';
+import { argoNotifications } from './notifications.js';
 import type { Cluster } from '../wiring/cluster.js';
 
 export interface ForegroundRun {
@@ -43,6 +47,8 @@ export interface ForegroundRun {
   retry: boolean;
   /** The rollout as hints name it (namespace, --context when given). */
   hint: HintTarget;
+  /** `--notify URL`: destinations of every notification (the Rollout's Argo subscriptions are added to them). */
+  notify?: Destination[];
   /** `--scale-down leave`: exit at the verdict, the next canary command scales the canary down. */
   leaveScaleDown?: boolean;
   /** Requests to act on at once (`canary abort` with no live runner). */
@@ -111,17 +117,23 @@ export async function runInForeground(p: ForegroundRun): Promise<Outcome> {
       return finishWithout(printer, 'ok', run.decision.why, p, revision, 'unchanged');
     }
     printer.info(io.palette.dim(run.decision.why));
+    // One-off reads: the direct client, not one that starts watches.
+    const notifier = await notifierFor(p, p.cluster, lock.identity, (line) => printer.info(io.palette.yellow(line)));
     const inbox = new Inbox();
     for (const r of p.requests ?? []) inbox.push({ kind: 'request', request: r });
     signals.attach(inbox, printer);
     const result = await run.drive({
       exitOnPause: p.exitOnPause,
       timeoutMs: p.timeoutMs,
-      onEvent: (e) => printer.event(e),
+      onEvent: (e) => {
+        printer.event(e);
+        notifier.event(e);
+      },
       onVerdict: (state) => printer.verdict(finalLine(state, p.clock.now())),
       stop: stop.signal,
       inbox,
     });
+    await notifier.flush(NOTIFY_FLUSH_MS);
     return await report(printer, result, p);
   } finally {
     signals.detach();
@@ -129,6 +141,18 @@ export async function runInForeground(p: ForegroundRun): Promise<Outcome> {
     leaseStop.abort();
     await lock.release();
   }
+}
+
+/** How long the last notifications (the verdict's) may take once the run is over, before the process exits. */
+const NOTIFY_FLUSH_MS = 10_000;
+
+/** `--notify` and the Rollout's Argo subscriptions; what cannot be honoured is said once, here. */
+async function notifierFor(p: ForegroundRun, cluster: Cluster, runner: string, report: (line: string) => void): Promise<Notifier> {
+  const argo = await argoNotifications(cluster, p.rollout, p.namespace, p.spec.notificationConfigs);
+  const destinations = [...(p.notify ?? []), ...argo.destinations];
+  const notifier = new Notifier(destinations, runner, { clock: p.clock, post: (d, body, signal) => postNotification(d, body, p.clock, signal), report });
+  for (const problem of argo.problems) report(`warning: notifications: ${problem}`);
+  return notifier;
 }
 
 /** Takes the rollout's Lease or says who holds it; resolves with the previous holder (for a resumed pause). */

@@ -1,4 +1,5 @@
 /** Sorts documents by kind: what canary reads, and what it reports and skips. */
+import { isNotificationConfig, readNotificationConfig } from './notification-config.js';
 import { readAnalysisTemplate } from './analysis-template.js';
 import { readDeployment } from './deployment.js';
 import { issue, type Issue } from './issues.js';
@@ -23,7 +24,7 @@ const ARGO_KINDS_UNSUPPORTED: Record<string, string> = {
 };
 
 export function readDocuments(docs: readonly SourceDoc[], files: string[], issues: Issue[], options: ReadOptions = {}): { spec: SpecSet; skipped: SkippedDocument[] } {
-  const spec: SpecSet = { rollouts: [], templates: [], services: [], deployments: [], files };
+  const spec: SpecSet = { rollouts: [], templates: [], services: [], deployments: [], notificationConfigs: [], files };
   const skipped: SkippedDocument[] = [];
   for (const doc of docs) {
     const at = doc.locOf([]);
@@ -47,6 +48,9 @@ export function readDocuments(docs: readonly SourceDoc[], files: string[], issue
     } else if (apiVersion === 'v1' && kind === 'Service') {
       const s = readService(doc, issues);
       if (s) spec.services.push(s);
+    } else if (isNotificationConfig(doc.value)) {
+      const c = readNotificationConfig(doc, issues);
+      if (c) spec.notificationConfigs.push(c);
     } else if (apiVersion === 'apps/v1' && kind === 'Deployment' && namedByWorkloadRef(docs, doc)) {
       const d = readDeployment(doc, issues);
       if (d) spec.deployments.push(d);

@@ -1,4 +1,5 @@
 /** argoproj.io/v1alpha1 Rollout -> RolloutSpec, with Argo's defaults. Collects every problem. */
+import { SENT_TRIGGERS, SUBSCRIBE_PREFIX } from './notification-config.js';
 import { readBlueGreenStrategy } from './blue-green-strategy.js';
 import { readCanaryStrategy } from './canary-strategy.js';
 import type { Issue } from './issues.js';
@@ -92,13 +93,18 @@ export function readRollout(doc: SourceDoc, issues: Issue[], options: ReadOption
   };
 }
 
-/** Argo's notification controller reads these; canary sends no notifications yet. */
+/** Subscriptions (Argo's notifications, honoured by src/notify) to a trigger canary never sends have no effect. */
 function warnNotifications(root: Reader): void {
   const annotations = root.field('metadata').field('annotations');
   if (!isRecord(annotations.value)) return;
   for (const key of Object.keys(annotations.value)) {
-    if (key.startsWith('notifications.argoproj.io/subscribe.')) {
-      annotations.field(key).warn('canary does not send notifications yet: this subscription has no effect for now', 'key');
+    if (key === 'notifications.argoproj.io/subscriptions') {
+      annotations.field(key).warn('canary does not read this annotation: write one notifications.argoproj.io/subscribe.<trigger>.<service> annotation per trigger', 'key');
+    }
+    if (!key.startsWith(SUBSCRIBE_PREFIX)) continue;
+    const trigger = key.slice(SUBSCRIBE_PREFIX.length).split('.')[0]!;
+    if (!(SENT_TRIGGERS as readonly string[]).includes(trigger)) {
+      annotations.field(key).warn(`canary does not send trigger ${trigger}: this subscription has no effect (it sends ${SENT_TRIGGERS.join(', ')})`, 'key');
     }
   }
 }

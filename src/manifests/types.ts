@@ -324,11 +324,21 @@ export interface DeploymentSpec {
 }
 
 /** Everything read from the files given on the command line. */
+/** v1 ConfigMap argo-rollouts-notification-configmap: Argo's notification services (src/notify reads `data`). */
+export interface NotificationConfigSpec {
+  loc: Loc;
+  name: string;
+  namespace: string | null;
+  data: Record<string, string>;
+}
+
 export interface SpecSet {
   rollouts: RolloutSpec[];
   templates: AnalysisTemplateSpec[];
   services: ServiceSpec[];
   deployments: DeploymentSpec[];
+  /** argo-rollouts-notification-configmap, when the files hold it. */
+  notificationConfigs: NotificationConfigSpec[];
   /** Files that were read, in order. */
   files: string[];
 }

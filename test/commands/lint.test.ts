@@ -233,10 +233,12 @@ describe('Argo conformance (issue 13)', () => {
     }
   });
 
-  it('item 15: notification subscriptions are warned about (canary sends no notifications yet), exit 0', async () => {
-    const text = seed.replace('  namespace: apps\n', '  namespace: apps\n  annotations:\n    notifications.argoproj.io/subscribe.on-rollout-completed.slack: my-channel\n');
+  it('item 15 / issue 16 item 11: subscriptions to the triggers canary sends are honoured silently; others are warned about, exit 0', async () => {
+    const subscribe = (trigger: string) => `    notifications.argoproj.io/subscribe.${trigger}.slack: my-channel\n`;
+    const text = seed.replace('  namespace: apps\n', `  namespace: apps\n  annotations:\n${subscribe('on-rollout-completed')}${subscribe('on-scaling-replica-set')}`);
     const r = await lintText('notify.yaml', text);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/warnings:\n {2}\S+notify\.yaml:7:5: metadata\.annotations\["notifications\.argoproj\.io\/subscribe\.on-rollout-completed\.slack"\]: canary does not send notifications yet: this subscription has no effect for now/);
+    expect(r.stdout).not.toMatch(/subscribe\.on-rollout-completed/);
+    expect(r.stdout).toMatch(/warnings:\n {2}\S+notify\.yaml:8:5: metadata\.annotations\["notifications\.argoproj\.io\/subscribe\.on-scaling-replica-set\.slack"\]: canary does not send trigger on-scaling-replica-set: this subscription has no effect/);
   });
 });
