@@ -123,6 +123,7 @@ export function buildProgram(version: string, name: string, dispatch: Dispatch, 
       .option('--apply-services', 'create the Services given in the files that the cluster lacks')
       .option('--adopt', 'take over a Deployment or traffic split of the same name that canary did not create')
       .option('--arg <name=value>', 'override an analysis arg (repeatable)', collect, [])
+      .option('--report <file>', 'write the run report there at the end: Markdown (.md) or a self-contained HTML page (.html)')
       .option('--notify <url>', 'POST a JSON event to this webhook (a Slack message to a Slack incoming webhook) at every transition that matters (repeatable)', collect, [])
       .addOption(new Option('-o, --output <format>', 'text (live view on a terminal, lines otherwise) or json (one event per line)').choices(['text', 'json']).default('text')),
   )

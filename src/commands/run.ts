@@ -2,6 +2,7 @@
  * `canary run FILES...`: validate, preflight, take the Lease, then drive the rollout in the
  * foreground until it is promoted or rolled back. The exit code is the verdict.
  */
+import { resolve } from 'node:path';
 import type { Outcome } from '../contract/outcome.js';
 import { write, type Io } from '../contract/io.js';
 import { parseDurationOption, parseOutput, parsePairs } from '../contract/options.js';
@@ -23,6 +24,7 @@ import { connectFrom } from './connect.js';
 import { dryRun } from './dry-run.js';
 import { buildProvider, type ProviderFlags } from './providers.js';
 import { parseNotifyFlags } from './notifications.js';
+import { reportFormat, type ReportFile } from '../output/report.js';
 import { runInForeground } from './runner.js';
 
 interface RunFlags extends ProviderFlags {
@@ -39,6 +41,7 @@ interface RunFlags extends ProviderFlags {
   output?: string;
   scaleDown?: 'wait' | 'leave';
   notify?: string[];
+  report?: string;
 }
 
 export default async function run(inv: Invocation, io: Io): Promise<Outcome> {
@@ -49,6 +52,7 @@ export default async function run(inv: Invocation, io: Io): Promise<Outcome> {
   const images = parsePairs('--image', flags.image);
   const argOverrides = parsePairs('--arg', flags.arg);
   const notify = parseNotifyFlags(flags.notify);
+  const report = parseReportOption(flags.report, io.cwd);
   const clock = systemClock;
 
   const { spec, rollout: written } = await readSpec(inv, io, flags);
@@ -95,6 +99,7 @@ export default async function run(inv: Invocation, io: Io): Promise<Outcome> {
     hint: { name: rollout.name, namespace, context: inv.global.context ?? null },
     leaveScaleDown: flags.scaleDown === 'leave',
     notify,
+    ...(report ? { report } : {}),
   });
 }
 
@@ -118,6 +123,14 @@ async function readSpec(inv: Invocation, io: Io, flags: RunFlags): Promise<{ spe
     );
   }
   return { spec: result.spec, rollout: rollouts[0]! };
+}
+
+/** `--report FILE.md|.html`, resolved against the working directory; another extension is a usage error. */
+function parseReportOption(value: string | undefined, cwd: string): ReportFile | null {
+  if (value === undefined) return null;
+  const format = reportFormat(value);
+  if (!format) throw new UsageError(`--report ${value}: the file name says which format: .md (Markdown) or .html (a self-contained page)`, { hint: 'e.g. --report canary-report.html' });
+  return { path: resolve(cwd, value), format };
 }
 
 function namespaceOf(rollout: RolloutSpec, cluster: Cluster, flag: string | undefined): string {

@@ -22,6 +22,7 @@ import { LockedError } from '../util/errors.js';
 import { hintCommand, type HintTarget } from '../util/hint.js';
 import type { Destination } from '../notify/destination.js';
 import { Notifier } from '../notify/notifier.js';
+import type { ReportFile } from '../output/report.js';
 import { postNotification } from '../notify/post.js';
 import { argoNotifications } from './notifications.js';
 import type { Cluster } from '../wiring/cluster.js';
@@ -47,6 +48,8 @@ export interface ForegroundRun {
   retry: boolean;
   /** The rollout as hints name it (namespace, --context when given). */
   hint: HintTarget;
+  /** `--report FILE`: the run's report, written at the end. */
+  report?: ReportFile;
   /** `--notify URL`: destinations of every notification (the Rollout's Argo subscriptions are added to them). */
   notify?: Destination[];
   /** `--scale-down leave`: exit at the verdict, the next canary command scales the canary down. */
@@ -100,6 +103,7 @@ export async function runInForeground(p: ForegroundRun): Promise<Outcome> {
       clock: p.clock,
       rollout: `${namespace}/${rollout.name}`,
       hint: p.hint,
+      ...(p.report ? { report: p.report } : {}),
       steps: liveStages(run.facts.spec),
     });
     for (const note of run.notes) printer.info(io.palette.dim(note));

@@ -3,13 +3,16 @@
  * one plain line per event otherwise, or JSON Lines with `-o json` (human lines then go to stderr).
  * In GitHub Actions the summary is appended to $GITHUB_STEP_SUMMARY and a failure is annotated.
  */
-import { appendFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
 import type { Ora } from 'ora';
 import type { RunEvent } from '../engine/events.js';
 import type { Clock } from '../util/clock.js';
 import type { HintTarget } from '../util/hint.js';
 import type { Palette } from '../util/palette.js';
 import { githubErrorAnnotation, githubSummary } from './github.js';
+import { runReport, type ReportFile } from './report.js';
+import { htmlReport } from './report-html.js';
+import { markdownReport } from './report-markdown.js';
 import { eventJson, resultJson } from './json.js';
 import { eventLine, formatEvent } from './line.js';
 import { foldEvent, initialModel, type LiveModel } from './live-model.js';
@@ -31,6 +34,8 @@ export interface PrinterOptions {
   rollout: string;
   /** The rollout as hints name it (its name prefixes every line). */
   hint: HintTarget;
+  /** `--report FILE`: the run's report, written at the end. */
+  report?: ReportFile;
   /** What the live view marks off: the canary's steps or blue-green's stages (stages.ts). */
   steps: LiveStage[];
 }
@@ -143,6 +148,14 @@ export async function createRunPrinter(o: PrinterOptions): Promise<RunPrinter> {
       if (o.env.GITHUB_ACTIONS === 'true') {
         const annotation = githubErrorAnnotation(f);
         if (annotation) writeLine(o.stdout, annotation);
+      }
+      if (o.report) {
+        const r = runReport(events, f, o.clock.now());
+        try {
+          await writeFile(o.report.path, o.report.format === 'html' ? htmlReport(r) : markdownReport(r));
+        } catch (err) {
+          writeLine(o.stderr, `warning: could not write the report to ${o.report.path}: ${(err as Error).message}`);
+        }
       }
       if (o.env.GITHUB_STEP_SUMMARY) {
         try {

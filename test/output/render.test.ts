@@ -95,7 +95,9 @@ describe('final line and GitHub', () => {
     const md = githubSummary(EVENTS, f);
     expect(md).toContain('### ❌ canary rolled back: `apps/myapp`');
     expect(md).toContain('| 1/9 | setWeight 10% | 10:00:00Z |');
-    expect(md).toContain('**Canary weight over time:** 10% at 10:00:00Z');
+    expect(md).toContain('**Canary weight over time:** 0% at 10:00:00Z → 10% at 10:00:00Z');
+    expect(md).toContain('```mermaid\nxychart-beta\n  title "Canary weight (%)"\n  x-axis ["10:00:00Z", "10:00:00Z"]\n  y-axis "weight" 0 --> 100\n  line [0, 10]\n```');
+    expect(md).toContain('**Analyses:** background Failed, background Terminated');
     expect(md).toContain('| 10:00:00Z | background | success-rate | Failed | [3] |');
   });
 });
