@@ -44,7 +44,7 @@ class CachedClient extends KubeClient {
   override async tryGet<T = KubeObject>(r: ApiResource, ns: string | null, name: string, signal?: AbortSignal): Promise<T | null> {
     const path = resourcePath(r, ns, name);
     if (this.distrusted.delete(path)) return this.fresh<T>(r, ns, name, await this.base.tryGet<T>(r, ns, name, signal));
-    const cache = await this.cacheFor(r, ns, { fieldSelector: `metadata.name=${name}` });
+    const cache = await this.cacheFor(r, ns, { name });
     if (!cache) return this.base.tryGet<T>(r, ns, name, signal);
     const obj = cache.get(name);
     return obj ? (structuredClone(obj) as T) : null;
@@ -81,7 +81,9 @@ class CachedClient extends KubeClient {
 
   /** The copy's changes for this selection (the first list's objects come as ADDED). */
   override follow<T extends KubeObject = KubeObject>(target: WatchTarget, onEvent: (e: WatchEvent<T>) => void, signal: AbortSignal, options: KeepWatchingOptions = {}): void {
-    const { resource, namespace, ...selectors } = target;
+    const { resource, namespace, ...rest } = target;
+    const byName = /^metadata\.name=([^,]+)$/.exec(rest.fieldSelector ?? '');
+    const selectors: Selection = byName && !rest.labelSelector ? { name: byName[1]! } : rest;
     const key = selectionKey(resource, namespace, selectors);
     if (this.direct.has(key)) return this.base.follow(target, onEvent, signal, options);
     const cache = this.cache(key, resource, namespace, selectors);
@@ -111,7 +113,7 @@ class CachedClient extends KubeClient {
     const prefix = `${resourcePath(r, ns)}?`;
     for (const [key, cache] of this.caches) {
       if (!key.startsWith(prefix)) continue;
-      const byName = key === selectionKey(r, ns, { fieldSelector: `metadata.name=${name}` });
+      const byName = key === selectionKey(r, ns, { name });
       if (!byName && !cache.get(name)) continue;
       const o = obj as (T & KubeObject) | null;
       if (o && o.metadata?.name === name) cache.wrote(structuredClone(o));
@@ -121,14 +123,18 @@ class CachedClient extends KubeClient {
   }
 
   /** The synced copy of a selection; null when reads must go to the server. */
-  private async cacheFor(r: ApiResource, ns: string | null, opts: ListOptions): Promise<WatchCache | null> {
+  private async cacheFor(r: ApiResource, ns: string | null, opts: Selection): Promise<WatchCache | null> {
     if (ns === null) return null;
     const key = selectionKey(r, ns, opts);
     if (this.direct.has(key) || this.stop.aborted) return null;
     const cache = this.cache(key, r, ns, opts);
     try {
       await cache.ready;
-      return cache;
+      if (!cache.failed) return cache;
+      // Its watch was refused (a Role with get but no watch): read directly from now on.
+      this.caches.delete(key);
+      this.direct.add(key);
+      return null;
     } catch (err) {
       if (this.caches.get(key) === cache) this.caches.delete(key);
       // Refused for good: read directly from now on. A transient failure: try a watch next time.
@@ -137,7 +143,7 @@ class CachedClient extends KubeClient {
     }
   }
 
-  private cache(key: string, resource: ApiResource, namespace: string, opts: ListOptions): WatchCache {
+  private cache(key: string, resource: ApiResource, namespace: string, opts: Selection): WatchCache {
     let cache = this.caches.get(key);
     if (!cache) {
       const { onError, ...options } = this.cacheOptions;
@@ -148,6 +154,9 @@ class CachedClient extends KubeClient {
   }
 }
 
-function selectionKey(r: ApiResource, ns: string | null, opts: ListOptions): string {
-  return `${resourcePath(r, ns)}?fields=${opts.fieldSelector ?? ''}&labels=${opts.labelSelector ?? ''}`;
+/** One object by name, or a selection. */
+type Selection = ListOptions & { name?: string };
+
+function selectionKey(r: ApiResource, ns: string | null, opts: Selection): string {
+  return `${resourcePath(r, ns)}?name=${opts.name ?? ''}&fields=${opts.fieldSelector ?? ''}&labels=${opts.labelSelector ?? ''}`;
 }

@@ -1,20 +1,29 @@
 /**
  * A local copy of the objects one watch covers, kept current by the watch (client-go's reflector):
- * list once, then watch from the list's resourceVersion; a stream the server ends is resumed from
- * the last resourceVersion seen (bookmarks included), a resume point too old (410 Gone) is a new
- * list, a failed stream is retried with backoff. Reads are answered from memory.
+ * a selection is listed once, then watched from the list's resourceVersion; one object by name is
+ * read with a GET while a watch starts at the most recent version (the server replays the object as
+ * ADDED). A stream the server ends is resumed from the last resourceVersion seen (bookmarks
+ * included); a resume point too old (410 Gone) is a new list, or for one object a new watch that
+ * replays it; a failed stream is retried with backoff. Reads are answered from memory. A watch the
+ * server refuses for good (forbidden, not served) marks the copy `failed`: its reads go to the server.
  *
  * This process's own writes go into the copy at once (`wrote`), so that a read right after a write
  * never sees the object as it was: until the watch delivers the written version, older events of
  * that object are not applied. resourceVersions are only compared for equality, never ordered.
  */
 import type { Clock } from '../util/clock.js';
+import { CanaryError } from '../util/errors.js';
 import type { KubeClient, KubeObject, ListOptions, WatchEvent } from './client.js';
 import type { ApiResource } from './resources.js';
 
 export interface WatchCacheTarget extends ListOptions {
   resource: ApiResource;
   namespace: string;
+  /**
+   * One object by name: read with a GET and watched by field selector, so that the Role needs only
+   * get and watch (examples/rbac.yaml). Without it, the selection is listed (list and watch).
+   */
+  name?: string;
 }
 
 export interface WatchCacheOptions {
@@ -41,6 +50,10 @@ export class WatchCache<T extends KubeObject = KubeObject> {
   private readonly listeners = new Set<(e: WatchEvent<T>) => void>();
   private resourceVersion: string | undefined;
   private readonly clock: Clock;
+  /** The watch was refused for good: the copy is not kept current. */
+  failed = false;
+  /** Stops the watch when the first read fails (the copy is dropped). */
+  private readonly stop = new AbortController();
   /** Resolves once the first list is in; rejects if it fails (the caller then reads directly). */
   readonly ready: Promise<void>;
 
@@ -51,11 +64,16 @@ export class WatchCache<T extends KubeObject = KubeObject> {
     private readonly options: WatchCacheOptions = {},
   ) {
     this.clock = client.clock;
-    this.ready = this.list();
-    this.ready.then(
-      () => void this.watch(),
-      () => undefined,
-    );
+    signal.addEventListener('abort', () => this.stop.abort(), { once: true });
+    if (target.name !== undefined) {
+      // The watch starts at once (it replays the object); the GET says whether it exists now.
+      void this.watch();
+      this.ready = this.read(target.name);
+    } else {
+      this.ready = this.list();
+      this.ready.then(() => void this.watch(), () => undefined);
+    }
+    this.ready.catch(() => this.stop.abort());
   }
 
   /** The object named so, as last seen; null when the watch says it does not exist. */
@@ -98,6 +116,16 @@ export class WatchCache<T extends KubeObject = KubeObject> {
     this.emit({ type: 'DELETED', object: obj });
   }
 
+  private async read(name: string): Promise<void> {
+    const { resource, namespace } = this.target;
+    const obj = await this.client.tryGet<T>(resource, namespace, name, this.signal);
+    // The watch may have delivered the object already, as new or newer than this answer.
+    if (obj && !this.seen.has(name)) {
+      this.objects.set(name, obj);
+      this.emit({ type: 'ADDED', object: obj });
+    }
+  }
+
   private async list(): Promise<void> {
     const { resource, namespace, ...selectors } = this.target;
     const listed = await this.client.list<T>(resource, namespace, selectors, this.signal);
@@ -116,15 +144,17 @@ export class WatchCache<T extends KubeObject = KubeObject> {
   }
 
   private async watch(): Promise<void> {
-    const { resource, namespace, ...selectors } = this.target;
+    const { resource, namespace, name, ...rest } = this.target;
+    const selectors: ListOptions = name !== undefined ? { fieldSelector: `metadata.name=${name}` } : rest;
     const random = this.options.random ?? Math.random;
     const maxBackoff = this.options.maxBackoffMs ?? 30_000;
+    const signal = this.stop.signal;
     let failures = 0;
-    while (!this.signal.aborted) {
+    while (!signal.aborted) {
       const started = this.clock.now();
       let delivered = false;
       try {
-        if (this.resourceVersion === undefined) await this.list();
+        if (this.resourceVersion === undefined && name === undefined) await this.list();
         const timeoutSeconds = this.options.timeoutSeconds?.() ?? 480 + Math.floor(random() * 240);
         const end = await this.client.watchOnce<T>(
           resource,
@@ -135,9 +165,10 @@ export class WatchCache<T extends KubeObject = KubeObject> {
             this.resourceVersion = e.object.metadata?.resourceVersion ?? this.resourceVersion;
             if (e.type !== 'BOOKMARK') this.apply(e, this.clock.now());
           },
-          this.signal,
+          signal,
         );
-        // 410: what happened since our resourceVersion is no longer kept; list again.
+        // 410: what happened since our resourceVersion is no longer kept: list again (or, for one
+        // object, watch from the most recent version, which replays it).
         if (end === 'expired') this.resourceVersion = undefined;
         if (delivered || this.clock.now() - started >= MIN_HEALTHY_MS) {
           failures = 0;
@@ -145,12 +176,19 @@ export class WatchCache<T extends KubeObject = KubeObject> {
         }
         failures++;
       } catch (err) {
-        if (this.signal.aborted) return;
+        if (signal.aborted) return;
         failures++;
+        if (err instanceof CanaryError && !err.retryable) {
+          // Forbidden or not served: no amount of retrying keeps this copy current.
+          this.failed = true;
+          this.stop.abort();
+          this.options.onError?.(err);
+          return;
+        }
         this.options.onError?.(err);
       }
       const ceiling = Math.min(maxBackoff, 250 * 2 ** Math.min(failures, 10));
-      await this.clock.sleep(ceiling / 2 + random() * (ceiling / 2), this.signal).catch(() => undefined);
+      await this.clock.sleep(ceiling / 2 + random() * (ceiling / 2), signal).catch(() => undefined);
     }
   }
 

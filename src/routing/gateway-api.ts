@@ -33,7 +33,7 @@ export const gatewayApi: RouterDefinition<'gatewayAPI'> = {
   describe: (r) => `Gateway API HTTPRoute ${r.httpRoutes.join(', ')}`,
   objects: (r) => [...r.httpRoutes],
   writes: (r, t) => r.httpRoutes.map((name) => `HTTPRoute ${name}: the weights of the ${t.canaryService} and ${t.stableService} backendRefs only`),
-  permissions: (r, t) => permissionsFor(API.group, 'httproutes', ['get', 'patch'], r.namespace ?? t.namespace, 'the HTTPRoute weights'),
+  permissions: (r, t) => permissionsFor(API.group, 'httproutes', ['get', 'watch', 'patch'], r.namespace ?? t.namespace, 'the HTTPRoute weights'),
   services: () => [],
   checkApi: (client) => checkServed(client, API),
   create: (r, t, client) =>

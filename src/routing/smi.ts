@@ -37,7 +37,7 @@ export const smi: RouterDefinition<'smi'> = {
   describe: (r, t) => `SMI TrafficSplit ${t.namespace}/${splitName(r, t)} (root Service ${rootService(r, t)})`,
   objects: (r, t) => [splitName(r, t)],
   writes: (r, t) => [`TrafficSplit ${t.namespace}/${splitName(r, t)}: backends ${t.canaryService} / ${t.stableService}`],
-  permissions: (_r, t) => permissionsFor(API.group, 'trafficsplits', ['get', 'create', 'patch'], t.namespace, 'the TrafficSplit weights'),
+  permissions: (_r, t) => permissionsFor(API.group, 'trafficsplits', ['get', 'watch', 'create', 'patch'], t.namespace, 'the TrafficSplit weights'),
   services: (r, t) => [rootService(r, t)].filter((s): s is string => !!s),
   checkApi: (client) => checkServed(client, API),
   create: (r, t, client, options) =>

@@ -33,6 +33,7 @@ describe('router registry', () => {
     expect(smi.services()).toEqual(['myapp-stable']);
     expect(smi.permissions().map((p) => `${p.verb} ${p.resource}.${p.group} in ${p.namespace}`)).toEqual([
       'get trafficsplits.split.smi-spec.io in apps',
+      'watch trafficsplits.split.smi-spec.io in apps',
       'create trafficsplits.split.smi-spec.io in apps',
       'patch trafficsplits.split.smi-spec.io in apps',
     ]);
@@ -46,7 +47,7 @@ describe('router registry', () => {
       'HTTPRoute b: the weights of the myapp-canary and myapp-stable backendRefs only',
     ]);
     expect(gateway.services()).toEqual([]);
-    expect(gateway.permissions().map((p) => `${p.verb} ${p.resource} in ${p.namespace}`)).toEqual(['get httproutes in edge', 'patch httproutes in edge']);
+    expect(gateway.permissions().map((p) => `${p.verb} ${p.resource} in ${p.namespace}`)).toEqual(['get httproutes in edge', 'watch httproutes in edge', 'patch httproutes in edge']);
 
     const none = routeOf(rollout(NONE), 'apps');
     expect(none.objectKind).toBeNull();
