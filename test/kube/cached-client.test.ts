@@ -83,6 +83,23 @@ describe('cachedClient: reads from watches', () => {
     await eventually(async () => (await value('a')) === '3', 5_000, 'the replay after 410');
   });
 
+  it('a selection survives a cut stream and an expired resume point (410): listed again, nothing missed', async () => {
+    const pod = (name: string) => seed(sb, 'pods', { metadata: { name, namespace: 'apps', labels: { app: 'x' } }, spec: { containers: [{ name: 'c', image: 'i' }] } });
+    const names = async () => (await client.list(Pods, 'apps', { labelSelector: 'app=x' })).items.map((p) => p.metadata.name).sort();
+    pod('p1');
+    expect(await names()).toEqual(['p1']);
+    await eventually(() => sb.api.openWatches() === 1);
+    sb.api.faults.cutWatchesNow();
+    pod('p2');
+    await eventually(async () => (await names()).length === 2, 5_000, 'the pod created while cut');
+    sb.api.faults.cutWatchesNow();
+    sb.store.delete(typeOf(sb, 'pods'), 'apps', 'p1');
+    pod('p3');
+    sb.store.compact();
+    await eventually(async () => (await names()).join() === 'p2,p3', 5_000, 'the relist after 410');
+    expect(sb.api.stats.snapshot().byResource['pods']?.['list']).toBe(2);
+  });
+
   it('after a failed write (a lost race) the next read goes to the server, so a retry sees the current object', async () => {
     const first = cm('a', '1');
     await value('a');
