@@ -12,6 +12,7 @@ import { write, type Io } from '../contract/io.js';
 import type { Outcome } from '../contract/outcome.js';
 import type { Invocation, Verb } from '../contract/verb.js';
 import { exitCodeOf, outcomeOfError } from './exit-codes.js';
+import { COMPLETE, completionFor, FILES } from './complete.js';
 import { buildProgram } from './program.js';
 
 export type CommandModule = { default: Verb };
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   retry: () => import('../commands/retry.js'),
   analyze: () => import('../commands/analyze.js'),
   history: () => import('../commands/history.js'),
+  completion: () => import('../commands/completion.js'),
 };
 
 export async function main(argv: readonly string[], base: Partial<Io> = {}): Promise<number> {
@@ -52,6 +54,7 @@ export async function main(argv: readonly string[], base: Partial<Io> = {}): Pro
   };
 
   const name = programName(argv);
+  if (argv[2] === COMPLETE) return complete(argv.slice(3), io0, name);
   const program = buildProgram(readVersion(), name, dispatch, (o) => (outcome = o), {
     writeOut: (s) => io0.stdout.write(s),
     writeErr: (s) => io0.stderr.write(s),
@@ -77,6 +80,27 @@ export async function main(argv: readonly string[], base: Partial<Io> = {}): Pro
     write(io0.stderr, 'This is a bug in canary. Please report it with the command you ran (set CANARY_DEBUG=1 for a stack trace).');
     return exitCodeOf('internal');
   }
+}
+
+/** The shell completion scripts' question: what may follow these words (cli/complete.ts). Never fails. */
+async function complete(words: readonly string[], io: Pick<Io, 'stdout' | 'env'>, name: string): Promise<number> {
+  const program = buildProgram(readVersion(), name, async () => 'ok', () => undefined, { writeOut: () => undefined, writeErr: () => undefined });
+  const c = completionFor(program, words.length ? words : ['']);
+  let lines: string[];
+  switch (c.kind) {
+    case 'words':
+      lines = c.words;
+      break;
+    case 'files':
+      lines = [FILES];
+      break;
+    default: {
+      const { clusterWords } = await import('../commands/complete-cluster.js');
+      lines = await clusterWords(c.kind, c.global, io.env);
+    }
+  }
+  if (lines.length) io.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
 }
 
 /** `kubectl canary ...` runs us as kubectl-canary: say so in help and messages. */

@@ -2,7 +2,7 @@
  * The commander program: every verb, its flags and its help. Actions import their command module
  * lazily, so `canary --help` loads neither @kubernetes/client-node nor axios.
  */
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import type { Outcome } from '../contract/outcome.js';
 import type { GlobalOptions, Invocation } from '../contract/verb.js';
 import { EXIT_CODE_HELP } from './exit-codes.js';
@@ -40,6 +40,14 @@ Examples:
   retry: `
 Examples:
   canary retry myapp -n apps`,
+  completion: `
+Examples:
+  source <(canary completion bash)                 # this shell; add it to ~/.bashrc for every one
+  canary completion zsh > "\${fpath[1]}/_canary"
+  canary completion fish > ~/.config/fish/completions/canary.fish
+
+Completes verbs, flags and their values, file names, and rollout names (status, abort, promote,
+retry, history), namespaces and contexts read from the cluster the typed flags point at.`,
   history: `
 Examples:
   canary history myapp -n apps
@@ -62,7 +70,7 @@ export function buildProgram(version: string, name: string, dispatch: Dispatch, 
     .exitOverride()
     .configureOutput({ writeOut: out.writeOut, writeErr: out.writeErr })
     .description('Progressive canary releases on Kubernetes, driven from your terminal or CI job.\nReads Argo Rollouts manifests; no controller, no CRDs in the cluster.')
-    .version(version, '--version', 'print the version')
+    .version(version, '-V, --version', 'print the version')
     .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context to use')
     .option('-n, --namespace <namespace>', 'namespace (default: the manifest, then the context, then "default")')
@@ -179,6 +187,13 @@ export function buildProgram(version: string, name: string, dispatch: Dispatch, 
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml']).default('text'))
     .addHelpText('after', EXAMPLES.history!)
     .action(action('history'));
+
+  program
+    .command('completion')
+    .description('print the shell completion script (bash, zsh or fish)')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
+    .addHelpText('after', EXAMPLES.completion!)
+    .action(action('completion'));
 
   prometheusOptions(
     program

@@ -10,7 +10,7 @@ import { UsageError } from '../util/errors.js';
 import { hintCommand, type HintTarget } from '../util/hint.js';
 import type { Cluster } from '../wiring/cluster.js';
 
-interface Known {
+export interface Known {
   name: string;
   namespace: string;
 }
@@ -39,10 +39,11 @@ function closest(t: Known, known: readonly Known[]): Known | null {
   return found.length === 1 ? found[0]! : null;
 }
 
-/** Rollouts canary recorded runs of: in every namespace when allowed, else in this one. */
-async function knownRollouts(cluster: Cluster, namespace: string): Promise<Known[]> {
+/** Rollouts canary recorded runs of: in every namespace when allowed (or only there: `onlyHere`), else in this one. */
+export async function knownRollouts(cluster: Cluster, namespace: string, onlyHere = false): Promise<Known[]> {
   const selector = { labelSelector: `${MANAGED_BY_LABEL}=${MANAGER},${ROLLOUT_LABEL}` };
-  const list = await cluster.client.list<RunConfigMap>(ConfigMaps, null, selector).catch(() => cluster.client.list<RunConfigMap>(ConfigMaps, namespace, selector).catch(() => null));
+  const here = () => cluster.client.list<RunConfigMap>(ConfigMaps, namespace, selector).catch(() => null);
+  const list = onlyHere ? await here() : await cluster.client.list<RunConfigMap>(ConfigMaps, null, selector).catch(here);
   return (list?.items ?? [])
     .filter((cm) => cm.metadata.name.endsWith('-canary-run'))
     .map((cm) => ({ name: cm.metadata.labels?.[ROLLOUT_LABEL] ?? cm.metadata.name.replace(/-canary-run$/, ''), namespace: cm.metadata.namespace ?? namespace }));
