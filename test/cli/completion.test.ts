@@ -3,12 +3,9 @@
  * flags and choices from the program itself; rollout names, namespaces and contexts from a sandbox.
  * The scripts themselves run in real shells in test/e2e/cli/completion.test.ts.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { runCli } from '../support/cli.js';
-import { seedWithoutAnalysis } from '../support/seed.js';
+import { cliWorld, type CliWorld } from '../support/seed.js';
 
 const complete = async (words: string[], env?: NodeJS.ProcessEnv) => {
   const r = await runCli(['__complete', ...words], env ? { env } : {});
@@ -45,19 +42,17 @@ describe('__complete: from the program', () => {
 });
 
 describe('__complete: from the cluster', () => {
-  let sb: Sandbox;
+  let world: CliWorld;
   let dir: string;
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
-    sb = await startSandbox({ scenario: 'seed', prometheus: false, load: false, podStartDelayMs: 20, log: () => undefined });
-    dir = mkdtempSync(join(tmpdir(), 'canary-complete-'));
-    writeFileSync(join(dir, 'rollout.yaml'), seedWithoutAnalysis());
-    env = { PATH: process.env.PATH, HOME: dir, KUBECONFIG: sb.kubeconfigPath };
+    world = await cliWorld('complete');
+    ({ dir } = world);
+    env = { ...world.env };
     expect((await runCli(['run', dir], { env })).code).toBe(0);
   }, 30_000);
   afterAll(async () => {
-    await sb?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await world?.close();
   });
 
   it('rollout names for status, abort, promote, retry and history, in the namespace typed (or the context\'s)', async () => {

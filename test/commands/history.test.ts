@@ -2,25 +2,20 @@
  * `canary history NAME` (issue 16 item 10) through main() against an in-process sandbox: a first
  * deploy, a release aborted by a person, a release promoted by a person, newest first, with who.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { runCli } from '../support/cli.js';
-import { seedWithoutAnalysis } from '../support/seed.js';
+import { cliWorld, type CliWorld } from '../support/seed.js';
 
 const IMAGE = 'ghcr.io/mccutchen/go-httpbin';
 
 describe('canary history', () => {
-  let sb: Sandbox;
+  let world: CliWorld;
   let dir: string;
   let env: NodeJS.ProcessEnv;
   const cli = (...args: string[]) => runCli(args, { env });
   beforeAll(async () => {
-    sb = await startSandbox({ scenario: 'seed', prometheus: false, load: false, podStartDelayMs: 20, log: () => undefined });
-    dir = mkdtempSync(join(tmpdir(), 'canary-history-'));
-    writeFileSync(join(dir, 'rollout.yaml'), seedWithoutAnalysis());
-    env = { PATH: process.env.PATH, HOME: dir, KUBECONFIG: sb.kubeconfigPath};
+    world = await cliWorld('history');
+    ({ dir } = world);
+    env = { ...world.env };
     const steps: [string[], number][] = [
       [['run', dir], 0],
       [['run', dir, '--image', `myapp=${IMAGE}:2.17.1`, '--exit-on-pause', '--time-scale', '0.01'], 7],
@@ -35,8 +30,7 @@ describe('canary history', () => {
     }
   }, 60_000);
   afterAll(async () => {
-    await sb?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await world?.close();
   });
 
   it('-o json: every run newest first, with its verdict, reason, duration and who acted', async () => {

@@ -4,13 +4,11 @@
  * in the files); a receiver that fails is reported once, the run's verdict and exit code unchanged,
  * the URL's token never printed.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { runCli } from '../support/cli.js';
-import { seedWithoutAnalysis } from '../support/seed.js';
+import { cliWorld, seedWithoutAnalysis, type CliWorld } from '../support/seed.js';
 
 const IMAGE = 'ghcr.io/mccutchen/go-httpbin';
 const TOKEN = 'tok-9f8e7d6c5b4a';
@@ -21,7 +19,7 @@ interface Post {
 }
 
 describe('notifications through the CLI', () => {
-  let sb: Sandbox;
+  let world: CliWorld;
   let receiver: Server;
   let base: string;
   let dir: string;
@@ -40,14 +38,13 @@ describe('notifications through the CLI', () => {
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
-    sb = await startSandbox({ scenario: 'seed', prometheus: false, load: false, podStartDelayMs: 20, log: () => undefined });
-    dir = mkdtempSync(join(tmpdir(), 'canary-notify-'));
-    env = { PATH: process.env.PATH, HOME: dir, KUBECONFIG: sb.kubeconfigPath };
+    world = await cliWorld('notify', null);
+    ({ dir } = world);
+    env = { ...world.env };
   }, 30_000);
   afterAll(async () => {
-    await sb?.close();
+    await world?.close();
     await new Promise<void>((resolve) => receiver.close(() => resolve()));
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('--notify: every transition that matters, in order; an Argo subscription: only its trigger', async () => {

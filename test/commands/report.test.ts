@@ -10,9 +10,8 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import { runCli } from '../support/cli.js';
-import { seedWithoutAnalysis } from '../support/seed.js';
+import { cliWorld, seedWithoutAnalysis, type CliWorld } from '../support/seed.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 // A worktree installed before playwright-core was added has no driver until `npm ci`: say so instead of failing.
@@ -25,7 +24,7 @@ const BROWSER_SKIP = !existsSync(CHROMIUM)
 const IMAGE = 'ghcr.io/mccutchen/go-httpbin';
 
 describe('canary run --report', () => {
-  let sb: Sandbox;
+  let world: CliWorld;
   let metrics: Server;
   let dir: string;
   let env: NodeJS.ProcessEnv;
@@ -33,9 +32,9 @@ describe('canary run --report', () => {
     metrics = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"errorRate": 0.01}'));
     await new Promise<void>((resolve) => metrics.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(metrics.address() as { port: number }).port}/errors`;
-    sb = await startSandbox({ scenario: 'seed', prometheus: false, load: false, podStartDelayMs: 20, log: () => undefined });
-    dir = mkdtempSync(join(tmpdir(), 'canary-report-'));
-    env = { PATH: process.env.PATH, HOME: dir, KUBECONFIG: sb.kubeconfigPath };
+    world = await cliWorld('report', null);
+    ({ dir } = world);
+    env = { ...world.env };
     const rollout = seedWithoutAnalysis()
       .replace('        - pause: {}\n', '        - pause: {duration: 20s}\n        - setWeight: 60\n        - pause: {duration: 20s}\n')
       .replace('      steps:\n', '      analysis:\n        templates:\n          - templateName: error-rate\n      steps:\n');
@@ -49,9 +48,8 @@ describe('canary run --report', () => {
     expect(md.code).toBe(0);
   }, 60_000);
   afterAll(async () => {
-    await sb?.close();
+    await world?.close();
     await new Promise<void>((resolve) => metrics.close(() => resolve()));
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('.md: the step summary: verdict, steps, the weight chart, measurements', () => {

@@ -3,31 +3,29 @@
  * sandbox: the list's ACTUAL weight (2), nothing cut off a terminal (4), hints naming -n and
  * --context (5), a refused connection on first contact (6), a rollout name that is not there (7).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { catalog } from '../sandbox/api/catalog.js';
-import { startSandbox, type Sandbox } from '../sandbox/index.js';
+import type { Sandbox } from '../sandbox/index.js';
 import { runCli } from '../support/cli.js';
-import { seedWithoutAnalysis } from '../support/seed.js';
+import { cliWorld, type CliWorld } from '../support/seed.js';
 
 describe('rough edges, through the CLI against a sandbox', () => {
+  let world: CliWorld;
   let sb: Sandbox;
   let dir: string;
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
-    sb = await startSandbox({ scenario: 'seed', prometheus: false, load: false, podStartDelayMs: 20, log: () => undefined });
-    dir = mkdtempSync(join(tmpdir(), 'canary-rough-'));
-    writeFileSync(join(dir, 'rollout.yaml'), seedWithoutAnalysis());
-    env = { PATH: process.env.PATH, HOME: dir, KUBECONFIG: sb.kubeconfigPath, COLUMNS: '200' };
+    world = await cliWorld('rough');
+    ({ sb, dir } = world);
+    env = { ...world.env, COLUMNS: '200' };
     expect((await runCli(['run', dir], { env })).code).toBe(0);
     const paused = await runCli(['run', dir, '--image', 'myapp=ghcr.io/mccutchen/go-httpbin:2.17.1', '--exit-on-pause'], { env });
     expect({ code: paused.code, err: paused.stderr }).toEqual({ code: 7, err: '' });
   }, 60_000);
   afterAll(async () => {
-    await sb?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await world?.close();
   });
 
   it('5: the pause hint names the namespace (and --context when given)', async () => {
