@@ -15,6 +15,7 @@ import type { Clock } from '../util/clock.js';
 import { CanaryError } from '../util/errors.js';
 import type { KubeClient, KubeObject, ListOptions, WatchEvent } from './client.js';
 import type { ApiResource } from './resources.js';
+import { followStreams } from './watch.js';
 
 export interface WatchCacheTarget extends ListOptions {
   resource: ApiResource;
@@ -39,8 +40,6 @@ export interface WatchCacheOptions {
 const SEEN_PER_OBJECT = 8;
 /** A write the watch never echoes (its event fell in a relist) stops shielding the object after this. */
 const PIN_MS = 30_000;
-/** A stream that ends this fast without delivering anything counts as a failure (no tight reconnect loop). */
-const MIN_HEALTHY_MS = 1_000;
 
 export class WatchCache<T extends KubeObject = KubeObject> {
   private readonly objects = new Map<string, T>();
@@ -147,49 +146,40 @@ export class WatchCache<T extends KubeObject = KubeObject> {
     const { resource, namespace, name, ...rest } = this.target;
     const selectors: ListOptions = name !== undefined ? { fieldSelector: `metadata.name=${name}` } : rest;
     const random = this.options.random ?? Math.random;
-    const maxBackoff = this.options.maxBackoffMs ?? 30_000;
-    const signal = this.stop.signal;
-    let failures = 0;
-    while (!signal.aborted) {
-      const started = this.clock.now();
-      let delivered = false;
-      try {
-        if (this.resourceVersion === undefined && name === undefined) await this.list();
-        const timeoutSeconds = this.options.timeoutSeconds?.() ?? 480 + Math.floor(random() * 240);
-        const end = await this.client.watchOnce<T>(
-          resource,
-          namespace,
-          { ...selectors, ...(this.resourceVersion ? { resourceVersion: this.resourceVersion } : {}), timeoutSeconds },
-          (e) => {
-            delivered = true;
-            this.resourceVersion = e.object.metadata?.resourceVersion ?? this.resourceVersion;
-            if (e.type !== 'BOOKMARK') this.apply(e, this.clock.now());
-          },
-          signal,
-        );
-        // 410: what happened since our resourceVersion is no longer kept: list again (or, for one
-        // object, watch from the most recent version, which replays it).
-        if (end === 'expired') this.resourceVersion = undefined;
-        if (delivered || this.clock.now() - started >= MIN_HEALTHY_MS) {
-          failures = 0;
-          continue;
-        }
-        failures++;
-      } catch (err) {
-        if (signal.aborted) return;
-        failures++;
-        if (err instanceof CanaryError && !err.retryable) {
+    await followStreams<T>(
+      this.client,
+      { resource, namespace, ...selectors },
+      {
+        onEvent: (e) => {
+          this.resourceVersion = e.object.metadata?.resourceVersion ?? this.resourceVersion;
+          if (e.type !== 'BOOKMARK') this.apply(e, this.clock.now());
+        },
+        // After 410 a selection is listed again; one object is replayed by a watch from the most recent version.
+        ...(name === undefined
+          ? {
+              resync: async () => {
+                await this.list();
+                return this.resourceVersion;
+              },
+            }
+          : {}),
+        isFatal: (err) => {
           // Forbidden or not served: no amount of retrying keeps this copy current.
+          if (!(err instanceof CanaryError) || err.retryable) return false;
           this.failed = true;
           this.stop.abort();
-          this.options.onError?.(err);
-          return;
-        }
-        this.options.onError?.(err);
-      }
-      const ceiling = Math.min(maxBackoff, 250 * 2 ** Math.min(failures, 10));
-      await this.clock.sleep(ceiling / 2 + random() * (ceiling / 2), signal).catch(() => undefined);
-    }
+          return true;
+        },
+      },
+      this.stop.signal,
+      {
+        timeoutSeconds: () => this.options.timeoutSeconds?.() ?? 480 + Math.floor(random() * 240),
+        ...(this.options.maxBackoffMs !== undefined ? { maxBackoffMs: this.options.maxBackoffMs } : {}),
+        ...(this.options.onError ? { onError: this.options.onError } : {}),
+        ...(this.resourceVersion !== undefined ? { resourceVersion: this.resourceVersion } : {}),
+        random,
+      },
+    );
   }
 
   private apply(e: WatchEvent<T>, now: number): void {

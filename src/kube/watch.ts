@@ -31,15 +31,59 @@ export async function keepWatching<T extends KubeObject = KubeObject>(
   signal: AbortSignal,
   options: KeepWatchingOptions = {},
 ): Promise<void> {
+  const { timeoutSeconds, ...rest } = options;
+  await followStreams<T>(client, target, { onEvent: (e) => e.type !== 'BOOKMARK' && onEvent(e) }, signal, {
+    ...rest,
+    timeoutSeconds: () => timeoutSeconds ?? 240 + Math.floor(Math.random() * 120),
+  });
+}
+
+export interface StreamHandlers<T> {
+  /** Every event, bookmarks included (they only move the resume point). */
+  onEvent(e: WatchEvent<T>): void;
+  /**
+   * Where to start when there is no resume point (at first, after 410): a list's resourceVersion.
+   * Without it, a stream with no resourceVersion starts at the most recent one and replays the
+   * current objects as ADDED.
+   */
+  resync?(): Promise<string | undefined>;
+  /** A failure no retry can fix (forbidden, not served): stop instead of retrying. */
+  isFatal?(err: unknown): boolean;
+}
+
+export interface StreamOptions {
+  /** Server-side lifetime of each stream, in seconds. */
+  timeoutSeconds: () => number;
+  maxBackoffMs?: number;
+  /** Each failed stream (forbidden, unreachable), before the backoff or the stop. */
+  onError?: (err: unknown) => void;
+  /** The first stream's resume point (a list's resourceVersion). */
+  resourceVersion?: string;
+  random?: () => number;
+}
+
+/**
+ * Streams one after another until `signal` aborts (or a fatal failure): each resumes from the last
+ * resourceVersion seen, bookmarks included; 410 drops the resume point; a stream that fails, or ends
+ * at once having delivered nothing, is followed by the next after a growing, jittered backoff.
+ */
+export async function followStreams<T extends KubeObject = KubeObject>(
+  client: KubeClient,
+  target: WatchTarget,
+  handlers: StreamHandlers<T>,
+  signal: AbortSignal,
+  options: StreamOptions,
+): Promise<void> {
   const clock: Clock = client.clock;
+  const random = options.random ?? Math.random;
   const maxBackoff = options.maxBackoffMs ?? 30_000;
-  let resourceVersion: string | undefined;
+  let resourceVersion = options.resourceVersion;
   let failures = 0;
   while (!signal.aborted) {
     const started = clock.now();
     let delivered = false;
     try {
-      const timeoutSeconds = options.timeoutSeconds ?? 240 + Math.floor(Math.random() * 120);
+      if (resourceVersion === undefined && handlers.resync) resourceVersion = await handlers.resync();
       const selectors = {
         ...(target.labelSelector ? { labelSelector: target.labelSelector } : {}),
         ...(target.fieldSelector ? { fieldSelector: target.fieldSelector } : {}),
@@ -48,14 +92,15 @@ export async function keepWatching<T extends KubeObject = KubeObject>(
       const end = await client.watchOnce<T>(
         target.resource,
         target.namespace,
-        { ...selectors, timeoutSeconds },
+        { ...selectors, timeoutSeconds: options.timeoutSeconds() },
         (e) => {
           delivered = true;
           resourceVersion = e.object.metadata?.resourceVersion ?? resourceVersion;
-          if (e.type !== 'BOOKMARK') onEvent(e);
+          handlers.onEvent(e);
         },
         signal,
       );
+      // 410: what happened since the resume point is no longer kept.
       if (end === 'expired') resourceVersion = undefined;
       if (delivered || clock.now() - started >= MIN_HEALTHY_MS) {
         failures = 0;
@@ -66,8 +111,9 @@ export async function keepWatching<T extends KubeObject = KubeObject>(
       if (signal.aborted) return;
       failures++;
       options.onError?.(err);
+      if (handlers.isFatal?.(err)) return;
     }
     const ceiling = Math.min(maxBackoff, 250 * 2 ** Math.min(failures, 10));
-    await clock.sleep(ceiling / 2 + Math.random() * (ceiling / 2), signal);
+    await clock.sleep(ceiling / 2 + random() * (ceiling / 2), signal).catch(() => undefined);
   }
 }
