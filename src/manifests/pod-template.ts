@@ -50,6 +50,11 @@ export function readPodTemplate(r: Reader): JsonObject | null {
   }
   const meta = t.field('metadata');
   if (meta.present && !isRecord(meta.value)) meta.error('expected a mapping');
+  else if (meta.present) {
+    // Kubernetes refuses a label or annotation that is not a string; say where, before the API server does.
+    meta.field('labels').stringMap();
+    meta.field('annotations').stringMap();
+  }
   return r.value as JsonObject;
 }
 
@@ -67,11 +72,14 @@ export function checkSelectorMatches(template: Reader, selector: LabelSelector, 
   }
 }
 
-/** A pod template's labels, values as strings. */
+/** A pod template's labels, scalar values as strings (others are reported by readPodTemplate). */
 export function podLabels(template: JsonObject): Record<string, string> {
   const meta = template.metadata;
   const labels = isRecord(meta) && isRecord(meta.labels) ? meta.labels : {};
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(labels)) out[k] = String(v);
+  // No prototype: a label named `toString` must not find Object.prototype's.
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [k, v] of Object.entries(labels)) {
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+  }
   return out;
 }

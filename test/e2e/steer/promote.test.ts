@@ -218,7 +218,7 @@ if (requirePrometheus('promote and status --watch')) {
       expect(nothing.stdout).toMatch(/nothing to promote: the last run of apps\/myapp \(revision \w+\) ended Healthy/);
       const unknown = await runCanary(sb, ['promote', 'nosuchapp']);
       expectExit(unknown, 2);
-      expect(unknown.stderr).toMatch(/no canary run recorded for Rollout apps\/nosuchapp/);
+      expect(unknown.stderr).toMatch(/no rollout "nosuchapp" in namespace apps/);
     });
   });
 }
