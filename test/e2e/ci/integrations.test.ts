@@ -4,7 +4,6 @@
  * canary, against a sandbox (no Prometheus needed); action.yml's inputs wired to the script; the
  * GitLab CI example's command run with --dry-run against the same sandbox.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { parse } from 'yaml';
 import { catalog } from '../../sandbox/api/catalog.js';
 import { cliWorld, seedWithoutAnalysis, type CliWorld } from '../../support/seed.js';
 import { BIN, ROOT } from '../support/harness.js';
+import { runProcess } from '../support/process.js';
 
 interface Action {
   inputs: Record<string, { default?: string; required?: boolean }>;
@@ -21,16 +21,8 @@ interface Action {
 
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string }).version;
 
-function bash(script: string, env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', script], { env, cwd });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += String(d)));
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function bash(script: string, env: NodeJS.ProcessEnv, cwd: string) {
+  return runProcess('bash', ['-c', script], { env, cwd });
 }
 
 describe('action.yml', () => {

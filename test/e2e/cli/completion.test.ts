@@ -3,13 +3,13 @@
  * PATH as `canary`: verbs, a flag's choices, file names, and rollout names from a sandbox. Each shell
  * that is not installed is skipped, saying how to install it (CI installs all three).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../sandbox/index.js';
 import { seedWithoutAnalysis } from '../../support/seed.js';
 import { BIN, ROOT, runCanary } from '../support/harness.js';
+import { runProcess } from '../support/process.js';
 
 /** Each shell's way to ask its completion system for the candidates of a command line. */
 const SHELLS = {
@@ -48,7 +48,7 @@ describe('shell completion scripts in real shells', () => {
   for (const [shell, script] of Object.entries(SHELLS)) {
     const installed = existsSync(`/usr/bin/${shell}`);
     const run = async (line: string) => {
-      const r = await shellRun(shell, script(line), env, dir);
+      const r = await runProcess(shell, ['-c', script(line)], { env, cwd: dir });
       expect({ shell, line, code: r.code, stderr: r.stderr }).toEqual({ shell, line, code: 0, stderr: '' });
       // fish prints "candidate<TAB>description"; the others one candidate a line.
       return r.stdout.split('\n').filter(Boolean).map((l) => l.split('\t')[0]!);
@@ -63,14 +63,3 @@ describe('shell completion scripts in real shells', () => {
   }
 });
 
-function shellRun(shell: string, script: string, env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(shell, ['-c', script], { env, cwd });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += String(d)));
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
