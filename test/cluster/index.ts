@@ -28,7 +28,7 @@ import { hasSeedWorld, layOutPrometheusObjects, layOutScenario, SEED, type Scena
 import { Applier, readManifests } from './agent/apply.js';
 import { startEgressProxy, type EgressTarget } from './agent/egress.js';
 import { startInjector, registerInjector } from './agent/injector.js';
-import { Kube } from './agent/kube.js';
+import { Kube, KubeError } from './agent/kube.js';
 import { Mirror } from './agent/mirror.js';
 import { registerNode } from './agent/node.js';
 import { startControlPlane, type ControlPlane } from './control-plane.js';
@@ -145,10 +145,7 @@ export async function startRealSandbox(options: RealSandboxOptions = {}): Promis
     if (loadSpec !== false && scenario === 'blue-green') world.startLoad({ ...loadSpec, to: `${SEED.namespace}/${SEED.previewService}` });
 
     const settle = (type: ResourceType, ns: string | null, name: string, rv: string) =>
-      mirror.until(`${type.resource} ${ns ? `${ns}/` : ''}${name} at resourceVersion ${rv}`, () => {
-        const o = store.tryGet(type, ns, name);
-        return !!o && BigInt(o.metadata.resourceVersion ?? '0') >= BigInt(rv);
-      });
+      mirror.until(`${type.resource} ${ns ? `${ns}/` : ''}${name} at resourceVersion ${rv}`, () => mirror.hasSeen(type, ns, name, rv));
     return {
       backend: 'real',
       store,
@@ -171,10 +168,18 @@ export async function startRealSandbox(options: RealSandboxOptions = {}): Promis
       },
       async mutate(type, namespace, name, fn) {
         const path = objectPath(type, namespace ?? undefined, name);
-        const current = await kube.must<K8sObject>('GET', path);
-        const next = fn(current) ?? current;
-        const stored = await kube.must<K8sObject>('PUT', path, next);
-        await settle(type, namespace, name, stored.metadata.resourceVersion ?? '0');
+        // The world's controllers write status meanwhile (Linkerd's policy controller on routes): a
+        // 409 means read again and redo the change, as a controller's update loop does.
+        for (let attempt = 1; ; attempt++) {
+          const current = await kube.must<K8sObject>('GET', path);
+          const next = fn(current) ?? current;
+          const answer = await kube.request('PUT', path, next);
+          if (answer.status === 409 && attempt < 5) continue;
+          if (answer.status < 200 || answer.status > 299) throw new KubeError('PUT', path, answer.status, answer.body);
+          const stored = await answer.json<K8sObject>();
+          await settle(type, namespace, name, stored.metadata.resourceVersion ?? '0');
+          break;
+        }
         return store.get(type, namespace, name);
       },
       close,

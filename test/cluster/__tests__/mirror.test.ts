@@ -64,4 +64,19 @@ describe('node agent mirror', () => {
     expect(remote.tryGet(catalog.configmaps, 'apps', 'not-mine')).toBeUndefined();
     expect(logs).toContain('node agent: a local ADDED of configmaps apps/not-mine is not sent to the API server (only the kubelet\'s and the policy controller\'s writes are)');
   });
+
+  it('knows what the API server sent even after a local write restamped the replica with the store\'s own counter (found by the gateway-api e2e on the real control plane)', async () => {
+    const sent = remote.mutate(catalog.pods, 'apps', 'p1', (p) => {
+      p.metadata.labels = { tier: 'web' };
+    });
+    const rv = sent.metadata.resourceVersion!;
+    await mirror.until('the label', () => mirror.hasSeen(catalog.pods, 'apps', 'p1', rv), 5_000);
+    // The kubelet's status write here gives the replica's copy a resourceVersion from the local counter.
+    local.mutate(catalog.pods, 'apps', 'p1', (p) => {
+      p['status'] = { phase: 'Pending' };
+    }, { subresource: 'status' });
+    expect(mirror.hasSeen(catalog.pods, 'apps', 'p1', rv)).toBe(true);
+    expect(mirror.hasSeen(catalog.pods, 'apps', 'p1', String(BigInt(rv) + 1000n))).toBe(false);
+    expect(mirror.hasSeen(catalog.pods, 'apps', 'nope', '1')).toBe(false);
+  });
 });

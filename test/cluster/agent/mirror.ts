@@ -29,6 +29,12 @@ export class Mirror {
   private readonly pushes = new Map<string, Promise<void>>();
   private readonly remoteNode = new Map<string, string | undefined>(); // pod uid -> spec.nodeName as the API server has it
   private readonly deleting = new Set<string>();
+  /**
+   * Per object, the newest resourceVersion the API server sent. The replica's own copy cannot answer
+   * "has it caught up?": a local write (the policy controller's status) restamps it with the sandbox
+   * store's counter, which is not comparable with etcd's revisions.
+   */
+  private readonly remoteVersions = new Map<string, bigint>();
   private loops: Promise<void>[] = [];
 
   constructor(private readonly opts: MirrorOptions) {
@@ -70,7 +76,8 @@ export class Mirror {
     for (const [type, list] of lists) {
       for (const item of list.items) {
         const local = this.opts.store.tryGet(type, item.metadata.namespace ?? null, item.metadata.name);
-        if (local && local.metadata.uid === item.metadata.uid && revision(local) >= revision(item)) continue;
+        const ns = item.metadata.namespace ?? null;
+        if (local && local.metadata.uid === item.metadata.uid && this.hasSeen(type, type.namespaced ? (ns ?? 'default') : null, item.metadata.name, item.metadata.resourceVersion ?? '0')) continue;
         this.apply(type, { type: local ? 'MODIFIED' : 'ADDED', object: { apiVersion: groupVersion(type), kind: type.kind, ...item } as K8sObject });
       }
     }
@@ -83,8 +90,17 @@ export class Mirror {
     await Promise.allSettled([...this.pushes.values()]);
   }
 
+  /** True once the API server has sent this object at `resourceVersion` or later. */
+  hasSeen(type: ResourceType, namespace: string | null, name: string, resourceVersion: string): boolean {
+    const seen = this.remoteVersions.get(objectKey(type, namespace, name));
+    return seen !== undefined && seen >= revisionOf(resourceVersion);
+  }
+
   private apply(type: ResourceType, event: WatchEvent): void {
     if (type.group === '' && type.resource === 'pods') this.observePod(event);
+    const key = objectKey(type, type.namespaced ? (event.object.metadata.namespace ?? 'default') : null, event.object.metadata.name);
+    const version = revision(event.object);
+    if (version > (this.remoteVersions.get(key) ?? -1n)) this.remoteVersions.set(key, version);
     this.applying++;
     try {
       this.opts.store.mirror(type, event);
@@ -238,11 +254,19 @@ export class Mirror {
 
 /** etcd's revision behind a resourceVersion (opaque to clients; numeric on every etcd-backed server). */
 function revision(o: K8sObject): bigint {
+  return revisionOf(o.metadata.resourceVersion ?? '0');
+}
+
+function revisionOf(resourceVersion: string): bigint {
   try {
-    return BigInt(o.metadata.resourceVersion ?? '0');
+    return BigInt(resourceVersion);
   } catch {
     return 0n;
   }
+}
+
+function objectKey(type: ResourceType, namespace: string | null, name: string): string {
+  return `${type.group}/${type.resource}/${namespace ?? ''}/${name}`;
 }
 
 function groupVersion(type: ResourceType): string {
