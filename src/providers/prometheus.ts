@@ -13,7 +13,8 @@ import { call, parseHttpUrl, type CallHints } from './call.js';
 import { EndpointResolver, PROXY_NOTE, type Endpoint, type Via } from './endpoint.js';
 import { DEFAULT_MAX_BODY_BYTES, errorText, setHeader, type HttpRequest, type TlsOptions } from './http.js';
 import { AwsCredentialChain } from './aws/credential-chain.js';
-import { sign, uriEncode } from './aws/sigv4.js';
+import { sign, uriEncode, type AwsCredentials } from './aws/sigv4.js';
+import { hideCredentials } from './settings.js';
 import { pingWithRetries, PING_TIMEOUT_MS } from './ping.js';
 import { OAuth2Tokens } from './oauth2.js';
 import { formatWarnings, readQueryResponse } from './prometheus-response.js';
@@ -125,15 +126,19 @@ export class PrometheusProvider {
     const request = this.request(spec, url, endpoint);
     if (!request.ok) return fail(`${label}: ${request.message}`);
     let req: HttpRequest = { method: 'GET', url: request.url, params: request.params, headers: headers.headers, timeoutMs, tls: endpoint.tls, maxBodyBytes: this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES };
+    // The AWS credentials a SigV4 request carries (its session token) are no argument the run's
+    // redactor knows: hidden here should Prometheus or a proxy quote them back.
+    let sent: string[] = [];
     if (spec.sigv4) {
       const signed = await this.sign(spec.sigv4, req, signal);
       if (!signed.ok) return fail(`${label}: ${signed.message}`);
       req = signed.request;
+      sent = [signed.credentials.secretAccessKey, signed.credentials.sessionToken ?? ''];
     }
     const res = await call(label, req, this.clock, signal, TRANSPORT_HINTS);
-    if (!res.ok) return { ...fail(res.message), ...(res.transient ? { transient: res.transient } : {}) };
+    if (!res.ok) return { ...fail(hideCredentials(res.message, sent)), ...(res.transient ? { transient: res.transient } : {}) };
     const answer = readQueryResponse(res.status, res.statusText, res.contentType, res.body);
-    if (!answer.ok) return { ...fail(`${label}: query failed: ${answer.message}`), ...(res.transient ? { transient: res.transient } : {}) };
+    if (!answer.ok) return { ...fail(hideCredentials(`${label}: query failed: ${answer.message}`, sent)), ...(res.transient ? { transient: res.transient } : {}) };
     if (answer.warnings.length > 0) metadata['warnings'] = formatWarnings(answer.warnings);
     return { ok: true, value: answer.value, valueText: answer.valueText, metadata };
   }
@@ -148,7 +153,7 @@ export class PrometheusProvider {
    * AWS credential chain's credentials (the profile's, or the role assumed with them). The query
    * string is written here in SigV4's own encoding, so what is signed is exactly what is sent.
    */
-  private async sign(sigv4: Sigv4Spec, req: HttpRequest, signal: AbortSignal): Promise<{ ok: true; request: HttpRequest } | { ok: false; message: string }> {
+  private async sign(sigv4: Sigv4Spec, req: HttpRequest, signal: AbortSignal): Promise<{ ok: true; request: HttpRequest; credentials: AwsCredentials } | { ok: false; message: string }> {
     const region = await this.aws.region(sigv4.region, sigv4.profile);
     if (!region) return { ok: false, message: 'SigV4: no AWS region: set authentication.sigv4.region or AWS_REGION' };
     const found = await this.aws.credentials(sigv4.profile, sigv4.roleArn, region, signal);
@@ -163,7 +168,7 @@ export class PrometheusProvider {
     for (const [k, v] of Object.entries(signed.headers)) setHeader(headers, k, v);
     const search = query.map(([k, v]) => `${uriEncode(k)}=${uriEncode(v)}`).join('&');
     const { params: _sent, ...rest } = req;
-    return { ok: true, request: { ...rest, url: `${url.origin}${url.pathname}${search ? `?${search}` : ''}`, headers } };
+    return { ok: true, request: { ...rest, url: `${url.origin}${url.pathname}${search ? `?${search}` : ''}`, headers }, credentials: found.credentials };
   }
 
   private request(

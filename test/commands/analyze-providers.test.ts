@@ -7,103 +7,38 @@
  * against the sandbox's API server with its Job controller and kubelet.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import type http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kubeSandbox, type KubeSandbox } from '../kube/support/sandbox.js';
 import { startWorkloads, type Workloads } from '../sandbox/world/deployments/index.js';
-import { json, startServer, type Recorded, type TestServer } from '../providers/test-server.js';
-import { KEY, xml } from '../providers/aws/aws-stub.js';
+import { startServer, type TestServer } from '../providers/test-server.js';
+import { PROVIDER_STUBS, stubArgs, stubHandler, type StubMode } from '../support/provider-stubs.js';
 import { runCli } from '../support/cli.js';
 
-type Mode = 'good' | 'bad' | 'broken';
 let server: TestServer;
-let mode: Mode = 'good';
-let answer: (req: Recorded, res: http.ServerResponse) => void = () => undefined;
 beforeAll(async () => {
   server = await startServer();
-  server.handle((req, res) => {
-    if (mode === 'broken') return json(res, 503, { errors: ['service unavailable'] });
-    answer(req, res);
-  });
 });
 afterAll(() => server.close());
 
 const example = (name: string) => join(process.cwd(), 'examples', 'providers', name);
 const base = () => ({ PATH: process.env.PATH, HOME: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true' });
 
-interface Case {
-  file: string;
-  args: string[];
-  env: () => NodeJS.ProcessEnv;
-  answer: (m: Mode) => (req: Recorded, res: http.ServerResponse) => void;
-}
-
-const CASES: Record<string, Case> = {
-  datadog: {
-    file: 'datadog.yaml',
-    args: ['service-name=checkout'],
-    env: () => ({ DD_API_KEY: 'api', DD_APP_KEY: 'app', DD_ADDRESS: server.url }),
-    answer: (m) => (_req, res) => json(res, 200, { data: { type: 'scalar_response', attributes: { columns: [{ name: 'errors / hits', type: 'number', values: [m === 'good' ? 0.01 : 0.2] }] } } }),
-  },
-  newRelic: {
-    file: 'newrelic.yaml',
-    args: ['application-name=checkout'],
-    env: () => ({ NEW_RELIC_API_KEY: 'NRAK-x', NEW_RELIC_ACCOUNT_ID: '1', NEW_RELIC_BASE_URL_NERDGRAPH: `${server.url}/graphql` }),
-    answer: (m) => (_req, res) => json(res, 200, { data: { actor: { account: { nrql: { results: [{ errorRate: m === 'good' ? 0.5 : 12 }] } } } } }),
-  },
-  cloudWatch: {
-    file: 'cloudwatch.yaml',
-    args: ['load-balancer=app/checkout/50dc6c495c0c9188'],
-    env: () => ({ AWS_ACCESS_KEY_ID: KEY.accessKeyId, AWS_SECRET_ACCESS_KEY: KEY.secretAccessKey, AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL: server.url }),
-    answer: (m) => (_req, res) =>
-      xml(
-        res,
-        200,
-        `<GetMetricDataResponse xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/"><GetMetricDataResult><MetricDataResults><member><Id>rate</Id><Label>rate</Label><StatusCode>Complete</StatusCode><Timestamps><member>2026-01-01T12:00:00Z</member></Timestamps><Values><member>${m === 'good' ? 0.001 : 0.07}</member></Values></member></MetricDataResults></GetMetricDataResult></GetMetricDataResponse>`,
-      ),
-  },
-  graphite: {
-    file: 'graphite.yaml',
-    args: ['service-name=checkout', `graphite-address=${'{server}'}`],
-    env: () => ({}),
-    answer: (m) => (_req, res) => json(res, 200, [{ target: 'summarize(asPercent(...))', datapoints: [[m === 'good' ? 0.4 : 9.5, 1767268500], [null, 1767268800]] }]),
-  },
-  influxdb: {
-    file: 'influxdb.yaml',
-    args: ['service-name=checkout'],
-    env: () => ({ INFLUX_HOST: server.url, INFLUX_TOKEN: 'tok', INFLUX_ORG: 'org' }),
-    answer: (m) => (_req, res) => {
-      res.setHeader('Content-Type', 'text/csv');
-      res.end(`#datatype,string,long,long\n#group,false,false,false\n#default,_result,,\n,result,table,_value\n,,0,${m === 'good' ? 2 : 40}\n`);
-    },
-  },
-  'prometheus (sigv4)': {
-    file: 'amazon-managed-prometheus.yaml',
-    args: ['service-name=checkout', `workspace-url=${'{server}'}/workspaces/ws-1`],
-    env: () => ({ AWS_ACCESS_KEY_ID: KEY.accessKeyId, AWS_SECRET_ACCESS_KEY: KEY.secretAccessKey }),
-    answer: (m) => (req, res) =>
-      String(req.headers['authorization']).startsWith('AWS4-HMAC-SHA256 ')
-        ? json(res, 200, { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1767268800, m === 'good' ? '0.999' : '0.9'] }] } })
-        : json(res, 403, { message: 'Missing Authentication Token' }),
-  },
-};
-
-describe.each(Object.entries(CASES))('%s example', (_name, c) => {
-  const args = () => c.args.flatMap((a) => ['--arg', a.replace('{server}', server.url)]);
-  const analyze = (m: Mode) => {
-    mode = m;
-    answer = c.answer(m);
+describe.each(Object.entries(PROVIDER_STUBS))('%s example', (_name, stub) => {
+  const analyze = async (mode: StubMode) => {
+    server.handle(stubHandler(stub, mode));
     // Minutes become milliseconds: the example's count and failureLimit apply as written.
-    return runCli(['analyze', example(c.file), '--time-scale', '0.001', ...args()], { env: { ...base(), ...c.env() } });
+    const r = await runCli(['analyze', example(stub.file), '--time-scale', '0.001', ...stubArgs(stub, server.url)], { env: { ...base(), ...stub.env(server.url) } });
+    for (const secret of stub.secrets) expect(r.stdout + r.stderr).not.toContain(secret);
+    return r;
   };
 
   it('lints clean', async () => {
-    const r = await runCli(['lint', example(c.file)], { env: base() });
+    const r = await runCli(['lint', example(stub.file)], { env: base() });
     expect([r.code, r.stdout.trim()]).toEqual([0, '✔ 0 errors, 0 warnings in 1 file (0 Rollouts, 1 AnalysisTemplate, 0 Services)']);
   });
 
-  it('a good answer is Successful (exit 0)', async () => {
+  it('a good answer to the documented request is Successful (exit 0)', async () => {
     const r = await analyze('good');
     expect(r.stderr).not.toMatch(/warning|error:/i);
     expect(r.stdout).toMatch(/✔ AnalysisTemplate \S+: Successful$/m);
@@ -116,7 +51,7 @@ describe.each(Object.entries(CASES))('%s example', (_name, c) => {
     expect(r.code).toBe(1);
   });
 
-  it('a provider that keeps failing is Error (exit 1) after consecutiveErrorLimit', async () => {
+  it('a provider that keeps failing is Error (exit 1) after consecutiveErrorLimit, printing none of the credentials it quotes', async () => {
     const r = await analyze('broken');
     expect(r.stdout).toMatch(/✖ AnalysisTemplate \S+: Error: metric \S+: .*503.* \(consecutiveErrors 5 > consecutiveErrorLimit 4\)/);
     expect(r.code).toBe(1);

@@ -8,6 +8,7 @@ import type { Clock } from '../../util/clock.js';
 import { call, type Transient } from '../call.js';
 import { snippet } from '../http.js';
 import { sign, type AwsCredentials } from './sigv4.js';
+import { hideCredentials } from '../settings.js';
 import { find, parseXml, textAt, type XmlElement } from './xml.js';
 
 export interface QueryCall {
@@ -20,11 +21,21 @@ export interface QueryCall {
   /** Sign for `service` in `region`; null sends the request unsigned (AssumeRoleWithWebIdentity). */
   signing: { credentials: AwsCredentials; region: string; service: string } | null;
   timeoutMs: number;
+  /** Values sent that a failure message must not quote (a web identity token). */
+  secrets?: readonly string[];
 }
 
 export type QueryAnswer = { ok: true; xml: XmlElement } | { ok: false; message: string; code: string | null; transient: Transient | null };
 
+/** Every failure quotes the endpoint's answer; the credentials sent are hidden should it quote them back. */
 export async function queryApi(q: QueryCall, clock: Clock, signal: AbortSignal): Promise<QueryAnswer> {
+  const answer = await ask(q, clock, signal);
+  if (answer.ok) return answer;
+  const sent = [...(q.secrets ?? []), ...(q.signing ? [q.signing.credentials.secretAccessKey, q.signing.credentials.sessionToken ?? ''] : [])];
+  return { ...answer, message: hideCredentials(answer.message, sent) };
+}
+
+async function ask(q: QueryCall, clock: Clock, signal: AbortSignal): Promise<QueryAnswer> {
   const url = new URL(q.endpoint);
   const body = new URLSearchParams([['Action', q.action], ['Version', q.version], ...q.params.map(([k, v]): [string, string] => [k, v])]).toString();
   const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8', Host: url.host };

@@ -30,6 +30,7 @@ export function assumeRoleWithWebIdentity(token: string, roleArn: string, sessio
         params: [['RoleArn', roleArn], ['RoleSessionName', sessionName], ['WebIdentityToken', token]],
         signing: null,
         timeoutMs: sts.timeoutMs,
+        secrets: [token],
       },
       clock,
       signal,

@@ -85,6 +85,18 @@ describe('AWS credential chain', () => {
     expect(r).toEqual({ ok: false, message: `STS ${server.url}: AssumeRoleWithWebIdentity failed: 400 InvalidIdentityToken: No OpenIDConnect provider found in your account` });
   });
 
+  it('STS quoting back what it was sent has the web identity token and the source keys hidden', async () => {
+    writeFileSync(join(dir, 'token'), 'eyJhbGciOi.secret-jwt.token');
+    server.handle((req, res) => xml(res, 400, errorXml('InvalidIdentityToken', `bad token ${form(req).get('WebIdentityToken')}`)));
+    const web = await chain({ AWS_WEB_IDENTITY_TOKEN_FILE: join(dir, 'token'), AWS_ROLE_ARN: 'arn:aws:iam::1:role/x' }).credentials(null, null, 'us-east-1', never);
+    expect(web).toEqual({ ok: false, message: `STS ${server.url}: AssumeRoleWithWebIdentity failed: 400 InvalidIdentityToken: bad token *****` });
+
+    const env = files('[profile deploy]\nrole_arn = arn:aws:iam::1:role/deploy\nsource_profile = base\n', `[base]\naws_access_key_id = ${KEY.accessKeyId}\naws_secret_access_key = ${KEY.secretAccessKey}\naws_session_token = base-session-token\n`);
+    server.handle((req, res) => xml(res, 403, errorXml('AccessDenied', `token ${String(req.headers['x-amz-security-token'])}, key ${KEY.secretAccessKey}`)));
+    const assumed = await chain(env).credentials('deploy', null, 'us-east-1', never);
+    expect(assumed).toEqual({ ok: false, message: `STS ${server.url}: AssumeRole failed: 403 AccessDenied: token *****, key *****` });
+  });
+
   it('container credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI with its authorization token), as EKS Pod Identity serves them', async () => {
     writeFileSync(join(dir, 'pod-token'), 'pod-identity-token');
     server.handle((req, res) => (req.headers['authorization'] === 'pod-identity-token' ? json(res, 200, { AccessKeyId: 'ASIAPOD', SecretAccessKey: 'pod-secret', Token: 'pod-session', Expiration: '2026-01-01T18:00:00Z' }) : json(res, 401, {})));
