@@ -242,3 +242,27 @@ describe('Argo conformance (issue 13)', () => {
     expect(r.stdout).toMatch(/warnings:\n {2}\S+notify\.yaml:8:5: metadata\.annotations\["notifications\.argoproj\.io\/subscribe\.on-scaling-replica-set\.slack"\]: canary does not send trigger on-scaling-replica-set: this subscription has no effect/);
   });
 });
+
+describe('each provider example with one field broken: the error at its file:line:col and field path (issue 20)', () => {
+  it.each([
+    ['datadog.yaml', 'aggregator: sum', 'aggregator: median', 'aggregator: ', 'spec.metrics[0].provider.datadog.aggregator: "median" is not an aggregator: use one of avg, min, max, sum, last, percentile, mean, l2norm, area'],
+    ['newrelic.yaml', '        newRelic:\n', '        newRelic:\n          timeout: -5\n', 'timeout: ', 'spec.metrics[0].provider.newRelic.timeout: must be at least 0, got -5'],
+    ['cloudwatch.yaml', '- id: errors', '- id: rate', '- id: ', 'spec.metrics[0].provider.cloudWatch.metricDataQueries[1].id: duplicate id "rate": GetMetricData needs unique ids'],
+    ['graphite.yaml', 'address: "{{args.graphite-address}}"', 'address: "graphite:8080"', 'address: ', 'spec.metrics[0].provider.graphite.address: "graphite:8080" is not an http(s) URL: write it with a scheme and host, e.g. http://graphite.monitoring.svc:8080'],
+    ['influxdb.yaml', '        influxdb:\n', '        influxdb:\n          profile: 7\n', 'profile: ', 'spec.metrics[0].provider.influxdb.profile: expected a string, got the number 7'],
+    ['job.yaml', 'restartPolicy: Never', 'restartPolicy: Always', 'restartPolicy: ', 'spec.metrics[0].provider.job.spec.template.spec.restartPolicy: "Always" is not allowed for a Job: use Never or OnFailure'],
+    ['amazon-managed-prometheus.yaml', 'region: eu-west-1', 'region: eu-west-1\n              roleArn: [x]', 'roleArn: ', 'spec.metrics[0].provider.prometheus.authentication.sigv4.roleArn: expected a string, got a list'],
+  ])('%s', async (name, from, to, at, expected) => {
+    const text = await readFile(`examples/providers/${name}`, 'utf8');
+    expect(text).toContain(from);
+    const broken = text.replace(from, to);
+    const path = await file(name, broken);
+    const r = await runCli(['lint', path]);
+    // The broken line is the replacement's last line (its last occurrence: a duplicate id is reported at the second).
+    const lines = broken.split('\n');
+    const wanted = to.trimEnd().split('\n').pop()!.trim();
+    const row = lines.map((l) => l.trim()).lastIndexOf(wanted) + 1;
+    const col = lines[row - 1]!.indexOf(at) + at.length + 1;
+    expect([r.code, r.stdout.split('\n')[0]]).toEqual([2, `${path}:${row}:${col}: ${expected}`]);
+  });
+});

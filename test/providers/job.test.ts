@@ -7,7 +7,7 @@
  * TestRunCreateFail, TestResumeCompletedJob, TestResumeFailedJob, TestTerminateAbortedJob).
  */
 import type { JobMetricSpec } from '../../src/manifests/types.js';
-import { job } from '../../src/providers/job.js';
+import { job, jobName } from '../../src/providers/job.js';
 import { startWorkloads, type Workloads } from '../sandbox/world/deployments/index.js';
 import { kubeSandbox, typeOf, type KubeSandbox } from '../kube/support/sandbox.js';
 import { eventually, RecordingClock } from '../kube/support/clocks.js';
@@ -88,5 +88,30 @@ describe('job provider (sandbox API server, Job controller and kubelet)', () => 
     expect(await adapter().ping(spec('x'), never)).toEqual({ ok: true, message: 'batch/v1 Jobs in apps: served' });
     const none = job.create(providerEnv({ namespace: 'apps' }), {});
     expect(expectError(await none.measure(spec('x'), never, CTX))).toBe('the job provider creates a Kubernetes Job: it needs a cluster (a kubeconfig)');
+  });
+});
+
+describe('Job names (job_test.go TestJobNameWithin63characters, TestJobNameWithTruncation, TestLongJobName)', () => {
+  const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+  it('a short metric name is kept whole: <rollout>-<metric>-<measurement>-<random>', () => {
+    const name = jobName('myapp', 'short-job-name', 1);
+    expect(name).toMatch(/^myapp-short-job-name-1-[0-9a-f]{5}$/);
+  });
+
+  it.each([
+    ['a name within limits that the prefix pushes over 63', 'a-rollout-with-a-rather-long-name', 'service-endpoint-reachable'],
+    ['a metric name of 70 characters', 'myapp', 'this-is-a-very-long-metric-name-that-is-exactly-seventy-characters-long'],
+    ['both long, a high measurement count', 'x'.repeat(80), 'y'.repeat(80)],
+  ])('%s is shortened in its metric part to a DNS label of at most 63', (_name, rollout, metric) => {
+    const name = jobName(rollout, metric, 12345);
+    expect(name.length).toBeLessThanOrEqual(63);
+    expect(name).toMatch(DNS_LABEL);
+    expect(name).toMatch(/-12345-[0-9a-f]{5}$/);
+    expect(name.startsWith(`${rollout.slice(0, 30)}-${metric.slice(0, 3)}`)).toBe(true);
+  });
+
+  it('names Argo allows in a metric that a DNS label does not (dots, capitals) are made valid', () => {
+    expect(jobName('MyApp', 'p99.Latency', 2)).toMatch(/^myapp-p99-latency-2-[0-9a-f]{5}$/);
   });
 });

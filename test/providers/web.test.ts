@@ -1,3 +1,4 @@
+import { evaluateResult } from '../../src/analysis/evaluate.js';
 import type { ProviderResult } from '../../src/analysis/provider.js';
 import { serviceProxyPath } from '../../src/kube/service-proxy.js';
 import { WebProvider } from '../../src/providers/web.js';
@@ -52,6 +53,23 @@ describe('WebProvider', () => {
   it('returns the text itself when the answer is not JSON', async () => {
     server.handle((_req, res) => res.end('OK'));
     expect(ok(await web().measure(spec({ jsonPath: '{$.x}' }), never))).toEqual(['OK', 'OK']);
+  });
+
+  it('a JSON answer is evaluated with Go\'s json typing, a text answer as a string (webmetric.go parseResponse)', async () => {
+    // Argo decodes the body into interface{}: a list is []interface {}, so comparing an element
+    // with a string is false (Failed), where a []float64 (a Prometheus vector) does not compile.
+    server.handle((_req, res) => json(res, 200, { values: [1, 2] }));
+    const r = await web().measure(spec({ jsonPath: '{$.values}' }), never);
+    expect(r).toMatchObject({ ok: true, value: [1, 2], valueText: '[1,2]', json: true });
+    const judge = (result: ProviderResult, successCondition: string) => (result.ok ? evaluateResult(result.value, { successCondition, failureCondition: null }, 0, { json: result.json ?? false }) : null);
+    expect(judge(r, 'result[0] == "ok"')).toEqual({ phase: 'Failed', message: null });
+    expect(judge({ ...r, json: false } as ProviderResult, 'result[0] == "ok"')?.phase).toBe('Error');
+    expect(judge(r, 'all(result, # > 0) && len(result) == 2')?.phase).toBe('Successful');
+
+    server.handle((_req, res) => res.end('OK'));
+    const text = await web().measure(spec(), never);
+    expect(text).toMatchObject({ ok: true, value: 'OK' });
+    expect(judge(text, 'result == "OK"')?.phase).toBe('Successful');
   });
 
   it('sends the method, headers and a JSON body', async () => {
