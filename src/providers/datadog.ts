@@ -74,7 +74,7 @@ async function measureDatadog(env: ProviderEnvironment, transport: ProviderTrans
   const from = now - Math.trunc(window);
   const headers = { 'Content-Type': 'application/json', 'DD-API-KEY': k.apiKey, 'DD-APPLICATION-KEY': k.appKey };
   const label = `Datadog ${k.site.replace(/\/+$/, '')}`;
-  const hints = { tls: 'Datadog is reached with the system\'s trusted CAs' };
+  const hints = { tls: 'Datadog is reached with the system\'s trusted CAs', timeout: (after: string) => `no answer within ${after} (requestTimeout)` };
   const sent =
     spec.apiVersion === 'v1'
       ? await transport.send(label, site, { method: 'GET', path: '/api/v1/query', params: { from: String(from), query: spec.query ?? '', to: String(now) }, headers, timeoutMs: timeout * 1000, insecure: false }, signal, hints)

@@ -11,6 +11,7 @@ import { evaluateResult } from '../../src/analysis/evaluate.js';
 import type { ProviderResult } from '../../src/analysis/provider.js';
 import { datadog } from '../../src/providers/datadog.js';
 import type { DatadogSpec } from '../../src/manifests/types.js';
+import { systemClock } from '../../src/util/clock.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { CTX, expectError, expectOk, never, providerEnv } from './provider-env.js';
 import { startServer, type TestServer } from './test-server.js';
@@ -162,6 +163,76 @@ describe('datadog provider v2 (Datadog "Query scalar data across multiple produc
   ])('Error on %s (TestRunSuiteV2)', async (_name, body, message) => {
     answer(200, body);
     expect(expectError(await measure(v2()))).toBe(`Datadog ${server.url}: ${message}`);
+  });
+});
+
+describe('datadog v2 columns (datadog_test.go TestExtractValues, TestGroupNameAt, TestParseResponseV2TruncatesHighCardinalityGroups)', () => {
+  const columns = (cols: string) => answer(200, `{"data": {"type": "scalar_response", "attributes": {"columns": ${cols}}}}`);
+  const group = (values: string) => `{"name": "g", "type": "group", "values": ${values}}`;
+  const number = (values: string) => `{"name": "q", "type": "number", "values": ${values}}`;
+
+  it.each([
+    ['a group column placed after the number column still works', `[${number('[1, 2]')}, ${group('[["a"], ["b"]]')}]`, '[1,2]', { groups: '[{"name":"a","value":1},{"name":"b","value":2}]' }],
+    ['aliased values within one group column join too', `[${group('[["x","y"]]')}, ${number('[3]')}]`, '[3]', { groups: '[{"name":"x,y","value":3}]' }],
+    ['six group columns join in order', `[${['us-east', 'host-a', '/checkout', 'GET', 'prod', 'v2'].map((t) => group(`[["${t}"]]`)).join(', ')}, ${number('[0.5]')}]`, '[0.5]', { groups: '[{"name":"us-east,host-a,/checkout,GET,prod,v2","value":0.5}]' }],
+    ['a null value drops its group and keeps the pairing aligned', `[${group('[["a"], ["b"], ["c"]]')}, ${number('[null, 0.02, 0.03]')}]`, '[0.02,0.03]', { groups: '[{"name":"b","value":0.02},{"name":"c","value":0.03}]' }],
+    ['a group-only answer (no number column) has no data', `[${group('[["a"], ["b"]]')}]`, '[]', {}],
+  ])('%s', async (_name, cols, valueText, metadata) => {
+    columns(cols);
+    const r = expectOk(await measure(v2()));
+    expect([r.valueText, r.metadata]).toEqual([valueText, metadata]);
+  });
+
+  it.each([
+    ['a non-numeric entry in a number column', `[${number('[1, "oops"]')}]`, 'could not parse numeric value "oops" in column "q"'],
+    ['a group label that is a number', `[${group('[["a"], 42]')}, ${number('[1, 2]')}]`, 'could not parse group label at index 1'],
+    ['a null group label', `[${group('[["a"], null]')}, ${number('[1, 2]')}]`, 'could not parse group label at index 1'],
+    ['an empty group label', `[${group('[["a"], []]')}, ${number('[1, 2]')}]`, 'could not parse group label at index 1'],
+    ['a group column shorter than the number column', `[${group('[["a"], ["b"]]')}, ${number('[1, 2, 3]')}]`, 'could not parse group label at index 2'],
+    ['a row missing from a later group column', `[${group('[["us-east"], ["us-west"]]')}, ${group('[["only"]]')}, ${number('[1, 2]')}]`, 'could not parse group label at index 1'],
+  ])('Error on %s', async (_name, cols, message) => {
+    columns(cols);
+    expect(expectError(await measure(v2()))).toBe(`Datadog ${server.url}: ${message}`);
+  });
+
+  it('more than 100 groups: metadata keeps the 50 lowest and 50 highest values, the result keeps every value', async () => {
+    const n = 125;
+    columns(`[${group(JSON.stringify(Array.from({ length: n }, (_, i) => [`g${i}`])))}, ${number(JSON.stringify(Array.from({ length: n }, (_, i) => i)))}]`);
+    const r = expectOk(await measure(v2()));
+    expect((r.value as number[]).length).toBe(n);
+    expect(r.metadata['groups_truncated']).toBe('true');
+    const kept = (JSON.parse(r.metadata['groups']!) as { name: string }[]).map((g) => g.name);
+    expect(kept).toHaveLength(100);
+    expect([kept.includes('g0'), kept.includes(`g${n - 1}`), kept.includes(`g${Math.floor(n / 2)}`)]).toEqual([true, true, false]);
+  });
+
+  it('exactly 100 groups are kept whole', async () => {
+    columns(`[${group(JSON.stringify(Array.from({ length: 100 }, (_, i) => [`g${i}`])))}, ${number(JSON.stringify(Array.from({ length: 100 }, (_, i) => i)))}]`);
+    expect(expectOk(await measure(v2())).metadata['groups_truncated']).toBeUndefined();
+  });
+});
+
+describe('datadog requestTimeout (datadog_test.go TestRequestTimeout)', () => {
+  let timer: NodeJS.Timeout | undefined;
+  beforeEach(() =>
+    server.handle((_req, res) => {
+      timer = setTimeout(() => {
+        res.setHeader('Content-Type', 'application/json');
+        res.end('{"data": {"attributes": {"columns": [ {"values": [0.0006332881882246533]}]}}}');
+      }, 200);
+      res.on('close', () => clearTimeout(timer));
+    }),
+  );
+  afterEach(() => clearTimeout(timer));
+
+  it.each([
+    ['the default (10s) against a slow server succeeds', '10s', 'Successful'],
+    ['a generous timeout against a slow server succeeds', '5s', 'Successful'],
+    ['a short timeout against a slow server is an Error', '10ms', 'Error'],
+  ])('%s', async (_name, requestTimeout, expected) => {
+    const r = await datadog.create(env({ clock: systemClock }), {}).measure(v2({ requestTimeout }), never, CTX);
+    expect(phase(r, 'result < 0.001', 'result >= 0.001').phase).toBe(expected);
+    if (!r.ok) expect(r.message).toBe(`Datadog ${server.url}: no answer within 10ms (requestTimeout)`);
   });
 });
 

@@ -93,6 +93,20 @@ describe('graphite provider (Graphite render API stub)', () => {
     expect(evaluateResult(expectOk(await measure(spec())).value, conditions, 0).phase).toBe('Failed');
   });
 
+  it('a malformed condition is an Error, the value kept as Go prints it (graphite_test.go TestRunMeasurementError)', async () => {
+    answer(200, series('[[10, 1]]'));
+    const r = expectOk(await measure(spec()));
+    expect(r.valueText).toBe('[10.000000]');
+    const e = evaluateResult(r.value, { successCondition: 'result[0] 10.000000', failureCondition: 'result[0] 10.000000' }, 0);
+    expect(e.phase).toBe('Error');
+    expect(e.message).toMatch(/^could not evaluate successCondition "result\[0\] 10\.000000": unexpected token Number\("10\.000000"\)/);
+  });
+
+  it('a first series without datapoints is Error "no values found" too (graphite.go Run: len(result) == 0)', async () => {
+    answer(200, '[{"target": "a", "datapoints": []}, {"target": "b", "datapoints": [[1, 1]]}]');
+    expect(expectError(await measure(spec()))).toMatch(/: no values found$/);
+  });
+
   it('pings with constantLine(1) and says when Graphite does not answer', async () => {
     answer(200, series('[[1, 1]]'));
     const adapter = graphite.create(providerEnv(), {});
