@@ -19,7 +19,8 @@ const HINTS = { tls: 'Graphite is reached with the system\'s trusted CAs' };
 export const graphite: ProviderDefinition<'graphite', Record<string, never>> = {
   kind: 'graphite',
   endpoint: (spec) => (spec.address.includes('{{') ? null : spec.address),
-  describe: (spec) => `graphite ${spec.address}\n  query: ${spec.query}`,
+  // The query as sent: Argo removes its whitespace.
+  describe: (spec) => `graphite ${spec.address}\n  query: ${spec.query.replace(/\s+/g, '')}`,
   permissions: () => [],
   create: (env) => {
     const transport = new ProviderTransport(env);

@@ -28,7 +28,7 @@ const DIALECT = { annotations: ['datatype', 'group', 'default'], delimiter: ',',
 export const influxdb: ProviderDefinition<'influxdb', Record<string, never>> = {
   kind: 'influxdb',
   endpoint: (spec) => `influxdb (Secret ${spec.profile ?? SECRET})`,
-  describe: (spec) => `influxdb (Secret ${spec.profile ?? SECRET}, or INFLUX_HOST/INFLUX_TOKEN/INFLUX_ORG)\n  query: ${spec.query}`,
+  describe: (spec) => `influxdb (${spec.profile ? `Secret ${spec.profile}` : `INFLUX_HOST/INFLUX_TOKEN/INFLUX_ORG, or Secret ${SECRET}`})\n  query: ${spec.query}`,
   permissions: (spec, namespace) => (spec.profile?.includes('{{') ? [] : permissionsFor('', 'secrets', ['get'], namespace, `InfluxDB settings (Secret ${spec.profile ?? SECRET})`)),
   create: (env) => {
     const transport = new ProviderTransport(env);

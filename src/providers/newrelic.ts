@@ -55,7 +55,7 @@ const ACCOUNT = 'query ($accountId: Int!) { actor { account(id: $accountId) { id
 export const newRelic: ProviderDefinition<'newRelic', Record<string, never>> = {
   kind: 'newRelic',
   endpoint: (spec) => `newRelic (Secret ${spec.profile ?? SECRET})`,
-  describe: (spec) => `newRelic (Secret ${spec.profile ?? SECRET}, or NEW_RELIC_API_KEY/NEW_RELIC_ACCOUNT_ID)\n  query: ${spec.query}`,
+  describe: (spec) => `newRelic (${spec.profile ? `Secret ${spec.profile}` : `NEW_RELIC_API_KEY/NEW_RELIC_ACCOUNT_ID, or Secret ${SECRET}`})\n  query: ${spec.query}`,
   permissions: (spec, namespace) => (spec.profile?.includes('{{') ? [] : permissionsFor('', 'secrets', ['get'], namespace, `New Relic settings (Secret ${spec.profile ?? SECRET})`)),
   create: (env) => {
     const transport = new ProviderTransport(env);
