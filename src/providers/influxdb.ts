@@ -27,7 +27,7 @@ const DIALECT = { annotations: ['datatype', 'group', 'default'], delimiter: ',',
 
 export const influxdb: ProviderDefinition<'influxdb', Record<string, never>> = {
   kind: 'influxdb',
-  endpoint: (spec) => `influxdb (Secret ${spec.profile ?? SECRET})`,
+  endpoint: (spec) => `influxdb (${spec.profile ? `Secret ${spec.profile}` : `INFLUX_HOST or Secret ${SECRET}`})`,
   describe: (spec) => `influxdb (${spec.profile ? `Secret ${spec.profile}` : `INFLUX_HOST/INFLUX_TOKEN/INFLUX_ORG, or Secret ${SECRET}`})\n  query: ${spec.query}`,
   permissions: (spec, namespace) => (spec.profile?.includes('{{') ? [] : permissionsFor('', 'secrets', ['get'], namespace, `InfluxDB settings (Secret ${spec.profile ?? SECRET})`)),
   create: (env) => {

@@ -54,7 +54,7 @@ const ACCOUNT = 'query ($accountId: Int!) { actor { account(id: $accountId) { id
 
 export const newRelic: ProviderDefinition<'newRelic', Record<string, never>> = {
   kind: 'newRelic',
-  endpoint: (spec) => `newRelic (Secret ${spec.profile ?? SECRET})`,
+  endpoint: (spec) => `newRelic (${spec.profile ? `Secret ${spec.profile}` : `NEW_RELIC_API_KEY or Secret ${SECRET}`})`,
   describe: (spec) => `newRelic (${spec.profile ? `Secret ${spec.profile}` : `NEW_RELIC_API_KEY/NEW_RELIC_ACCOUNT_ID, or Secret ${SECRET}`})\n  query: ${spec.query}`,
   permissions: (spec, namespace) => (spec.profile?.includes('{{') ? [] : permissionsFor('', 'secrets', ['get'], namespace, `New Relic settings (Secret ${spec.profile ?? SECRET})`)),
   create: (env) => {

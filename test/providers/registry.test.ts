@@ -1,4 +1,4 @@
-import type { WebSpec } from '../../src/manifests/types.js';
+import type { DatadogSpec, WebSpec } from '../../src/manifests/types.js';
 import { MetricProviders } from '../../src/providers/registry.js';
 import { prometheus } from '../analysis/fixtures.js';
 import { FakeClock } from '../support/fake-clock.js';
@@ -61,5 +61,54 @@ describe('MetricProviders', () => {
     const signal = new AbortController().signal;
     expect(await prom!.run(signal)).toEqual({ ok: false, message: `Prometheus ${server.url}: query failed: 403 Forbidden: forbidden`, hint: 'check the address, or pass --prometheus-address' });
     expect(await hook!.run(signal)).toMatchObject({ ok: false, message: expect.stringMatching(/^web http:\/\/hooks\.tests\.svc:8080\/x is an in-cluster address that does not resolve here/) });
+  });
+
+  it('pings each of issue 20\'s providers once per endpoint, as preflight asks them (Datadog, New Relic, CloudWatch, Graphite, InfluxDB)', async () => {
+    server.handle((req, res) => {
+      if (req.path === '/api/v1/validate') return json(res, 200, { valid: true });
+      if (req.path === '/graphql') return json(res, 200, { data: { actor: { account: { id: 1 } } } });
+      if (req.path === '/render') return json(res, 200, [{ target: 'constantLine(1)', datapoints: [[1, 1]] }]);
+      if (req.path === '/api/v2/query') {
+        res.setHeader('Content-Type', 'text/csv');
+        return res.end('#datatype,string,long,long\n#group,false,false,false\n#default,_result,,\n,result,table,_value\n,,0,1\n');
+      }
+      res.setHeader('Content-Type', 'text/xml');
+      res.end('<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::1:user/ci</Arn></GetCallerIdentityResult></GetCallerIdentityResponse>');
+    });
+    const env = {
+      DD_API_KEY: 'dd-api', DD_APP_KEY: 'dd-app', DD_ADDRESS: server.url,
+      NEW_RELIC_API_KEY: 'NRAK-x', NEW_RELIC_ACCOUNT_ID: '1', NEW_RELIC_BASE_URL_NERDGRAPH: `${server.url}/graphql`,
+      AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: server.url,
+      INFLUX_HOST: server.url, INFLUX_TOKEN: 'tok', INFLUX_ORG: 'org',
+    };
+    const providers = new MetricProviders({ clock: new FakeClock(), via: 'direct', env });
+    const datadog: DatadogSpec = { kind: 'datadog', apiVersion: 'v1', interval: '5m', query: 'avg:cpu{*}', queries: null, formula: null, aggregator: null, secretRef: { name: null, namespaced: false }, requestTimeout: '10s' };
+    const probes = providers.probes([
+      datadog,
+      { ...datadog, query: 'avg:mem{*}' },
+      { kind: 'newRelic', profile: null, query: 'FROM Transaction SELECT count(*)', timeout: null },
+      { kind: 'cloudWatch', interval: '5m', metricDataQueries: [{ id: 'a', expression: 'SELECT 1', label: null, metricStat: null, period: 60, returnData: null }] },
+      { kind: 'graphite', address: server.url, query: 'target=a.b' },
+      { kind: 'graphite', address: '{{args.graphite}}', query: 'target=a.b' },
+      { kind: 'influxdb', profile: null, query: 'from(bucket: "b")' },
+    ]);
+    expect(probes.map((p) => [p.name, p.endpoint])).toEqual([
+      ['datadog', 'datadog (DD_API_KEY or Secret datadog)'],
+      ['newRelic', 'newRelic (NEW_RELIC_API_KEY or Secret newrelic)'],
+      ['cloudWatch', 'cloudWatch (AWS credential chain)'],
+      ['graphite', server.url],
+      ['influxdb', 'influxdb (INFLUX_HOST or Secret influxdb)'],
+    ]);
+    const signal = new AbortController().signal;
+    const answers = [];
+    for (const p of probes) answers.push(await p.run(signal));
+    expect(answers).toEqual([
+      { ok: true, message: 'the API key is valid' },
+      { ok: true, message: 'NerdGraph answers for the account' },
+      { ok: true, message: 'AWS credentials valid (arn:aws:iam::1:user/ci, from environment (AWS_ACCESS_KEY_ID))' },
+      { ok: true, message: `${server.url} answers` },
+      { ok: true, message: 'the query API answers' },
+    ]);
+    expect(server.requests.map((r) => r.path)).toEqual(['/api/v1/validate', '/graphql', '/', '/render', '/api/v2/query']);
   });
 });
