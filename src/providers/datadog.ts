@@ -32,8 +32,8 @@ export const datadog: ProviderDefinition<'datadog', Record<string, never>> = {
     const q = spec.query !== null ? `query: ${spec.query}` : `queries: ${Object.entries(spec.queries ?? {}).map(([k, v]) => `${k}=${v}`).join(', ')}; formula: ${spec.formula ?? '(none)'}`;
     return `datadog ${spec.apiVersion} over the last ${spec.interval}${spec.aggregator ? `, aggregator ${spec.aggregator}` : ''}\n  ${q}`;
   },
-  permissions: (spec, namespace) =>
-    spec.secretRef.name?.includes('{{') ? [] : permissionsFor('', 'secrets', ['get'], namespace, `Datadog keys (Secret ${spec.secretRef.name ?? SECRET})`),
+  permissions: (spec, namespace, env) =>
+    spec.secretRef.name?.includes('{{') || (!spec.secretRef.name && keysInEnv(env)) ? [] : permissionsFor('', 'secrets', ['get'], namespace, `Datadog keys (Secret ${spec.secretRef.name ?? SECRET})`),
   create: (env) => {
     const transport = new ProviderTransport(env);
     return {
@@ -48,12 +48,16 @@ export const datadog: ProviderDefinition<'datadog', Record<string, never>> = {
 
 type Keys = { ok: true; apiKey: string; appKey: string; site: string } | { ok: false; message: string };
 
+/** DD_API_KEY and DD_APP_KEY (DD_ADDRESS), when both keys are set. */
+function keysInEnv(processEnv: NodeJS.ProcessEnv): Extract<Keys, { ok: true }> | null {
+  const e = envValues(processEnv, ENV);
+  return e['api-key'] && e['app-key'] ? { ok: true, apiKey: e['api-key'], appKey: e['app-key'], site: e['address'] || DEFAULT_SITE } : null;
+}
+
 /** Argo's finders: the named Secret only; otherwise the environment, then the `datadog` Secret. */
 async function keys(env: ProviderEnvironment, spec: DatadogSpec): Promise<Keys> {
-  if (!spec.secretRef.name) {
-    const e = envValues(env.env, ENV);
-    if (e['api-key'] && e['app-key']) return { ok: true, apiKey: e['api-key'], appKey: e['app-key'], site: e['address'] || DEFAULT_SITE };
-  }
+  const fromEnv = spec.secretRef.name ? null : keysInEnv(env.env);
+  if (fromEnv) return fromEnv;
   const name = spec.secretRef.name ?? SECRET;
   const s = await readSecretKeys(env.secrets, env.namespace, name, KEYS);
   if (s.ok && s.values['api-key'] && s.values['app-key']) return { ok: true, apiKey: s.values['api-key'], appKey: s.values['app-key'], site: s.values['address'] || DEFAULT_SITE };

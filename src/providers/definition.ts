@@ -56,7 +56,10 @@ export interface ProviderDefinition<K extends ProviderKind, O> {
   describe(spec: ProviderSpecOf<K>, options: O): string;
   /** Set when the provider decides the phase itself (a Job, the judge): how, for messages; the conditions are not evaluated. */
   readonly decides?: string;
-  /** The Kubernetes permissions measuring needs in `namespace` (a Job's, a credentials Secret's), for preflight and examples/rbac.yaml. */
-  permissions(spec: ProviderSpecOf<K>, namespace: string): Permission[];
+  /**
+   * The Kubernetes permissions measuring needs in `namespace` (a Job's, a credentials Secret's), for
+   * preflight and examples/rbac.yaml; `env` is the process environment (credentials found there need no Secret).
+   */
+  permissions(spec: ProviderSpecOf<K>, namespace: string, env: NodeJS.ProcessEnv): Permission[];
   create(shared: ProviderEnvironment, options: O): MetricAdapter<ProviderSpecOf<K>>;
 }

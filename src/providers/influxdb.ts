@@ -29,7 +29,7 @@ export const influxdb: ProviderDefinition<'influxdb', Record<string, never>> = {
   kind: 'influxdb',
   endpoint: (spec) => `influxdb (${spec.profile ? `Secret ${spec.profile}` : `INFLUX_HOST or Secret ${SECRET}`})`,
   describe: (spec) => `influxdb (${spec.profile ? `Secret ${spec.profile}` : `INFLUX_HOST/INFLUX_TOKEN/INFLUX_ORG, or Secret ${SECRET}`})\n  query: ${spec.query}`,
-  permissions: (spec, namespace) => (spec.profile?.includes('{{') ? [] : permissionsFor('', 'secrets', ['get'], namespace, `InfluxDB settings (Secret ${spec.profile ?? SECRET})`)),
+  permissions: (spec, namespace, env) => (spec.profile?.includes('{{') || (!spec.profile && settingsInEnv(env)) ? [] : permissionsFor('', 'secrets', ['get'], namespace, `InfluxDB settings (Secret ${spec.profile ?? SECRET})`)),
   create: (env) => {
     const transport = new ProviderTransport(env);
     return {
@@ -45,12 +45,16 @@ export const influxdb: ProviderDefinition<'influxdb', Record<string, never>> = {
 
 type Settings = { ok: true; authToken: string; org: string; address: string; from: string } | { ok: false; message: string };
 
+/** INFLUX_HOST, INFLUX_TOKEN and INFLUX_ORG, when all three are set. */
+function settingsInEnv(processEnv: NodeJS.ProcessEnv): Extract<Settings, { ok: true }> | null {
+  const e = envValues(processEnv, ENV);
+  return e['authToken'] && e['org'] && e['address'] ? { ok: true, authToken: e['authToken'], org: e['org'], address: e['address'], from: 'INFLUX_HOST/INFLUX_TOKEN/INFLUX_ORG' } : null;
+}
+
 /** The metric's profile Secret; without one, the environment when complete, else the `influxdb` Secret. */
 async function settings(env: ProviderEnvironment, spec: InfluxdbSpec): Promise<Settings> {
-  if (!spec.profile) {
-    const e = envValues(env.env, ENV);
-    if (e['authToken'] && e['org'] && e['address']) return { ok: true, authToken: e['authToken'], org: e['org'], address: e['address'], from: 'INFLUX_HOST/INFLUX_TOKEN/INFLUX_ORG' };
-  }
+  const fromEnv = spec.profile ? null : settingsInEnv(env.env);
+  if (fromEnv) return fromEnv;
   const name = spec.profile ?? SECRET;
   const s = await readSecretKeys(env.secrets, env.namespace, name, KEYS);
   if (!s.ok) {

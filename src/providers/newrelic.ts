@@ -56,7 +56,7 @@ export const newRelic: ProviderDefinition<'newRelic', Record<string, never>> = {
   kind: 'newRelic',
   endpoint: (spec) => `newRelic (${spec.profile ? `Secret ${spec.profile}` : `NEW_RELIC_API_KEY or Secret ${SECRET}`})`,
   describe: (spec) => `newRelic (${spec.profile ? `Secret ${spec.profile}` : `NEW_RELIC_API_KEY/NEW_RELIC_ACCOUNT_ID, or Secret ${SECRET}`})\n  query: ${spec.query}`,
-  permissions: (spec, namespace) => (spec.profile?.includes('{{') ? [] : permissionsFor('', 'secrets', ['get'], namespace, `New Relic settings (Secret ${spec.profile ?? SECRET})`)),
+  permissions: (spec, namespace, env) => (spec.profile?.includes('{{') || (!spec.profile && accountInEnv(env)) ? [] : permissionsFor('', 'secrets', ['get'], namespace, `New Relic settings (Secret ${spec.profile ?? SECRET})`)),
   create: (env) => {
     const transport = new ProviderTransport(env);
     return {
@@ -71,9 +71,14 @@ export const newRelic: ProviderDefinition<'newRelic', Record<string, never>> = {
 
 type Account = { ok: true; apiKey: string; accountId: number; url: string } | { ok: false; message: string };
 
+/** NEW_RELIC_API_KEY and NEW_RELIC_ACCOUNT_ID (with the region and base URL variables), when both are set. */
+function accountInEnv(processEnv: NodeJS.ProcessEnv): Record<string, string> | null {
+  const values = envValues(processEnv, ENV);
+  return values['personal-api-key'] && values['account-id'] ? values : null;
+}
+
 async function account(env: ProviderEnvironment, spec: NewRelicSpec): Promise<Account> {
-  let values: Record<string, string> = {};
-  if (!spec.profile) values = envValues(env.env, ENV);
+  let values: Record<string, string> = (spec.profile ? null : accountInEnv(env.env)) ?? {};
   let from = 'NEW_RELIC_API_KEY/NEW_RELIC_ACCOUNT_ID';
   if (!values['personal-api-key'] || !values['account-id']) {
     const name = spec.profile ?? SECRET;

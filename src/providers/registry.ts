@@ -47,7 +47,7 @@ interface Erased {
   endpoint(spec: ProviderSpec, options: unknown): string | null;
   describe(spec: ProviderSpec, options: unknown): string;
   readonly decides?: string;
-  permissions(spec: ProviderSpec, namespace: string): Permission[];
+  permissions(spec: ProviderSpec, namespace: string, env: NodeJS.ProcessEnv): Permission[];
   create(shared: ProviderEnvironment, options: unknown): MetricAdapter<ProviderSpec>;
 }
 
@@ -77,7 +77,7 @@ export class MetricProviders implements MetricProvider {
   permissions(specs: readonly ProviderSpec[], namespace: string): Permission[] {
     const seen = new Set<string>();
     return specs
-      .flatMap((s) => erased(s.kind).permissions(s, namespace))
+      .flatMap((s) => erased(s.kind).permissions(s, namespace, this.shared.env))
       .filter((p) => {
         const key = `${p.verb} ${p.group} ${p.resource} ${p.subresource ?? ''} ${p.namespace}`;
         if (seen.has(key)) return false;

@@ -111,4 +111,17 @@ describe('MetricProviders', () => {
     ]);
     expect(server.requests.map((r) => r.path)).toEqual(['/api/v1/validate', '/graphql', '/', '/render', '/api/v2/query']);
   });
+
+  it('asks for get on a credentials Secret only when the credentials are not in the environment (CI without Secret access)', () => {
+    const datadog: DatadogSpec = { kind: 'datadog', apiVersion: 'v1', interval: '5m', query: 'q', queries: null, formula: null, aggregator: null, secretRef: { name: null, namespaced: false }, requestTimeout: '10s' };
+    const specs = [datadog, { kind: 'newRelic' as const, profile: null, query: 'q', timeout: null }, { kind: 'influxdb' as const, profile: null, query: 'q' }];
+    const secretsAsked = (env: NodeJS.ProcessEnv, list = specs) => new MetricProviders({ clock: new FakeClock(), via: 'direct', env }).permissions(list, 'apps').map((p) => `${p.verb} ${p.resource}: ${p.why}`);
+    expect(secretsAsked({})).toEqual(['get secrets: Datadog keys (Secret datadog)']);
+    expect(secretsAsked({}, specs.slice(1))).toEqual(['get secrets: New Relic settings (Secret newrelic)']);
+    const all = { DD_API_KEY: 'a', DD_APP_KEY: 'b', NEW_RELIC_API_KEY: 'c', NEW_RELIC_ACCOUNT_ID: '1', INFLUX_HOST: 'http://i', INFLUX_TOKEN: 't', INFLUX_ORG: 'o' };
+    expect(secretsAsked(all)).toEqual([]);
+    expect(secretsAsked({ ...all, INFLUX_ORG: '' }, specs.slice(2))).toEqual(['get secrets: InfluxDB settings (Secret influxdb)']);
+    // A metric that names its Secret reads it whatever the environment holds, as Argo does.
+    expect(secretsAsked(all, [{ ...datadog, secretRef: { name: 'dd-prod', namespaced: true } }])).toEqual(['get secrets: Datadog keys (Secret dd-prod)']);
+  });
 });
