@@ -1,5 +1,6 @@
 /** What the machine asks the driver to do. Every effect is idempotent: replaying one after a crash is safe. */
 import type { Track } from './ports.js';
+import type { ManagedRoute } from './routes.js';
 
 export type Effect =
   /** Create or update the track's Deployment with the desired template at this replica count. */
@@ -12,6 +13,8 @@ export type Effect =
   | { kind: 'scaleReferenced'; replicas: number }
   /** Write the canary weight to the route object. */
   | { kind: 'setWeight'; weight: number }
+  /** Make canary's header and mirror routes exactly these ([] removes them all). */
+  | { kind: 'setRoutes'; routes: ManagedRoute[] }
   /** Resolve an analysis's templates and args (secrets are read here); answers with analysisResolved. */
   | { kind: 'resolveAnalysis'; runId: string }
   /** Take one measurement; answers with measured. The in-flight measurement is already in the state. */

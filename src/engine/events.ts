@@ -3,7 +3,7 @@
  * summary) and Kubernetes Events are all derived from it, each with an exhaustive switch.
  */
 import type { AnalysisPhase, MeasurementPhase } from '../analysis/types.js';
-import type { CanaryScale, Step, StrategyKind } from '../manifests/types.js';
+import type { CanaryScale, RequestMatch, Step, StrategyKind, StringMatch } from '../manifests/types.js';
 import type { Track } from './ports.js';
 import type { Pause, Phase, PromotionStage, RollbackCause, RunMode, RunRequest } from './types.js';
 
@@ -18,7 +18,10 @@ export type StepSummary =
   | { kind: 'setWeight'; weight: number; canaryScale?: ScaleSummary }
   | { kind: 'pause'; durationMs: number | null; canaryScale?: ScaleSummary }
   | { kind: 'analysis'; templates: string[] }
-  | ({ kind: 'setCanaryScale' } & ScaleSummary);
+  | ({ kind: 'setCanaryScale' } & ScaleSummary)
+  /** `match` in words (`X-Canary: exact "yes"`); null when the step removes the route. */
+  | { kind: 'setHeaderRoute'; name: string; match: string | null; canaryScale?: ScaleSummary }
+  | { kind: 'setMirrorRoute'; name: string; percentage: number; match: string | null; canaryScale?: ScaleSummary };
 
 export type RunEvent =
   | {
@@ -99,7 +102,31 @@ export function summarizeStep(step: Step): StepSummary {
       return { kind: 'analysis', templates: step.analysis.templates.map((t) => t.templateName) };
     case 'setCanaryScale':
       return { kind: 'setCanaryScale', ...summarizeScale(step.scale) };
+    case 'setHeaderRoute':
+      return {
+        kind: 'setHeaderRoute',
+        name: step.name,
+        match: step.match && step.match.map((m) => `${m.headerName} ${stringMatch(m.headerValue)}`).join(' and '),
+        ...(step.canaryScale ? { canaryScale: summarizeScale(step.canaryScale) } : {}),
+      };
+    case 'setMirrorRoute':
+      return {
+        kind: 'setMirrorRoute',
+        name: step.name,
+        percentage: step.percentage,
+        match: step.match && step.match.map(requestMatch).join(' or '),
+        ...(step.canaryScale ? { canaryScale: summarizeScale(step.canaryScale) } : {}),
+      };
   }
+}
+
+function stringMatch(m: StringMatch): string {
+  return `${m.kind} ${JSON.stringify(m.value)}`;
+}
+
+function requestMatch(m: RequestMatch): string {
+  const parts = [...(m.method ? [`method ${stringMatch(m.method)}`] : []), ...(m.path ? [`path ${stringMatch(m.path)}`] : []), ...m.headers.map((h) => `${h.name} ${stringMatch(h.value)}`)];
+  return parts.join(' and ');
 }
 
 function summarizeScale(s: CanaryScale): ScaleSummary {

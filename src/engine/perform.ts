@@ -1,5 +1,6 @@
 /** How the driver carries out the machine's effects and reads the cluster, through the ports. */
 import { assertNever } from '../util/assert-never.js';
+import { UsageError } from '../util/errors.js';
 import type { RunFacts } from './context.js';
 import type { Effect, ForegroundEffect } from './effects.js';
 import type { DriverPorts, Observation } from './ports.js';
@@ -7,7 +8,8 @@ import type { DriverPorts, Observation } from './ports.js';
 export async function observe(ports: DriverPorts): Promise<Observation> {
   const [w, weight] = await Promise.all([ports.workloads.observe(), ports.router ? ports.router.getWeight() : Promise.resolve(null)]);
   const weightVerified = ports.router && weight !== null ? await ports.router.verifyWeight(weight) : null;
-  return { ...w, weight, weightVerified };
+  const routes = ports.router?.routes ? await ports.router.routes.inPlace() : null;
+  return { ...w, weight, weightVerified, routes };
 }
 
 export async function perform(effect: ForegroundEffect, ports: DriverPorts, facts: RunFacts): Promise<void> {
@@ -22,6 +24,11 @@ export async function perform(effect: ForegroundEffect, ports: DriverPorts, fact
       return ports.workloads.scaleReferenced(effect.replicas);
     case 'setWeight':
       if (ports.router) await ports.router.setWeight(effect.weight);
+      return;
+    case 'setRoutes':
+      if (ports.router?.routes) return ports.router.routes.set(effect.routes);
+      // Lint and preflight refuse route steps for such a router; [] has nothing to remove.
+      if (effect.routes.length > 0) throw new UsageError(`${ports.router?.describe() ?? 'this Rollout'}: the router writes no header or mirror routes`);
       return;
     default:
       return assertNever(effect, 'effect');
@@ -40,6 +47,8 @@ export function describeEffect(e: Effect): string {
       return `scaling the workloadRef's Deployment to ${e.replicas}`;
     case 'setWeight':
       return `setting the canary weight to ${e.weight}%`;
+    case 'setRoutes':
+      return e.routes.length === 0 ? 'removing the header and mirror routes' : `setting the ${e.routes.map((r) => `${r.kind} route ${r.name}`).join(', ')}`;
     case 'resolveAnalysis':
       return `resolving analysis ${e.runId}`;
     case 'measure':

@@ -169,6 +169,8 @@ function timedPart(step: Step, metrics: readonly PlannedMetric[]): number | null
   switch (step.kind) {
     case 'setWeight':
     case 'setCanaryScale':
+    case 'setHeaderRoute':
+    case 'setMirrorRoute':
       return 0;
     case 'pause':
       return step.durationMs;

@@ -7,6 +7,7 @@ import type { MetricProvider } from '../analysis/provider.js';
 import type { ResolvedMetric } from '../analysis/types.js';
 import type { JsonObject } from '../manifests/types.js';
 import type { Clock } from '../util/clock.js';
+import type { ManagedRoute, RouteInPlace } from './routes.js';
 import type { RunRequest, RunState } from './types.js';
 
 export type Track = 'stable' | 'canary';
@@ -40,6 +41,8 @@ export interface Observation {
   weight: number | null;
   /** Whether the data plane accepted `weight`; null when unknowable (SMI) or not checked. */
   weightVerified: boolean | null;
+  /** canary's header and mirror routes on the route objects; null when the router writes none. */
+  routes: RouteInPlace[] | null;
 }
 
 export interface DesiredWorkload {
@@ -77,6 +80,20 @@ export interface TrafficRouter {
   setWeight(canaryWeight: number): Promise<void>;
   /** true/false once the data plane accepted the weight; null when the router cannot tell (SMI). */
   verifyWeight(canaryWeight: number): Promise<boolean | null>;
+  /**
+   * Header and mirror routes (Argo's managedRoutes). Present exactly when the router's definition
+   * declares the capability (routing/definition.ts makes its create() return them); lint and
+   * preflight refuse route steps for a router without it.
+   */
+  readonly routes?: RouteWriter;
+}
+
+/** The canary-owned rules of a route object: found again by name, whatever else the object holds. */
+export interface RouteWriter {
+  /** canary's routes on the route objects now, by name and digest of what was written. No writes. */
+  inPlace(): Promise<RouteInPlace[]>;
+  /** Makes canary's rules exactly `routes`: adds, rewrites and removes its own, never another rule. Idempotent. */
+  set(routes: readonly ManagedRoute[]): Promise<void>;
 }
 
 export interface StoredRun {

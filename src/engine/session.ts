@@ -145,10 +145,11 @@ export async function openRun(inputs: RunInputs, ports: SessionPorts): Promise<O
 /** The cluster as the run starts: the weight as written (not yet verified). */
 async function observeStart(ports: Pick<SessionPorts, 'workloads' | 'router'>, lenient: boolean): Promise<Observation> {
   try {
-    return { ...(await ports.workloads.observe()), weight: ports.router ? await ports.router.getWeight() : null, weightVerified: null };
+    const routes = ports.router?.routes ? await ports.router.routes.inPlace() : null;
+    return { ...(await ports.workloads.observe()), weight: ports.router ? await ports.router.getWeight() : null, weightVerified: null, routes };
   } catch (err) {
     if (!lenient) throw err;
-    return { stable: null, canary: null, services: { stable: null, canary: null }, referenced: null, weight: null, weightVerified: null };
+    return { stable: null, canary: null, services: { stable: null, canary: null }, referenced: null, weight: null, weightVerified: null, routes: null };
   }
 }
 

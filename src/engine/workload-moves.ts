@@ -3,6 +3,7 @@ import { trackServices } from '../manifests/strategy.js';
 import { assertNever } from '../util/assert-never.js';
 import type { EngineContext } from './context.js';
 import type { Observation, Track, WorkloadStatus } from './ports.js';
+import { routesInPlace, type ManagedRoute } from './routes.js';
 import type { Tx } from './tx.js';
 
 /** The track's Deployment runs the desired template at `replicas`; asks for a write otherwise. */
@@ -59,4 +60,9 @@ export function isRouted(ctx: EngineContext): boolean {
 /** Writes the canary weight unless the route object already has it. */
 export function ensureWeight(tx: Tx, obs: Observation, weight: number): void {
   if (obs.weight !== weight) tx.effect({ kind: 'setWeight', weight });
+}
+
+/** Makes canary's header and mirror routes exactly `wanted` unless they already are. */
+export function ensureRoutes(tx: Tx, obs: Observation, wanted: ManagedRoute[]): void {
+  if (!routesInPlace(obs.routes, wanted)) tx.effect({ kind: 'setRoutes', routes: wanted });
 }

@@ -1,10 +1,12 @@
 /** strategy.canary, with Argo's defaults (utils/defaults/defaults.go). */
+import { issue } from './issues.js';
 import type { Reader } from './reader.js';
 import { readAnalysisRef, readBackgroundAnalysis } from './rollout-analysis.js';
 import { readIntOrPercent, readPodMetadata, ROLLOUT_DEFAULTS } from './strategy-fields.js';
+import { readManagedRoutes } from './route-steps.js';
 import { readSteps } from './steps.js';
 import { readTrafficRouting } from './traffic-routing.js';
-import type { CanaryStrategy } from './types.js';
+import type { CanaryStrategy, ManagedRouteName, Step } from './types.js';
 
 export function readCanaryStrategy(r: Reader): CanaryStrategy | null {
   const c = r.object(
@@ -36,13 +38,9 @@ export function readCanaryStrategy(r: Reader): CanaryStrategy | null {
   );
   if (!c) return null;
   const trafficRouting = readTrafficRouting(c.field('trafficRouting'));
-  // managedRoutes only serves setHeaderRoute/setMirrorRoute steps: reported here only without them.
-  const managedRoutes = c.field('trafficRouting').field('managedRoutes');
-  const routeSteps = c.field('steps').list().some((s) => s.field('setHeaderRoute').present || s.field('setMirrorRoute').present);
-  if (managedRoutes.present && !routeSteps) {
-    managedRoutes.error('not supported by canary: header and mirror routes (managedRoutes) are not supported: canary sets traffic weights only; remove managedRoutes', 'key');
-  }
+  const managedRoutes = readManagedRoutes(c.field('trafficRouting').field('managedRoutes'));
   const steps = readSteps(c.field('steps'), readAnalysisRef, { trafficRouting: c.field('trafficRouting').present });
+  checkRouteNames(c, steps, managedRoutes);
   const analysis = readBackgroundAnalysis(c.field('analysis'));
   const dynamicStableScale = c.field('dynamicStableScale').bool(false);
   // Judged by what is written: an unsupported router is reported once, not again as "no trafficRouting".
@@ -60,6 +58,7 @@ export function readCanaryStrategy(r: Reader): CanaryStrategy | null {
     canaryService: c.field('canaryService').string(),
     stableService: c.field('stableService').string(),
     trafficRouting,
+    managedRoutes,
     steps,
     analysis,
     maxSurge,
@@ -71,4 +70,17 @@ export function readCanaryStrategy(r: Reader): CanaryStrategy | null {
     canaryMetadata: readPodMetadata(c.field('canaryMetadata')),
     stableMetadata: readPodMetadata(c.field('stableMetadata')),
   };
+}
+
+/** Argo's ValidateStepRouteFoundInManagedRoute, and the managedRoutes requirement, at the step's line. */
+function checkRouteNames(c: Reader, steps: readonly Step[], managed: readonly ManagedRouteName[]): void {
+  const declared = c.field('trafficRouting').field('managedRoutes').present;
+  for (const step of steps) {
+    if (step.kind !== 'setHeaderRoute' && step.kind !== 'setMirrorRoute') continue;
+    if (managed.some((m) => m.name === step.name)) continue;
+    const message = declared
+      ? `route "${step.name}" is not in spec.strategy.canary.trafficRouting.managedRoutes: add {name: ${step.name}} there`
+      : `${step.kind} needs spec.strategy.canary.trafficRouting.managedRoutes listing "${step.name}"`;
+    c.issues.push(issue('error', step.loc, message));
+  }
 }

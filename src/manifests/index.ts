@@ -2,7 +2,7 @@
 import { readDocuments, type SkippedDocument } from './documents.js';
 import { sortIssues, type Issue } from './issues.js';
 import { loadManifests } from './load.js';
-import { validate, type RuleContext } from './rules.js';
+import { validate, type Rule, type RuleContext } from './rules.js';
 import type { SpecSet } from './types.js';
 
 export type { SkippedDocument } from './documents.js';
@@ -16,11 +16,12 @@ export interface SpecResult {
   skipped: SkippedDocument[];
 }
 
-export async function loadSpec(paths: readonly string[], ctx: RuleContext, options: { recursive?: boolean; cwd?: string } = {}): Promise<SpecResult> {
+/** `rules`: checks from above this layer (the routers' capabilities), run after the manifests' own. */
+export async function loadSpec(paths: readonly string[], ctx: RuleContext, options: { recursive?: boolean; cwd?: string; rules?: readonly Rule[] } = {}): Promise<SpecResult> {
   const loaded = await loadManifests(paths, options);
   const issues = [...loaded.issues];
   const { spec, skipped } = readDocuments(loaded.docs, loaded.files, issues);
-  issues.push(...validate(spec, ctx));
+  issues.push(...validate(spec, ctx), ...validate(spec, ctx, options.rules ?? []));
   return { spec, issues: mergeRepeats(sortIssues(dedupe(issues))), skipped };
 }
 

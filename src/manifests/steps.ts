@@ -1,18 +1,21 @@
 /**
  * strategy.canary.steps. As Argo's validation (hasMultipleStepsType): setWeight, pause, experiment
- * and analysis exclude each other; setCanaryScale may share a step with setWeight or pause.
+ * and analysis exclude each other; setCanaryScale may share a step with setWeight, pause,
+ * setHeaderRoute or setMirrorRoute (Argo's examples/apisix scales the canary in its header-route
+ * step). A route step shares its step with nothing else: Argo allows it, but one step would then
+ * both change routes and wait, which canary keeps apart.
  */
 import { assertNever } from '../util/assert-never.js';
 import type { Reader } from './reader.js';
+import { readHeaderRoute, readMirrorRoute } from './route-steps.js';
 import type { AnalysisRef, CanaryScale, Step } from './types.js';
 
-const STEP_TYPES = ['setWeight', 'pause', 'analysis', 'setCanaryScale'] as const;
+const STEP_TYPES = ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute'] as const;
+const ROUTE_STEPS = ['setHeaderRoute', 'setMirrorRoute'] as const;
 /** Argo's mutually exclusive step types. */
 const EXCLUSIVE = ['setWeight', 'pause', 'experiment', 'analysis'] as const;
 const UNSUPPORTED_STEPS: Record<string, string> = {
   experiment: 'experiment steps are not supported: use an analysis step against the canary',
-  setHeaderRoute: 'setHeaderRoute is not supported: canary sets traffic weights only (SMI has no header routes); remove these steps and trafficRouting.managedRoutes',
-  setMirrorRoute: 'setMirrorRoute is not supported: canary sets traffic weights only; remove these steps and trafficRouting.managedRoutes',
   plugin: 'step plugins are not supported',
 };
 
@@ -34,8 +37,18 @@ export function readSteps(r: Reader, readAnalysis: (r: Reader) => AnalysisRef | 
       if (keys.length === 0) s.error(`a step needs one of: ${STEP_TYPES.join(', ')}`);
       continue;
     }
+    const route = ROUTE_STEPS.find((k) => s.field(k).present);
+    const beside = present.filter((k) => k !== route && k !== 'setCanaryScale');
+    if (route && beside.length > 0) {
+      s.error(`a ${route} step may share its step with setCanaryScale only, this one also has ${beside.join(' and ')}: move ${beside.join(' and ')} to a step of its own after it`);
+      continue;
+    }
+    if (route && !options.trafficRouting) {
+      s.field(route).error(`${route} requires trafficRouting with managedRoutes: header and mirror routes are written to the route object`, 'key');
+      continue;
+    }
     // An unsupported type in the step is reported already; what remains is read for the other checks.
-    const main = exclusive[0] ?? 'setCanaryScale';
+    const main = exclusive[0] ?? route ?? 'setCanaryScale';
     if (main === 'experiment') continue;
     if (main === 'analysis' && s.field('setCanaryScale').present) {
       s.field('setCanaryScale').error(
@@ -49,7 +62,7 @@ export function readSteps(r: Reader, readAnalysis: (r: Reader) => AnalysisRef | 
     }
     const step = readStep(s, main, readAnalysis);
     if (!step) continue;
-    if ((step.kind === 'setWeight' || step.kind === 'pause') && s.field('setCanaryScale').present) {
+    if (step.kind !== 'setCanaryScale' && step.kind !== 'analysis' && s.field('setCanaryScale').present) {
       const scale = readScale(s.field('setCanaryScale'));
       if (scale) steps.push({ ...step, canaryScale: scale });
       continue;
@@ -82,6 +95,10 @@ function readStep(s: Reader, kind: (typeof STEP_TYPES)[number], readAnalysis: (r
       const scale = readScale(f);
       return scale ? { kind, loc: f.loc(), scale } : null;
     }
+    case 'setHeaderRoute':
+      return readHeaderRoute(f);
+    case 'setMirrorRoute':
+      return readMirrorRoute(f);
   }
 }
 
@@ -113,6 +130,8 @@ export function stepScale(step: Step): CanaryScale | null {
       return step.scale;
     case 'setWeight':
     case 'pause':
+    case 'setHeaderRoute':
+    case 'setMirrorRoute':
       return step.canaryScale ?? null;
     case 'analysis':
       return null;

@@ -61,24 +61,31 @@ export function readTrafficRouting(r: Reader): TrafficRouting {
         grpcRoute: 'GRPCRoute weights are not supported yet: use an HTTPRoute',
         tcpRoute: 'TCPRoute weights are not supported yet: use an HTTPRoute',
         tlsRoute: 'TLSRoute weights are not supported yet: use an HTTPRoute',
-        configMap: 'the plugin ConfigMap for header routes is not used: canary sets weights only',
-        useHeaderRoutes: 'header routes are not supported: canary sets weights only',
+      },
+      ignored: {
+        configMap: 'canary keeps no ConfigMap for header routes: it finds its HTTPRoute rules again by their names',
       },
     });
     if (!g) return { kind: 'none' };
     const routes: string[] = [];
+    // The plugin writes header routes to `httpRoute`, and to the `httpRoutes` that set useHeaderRoutes.
+    const headerRoutes: string[] = [];
     const single = g.field('httpRoute').string();
-    if (single !== null) routes.push(single);
+    if (single !== null) {
+      routes.push(single);
+      headerRoutes.push(single);
+    }
     for (const item of g.field('httpRoutes').list()) {
-      const route = item.object({ known: ['name'], unsupported: { useHeaderRoutes: 'header routes are not supported: canary sets weights only' } });
+      const route = item.object({ known: ['name', 'useHeaderRoutes'] });
       const name = route?.field('name').string({ required: true });
       if (name) routes.push(name);
+      if (name && route!.field('useHeaderRoutes').bool(false)) headerRoutes.push(name);
     }
     if (routes.length === 0) {
       g.error('name the HTTPRoute whose weights canary writes: httpRoute: <name>');
       return { kind: 'none' };
     }
-    return { kind: 'gatewayAPI', loc: plugins.loc(), httpRoutes: routes, namespace: g.field('namespace').string() };
+    return { kind: 'gatewayAPI', loc: plugins.loc(), httpRoutes: routes, headerRoutes, namespace: g.field('namespace').string() };
   }
   return { kind: 'none' };
 }

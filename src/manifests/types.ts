@@ -77,6 +77,11 @@ export interface CanaryStrategy {
   canaryService: string | null;
   stableService: string | null;
   trafficRouting: TrafficRouting;
+  /**
+   * trafficRouting.managedRoutes: the header and mirror routes the steps may set, in Argo's order
+   * (kept here, beside the router, so each router kind's variant need not carry it).
+   */
+  managedRoutes: ManagedRouteName[];
   steps: Step[];
   /** Background analysis; null when the Rollout has none. */
   analysis: BackgroundAnalysis | null;
@@ -121,20 +126,50 @@ export interface BlueGreenStrategy {
 
 export type TrafficRouting =
   | { kind: 'smi'; loc: Loc; rootService: string | null; trafficSplitName: string | null }
-  | { kind: 'gatewayAPI'; loc: Loc; httpRoutes: string[]; namespace: string | null }
+  /** headerRoutes: the routes that get header and mirror rules (`httpRoute`, and `httpRoutes` with useHeaderRoutes). */
+  | { kind: 'gatewayAPI'; loc: Loc; httpRoutes: string[]; headerRoutes: string[]; namespace: string | null }
   | { kind: 'none' };
 
 /**
- * One step. Argo lets setCanaryScale share a step with setWeight or pause (only setWeight, pause,
- * experiment and analysis exclude each other): such a step is read as its setWeight or pause with
- * `canaryScale` set, and scales the canary as a setCanaryScale step would.
+ * One step. Argo lets setCanaryScale share a step with setWeight, pause or a route step (only
+ * setWeight, pause, experiment and analysis exclude each other): such a step is read as its
+ * setWeight, pause or route step with `canaryScale` set, and scales the canary as a setCanaryScale
+ * step would.
  */
 export type Step =
   | { kind: 'setWeight'; loc: Loc; weight: number; canaryScale?: CanaryScale }
   /** durationMs null = wait until `canary promote`. */
   | { kind: 'pause'; loc: Loc; durationMs: number | null; canaryScale?: CanaryScale }
   | { kind: 'analysis'; loc: Loc; analysis: AnalysisRef }
-  | { kind: 'setCanaryScale'; loc: Loc; scale: CanaryScale };
+  | { kind: 'setCanaryScale'; loc: Loc; scale: CanaryScale }
+  /** match null: the step removes the route (Argo's setHeaderRoute without match). */
+  | { kind: 'setHeaderRoute'; loc: Loc; name: string; match: HeaderRouteMatch[] | null; canaryScale?: CanaryScale }
+  /** match null: the step removes the route. percentage: of the matched requests, mirrored (default 100). */
+  | { kind: 'setMirrorRoute'; loc: Loc; name: string; percentage: number; match: RequestMatch[] | null; canaryScale?: CanaryScale };
+
+export interface ManagedRouteName {
+  loc: Loc;
+  name: string;
+}
+
+/** Argo's StringMatch: exactly one of exact, prefix or regex. */
+export interface StringMatch {
+  kind: 'exact' | 'prefix' | 'regex';
+  value: string;
+}
+
+/** setHeaderRoute.match[]: all of them must hold for a request to go to the canary. */
+export interface HeaderRouteMatch {
+  headerName: string;
+  headerValue: StringMatch;
+}
+
+/** setMirrorRoute.match[]: one of them must hold; within one, every field set must. */
+export interface RequestMatch {
+  method: StringMatch | null;
+  path: StringMatch | null;
+  headers: { name: string; value: StringMatch }[];
+}
 
 export type StepKind = Step['kind'];
 

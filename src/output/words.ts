@@ -13,6 +13,10 @@ export function describeStep(step: StepSummary): string {
       return `analysis ${step.templates.join(', ')}`;
     case 'setCanaryScale':
       return describeScale(step);
+    case 'setHeaderRoute':
+      return `${step.match === null ? `setHeaderRoute ${step.name}: removed` : `setHeaderRoute ${step.name}: ${step.match} -> canary`}${step.canaryScale ? `, ${describeScale(step.canaryScale)}` : ''}`;
+    case 'setMirrorRoute':
+      return `${step.match === null ? `setMirrorRoute ${step.name}: removed` : `setMirrorRoute ${step.name}: ${step.percentage}% of ${step.match} mirrored to canary`}${step.canaryScale ? `, ${describeScale(step.canaryScale)}` : ''}`;
     default:
       return assertNever(step, 'step');
   }

@@ -9,7 +9,7 @@ import type { Permission } from '../kube/permissions.js';
 import type { ApiResource } from '../kube/resources.js';
 import type { TrafficRouting } from '../manifests/types.js';
 import { UsageError } from '../util/errors.js';
-import type { TrafficRouter } from '../engine/ports.js';
+import type { RouteWriter, TrafficRouter } from '../engine/ports.js';
 
 /** `smi`, `gatewayAPI`, `none`: the kinds the manifest parser produces. */
 export type RoutingKind = TrafficRouting['kind'];
@@ -37,12 +37,39 @@ export interface RouteApi {
   resource(version: string): ApiResource;
 }
 
+/** Which of Argo's managed routes a router writes (setHeaderRoute, setMirrorRoute). */
+export interface RouteSupport {
+  header: boolean;
+  mirror: boolean;
+  /** How a mirror match's `method` can be matched: HTTPRoute knows only exact methods. */
+  methodMatch: 'exact' | 'any';
+}
+
 /**
  * A router's description. Methods take the Rollout's routing and target; registry.ts binds them
- * (routeOf) so callers never switch on the kind. A router that also manages header or mirror
- * routes later adds them to its adapter; the definition says what it supports.
+ * (routeOf) so callers never switch on the kind. A router declares header and mirror routes with
+ * `managedRoutes`, and the compiler then requires its adapter to carry them (`routes`); without the
+ * declaration (the default) lint and preflight refuse route steps for it.
  */
-export interface RouterDefinition<K extends RoutingKind> {
+export type RouterDefinition<K extends RoutingKind> = WeightRouterDefinition<K> | RoutesRouterDefinition<K>;
+
+/** A router that writes weights only. */
+export interface WeightRouterDefinition<K extends RoutingKind> extends RouterBase<K> {
+  readonly managedRoutes?: undefined;
+  /** Why it has no header or mirror routes, for lint (e.g. SMI: a TrafficSplit splits by weight only). */
+  readonly noManagedRoutes?: string;
+  create(routing: RoutingOf<K>, target: RouterTarget, client: KubeClient, options: RouterOptions): TrafficRouter | null;
+}
+
+/** A router that also writes header and/or mirror routes: its adapter must have `routes`. */
+export interface RoutesRouterDefinition<K extends RoutingKind> extends RouterBase<K> {
+  readonly managedRoutes: RouteSupport;
+  /** The route objects that take header and mirror rules (the Gateway API plugin's useHeaderRoutes). */
+  headerTargets(routing: RoutingOf<K>, target: RouterTarget): string[];
+  create(routing: RoutingOf<K>, target: RouterTarget, client: KubeClient, options: RouterOptions): TrafficRouter & { readonly routes: RouteWriter };
+}
+
+interface RouterBase<K extends RoutingKind> {
   readonly kind: K;
   /** The kind of object whose weights are written (`TrafficSplit`); null when replica counts carry the weight. */
   readonly objectKind: string | null;
@@ -60,8 +87,6 @@ export interface RouterDefinition<K extends RoutingKind> {
   services(routing: RoutingOf<K>, target: RouterTarget): string[];
   /** Preflight: the API is served. Resolves with what was found; rejects with an error that has a hint. No writes. */
   checkApi(client: KubeClient): Promise<string>;
-  /** The adapter; null when replica counts carry the weight. */
-  create(routing: RoutingOf<K>, target: RouterTarget, client: KubeClient, options: RouterOptions): TrafficRouter | null;
 }
 
 /** The stable and canary Services, which validation requires with trafficRouting; this guards callers that skipped it. */

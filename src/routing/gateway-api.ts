@@ -12,11 +12,15 @@ import { permissionsFor } from '../kube/permissions.js';
 import type { ApiResource } from '../kube/resources.js';
 import { UsageError } from '../util/errors.js';
 import { apiResolver, checkServed } from './api-version.js';
-import { routedServices, type RouterDefinition } from './definition.js';
-import type { TrafficRouter } from '../engine/ports.js';
+import { routedServices, type RoutesRouterDefinition } from './definition.js';
+import type { RouteWriter, TrafficRouter } from '../engine/ports.js';
+import { routesInPlace, type ManagedRoute, type RouteInPlace } from '../engine/routes.js';
+import { isOwned, routesIn, sourceRules, withRoutes, type BackendRef, type HttpRule, type RuleOwner } from './http-route-rules.js';
 import { canaryPercent, splitWeights } from './weights.js';
 
 const KIND = 'HTTPRoute';
+/** Never a digest: makes routes that differ between route objects compare unequal to anything wanted. */
+const MISMATCH: RouteInPlace = { name: '', digest: 'mismatch' };
 
 const API = {
   group: 'gateway.networking.k8s.io',
@@ -26,13 +30,18 @@ const API = {
 };
 
 /** Argo's gatewayAPI plugin: the routes live in the plugin's `namespace`, else the Rollout's. */
-export const gatewayApi: RouterDefinition<'gatewayAPI'> = {
+export const gatewayApi: RoutesRouterDefinition<'gatewayAPI'> = {
   kind: 'gatewayAPI',
   objectKind: KIND,
   api: API,
+  managedRoutes: { header: true, mirror: true, methodMatch: 'exact' },
+  headerTargets: (r) => [...r.headerRoutes],
   describe: (r) => `Gateway API HTTPRoute ${r.httpRoutes.join(', ')}`,
   objects: (r) => [...r.httpRoutes],
-  writes: (r, t) => r.httpRoutes.map((name) => `HTTPRoute ${name}: the weights of the ${t.canaryService} and ${t.stableService} backendRefs only`),
+  writes: (r, t) =>
+    r.httpRoutes.map(
+      (name) => `HTTPRoute ${name}: the weights of the ${t.canaryService} and ${t.stableService} backendRefs only${r.headerRoutes.includes(name) ? `, and its own rules canary.${t.name}.* for header and mirror routes` : ''}`,
+    ),
   permissions: (r, t) => permissionsFor(API.group, 'httproutes', ['get', 'watch', 'patch'], r.namespace ?? t.namespace, 'the HTTPRoute weights'),
   services: () => [],
   checkApi: (client) => checkServed(client, API),
@@ -41,6 +50,8 @@ export const gatewayApi: RouterDefinition<'gatewayAPI'> = {
       client,
       namespace: r.namespace ?? t.namespace,
       routes: r.httpRoutes,
+      headerRoutes: r.headerRoutes,
+      rollout: t.name,
       servicesNamespace: t.namespace,
       ...routedServices(t),
     }),
@@ -51,18 +62,14 @@ export interface GatewayRouterOptions {
   /** Where the HTTPRoutes live (the plugin's `namespace`, else the Rollout's). */
   namespace: string;
   routes: readonly string[];
+  /** The routes that get header and mirror rules (Argo's useHeaderRoutes); the others never hold canary's rules. */
+  headerRoutes: readonly string[];
+  /** The Rollout's name: canary's rules are named after it. */
+  rollout: string;
   /** Where the Services live: the Rollout's namespace. */
   servicesNamespace: string;
   stableService: string;
   canaryService: string;
-}
-
-interface BackendRef {
-  group?: string;
-  kind?: string;
-  name: string;
-  namespace?: string;
-  weight?: number;
 }
 
 interface Condition {
@@ -72,7 +79,7 @@ interface Condition {
 }
 
 type HttpRoute = KubeObject & {
-  spec?: { rules?: { backendRefs?: BackendRef[] }[] };
+  spec?: { rules?: HttpRule[] };
   status?: { parents?: { conditions?: Condition[] }[] };
 };
 
@@ -85,10 +92,12 @@ interface Managed {
 
 export class GatewayApiRouter implements TrafficRouter {
   readonly objectKind = KIND;
+  readonly routes: RouteWriter;
   private readonly api: () => Promise<ApiResource>;
 
   constructor(private readonly o: GatewayRouterOptions) {
     this.api = apiResolver(o.client, API);
+    this.routes = { inPlace: () => this.routesInPlace(), set: (routes) => this.setRoutes(routes) };
   }
 
   describe(): string {
@@ -120,18 +129,59 @@ export class GatewayApiRouter implements TrafficRouter {
           if (refs[m.canary]!.weight !== canary) ops.push({ op: 'add', path: `/spec/rules/${m.rule}/backendRefs/${m.canary}/weight`, value: canary });
           if (refs[m.stable]!.weight !== stable) ops.push({ op: 'add', path: `/spec/rules/${m.rule}/backendRefs/${m.stable}/weight`, value: stable });
         }
-        if (ops.length === 0) return;
-        const rv = route.metadata.resourceVersion;
-        const guarded: JsonPatchOp[] = [{ op: 'test', path: '/metadata/resourceVersion', value: rv }, ...ops];
-        try {
-          await this.o.client.patch(api, this.o.namespace, name, { type: 'json', ops: guarded });
-        } catch (err) {
-          // A failed `test` is a 422; it is a lost race only if the route changed since the read.
-          if (isInvalid(err) && (await this.read(name)).metadata.resourceVersion !== rv) throw asConflict(err);
-          throw err;
-        }
+        if (ops.length > 0) await this.patch(api, name, route, ops);
       });
     }
+  }
+
+  /** canary's rules on every route; a route that disagrees with the others shows as a difference. */
+  private async routesInPlace(): Promise<RouteInPlace[]> {
+    let found: RouteInPlace[] | null = null;
+    for (const name of this.o.routes) {
+      const here = routesIn(this.owner(), (await this.read(name)).spec?.rules ?? []);
+      if (!this.o.headerRoutes.includes(name)) {
+        // canary never writes here: any rule of its own is a leftover to remove.
+        if (here.length > 0) return [...here, MISMATCH];
+        continue;
+      }
+      if (found !== null && JSON.stringify(found) !== JSON.stringify(here)) return [...found, MISMATCH];
+      found = here;
+    }
+    return found ?? [];
+  }
+
+  private async setRoutes(routes: readonly ManagedRoute[]): Promise<void> {
+    const api = await this.api();
+    for (const name of this.o.routes) {
+      await retryConflicts({ what: `HTTPRoute ${this.o.namespace}/${name}` }, async () => {
+        const route = await this.read(name);
+        const rules = route.spec?.rules ?? [];
+        const wanted = this.o.headerRoutes.includes(name) ? routes : [];
+        if (wanted.length > 0 && sourceRules(this.owner(), rules).length === 0) this.managed(name, route);
+        // In place already (the API server may have defaulted fields of the rules it stored): nothing to write.
+        const owned = rules.filter((r) => isOwned(this.owner(), r)).length;
+        if (routesInPlace(routesIn(this.owner(), rules), wanted) && owned === wanted.length * sourceRules(this.owner(), rules).length) return;
+        const next = withRoutes(this.owner(), rules, wanted);
+        await this.patch(api, name, route, [{ op: 'replace', path: '/spec/rules', value: next }]);
+      });
+    }
+  }
+
+  /** A JSON patch guarded by a `test` of the resourceVersion: another writer's change is never overwritten. */
+  private async patch(api: ApiResource, name: string, route: HttpRoute, ops: JsonPatchOp[]): Promise<void> {
+    const rv = route.metadata.resourceVersion;
+    const guarded: JsonPatchOp[] = [{ op: 'test', path: '/metadata/resourceVersion', value: rv }, ...ops];
+    try {
+      await this.o.client.patch(api, this.o.namespace, name, { type: 'json', ops: guarded });
+    } catch (err) {
+      // A failed `test` is a 422; it is a lost race only if the route changed since the read.
+      if (isInvalid(err) && (await this.read(name)).metadata.resourceVersion !== rv) throw asConflict(err);
+      throw err;
+    }
+  }
+
+  private owner(): RuleOwner {
+    return { rollout: this.o.rollout, routeNamespace: this.o.namespace, servicesNamespace: this.o.servicesNamespace, stableService: this.o.stableService, canaryService: this.o.canaryService };
   }
 
   async verifyWeight(canaryWeight: number): Promise<boolean | null> {

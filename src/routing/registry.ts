@@ -8,7 +8,7 @@ import type { KubeClient } from '../kube/client.js';
 import { trackServices } from '../manifests/strategy.js';
 import type { RolloutSpec, TrafficRouting } from '../manifests/types.js';
 import { serviceSwitch } from './service-switch.js';
-import type { RouterDefinition, RouterOptions, RouterTarget, RoutingKind } from './definition.js';
+import type { RouteSupport, RouterDefinition, RouterOptions, RouterTarget, RoutingKind } from './definition.js';
 import { gatewayApi } from './gateway-api.js';
 import { replicaWeighted } from './replica-weighted.js';
 import type { TrafficRouter } from '../engine/ports.js';
@@ -23,6 +23,12 @@ export const ROUTERS: { readonly [K in RoutingKind]: RouterDefinition<K> } = {
 /** A Rollout's router, described: its definition bound to the Rollout's routing and Services. */
 export interface Route {
   readonly objectKind: string | null;
+  /** Header and mirror routes the router writes; null: none (its definition declares none). */
+  readonly managedRoutes: RouteSupport | null;
+  /** Why it writes none, when its definition says. */
+  readonly noManagedRoutes: string | null;
+  /** The route objects that take header and mirror rules; [] for a router without them. */
+  headerTargets(): string[];
   describe(): string;
   objects(): string[];
   writes(): string[];
@@ -42,6 +48,9 @@ export function routeOf(rollout: Pick<RolloutSpec, 'name' | 'strategy'>, namespa
   const def = (strategy.kind === 'blueGreen' ? serviceSwitch : ROUTERS[routing.kind]) as RouterDefinition<RoutingKind>;
   return {
     objectKind: def.objectKind,
+    managedRoutes: def.managedRoutes ?? null,
+    noManagedRoutes: (def.managedRoutes === undefined ? def.noManagedRoutes : undefined) ?? null,
+    headerTargets: () => (def.managedRoutes ? def.headerTargets(routing, target) : []),
     describe: () => def.describe(routing, target),
     objects: () => def.objects(routing, target),
     writes: () => def.writes(routing, target),

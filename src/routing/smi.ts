@@ -33,6 +33,7 @@ const rootService = (r: Smi, t: RouterTarget) => r.rootService ?? t.stableServic
 export const smi: RouterDefinition<'smi'> = {
   kind: 'smi',
   objectKind: KIND,
+  noManagedRoutes: 'a TrafficSplit splits by weight only; SMI has no header routes, and Argo\'s SMI router ignores setHeaderRoute and setMirrorRoute',
   api: API,
   describe: (r, t) => `SMI TrafficSplit ${t.namespace}/${splitName(r, t)} (root Service ${rootService(r, t)})`,
   objects: (r, t) => [splitName(r, t)],

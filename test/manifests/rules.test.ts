@@ -63,7 +63,9 @@ const rows: Row[] = [
   ['workloadRef names a Deployment', seedWith([['  replicas: 2\n', '  replicas: 2\n  workloadRef: {apiVersion: apps/v1, kind: StatefulSet, name: x}\n']]), /apps\/v1 StatefulSet: canary takes the pod template from an apps\/v1 Deployment only/],
   ['workloadRef scaleDown', seedWith([['  replicas: 2\n', '  replicas: 2\n  workloadRef: {apiVersion: apps/v1, kind: Deployment, name: x, scaleDown: always}\n']]), /expected never, onsuccess or progressively, got "always"/],
   ['experiment steps are named as unsupported', seedWith([['- setWeight: 10', '- experiment: {templates: []}']]), /experiment steps are not supported/],
-  ['setHeaderRoute is named as unsupported', seedWith([['- setWeight: 10', '- setHeaderRoute: {name: x}']]), /setHeaderRoute is not supported/],
+  // Argo's validation: managedRoutes required with route steps (MissingFieldMessage), and InvalideStepRouteNameNotFoundInManagedRoutes.
+  ['setHeaderRoute needs managedRoutes', seedWith([['- setWeight: 10', '- setHeaderRoute: {name: x}']]), /setHeaderRoute needs spec\.strategy\.canary\.trafficRouting\.managedRoutes listing "x"/],
+  ['a route step names a managed route', seedWith([['        smi:\n', '        managedRoutes: [{name: header}]\n        smi:\n'], ['- setWeight: 10', '- setHeaderRoute: {name: other}']]), /route "other" is not in spec\.strategy\.canary\.trafficRouting\.managedRoutes: add \{name: other\} there/],
   ['other routers are named', seedWith([['        smi:\n          rootService: myapp\n', '        istio: {}\n']]), /Istio traffic routing: canary writes SMI TrafficSplits/],
   // Argo's ValidateRolloutStrategy: InvalidStrategyMessage.
   ['one strategy', seedWith([['    canary:\n      canaryService', '    blueGreen: {activeService: myapp}\n    canary:\n      canaryService']]), /set one strategy: canary or blueGreen, not both/],
@@ -74,7 +76,7 @@ const rows: Row[] = [
   ['placeholders are only for metric numbers, not step fields', seedWith([['- setWeight: 50', '- setWeight: "{{args.weight}}"']]), /setWeight: expected a whole number/],
   ['setCanaryScale in an analysis step', seedWith([['- setWeight: 10', '- {analysis: {templates: [{templateName: success-rate}]}, setCanaryScale: {replicas: 1}}']]), /setCanaryScale in an analysis step is not supported/],
   ['setWeight and pause exclude each other (Argo hasMultipleStepsType)', seedWith([['- setWeight: 10', '- {setWeight: 10, pause: {}}']]), /this one has setWeight and pause/],
-  ['managedRoutes without route steps', seedWith([['        smi:\n', '        managedRoutes: [{name: header}]\n        smi:\n']]), /managedRoutes\) are not supported: canary sets traffic weights only; remove managedRoutes/],
+  ['managed route names are DNS labels', seedWith([['        smi:\n', '        managedRoutes: [{name: Header_1}]\n        smi:\n']]), /managed route name "Header_1" must be a DNS label/],
   ['misspelt metric fields get a suggestion', seedWith([['      interval: 15s', '      intervall: 15s']]), /unknown field "intervall", did you mean "interval"\?/],
 ];
 

@@ -6,6 +6,7 @@ import { UnreachableError, UsageError } from '../../src/util/errors.js';
 import type { K8sObject } from '../sandbox/store/types.js';
 import { kubeSandbox, requestsFor, seed, stored, typeOf, type KubeSandbox } from '../kube/support/sandbox.js';
 import { admitCustomResource, publishedSchema } from '../sandbox/api/crd-schema.js';
+import { routeDigest, type ManagedRoute } from '../../src/engine/routes.js';
 
 const HR = 'httproutes.gateway.networking.k8s.io';
 
@@ -40,6 +41,8 @@ function router(sb: KubeSandbox, o: Partial<GatewayRouterOptions> = {}): Gateway
     client: sb.client,
     namespace: 'apps',
     routes: ['myapp'],
+    headerRoutes: ['myapp'],
+    rollout: 'myapp',
     servicesNamespace: 'apps',
     stableService: 'myapp-stable',
     canaryService: 'myapp-canary',
@@ -199,5 +202,77 @@ describe('Gateway API HTTPRoute router', () => {
     const err = await router(sb).check().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnreachableError);
     expect((err as Error).message).toMatch(/^HTTPRoute \(gateway.networking.k8s.io\) is not served by this cluster: install the Gateway API CRDs/);
+  });
+});
+
+describe('Gateway API HTTPRoute router: header and mirror routes', () => {
+  let sb: KubeSandbox;
+  beforeEach(async () => {
+    sb = await kubeSandbox({ apis: { gatewayApi: ['v1', 'v1beta1'] } });
+  });
+  afterEach(() => sb.close());
+
+  const HEADER: ManagedRoute = { kind: 'header', name: 'tagged', match: [{ headerName: 'X-Canary', headerValue: { kind: 'exact', value: 'yes' } }] };
+  const MIRROR: ManagedRoute = { kind: 'mirror', name: 'copy', percentage: 25, match: [{ method: { kind: 'exact', value: 'GET' }, path: null, headers: [] }] };
+  type Rule = { name?: string; backendRefs: { name: string; weight?: number }[]; filters?: unknown[] };
+  const allRules = (s: KubeSandbox) => (stored(s, 'httproutes', 'myapp')!['spec'] as { rules: Rule[] }).rules;
+
+  it('adds its named rules after the others (accepted by the v1 CRD schema), finds them again, and removes them, leaving the rest as it was', async () => {
+    seed(sb, 'httproutes', route());
+    const r = router(sb);
+    // The user's rules as the API server stores them once canary's patch went through: with the CRD's defaults.
+    const defaulted = route();
+    admitCustomResource(publishedSchema('gateway.networking.k8s.io', 'v1', 'HTTPRoute')!, defaulted);
+    const before = (defaulted.spec as { rules: Rule[] }).rules;
+    await r.routes.set([HEADER, MIRROR]);
+    const after = allRules(sb);
+    expect(after.slice(0, 2)).toEqual(before);
+    expect(after.slice(2).map((x) => x.name)).toEqual([`canary.myapp.tagged-${routeDigest(HEADER)}-0`, `canary.myapp.copy-${routeDigest(MIRROR)}-0`]);
+    expect(await r.routes.inPlace()).toEqual([
+      { name: 'copy', digest: routeDigest(MIRROR) },
+      { name: 'tagged', digest: routeDigest(HEADER) },
+    ]);
+    await r.routes.set([]);
+    expect(allRules(sb)).toEqual(before);
+    expect(await r.routes.inPlace()).toEqual([]);
+  });
+
+  it('SetWeightDoesNotClobberHTTPHeaderRouteWeight (plugin issues #158, #169): setWeight leaves the header rule alone; the mirror rule splits as its source', async () => {
+    seed(sb, 'httproutes', route());
+    const r = router(sb);
+    await r.routes.set([HEADER, MIRROR]);
+    await r.setWeight(30);
+    const [, split, header, mirror] = allRules(sb);
+    expect(split!.backendRefs.map((b) => b.weight)).toEqual([70, 0, 30]);
+    expect(header!.backendRefs).toEqual([{ group: '', kind: 'Service', name: 'myapp-canary', port: 80, weight: 1 }]);
+    expect(mirror!.backendRefs.map((b) => b.weight)).toEqual([70, 0, 30]);
+    expect(await r.getWeight()).toBe(30);
+    expect(await r.verifyWeight(30)).not.toBe(false);
+  });
+
+  it('writing what is in place sends no patch', async () => {
+    seed(sb, 'httproutes', route());
+    await router(sb).routes.set([HEADER]);
+    sb.api.stats.reset();
+    await router(sb).routes.set([HEADER]);
+    expect(requestsFor(sb, HR)).toEqual({ get: 1 });
+  });
+
+  it('a route listed without useHeaderRoutes never gets rules, and any of ours found there is removed', async () => {
+    seed(sb, 'httproutes', route());
+    await router(sb).routes.set([HEADER]);
+    const r = router(sb, { headerRoutes: [] });
+    expect(await r.routes.inPlace()).toContainEqual({ name: '', digest: 'mismatch' });
+    await r.routes.set([HEADER]);
+    expect(allRules(sb)).toHaveLength(2);
+    expect(await r.routes.inPlace()).toEqual([]);
+  });
+
+  it('without a rule splitting between both Services, it refuses, naming the route', async () => {
+    const bare = route();
+    (bare.spec as { rules: unknown[] }).rules.pop();
+    seed(sb, 'httproutes', bare);
+    await expect(router(sb).routes.set([HEADER])).rejects.toThrow(UsageError);
+    await expect(router(sb).routes.set([HEADER])).rejects.toThrow(/HTTPRoute apps\/myapp has no rule with backendRefs to both Service myapp-stable and Service myapp-canary/);
   });
 });

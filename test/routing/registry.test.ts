@@ -16,7 +16,7 @@ function rollout(trafficRouting: TrafficRouting, services: { stableService?: str
 }
 
 const SMI: TrafficRouting = { kind: 'smi', loc, rootService: null, trafficSplitName: 'ts' };
-const GATEWAY: TrafficRouting = { kind: 'gatewayAPI', loc, httpRoutes: ['a', 'b'], namespace: null };
+const GATEWAY: TrafficRouting = { kind: 'gatewayAPI', loc, httpRoutes: ['a', 'b'], headerRoutes: [], namespace: null };
 const NONE: TrafficRouting = { kind: 'none' };
 
 describe('router registry', () => {

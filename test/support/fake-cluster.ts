@@ -5,6 +5,7 @@
  */
 import type { DesiredWorkload, EventRecorder, LeaseHolder, Observation, StateStore, StoredRun, Track, TrafficRouter, WorkloadStatus, Workloads } from '../../src/engine/ports.js';
 import type { RunRequest, RunState } from '../../src/engine/types.js';
+import { routeDigest, type ManagedRoute } from '../../src/engine/routes.js';
 import type { MetricProvider, ProviderResult } from '../../src/analysis/provider.js';
 import type { ProviderSpec } from '../../src/manifests/types.js';
 import type { FakeClock } from './fake-clock.js';
@@ -29,6 +30,8 @@ export class FakeCluster {
   referenced: Observation['referenced'] = null;
   weight: number | null = null;
   weightVerified: boolean | null = null;
+  /** Header and mirror routes on the route object, as written. */
+  managedRoutes: ManagedRoute[] = [];
   /** Revisions whose pods never become available (a crash-looping image). */
   readonly crashing = new Set<string>();
   readyDelayMs = 2_000;
@@ -108,6 +111,14 @@ export class FakeCluster {
       this.changed(null);
     },
     verifyWeight: async () => this.weightVerified,
+    routes: {
+      inPlace: async () => this.managedRoutes.map((r) => ({ name: r.name, digest: routeDigest(r) })),
+      set: async (routes) => {
+        this.write(`routes ${routes.length ? routes.map((r) => `${r.kind}:${r.name}`).join(',') : '-'}`);
+        this.managedRoutes = [...routes];
+        this.changed(null);
+      },
+    },
   };
 
   /** Makes the Deployments and Services look like a finished previous release of `revision`. */

@@ -96,6 +96,8 @@ export interface RolloutYamlOptions {
   /** Lines under spec (indented 2 spaces), e.g. ['progressDeadlineSeconds: 60']. */
   spec?: string[];
   routing?: 'smi' | 'none';
+  /** trafficRouting.managedRoutes names (with smi routing: the engine's fake router writes them). */
+  managedRoutes?: string[];
   background?: { template: string; startingStep?: number } | null;
   /** Extra YAML documents (templates). */
   docs?: string[];
@@ -107,7 +109,7 @@ export function rolloutYaml(o: RolloutYamlOptions): string {
   const lines = [
     ...rolloutHead(o),
     '    canary:',
-    ...(routing === 'smi' ? ['      canaryService: myapp-canary', '      stableService: myapp-stable', '      trafficRouting: {smi: {rootService: myapp}}'] : []),
+    ...(routing === 'smi' ? ['      canaryService: myapp-canary', '      stableService: myapp-stable', `      trafficRouting: {smi: {rootService: myapp}${o.managedRoutes ? `, managedRoutes: [${o.managedRoutes.map((n) => `{name: ${n}}`).join(', ')}]` : ''}}`] : []),
     ...(o.canary ?? []).map((l) => `      ${l}`),
     ...(o.background
       ? [

@@ -4,7 +4,7 @@ import type { Observation } from '../ports.js';
 import type { Tx } from '../tx.js';
 import { trackProgress } from '../progress.js';
 import { finish } from '../transitions.js';
-import { availableOf, ensureDesired, ensureService, ensureWeight, isRouted, isSettled, servicesConfigured } from '../workload-moves.js';
+import { availableOf, ensureDesired, ensureRoutes, ensureService, ensureWeight, isRouted, isSettled, servicesConfigured } from '../workload-moves.js';
 
 /**
  * First deploy: the stable Deployment at full size, the route at weight 0, then both Services on
@@ -16,7 +16,10 @@ export function initializing(tx: Tx, obs: Observation, ctx: EngineContext): void
   const R = ctx.spec.replicas;
   const svc = servicesConfigured(ctx);
   ensureDesired(tx, ctx, obs, 'stable', R);
-  if (isRouted(ctx)) ensureWeight(tx, obs, 0);
+  if (isRouted(ctx)) {
+    ensureWeight(tx, obs, 0);
+    ensureRoutes(tx, obs, []);
+  }
   const available = availableOf(obs.stable, ctx.revision);
   const settled = isSettled(obs.stable, ctx.revision, R);
   trackProgress(tx, ctx, settled ? null : { track: 'stable', available, desired: R, problem: obs.stable?.problem ?? null });

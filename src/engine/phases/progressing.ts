@@ -9,7 +9,8 @@ import type { Tx } from '../tx.js';
 import { trackProgress } from '../progress.js';
 import { canaryReplicas, canaryScaleAt, setWeightAt, stableReplicas } from '../replicas.js';
 import { advance, pause, pauseMessage, pauseOnInconclusive, resume, startPromotion, startRollback } from '../transitions.js';
-import { availableOf, ensureDesired, ensureScale, ensureService, ensureWeight, isRouted, servicesConfigured } from '../workload-moves.js';
+import { routesAt, routesInPlace } from '../routes.js';
+import { availableOf, ensureDesired, ensureRoutes, ensureScale, ensureService, ensureWeight, isRouted, servicesConfigured } from '../workload-moves.js';
 
 export function progressing(tx: Tx, obs: Observation, ctx: EngineContext, strategy: CanaryStrategy): void {
   const spec = { replicas: ctx.spec.replicas, strategy };
@@ -55,12 +56,16 @@ export function progressing(tx: Tx, obs: Observation, ctx: EngineContext, strate
   ensureService(tx, obs, 'stable', 'stable', svc.stable);
   ensureService(tx, obs, 'canary', canaryAvailable > 0 ? 'canary' : 'stable', svc.canary);
 
+  const routes = routesAt(strategy, index);
   if (routed) {
     const current = obs.weight ?? 0;
     const canaryServed = !svc.canary || obs.services.canary === 'canary';
     let target = canaryReady ? setW : Math.min(setW, current);
     if (canaryAvailable === 0 || !canaryServed) target = 0;
     ensureWeight(tx, obs, target);
+    // Header and mirror routes send requests to the canary Service: written once it has pods to
+    // answer (or the steps ask for none, as Argo would write them regardless).
+    ensureRoutes(tx, obs, (canaryAvailable > 0 && canaryServed) || wantCanary === 0 ? routes : []);
   }
 
   const pods = { track: 'canary' as const, available: canaryAvailable, desired: wantCanary, problem: obs.canary?.problem ?? null };
@@ -78,6 +83,12 @@ export function progressing(tx: Tx, obs: Observation, ctx: EngineContext, strate
     case 'setCanaryScale':
       trackProgress(tx, ctx, canaryReady ? null : pods);
       if (canaryReady && tx.effects.length === 0) advance(tx, ctx);
+      return;
+    case 'setHeaderRoute':
+    case 'setMirrorRoute':
+      // Argo completes these once the router took them; here also once they are read back in place.
+      trackProgress(tx, ctx, canaryReady ? null : pods);
+      if (canaryReady && routesInPlace(obs.routes, routes) && tx.effects.length === 0) advance(tx, ctx);
       return;
     case 'pause': {
       trackProgress(tx, ctx, null);

@@ -8,7 +8,7 @@ import type { Tx } from '../tx.js';
 import { trackProgress } from '../progress.js';
 import { scheduleScaleDown } from '../scale-down.js';
 import { finish, promotionStage, startRollback } from '../transitions.js';
-import { availableOf, ensureDesired, ensureService, ensureWeight, isRouted, isSettled, servicesConfigured } from '../workload-moves.js';
+import { availableOf, ensureDesired, ensureRoutes, ensureService, ensureWeight, isRouted, isSettled, servicesConfigured } from '../workload-moves.js';
 
 /** Canary at full size, traffic to it, stable rolled to the new template, traffic back, canary scaled down. */
 export function promoting(tx: Tx, obs: Observation, ctx: EngineContext, strategy: CanaryStrategy): void {
@@ -21,6 +21,8 @@ export function promoting(tx: Tx, obs: Observation, ctx: EngineContext, strategy
   if (failed && (p.stage === 'CanaryFull' || p.stage === 'TrafficToCanary')) {
     return startRollback(tx, ctx, 'analysis', failureReason(ctx, failed));
   }
+  // Argo removes the managed routes once the steps are done: every stage makes sure they are gone.
+  if (routed) ensureRoutes(tx, obs, []);
   const stage = p.stage;
   switch (stage) {
     case 'CanaryFull': {

@@ -9,7 +9,7 @@ import { trackProgress } from '../progress.js';
 import { scheduleScaleDown } from '../scale-down.js';
 import { finish } from '../transitions.js';
 import type { RunState } from '../types.js';
-import { ensureScale, ensureService, ensureWeight, isRouted, servicesConfigured } from '../workload-moves.js';
+import { ensureRoutes, ensureScale, ensureService, ensureWeight, isRouted, servicesConfigured } from '../workload-moves.js';
 
 /** Weight to 0 at once (stepwise with dynamicStableScale as stable comes back), canary down after the delay. */
 export function rollingBack(tx: Tx, obs: Observation, ctx: EngineContext, strategy: CanaryStrategy): void {
@@ -26,6 +26,8 @@ export function rollingBack(tx: Tx, obs: Observation, ctx: EngineContext, strate
       ensureService(tx, obs, 'canary', 'stable', svc.canary);
       const stableAvailable = obs.stable ? Math.min(obs.stable.available, R) : 0;
       if (routed) {
+        // Header and mirror routes go first: they send requests to the canary whatever the weight.
+        ensureRoutes(tx, obs, []);
         // With dynamicStableScale, stable may be short of pods: move traffic back as fast as it can take it.
         const cap = strategy.dynamicStableScale ? Math.max(0, 100 - Math.floor((stableAvailable * 100) / R)) : 0;
         ensureWeight(tx, obs, Math.min(obs.weight ?? 0, cap));
