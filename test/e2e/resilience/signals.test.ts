@@ -52,6 +52,10 @@ if (requirePrometheus('signals and the lock')) {
       expect(f.reason).toBe('interrupted by SIGTERM at step 2/9 (weight 10%)');
       expect(run.stdout).toMatch(/canary scaled down to 0\n/);
       expect(timeline.weights()).toEqual([10, 0]);
+      // The background analysis the signal cut short is Terminated, never a success (issue 16 item 1).
+      expect(run.stdout).toMatch(/ myapp analysis background Terminated before it finished /);
+      expect(run.stdout).not.toMatch(/analysis background Successful/);
+      expect((await runCanary(sb, ['status', 'myapp'])).stdout).toMatch(/^└─α background +AnalysisRun +⊘ Terminated /m);
 
       expect(splitWeight(sb)).toBe(0);
       expect(deployment(sb, 'myapp-canary')!.spec.replicas).toBe(0);

@@ -30,6 +30,7 @@ import {
   serviceSelector,
   splitWeight,
   stableImage,
+  statusJson,
   until,
   variant,
 } from '../support/harness.js';
@@ -131,6 +132,9 @@ if (requirePrometheus('abort and status --watch')) {
       expect(run.stdout).toMatch(/weight 10% -> 0% canary \(TrafficSplit\)/);
       expect(run.stdout).toMatch(/canary scaled down to 0\n/);
       expect(timeline.weights()).toEqual([10, 0]);
+      // The background analysis was cut short by the abort: Terminated, never a success (issue 16 item 1).
+      expect(run.stdout).toMatch(/ myapp analysis background Terminated before it finished \(measurements so far: ✔\d+ ✖0 \?0 ⚠0\)\n/);
+      expect(run.stdout).not.toMatch(/analysis background Successful/);
       reactions.push({ where: 'pause', ms: timeline.reaction('abort', (w) => w === 0)! });
       endToEnd.push(timeline.entries.find((e) => e.what === 'weight' && e.value === 0)!.t - spawnedAt);
 
@@ -144,7 +148,18 @@ if (requirePrometheus('abort and status --watch')) {
       expect(state).toMatchObject({ phase: 'Aborted', revision, stepIndex: 1, weight: 0 });
       expect(state.message).toMatch(/error budget burning/);
       expect(state.handledRequests).toHaveLength(1);
-      expect(eventReasons(sb)).toEqual(expect.arrayContaining(['RolloutPaused', 'RolloutAborted']));
+      expect(eventReasons(sb)).toEqual(expect.arrayContaining(['RolloutPaused', 'RolloutAborted', 'AnalysisRunTerminated']));
+      // `canary status` shows it Terminated with its last measurements, in the tree and in -o wide.
+      for (const wide of [[], ['-o', 'wide']]) {
+        const st = await runCanary(sb, ['status', 'myapp', ...wide]);
+        expectExit(st, 0);
+        expect(st.stdout).toMatch(/^└─α background +AnalysisRun +⊘ Terminated +\S+ +✔ [1-9]\d* ✖ 0 \? 0 ⚠ 0/m);
+        // Its last measurement: `[]` while the canary had no traffic yet, else the success rate.
+        expect(st.stdout).toMatch(/^ {2}└─success-rate +Metric +⊘ Terminated +.*\[[\d.]*\]/m);
+        expect(st.stdout).not.toMatch(/AnalysisRun +✔ Successful/);
+      }
+      const stJson = await statusJson(sb);
+      expect(stJson.analyses).toEqual([expect.objectContaining({ id: 'background', terminated: true })]);
 
       for (const w of [before, during]) {
         expect(await w.done).toBe(3);
@@ -186,6 +201,12 @@ if (requirePrometheus('abort and status --watch')) {
       // Terminated well before its 20 measurements; nothing failed.
       expect(step.metrics[0]!.measurements.length).toBeLessThan(20);
       expect(step.metrics[0]!.measurements.every((m) => m.phase === 'Successful')).toBe(true);
+      // Shown as Terminated with its measurements so far, never as a success (issue 16 item 1).
+      expect(run.stdout).toMatch(new RegExp(`analysis ${step.id} Terminated before it finished \\(measurements so far: ✔${step.metrics[0]!.measurements.length} ✖0 \\?0 ⚠0\\)`));
+      expect(run.stdout).not.toMatch(/analysis (step-\S+|background) Successful/);
+      const st = await runCanary(sb, ['status', 'myapp']);
+      expect(st.stdout).toMatch(new RegExp(`α ${step.id} +AnalysisRun +⊘ Terminated +\\S+ +✔ ${step.metrics[0]!.measurements.length} ✖ 0`));
+      expect(st.stdout).not.toMatch(/AnalysisRun +✔ Successful/);
     });
 
     it('more aborts for the reaction figures (two in a pause, one in an analysis step)', async () => {
