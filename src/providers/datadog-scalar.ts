@@ -38,7 +38,8 @@ export function readScalarColumns(body: string): ScalarAnswer {
   const groups: { name: string; value: number }[] = [];
   for (const [i, raw] of ((numberColumn.values as unknown[] | null) ?? []).entries()) {
     if (raw === null) continue;
-    if (typeof raw !== 'number') return { ok: false, message: `could not parse numeric value ${JSON.stringify(raw)} in column ${JSON.stringify(numberColumn.name ?? '')}` };
+    // Quoted as Argo quotes the raw JSON (%q): a string value shows its own quotes escaped.
+    if (typeof raw !== 'number') return { ok: false, message: `could not parse numeric value ${JSON.stringify(JSON.stringify(raw))} in column ${JSON.stringify(numberColumn.name ?? '')}` };
     values.push(raw);
     if (!grouped) continue;
     const name = groupName(groupColumns, i);

@@ -64,6 +64,7 @@ describe('datadog provider v1 (Datadog "Query timeseries points" stub)', () => {
     ['error with no default and no data', '{"status":"ok","series":[]}', 'result < 0.05', null, 'Error', '[]'],
     ['success with default and no data', '{"status":"ok","series":[]}', 'default(result, 0) < 0.05', null, 'Successful', '[]'],
     ['failure with bad default and no data', '{"status":"ok","series":[]}', 'default(result, 1) < 0.05', null, 'Failed', '[]'],
+    ['success with bad default and good data', points.replace('0.0003332881882246533', '0.006121378742186943'), 'default(result, 1) < 0.05', null, 'Successful', '0.006121378742186943'],
     ['a series without points is no data too', '{"status":"ok","series":[{"pointlist":[]}]}', 'default(result, 0) < 0.05', null, 'Successful', '[{"pointlist":[]}]'],
   ])('%s (TestRunSuite)', async (_name, body, success, failure, expected, valueText) => {
     answer(200, body);
@@ -121,6 +122,7 @@ describe('datadog provider v2 (Datadog "Query scalar data across multiple produc
     ['success with default and no data', scalar('[]'), 'default(result, 0) < 0.05', null, 'Successful', '[]'],
     ['fail when bad default and no data', scalar('[]'), 'default(result, 1) < 0.05', null, 'Failed', '[]'],
     ['legacy columns without a type', '{"data": {"attributes": {"columns": [ {"values": [0.0003332881882246533]}]}}}', 'result < 0.001', null, 'Successful', '0.0003332881882246533'],
+    ['success bad default and good data', scalar('[0.006721378742186999]'), 'default(result, 1) < 0.05', null, 'Successful', '0.006721378742186999'],
   ])('%s (TestRunSuiteV2)', async (_name, body, success, failure, expected, valueText) => {
     answer(200, body);
     const r = expectOk(await measure(v2()));
@@ -149,6 +151,16 @@ describe('datadog provider v2 (Datadog "Query scalar data across multiple produc
       '[{"name": "host", "type": "group", "values": [["a"], ["b"], ["c"]]}, {"name": "query1", "type": "number", "values": [0.01, null, 0.03]}]',
       'all(result, # < 0.05)', 'Successful', '[0.01,0.03]', '[{"name":"a","value":0.01},{"name":"c","value":0.03}]',
     ],
+    [
+      'grouped query passes with all',
+      '[{"name": "resource_name", "type": "group", "values": [["a"], ["b"], ["c"]]}, {"name": "query1", "type": "number", "values": [0.01, 0.02, 0.03]}]',
+      'all(result, # < 0.05)', 'Successful', '[0.01,0.02,0.03]', '[{"name":"a","value":0.01},{"name":"b","value":0.02},{"name":"c","value":0.03}]',
+    ],
+    [
+      'multi-tag keeps every dimension',
+      '[{"name": "region", "type": "group", "values": [["us-east"], ["us-east"], ["us-west"]]}, {"name": "host", "type": "group", "values": [["host-a"], ["host-b"], ["host-c"]]}, {"name": "query1", "type": "number", "values": [0.01, 0.09, 0.02]}]',
+      'max(result) < 0.05', 'Failed', '[0.01,0.09,0.02]', '[{"name":"us-east,host-a","value":0.01},{"name":"us-east,host-b","value":0.09},{"name":"us-west,host-c","value":0.02}]',
+    ],
   ])('%s (TestRunSuiteV2)', async (_name, columns, success, expected, valueText, groups) => {
     answer(200, `{"data": {"attributes": {"columns": ${columns}}}}`);
     const r = expectOk(await measure(v2()));
@@ -159,6 +171,9 @@ describe('datadog provider v2 (Datadog "Query scalar data across multiple produc
   it.each([
     ['values that are not a list', '{"data": {"attributes": {"columns": [{"values": "invalid"}]}}}', 'Could not parse JSON body: the values of column "" are not a list'],
     ['errors in the query', '{"data": {"attributes": {"columns": []}, "errors": "bad query"}}', 'There were errors in your query: bad query'],
+    ['datadog returns errors', '{"data": {"errors": "query exceeded the maximum allowed time range"}}', 'There were errors in your query: query exceeded the maximum allowed time range'],
+    ['non-numeric value in number column errors', '{"data": {"attributes": {"columns": [{"name": "query1", "type": "number", "values": [1, "oops"]}]}}}', 'could not parse numeric value "\\"oops\\"" in column "query1"'],
+    ['malformed group label errors', '{"data": {"attributes": {"columns": [{"name": "resource_name", "type": "group", "values": [["a"], "not-an-array"]}, {"name": "query1", "type": "number", "values": [0.01, 0.02]}]}}}', 'could not parse group label at index 1'],
     ['a group label that is not a list of tags', '{"data": {"attributes": {"columns": [{"name":"host","type":"group","values":[null]},{"type":"number","values":[1]}]}}}', 'could not parse group label at index 0'],
   ])('Error on %s (TestRunSuiteV2)', async (_name, body, message) => {
     answer(200, body);
@@ -184,7 +199,7 @@ describe('datadog v2 columns (datadog_test.go TestExtractValues, TestGroupNameAt
   });
 
   it.each([
-    ['a non-numeric entry in a number column', `[${number('[1, "oops"]')}]`, 'could not parse numeric value "oops" in column "q"'],
+    ['a non-numeric entry in a number column', `[${number('[1, "oops"]')}]`, 'could not parse numeric value "\\"oops\\"" in column "q"'],
     ['a group label that is a number', `[${group('[["a"], 42]')}, ${number('[1, 2]')}]`, 'could not parse group label at index 1'],
     ['a null group label', `[${group('[["a"], null]')}, ${number('[1, 2]')}]`, 'could not parse group label at index 1'],
     ['an empty group label', `[${group('[["a"], []]')}, ${number('[1, 2]')}]`, 'could not parse group label at index 1'],
