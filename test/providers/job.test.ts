@@ -58,6 +58,21 @@ describe('job provider (sandbox API server, Job controller and kubelet)', () => 
     expect(r).toMatchObject({ ok: true, valueText: 'ErrImagePull', verdict: { phase: 'Inconclusive', message: expect.stringMatching(/^Pod myapp-m-1-[0-9a-f]{5}-[a-z0-9]{5}, container smoke has terminal error \(ErrImagePull\): rpc error/) } });
   });
 
+  it('an init container that cannot pull its image is Inconclusive too (TestResumeRunningJobWithFailedInitContainer)', async () => {
+    world.close();
+    world = startWorkloads({ store: sb.store, podStartDelayMs: 5, images: { 'example/long:1': { runMs: 60_000 } }, log: () => undefined });
+    const pending = adapter().measure(spec('example/long:1'), never, CTX);
+    const pods = () => sb.store.list(typeOf(sb, 'pods'), 'apps').items.filter((p) => p.metadata.labels?.['canary-rollouts/metric'] === 'm');
+    await eventually(() => (pods()[0]?.['status'] as { phase?: string } | undefined)?.phase === 'Running', 5_000, 'the Job\'s pod running');
+    // The sandbox's kubelet runs no init containers: an init container stuck pulling, as a kubelet reports it, written into the pod's status.
+    sb.store.mutate(typeOf(sb, 'pods'), 'apps', pods()[0]!.metadata.name, (o) => {
+      const status = ((o as { status?: Record<string, unknown> }).status ??= {});
+      status['initContainerStatuses'] = [{ name: 'init-dummy', ready: false, restartCount: 0, image: 'example/init:missing', imageID: '', state: { waiting: { reason: 'ImagePullBackOff', message: 'back-off pulling image: not found' } } }];
+    }, { subresource: 'status' });
+    const r = await pending;
+    expect(r).toMatchObject({ ok: true, valueText: 'ImagePullBackOff', verdict: { phase: 'Inconclusive', message: expect.stringMatching(/^Pod myapp-m-1-[0-9a-f]{5}-[a-z0-9]{5}, container init-dummy has terminal error \(ImagePullBackOff\): back-off pulling image: not found$/) } });
+  });
+
   it('a Job the API server refuses is an Error (TestRunCreateFail)', async () => {
     const message = expectError(await adapter().measure(spec('example/smoke-test:1.0', 'Always'), never, CTX));
     expect(message).toMatch(/^job create myapp-m-1-[0-9a-f]{5} failed: Job apps\/myapp-m-1-[0-9a-f]{5}: create failed: 422 Invalid: .*spec\.template\.spec\.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"/);
