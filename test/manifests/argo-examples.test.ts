@@ -1,6 +1,7 @@
 /**
  * Argo Rollouts' own manifests through `canary lint`: copies of argoproj/argo-rollouts at 9f8d111
- * (examples/ and test/e2e/, paths kept) in test/manifests/argo-examples/. Each row lints one example
+ * (examples/ and test/e2e/, paths kept; the metric provider pages' AnalysisTemplates from
+ * docs/analysis/, one file per block) in test/manifests/argo-examples/. Each row lints one example
  * as a user would (a folder, or a Rollout with the templates its e2e test applies next to it) and
  * gives every error expected, exactly: where, and the one message. An example that uses only
  * what canary implements lints clean; one that uses something canary does not gets one message per
@@ -34,6 +35,13 @@ type Expected = [where: string, message: string, also?: string];
 type Row = [lint: string[], errors: Expected[], warnings?: number];
 
 const rows: Row[] = [
+  // The provider pages (docs/analysis/<page>-<n>.yaml: the page's n-th AnalysisTemplate): Argo's field
+  // names and conditions as its users write them. Graphite's page says `results[0]`, which Argo's
+  // expr environment (only `result`) refuses too.
+  ...['cloudwatch-1', 'datadog-1', 'datadog-2', 'datadog-3', 'datadog-4', 'datadog-5', 'datadog-6', 'datadog-7', 'datadog-8', 'influxdb-1', 'job-1', 'newrelic-1', 'prometheus-3'].map(
+    (page): Row => [[`docs/analysis/${page}.yaml`], []],
+  ),
+  [['docs/analysis/graphite-1.yaml'], [['docs/analysis/graphite-1.yaml:12:23: spec.metrics[0].successCondition', 'unknown name results']]],
   [['examples/ambassador'], [['examples/ambassador/rollout.yaml:28:9: spec.strategy.canary.trafficRouting.ambassador', router('Ambassador')]]],
   [['examples/analysis-templates.yaml'], []],
   [['examples/apisix'], [['examples/apisix/rollout.yaml:14:9: spec.strategy.canary.trafficRouting.apisix', router('APISIX')]]],
