@@ -46,7 +46,9 @@ const trafficRoutingServices: Rule = {
     for (const r of spec.rollouts) {
       if (r.strategy.kind !== 'canary') continue;
       const c = r.strategy;
-      if (c.trafficRouting.kind !== 'none' && (!c.canaryService || !c.stableService)) {
+      // Argo's exception: Istio subset-level splitting selects pods through the DestinationRule, not Services.
+      const subsetLevel = c.trafficRouting.kind === 'istio' && c.trafficRouting.destinationRule !== null;
+      if (c.trafficRouting.kind !== 'none' && !subsetLevel && (!c.canaryService || !c.stableService)) {
         out.push(err(c.trafficRouting.loc, 'traffic routing needs both canaryService and stableService: set them in spec.strategy.canary'));
       }
       if (c.canaryService && c.canaryService === c.stableService) {

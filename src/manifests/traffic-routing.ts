@@ -1,11 +1,14 @@
-/** strategy.canary.trafficRouting: SMI, the Gateway API plugin, or none (replica-weighted). */
+/** strategy.canary.trafficRouting: SMI, the Gateway API plugin, Istio, or none (replica-weighted). */
 import type { Reader } from './reader.js';
+import { readIstio } from './traffic-routing-istio.js';
 import type { TrafficRouting } from './types.js';
 
 export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
 
+/** The routers canary drives, by their trafficRouting key. */
+const ROUTER_KEYS = ['smi', 'plugins', 'istio'] as const;
+
 const OTHER_ROUTERS: Record<string, string> = {
-  istio: 'Istio',
   nginx: 'NGINX',
   alb: 'ALB',
   ambassador: 'Ambassador',
@@ -16,14 +19,14 @@ const OTHER_ROUTERS: Record<string, string> = {
 
 export function readTrafficRouting(r: Reader): TrafficRouting {
   // managedRoutes goes with the header and mirror route steps: readStrategy reports them together.
-  const tr = r.object({ known: ['smi', 'plugins', 'maxTrafficWeight', 'managedRoutes', ...Object.keys(OTHER_ROUTERS)] });
+  const tr = r.object({ known: [...ROUTER_KEYS, 'maxTrafficWeight', 'managedRoutes', ...Object.keys(OTHER_ROUTERS)] });
   // Routers canary does not drive: one message for all of them, at the first.
   const others = tr ? Object.keys(tr.value as object).filter((k) => k in OTHER_ROUTERS && tr.field(k).present) : [];
   if (tr && others.length > 0) {
     const names = others.map((k) => OTHER_ROUTERS[k]!);
     const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
     tr.field(others[0]!).error(
-      `not supported by canary: ${list} traffic routing: canary writes SMI TrafficSplits (trafficRouting.smi) or Gateway API HTTPRoutes (trafficRouting.plugins["${GATEWAY_API_PLUGIN}"])`,
+      `not supported by canary: ${list} traffic routing: canary writes SMI TrafficSplits (trafficRouting.smi), Gateway API HTTPRoutes (trafficRouting.plugins["${GATEWAY_API_PLUGIN}"]) or Istio VirtualServices (trafficRouting.istio)`,
       'key',
     );
   }
@@ -34,9 +37,11 @@ export function readTrafficRouting(r: Reader): TrafficRouting {
   }
   const smi = tr.field('smi');
   const plugins = tr.field('plugins');
-  if (smi.present && plugins.present) {
-    tr.error('set one router: either smi or plugins, not both');
+  const set = ROUTER_KEYS.filter((k) => tr.field(k).present);
+  if (set.length > 1) {
+    tr.field(set[1]!).error(`set one router: ${set.join(' and ')} are both set`, 'key');
   }
+  if (set[0] === 'istio') return readIstio(tr.field('istio'));
   if (smi.present) {
     const s = smi.object({ known: ['rootService', 'trafficSplitName'] });
     if (!s) return { kind: 'none' };

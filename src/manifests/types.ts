@@ -128,7 +128,24 @@ export type TrafficRouting =
   | { kind: 'smi'; loc: Loc; rootService: string | null; trafficSplitName: string | null }
   /** headerRoutes: the routes that get header and mirror rules (`httpRoute`, and `httpRoutes` with useHeaderRoutes). */
   | { kind: 'gatewayAPI'; loc: Loc; httpRoutes: string[]; headerRoutes: string[]; namespace: string | null }
+  | { kind: 'istio'; loc: Loc; virtualServices: IstioVirtualService[]; destinationRule: IstioDestinationRule | null }
   | { kind: 'none' };
+
+/** trafficRouting.istio.virtualService(s)[]: `name` may be `name.namespace`; empty selectors mean "the only route of that kind". */
+export interface IstioVirtualService {
+  name: string;
+  routes: string[];
+  tlsRoutes: { port: number | null; sniHosts: string[] }[];
+  tcpRoutes: { port: number | null }[];
+}
+
+/** trafficRouting.istio.destinationRule: subset-level splitting. */
+export interface IstioDestinationRule {
+  name: string;
+  canarySubsetName: string;
+  stableSubsetName: string;
+  additionalSubsetNames: string[];
+}
 
 /**
  * One step. Argo lets setCanaryScale share a step with setWeight, pause or a route step (only

@@ -10,6 +10,7 @@ import type { RolloutSpec, TrafficRouting } from '../manifests/types.js';
 import { serviceSwitch } from './service-switch.js';
 import type { RouteSupport, RouterDefinition, RouterOptions, RouterTarget, RoutingKind } from './definition.js';
 import { gatewayApi } from './gateway-api.js';
+import { istio } from './istio.js';
 import { replicaWeighted } from './replica-weighted.js';
 import type { TrafficRouter } from '../engine/ports.js';
 import { smi } from './smi.js';
@@ -17,6 +18,7 @@ import { smi } from './smi.js';
 export const ROUTERS: { readonly [K in RoutingKind]: RouterDefinition<K> } = {
   smi,
   gatewayAPI: gatewayApi,
+  istio,
   none: replicaWeighted,
 };
 

@@ -33,8 +33,10 @@ import { Mirror } from './agent/mirror.js';
 import { registerNode } from './agent/node.js';
 import { startControlPlane, type ControlPlane } from './control-plane.js';
 
-/** What the published CRDs serve (test/cluster/crds/): linkerd-smi's TrafficSplit, Gateway API's standard channel. */
-export const REAL_APIS: Required<ServedApis> = { smi: ['v1alpha1', 'v1alpha2'], gatewayApi: ['v1', 'v1beta1'] };
+/** What the published CRDs serve (test/cluster/crds/): linkerd-smi's TrafficSplit, Gateway API's standard channel, Istio's VirtualService and DestinationRule. */
+export const REAL_APIS: Required<ServedApis> = { smi: ['v1alpha1', 'v1alpha2'], gatewayApi: ['v1', 'v1beta1'], istio: ['v1', 'v1beta1', 'v1alpha3'] };
+/** What a test gets unless it asks: the routers of the seed and the Gateway API example (Istio's CRDs are large and only its tests need them). */
+const DEFAULT_APIS: ServedApis = { smi: REAL_APIS.smi, gatewayApi: REAL_APIS.gatewayApi };
 
 export interface RealSandboxOptions {
   scenario?: Scenario;
@@ -61,11 +63,11 @@ export interface RealSandbox extends Cluster {
 }
 
 /** Types replicated from the real API server: what the world and the e2e harness read. */
-const MIRRORED = ['namespaces', 'services', 'pods', 'endpointslices', 'deployments', 'replicasets', 'jobs', 'configmaps', 'leases', 'events', 'trafficsplits', 'httproutes'] as const;
+const MIRRORED = ['namespaces', 'services', 'pods', 'endpointslices', 'deployments', 'replicasets', 'jobs', 'configmaps', 'leases', 'events', 'trafficsplits', 'httproutes', 'virtualservices', 'destinationrules'] as const;
 
 export async function startRealSandbox(options: RealSandboxOptions = {}): Promise<RealSandbox> {
   const scenario = options.scenario ?? 'seed';
-  const apis = checkApis(options.apis ?? REAL_APIS);
+  const apis = checkApis(options.apis ?? DEFAULT_APIS);
   const log = options.log ?? ((m: string) => process.stderr.write(`sandbox: ${m}\n`));
   const cleanups: (() => Promise<void> | void)[] = [];
   const close = async () => {
@@ -191,7 +193,7 @@ export async function startRealSandbox(options: RealSandboxOptions = {}): Promis
 }
 
 function checkApis(apis: ServedApis): ServedApis {
-  for (const [key, published] of [['smi', REAL_APIS.smi], ['gatewayApi', REAL_APIS.gatewayApi]] as const) {
+  for (const [key, published] of [['smi', REAL_APIS.smi], ['gatewayApi', REAL_APIS.gatewayApi], ['istio', REAL_APIS.istio]] as const) {
     const want = apis[key] ?? [];
     if (want.length && (want.length !== published.length || want.some((v) => !(published as readonly string[]).includes(v)))) {
       throw new Error(`the real control plane installs the published CRDs as they are: ${key} serves ${published.join(', ')} (asked for ${want.join(', ')}); pass those or none`);
@@ -203,7 +205,9 @@ function checkApis(apis: ServedApis): ServedApis {
 /** test/cluster/crds/<project>-<version>/*.yaml, applied and waited for (Established). */
 async function installCrds(kube: Kube, applier: Applier, apis: ServedApis): Promise<void> {
   const dir = join(repoFile('test/cluster/crds'));
-  const wanted = (await readdir(dir)).filter((d) => (d.startsWith('linkerd-smi-') && apis.smi?.length) || (d.startsWith('gateway-api-') && apis.gatewayApi?.length));
+  const wanted = (await readdir(dir)).filter(
+    (d) => (d.startsWith('linkerd-smi-') && apis.smi?.length) || (d.startsWith('gateway-api-') && apis.gatewayApi?.length) || (d.startsWith('istio-') && apis.istio?.length),
+  );
   const names: string[] = [];
   for (const d of wanted) {
     for (const f of (await readdir(join(dir, d))).filter((x) => x.endsWith('.yaml')).sort()) {

@@ -121,14 +121,14 @@ describe('Argo conformance (issue 13)', () => {
   const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
 
   describe('item 8: one true problem for an unsupported router or workloadRef', () => {
-    it('istio with setCanaryScale and scaleDownDelaySeconds: only the router, saying what to use', async () => {
+    it('ambassador with setCanaryScale and scaleDownDelaySeconds: only the router, saying what to use', async () => {
       const text = seed
-        .replace('      trafficRouting:\n        smi:\n          rootService: myapp\n', '      scaleDownDelaySeconds: 10\n      dynamicStableScale: false\n      trafficRouting:\n        istio:\n          virtualService: {name: myapp-vsvc}\n')
+        .replace('      trafficRouting:\n        smi:\n          rootService: myapp\n', '      scaleDownDelaySeconds: 10\n      dynamicStableScale: false\n      trafficRouting:\n        ambassador:\n          mappings: [myapp]\n')
         .replace('        - setWeight: 10\n', '        - setCanaryScale: {replicas: 1}\n        - setWeight: 10\n');
-      const r = await lintText('istio.yaml', text);
+      const r = await lintText('ambassador.yaml', text);
       expect(r.code).toBe(2);
       expect(r.errs).toEqual([
-        `${r.errs[0]!.split(':')[0]}:${lineOf(text, 'istio:')}:9: spec.strategy.canary.trafficRouting.istio: not supported by canary: Istio traffic routing: canary writes SMI TrafficSplits (trafficRouting.smi) or Gateway API HTTPRoutes (trafficRouting.plugins["argoproj-labs/gatewayAPI"])`,
+        `${r.errs[0]!.split(':')[0]}:${lineOf(text, 'ambassador:')}:9: spec.strategy.canary.trafficRouting.ambassador: not supported by canary: Ambassador traffic routing: canary writes SMI TrafficSplits (trafficRouting.smi), Gateway API HTTPRoutes (trafficRouting.plugins["argoproj-labs/gatewayAPI"]) or Istio VirtualServices (trafficRouting.istio)`,
       ]);
     });
 

@@ -66,7 +66,12 @@ const rows: Row[] = [
   // Argo's validation: managedRoutes required with route steps (MissingFieldMessage), and InvalideStepRouteNameNotFoundInManagedRoutes.
   ['setHeaderRoute needs managedRoutes', seedWith([['- setWeight: 10', '- setHeaderRoute: {name: x}']]), /setHeaderRoute needs spec\.strategy\.canary\.trafficRouting\.managedRoutes listing "x"/],
   ['a route step names a managed route', seedWith([['        smi:\n', '        managedRoutes: [{name: header}]\n        smi:\n'], ['- setWeight: 10', '- setHeaderRoute: {name: other}']]), /route "other" is not in spec\.strategy\.canary\.trafficRouting\.managedRoutes: add \{name: other\} there/],
-  ['other routers are named', seedWith([['        smi:\n          rootService: myapp\n', '        istio: {}\n']]), /Istio traffic routing: canary writes SMI TrafficSplits/],
+  ['other routers are named', seedWith([['        smi:\n          rootService: myapp\n', '        apisix: {}\n']]), /APISIX traffic routing: canary writes SMI TrafficSplits/],
+  // Argo's ValidateRolloutVirtualServicesConfig: one of virtualService and virtualServices.
+  ['istio names its VirtualService', seedWith([['        smi:\n          rootService: myapp\n', '        istio: {}\n']]), /istio: name the VirtualService whose weights canary writes/],
+  ['istio: virtualService or virtualServices', seedWith([['        smi:\n          rootService: myapp\n', '        istio: {virtualService: {name: a}, virtualServices: [{name: b}]}\n']]), /istio.virtualServices: set either virtualService or virtualServices, not both/],
+  ['istio destinationRule needs its subsets', seedWith([['        smi:\n          rootService: myapp\n', '        istio: {virtualService: {name: a}, destinationRule: {name: d, canarySubsetName: c}}\n']]), /destinationRule.stableSubsetName: required field is missing/],
+  ['one router', seedWith([['        smi:\n          rootService: myapp\n', '        smi: {rootService: myapp}\n        istio: {virtualService: {name: a}}\n']]), /trafficRouting.istio: set one router: smi and istio are both set/],
   // Argo's ValidateRolloutStrategy: InvalidStrategyMessage.
   ['one strategy', seedWith([['    canary:\n      canaryService', '    blueGreen: {activeService: myapp}\n    canary:\n      canaryService']]), /set one strategy: canary or blueGreen, not both/],
   ['conditions compile', seedWith([['failureCondition: len(result) > 0 && result[0] > 0', 'failureCondition: len(result) > 0 && result[0] >> 0']]), /failureCondition: .*unexpected/],

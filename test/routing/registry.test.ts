@@ -18,6 +18,15 @@ function rollout(trafficRouting: TrafficRouting, services: { stableService?: str
 const SMI: TrafficRouting = { kind: 'smi', loc, rootService: null, trafficSplitName: 'ts' };
 const GATEWAY: TrafficRouting = { kind: 'gatewayAPI', loc, httpRoutes: ['a', 'b'], headerRoutes: [], namespace: null };
 const NONE: TrafficRouting = { kind: 'none' };
+const ISTIO: TrafficRouting = {
+  kind: 'istio',
+  loc,
+  virtualServices: [
+    { name: 'web', routes: ['primary'], tlsRoutes: [], tcpRoutes: [] },
+    { name: 'edge.gateways', routes: [], tlsRoutes: [{ port: 443, sniHosts: ['web.example.com'] }], tcpRoutes: [] },
+  ],
+  destinationRule: { name: 'web', canarySubsetName: 'canary', stableSubsetName: 'stable', additionalSubsetNames: [] },
+};
 
 describe('router registry', () => {
   it('has one definition per kind, registered under its own kind', () => {
@@ -48,6 +57,26 @@ describe('router registry', () => {
     ]);
     expect(gateway.services()).toEqual([]);
     expect(gateway.permissions().map((p) => `${p.verb} ${p.resource} in ${p.namespace}`)).toEqual(['get httproutes in edge', 'watch httproutes in edge', 'patch httproutes in edge']);
+
+    const istio = routeOf(rollout(ISTIO), 'apps');
+    expect(istio.objectKind).toBe('VirtualService');
+    expect(istio.describe()).toBe('Istio VirtualService apps/web, gateways/edge (DestinationRule apps/web, subsets canary/stable)');
+    expect(istio.objects()).toEqual(['web', 'edge.gateways']);
+    expect(istio.writes()).toEqual([
+      'VirtualService apps/web: the weights of the subsets canary / stable destinations in routes primary only',
+      'VirtualService gateways/edge: the weights of the subsets canary / stable destinations in TLS port 443 SNI web.example.com only',
+      'DestinationRule apps/web: label canary-rollouts/track of subsets canary (canary) and stable (stable)',
+    ]);
+    expect(istio.permissions().map((p) => `${p.verb} ${p.resource} in ${p.namespace}`)).toEqual([
+      'get virtualservices in apps',
+      'watch virtualservices in apps',
+      'patch virtualservices in apps',
+      'get virtualservices in gateways',
+      'watch virtualservices in gateways',
+      'patch virtualservices in gateways',
+      'get destinationrules in apps',
+      'patch destinationrules in apps',
+    ]);
 
     const none = routeOf(rollout(NONE), 'apps');
     expect(none.objectKind).toBeNull();

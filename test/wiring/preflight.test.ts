@@ -18,6 +18,8 @@ import { specFrom } from '../support/spec.js';
 
 const SEED = rolloutFrom('examples/seed/rollout.yaml');
 const GATEWAY = rolloutFrom('examples/gateway-api/rollout.yaml');
+/** examples/istio, subset-level: a destinationRule adds its permissions to the VirtualService's. */
+const ISTIO = withDestinationRule(rolloutFrom('examples/istio/rollout.yaml'));
 const JOB_METRIC = specFrom(readFileSync('examples/providers/job.yaml', 'utf8')).spec.templates[0]!.metrics[0]!.provider;
 /** Every optional feature: --apply-services, a secretKeyRef arg, Prometheus through the service proxy, a job metric. */
 const EXTRAS: Omit<PermissionInputs, 'namespace' | 'routing'> = {
@@ -29,6 +31,12 @@ const EXTRAS: Omit<PermissionInputs, 'namespace' | 'routing'> = {
 
 function rolloutFrom(file: string): ResolvedRollout {
   return resolved(specFrom(readFileSync(file, 'utf8')).spec.rollouts[0]!);
+}
+
+function withDestinationRule(r: ResolvedRollout): ResolvedRollout {
+  if (r.strategy.kind !== 'canary' || r.strategy.trafficRouting.kind !== 'istio') throw new Error('examples/istio must route with Istio');
+  r.strategy.trafficRouting.destinationRule = { name: 'myapp', canarySubsetName: 'canary', stableSubsetName: 'stable', additionalSubsetNames: [] };
+  return r;
 }
 
 /** examples/rbac.yaml as the sandbox authorizer's rules: one rule per (namespace, verb, resource). */
@@ -54,7 +62,7 @@ describe('preflight against the sandbox with examples/rbac.yaml', () => {
   let sb: Sandbox;
   let client: KubeClient;
   beforeAll(async () => {
-    sb = await startSandbox({ scenario: 'seed', prometheus: false, load: false });
+    sb = await startSandbox({ scenario: 'seed', prometheus: false, load: false, apis: { smi: ['v1alpha1', 'v1alpha2'], gatewayApi: ['v1', 'v1beta1'], istio: ['v1', 'v1beta1', 'v1alpha3'] } });
     const kc = new KubeConfig();
     kc.loadFromString(sb.kubeconfig);
     client = new KubeClient(kubeTransport(kc), { clock: systemClock });
@@ -75,9 +83,9 @@ describe('preflight against the sandbox with examples/rbac.yaml', () => {
   });
   const byName = (checks: PreflightCheck[], name: string) => checks.find((c) => c.name === name);
 
-  it('the Role grants exactly the permissions preflight checks (SMI and Gateway API, secrets, --apply-services, service proxy, job metrics)', () => {
+  it('the Role grants exactly the permissions preflight checks (SMI, Gateway API and Istio, secrets, --apply-services, service proxy, job metrics)', () => {
     const checked = new Set(
-      [SEED, GATEWAY].flatMap((r) => requiredPermissions({ ...EXTRAS, namespace: 'apps', routing: routeOf(r, 'apps').permissions() })).map(describePermission),
+      [SEED, GATEWAY, ISTIO].flatMap((r) => requiredPermissions({ ...EXTRAS, namespace: 'apps', routing: routeOf(r, 'apps').permissions() })).map(describePermission),
     );
     expect([...new Set(rbacGrants().map(grantName))].sort()).toEqual([...checked].sort());
   });
@@ -91,13 +99,16 @@ describe('preflight against the sandbox with examples/rbac.yaml', () => {
     expect(byName(checks, 'permissions')!.message).toMatch(/^all \d+ permissions canary uses are granted$/);
     const gateway = await preflight(input(GATEWAY, { router: null }));
     expect(gateway.filter((c) => !c.ok)).toEqual([]);
+    const istio = await preflight(input(ISTIO, { router: null }));
+    expect(istio.filter((c) => !c.ok)).toEqual([]);
+    expect(byName(istio, 'routing API')!.message).toBe('VirtualService networking.istio.io/v1 (served: v1, v1beta1, v1alpha3)');
   });
 
   it('without any one of the Role\'s rules, preflight names exactly that permission', async () => {
     const all = rbacGrants();
     for (const missing of all) {
       sb.api.authorizer.setRules(all.filter((g) => g !== missing));
-      const rollout = missing.apiGroups[0] === 'gateway.networking.k8s.io' ? GATEWAY : SEED;
+      const rollout = missing.apiGroups[0] === 'gateway.networking.k8s.io' ? GATEWAY : missing.apiGroups[0] === 'networking.istio.io' ? ISTIO : SEED;
       const checks = await preflight(input(rollout, { router: null }));
       const perms = byName(checks, 'permissions')!;
       expect(perms.ok).toBe(false);

@@ -129,10 +129,19 @@ export const catalog = {
     group: 'gateway.networking.k8s.io', versions: ['v1', 'v1beta1'], resource: 'gateways', singular: 'gateway', kind: 'Gateway',
     namespaced: true, shortNames: ['gtw'], categories: ['gateway-api'], subresources: ['status'], builtin: false,
   }),
+  virtualservices: define({
+    group: 'networking.istio.io', versions: ['v1', 'v1beta1', 'v1alpha3'], resource: 'virtualservices', singular: 'virtualservice', kind: 'VirtualService',
+    namespaced: true, shortNames: ['vs'], categories: ['istio-io', 'networking-istio-io'], subresources: ['status'], builtin: false,
+  }),
+  destinationrules: define({
+    group: 'networking.istio.io', versions: ['v1', 'v1beta1', 'v1alpha3'], resource: 'destinationrules', singular: 'destinationrule', kind: 'DestinationRule',
+    namespaced: true, shortNames: ['dr'], categories: ['istio-io', 'networking-istio-io'], subresources: ['status'], builtin: false,
+  }),
 } as const satisfies Record<string, CatalogType>;
 
 export type SmiVersion = 'v1alpha1' | 'v1alpha2' | 'v1alpha3' | 'v1alpha4';
 export type GatewayApiVersion = 'v1' | 'v1beta1';
+export type IstioVersion = 'v1' | 'v1beta1' | 'v1alpha3';
 
 /** Which optional APIs (CRDs) the cluster has; absent or empty = not installed. */
 export interface ServedApis {
@@ -140,6 +149,8 @@ export interface ServedApis {
   smi?: SmiVersion[];
   /** Gateway API standard channel serves v1 and v1beta1 (HTTPRoute and Gateway). */
   gatewayApi?: GatewayApiVersion[];
+  /** Istio's base chart serves networking.istio.io v1, v1beta1 and v1alpha3 (VirtualService and DestinationRule). */
+  istio?: IstioVersion[];
 }
 
 const BUILTIN: CatalogType[] = [
@@ -165,6 +176,10 @@ export function servedTypes(apis: ServedApis = {}): CatalogType[] {
   if (apis.gatewayApi?.length) {
     out.push(withVersions(catalog.httproutes, apis.gatewayApi));
     out.push(withVersions(catalog.gateways, apis.gatewayApi));
+  }
+  if (apis.istio?.length) {
+    out.push(withVersions(catalog.virtualservices, apis.istio));
+    out.push(withVersions(catalog.destinationrules, apis.istio));
   }
   return out;
 }

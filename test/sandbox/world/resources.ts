@@ -26,6 +26,8 @@ const WORLD_TYPES = {
   trafficsplits: { group: 'split.smi-spec.io', resource: 'trafficsplits' },
   httproutes: { group: 'gateway.networking.k8s.io', resource: 'httproutes' },
   endpointslices: { group: 'discovery.k8s.io', resource: 'endpointslices' },
+  virtualservices: { group: 'networking.istio.io', resource: 'virtualservices' },
+  destinationrules: { group: 'networking.istio.io', resource: 'destinationrules' },
 } as const;
 
 export type WorldTypeName = keyof typeof WORLD_TYPES;

@@ -108,6 +108,8 @@ export class Mesh {
           headers,
           trafficSplits: this.view.list('trafficsplits', req.namespace),
           httpRoutes: this.view.list('httproutes', req.namespace),
+          virtualServices: this.view.list('virtualservices', req.namespace),
+          destinationRules: this.view.list('destinationrules', req.namespace),
         })
       : ({ kind: 'service' } as const);
     const backend = pickBackend(route, target, this.splitRandom);
@@ -196,7 +198,8 @@ export class Mesh {
   }
 
   private pickEndpoint(backend: Backend): K8sObject | undefined {
-    const eps = this.endpoints(backend.namespace, backend.service);
+    const labels = Object.entries(backend.labels ?? {});
+    const eps = this.endpoints(backend.namespace, backend.service).filter((p) => labels.every(([k, v]) => p.metadata.labels?.[k] === v));
     if (eps.length === 0) return undefined;
     return eps[Math.floor(this.endpointRandom() * eps.length)]!;
   }

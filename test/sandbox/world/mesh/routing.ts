@@ -2,15 +2,18 @@
  * Client-side routing as a Linkerd proxy does it for a request to a Service: a TrafficSplit whose
  * spec.service is that Service (linkerd-smi turns it into a ServiceProfile, which wins over any
  * HTTPRoute), else an HTTPRoute attached to the Service (GAMMA: parentRef kind Service, group
- * core/""), else the Service itself. Pure functions of the cached objects.
+ * core/""), else an Istio VirtualService naming the Service (as a sidecar would), else the Service itself. Pure functions of the cached objects.
  */
 import type { K8sObject } from '../../store/types.js';
 import { parseWeight } from '../quantity.js';
 import { pickWeighted, type Random } from '../random.js';
+import { resolveVirtualService } from './istio-routing.js';
 
 export interface Backend {
   namespace: string;
   service: string;
+  /** An Istio subset: only the Service's pods with these labels. */
+  labels?: Record<string, string>;
 }
 
 export interface WeightedBackend extends Backend {
@@ -20,7 +23,8 @@ export interface WeightedBackend extends Backend {
 export type Route =
   | { kind: 'service' }
   | { kind: 'trafficsplit'; name: string; backends: WeightedBackend[] }
-  | { kind: 'httproute'; name: string; rule: number; backends: WeightedBackend[] };
+  | { kind: 'httproute'; name: string; rule: number; backends: WeightedBackend[] }
+  | { kind: 'virtualservice'; name: string; rule: number; backends: WeightedBackend[] };
 
 export interface RouteInputs {
   namespace: string;
@@ -31,6 +35,8 @@ export interface RouteInputs {
   headers: Record<string, string>;
   trafficSplits: Iterable<K8sObject>;
   httpRoutes: Iterable<K8sObject>;
+  virtualServices?: Iterable<K8sObject>;
+  destinationRules?: Iterable<K8sObject>;
 }
 
 export function resolveRoute(input: RouteInputs): Route {
@@ -58,6 +64,8 @@ export function resolveRoute(input: RouteInputs): Route {
       backends: refs.map((r) => ({ namespace: r.namespace ?? ns, service: r.name, weight: typeof r.weight === 'number' ? r.weight : 1 })),
     };
   }
+  const vs = resolveVirtualService(input, input.virtualServices ?? [], input.destinationRules ?? []);
+  if (vs) return { kind: 'virtualservice', ...vs };
   return { kind: 'service' };
 }
 
@@ -67,11 +75,12 @@ export function pickBackend(route: Route, target: Backend, random: Random): Back
     case 'service':
       return target;
     case 'trafficsplit':
-    case 'httproute': {
+    case 'httproute':
+    case 'virtualservice': {
       const i = pickWeighted(random, route.backends.map((b) => b.weight));
       if (i < 0) return undefined;
       const b = route.backends[i]!;
-      return { namespace: b.namespace, service: b.service };
+      return { namespace: b.namespace, service: b.service, ...(b.labels ? { labels: b.labels } : {}) };
     }
   }
 }

@@ -1,0 +1,222 @@
+/**
+ * Istio VirtualService (Argo's trafficRouting.istio): canary writes only the weights of the canary
+ * and stable destinations of the managed routes (istio-routes.ts decides which), with a JSON patch
+ * guarded by the resourceVersion, so every other field stays as written. With a destinationRule
+ * (subset-level splitting) the canary and stable subsets select canary's track label, the role
+ * Argo gives the rollouts-pod-template-hash label; other subsets and fields are left alone.
+ * Istio reports no per-route acceptance, so verifyWeight is null, as in Argo.
+ */
+import type { KubeClient, KubeObject, JsonPatchOp } from '../kube/client.js';
+import { TRACK_LABEL } from '../kube/ownership.js';
+import { permissionsFor } from '../kube/permissions.js';
+import type { ApiResource } from '../kube/resources.js';
+import type { IstioDestinationRule, IstioVirtualService } from '../manifests/types.js';
+import { UsageError } from '../util/errors.js';
+import { apiResolver, checkServed } from './api-version.js';
+import { routedServices, type RouterDefinition, type RouterTarget } from './definition.js';
+import { patchGuarded, pointer } from './guarded-patch.js';
+import { canaryWeight, managedRoutes, RouteMismatch, weightOps, type ManagedRoute, type SplitSides, type VsSpec } from './istio-routes.js';
+import type { TrafficRouter } from '../engine/ports.js';
+
+const GROUP = 'networking.istio.io';
+const VERSIONS = ['v1', 'v1beta1', 'v1alpha3'];
+const INSTALL = 'install Istio (its base chart carries the networking.istio.io CRDs), or route with SMI or the Gateway API';
+
+const VS_API = {
+  group: GROUP,
+  versions: VERSIONS,
+  resource: (version: string) => ({ group: GROUP, version, plural: 'virtualservices', kind: 'VirtualService', namespaced: true }),
+  install: INSTALL,
+};
+
+const DR_API = {
+  group: GROUP,
+  versions: VERSIONS,
+  resource: (version: string) => ({ group: GROUP, version, plural: 'destinationrules', kind: 'DestinationRule', namespaced: true }),
+  install: INSTALL,
+};
+
+type Istio = Parameters<RouterDefinition<'istio'>['describe']>[0];
+
+/** Argo's GetVirtualServiceNamespaceName: `name.namespace` (a namespace has no dots), `.cluster.local` stripped; else the Rollout's namespace. */
+export function virtualServiceRef(name: string, namespace: string): { namespace: string; name: string } {
+  const parts = name.replace(/\.cluster\.local$/, '').split('.');
+  if (parts.length < 2) return { namespace, name };
+  return { namespace: parts.at(-1)!, name: parts.slice(0, -1).join('.') };
+}
+
+const refs = (r: Istio, t: RouterTarget) => r.virtualServices.map((v) => virtualServiceRef(v.name, t.namespace));
+
+function selectorText(v: IstioVirtualService): string {
+  const parts = [
+    ...(v.routes.length ? [`routes ${v.routes.join(', ')}`] : []),
+    ...v.tlsRoutes.map((t) => `TLS port ${t.port ?? 0}${t.sniHosts.length ? ` SNI ${t.sniHosts.join(', ')}` : ''}`),
+    ...v.tcpRoutes.map((t) => `TCP port ${t.port ?? 0}`),
+  ];
+  return parts.length ? parts.join('; ') : 'its only route';
+}
+
+export const istio: RouterDefinition<'istio'> = {
+  kind: 'istio',
+  objectKind: 'VirtualService',
+  api: VS_API,
+  noManagedRoutes: 'canary writes Istio VirtualService weights only, not yet its header and mirror routes',
+  describe: (r, t) =>
+    `Istio VirtualService ${refs(r, t).map((x) => `${x.namespace}/${x.name}`).join(', ')}` +
+    (r.destinationRule ? ` (DestinationRule ${t.namespace}/${r.destinationRule.name}, subsets ${r.destinationRule.canarySubsetName}/${r.destinationRule.stableSubsetName})` : ''),
+  objects: (r, t) => refs(r, t).map((x) => (x.namespace === t.namespace ? x.name : `${x.name}.${x.namespace}`)),
+  writes: (r, t) => [
+    ...r.virtualServices.map((v) => {
+      const x = virtualServiceRef(v.name, t.namespace);
+      const sides = r.destinationRule ? `subsets ${r.destinationRule.canarySubsetName} / ${r.destinationRule.stableSubsetName}` : `hosts ${t.canaryService ?? '?'} / ${t.stableService ?? '?'}`;
+      return `VirtualService ${x.namespace}/${x.name}: the weights of the ${sides} destinations in ${selectorText(v)} only`;
+    }),
+    ...(r.destinationRule
+      ? [`DestinationRule ${t.namespace}/${r.destinationRule.name}: label ${TRACK_LABEL} of subsets ${r.destinationRule.canarySubsetName} (canary) and ${r.destinationRule.stableSubsetName} (stable)`]
+      : []),
+  ],
+  permissions: (r, t) => [
+    ...[...new Set(refs(r, t).map((x) => x.namespace))].flatMap((ns) => permissionsFor(GROUP, 'virtualservices', ['get', 'watch', 'patch'], ns, 'the VirtualService weights')),
+    ...(r.destinationRule ? permissionsFor(GROUP, 'destinationrules', ['get', 'patch'], t.namespace, 'the DestinationRule subset labels') : []),
+  ],
+  services: () => [],
+  checkApi: (client) => checkServed(client, VS_API),
+  create: (r, t, client) =>
+    new IstioRouter({
+      client,
+      namespace: t.namespace,
+      virtualServices: r.virtualServices,
+      destinationRule: r.destinationRule,
+      // Subset-level splitting needs no Services (Argo's rule); host-level needs both.
+      ...(r.destinationRule ? { stableService: t.stableService, canaryService: t.canaryService } : routedServices(t)),
+    }),
+};
+
+export interface IstioRouterOptions {
+  client: KubeClient;
+  /** The Rollout's namespace: the DestinationRule's, and the VirtualServices' unless named `name.namespace`. */
+  namespace: string;
+  virtualServices: readonly IstioVirtualService[];
+  destinationRule: IstioDestinationRule | null;
+  stableService: string | null;
+  canaryService: string | null;
+}
+
+type VirtualService = KubeObject & { spec?: VsSpec };
+type DestinationRule = KubeObject & { spec?: { subsets?: { name?: string; labels?: Record<string, string> }[] } };
+
+export class IstioRouter implements TrafficRouter {
+  readonly objectKind = 'VirtualService';
+  private readonly vsApi: () => Promise<ApiResource>;
+  private readonly drApi: () => Promise<ApiResource>;
+  private readonly sides: SplitSides;
+
+  constructor(private readonly o: IstioRouterOptions) {
+    this.vsApi = apiResolver(o.client, VS_API);
+    this.drApi = apiResolver(o.client, DR_API);
+    const dr = o.destinationRule;
+    this.sides = {
+      canaryService: o.canaryService,
+      stableService: o.stableService,
+      canarySubset: dr?.canarySubsetName ?? null,
+      stableSubset: dr?.stableSubsetName ?? null,
+      additionalSubsets: dr?.additionalSubsetNames ?? [],
+    };
+  }
+
+  describe(): string {
+    return this.o.virtualServices.map((v) => {
+      const x = virtualServiceRef(v.name, this.o.namespace);
+      return `VirtualService ${x.namespace}/${x.name}`;
+    }).join(', ');
+  }
+
+  async check(): Promise<void> {
+    for (const v of this.o.virtualServices) this.managed(v, await this.readVs(v));
+    if (this.o.destinationRule) this.subsetIndexes(await this.readDr());
+  }
+
+  async getWeight(): Promise<number | null> {
+    const v = this.o.virtualServices[0]!;
+    const vs = await this.readVs(v);
+    return canaryWeight(vs.spec ?? {}, this.managed(v, vs), this.sides);
+  }
+
+  async setWeight(weight: number): Promise<void> {
+    const canary = Math.round(weight);
+    if (!Number.isFinite(weight) || canary < 0 || canary > 100) throw new RangeError(`canary weight must be within 0..100, got ${weight}`);
+    // Subsets first: a weight on a subset that does not select the track yet would send requests nowhere.
+    if (this.o.destinationRule) await this.labelSubsets();
+    for (const v of this.o.virtualServices) {
+      const x = virtualServiceRef(v.name, this.o.namespace);
+      await patchGuarded(this.o.client, await this.vsApi(), x.namespace, x.name, () => this.readVs(v), (vs) => weightOps(vs.spec ?? {}, this.managed(v, vs), this.sides, canary));
+    }
+  }
+
+  async verifyWeight(): Promise<boolean | null> {
+    return null;
+  }
+
+  private async labelSubsets(): Promise<void> {
+    const dr = this.o.destinationRule!;
+    await patchGuarded(this.o.client, await this.drApi(), this.o.namespace, dr.name, () => this.readDr(), (current) => {
+      const { canary, stable } = this.subsetIndexes(current);
+      const ops: JsonPatchOp[] = [];
+      for (const [i, track] of [[canary, 'canary'], [stable, 'stable']] as const) {
+        const labels = current.spec!.subsets![i]!.labels;
+        if (!labels) ops.push({ op: 'add', path: `/spec/subsets/${i}/labels`, value: { [TRACK_LABEL]: track } });
+        else if (labels[TRACK_LABEL] !== track) ops.push({ op: 'add', path: `/spec/subsets/${i}/labels/${pointer(TRACK_LABEL)}`, value: track });
+      }
+      return ops;
+    });
+  }
+
+  private managed(v: IstioVirtualService, vs: VirtualService): ManagedRoute[] {
+    const x = virtualServiceRef(v.name, this.o.namespace);
+    try {
+      const managed = managedRoutes(vs.spec ?? {}, v, this.sides);
+      if (managed.length > 0) return managed;
+      throw new RouteMismatch('it has no HTTP, TLS or TCP route to split');
+    } catch (err) {
+      if (!(err instanceof RouteMismatch)) throw err;
+      throw new UsageError(`VirtualService ${x.namespace}/${x.name}: ${err.message}`, {
+        hint: `fix the VirtualService or trafficRouting.istio (each managed route needs a destination for ${this.sidesText()}; see examples/istio/virtualservice.yaml)`,
+      });
+    }
+  }
+
+  private sidesText(): string {
+    const s = this.sides;
+    return s.canarySubset ? `subset ${s.canarySubset} and subset ${s.stableSubset}` : `host ${s.canaryService} and host ${s.stableService}`;
+  }
+
+  private subsetIndexes(dr: DestinationRule): { canary: number; stable: number } {
+    const want = this.o.destinationRule!;
+    const subsets = dr.spec?.subsets ?? [];
+    const canary = subsets.findIndex((s) => s.name === want.canarySubsetName);
+    const stable = subsets.findIndex((s) => s.name === want.stableSubsetName);
+    const missing = [canary < 0 ? want.canarySubsetName : null, stable < 0 ? want.stableSubsetName : null].filter((x): x is string => x !== null);
+    if (missing.length === 0) return { canary, stable };
+    throw new UsageError(`DestinationRule ${this.o.namespace}/${want.name} has no subset ${missing.map((m) => `"${m}"`).join(' or ')}`, {
+      hint: 'add the canary and stable subsets to the DestinationRule (canary sets their labels), or fix trafficRouting.istio.destinationRule',
+    });
+  }
+
+  private async readVs(v: IstioVirtualService): Promise<VirtualService> {
+    const x = virtualServiceRef(v.name, this.o.namespace);
+    const vs = await this.o.client.tryGet<VirtualService>(await this.vsApi(), x.namespace, x.name);
+    if (vs) return vs;
+    throw new UsageError(`VirtualService ${x.namespace}/${x.name} not found: canary writes the weights of an existing VirtualService and does not create one`, {
+      hint: 'apply it first (see examples/istio/virtualservice.yaml), or fix trafficRouting.istio.virtualService.name',
+    });
+  }
+
+  private async readDr(): Promise<DestinationRule> {
+    const name = this.o.destinationRule!.name;
+    const dr = await this.o.client.tryGet<DestinationRule>(await this.drApi(), this.o.namespace, name);
+    if (dr) return dr;
+    throw new UsageError(`DestinationRule ${this.o.namespace}/${name} not found: canary labels the subsets of an existing DestinationRule and does not create one`, {
+      hint: 'apply it first, or fix trafficRouting.istio.destinationRule.name',
+    });
+  }
+}
