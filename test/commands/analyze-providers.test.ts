@@ -9,7 +9,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kubeSandbox, type KubeSandbox } from '../kube/support/sandbox.js';
+import { kubeSandbox, seed, typeOf, type KubeSandbox } from '../kube/support/sandbox.js';
 import { startWorkloads, type Workloads } from '../sandbox/world/deployments/index.js';
 import { startServer, type TestServer } from '../providers/test-server.js';
 import { PROVIDER_STUBS, stubArgs, stubHandler, type StubMode } from '../support/provider-stubs.js';
@@ -54,6 +54,40 @@ describe.each(Object.entries(PROVIDER_STUBS))('%s example', (_name, stub) => {
   it('a provider that keeps failing is Error (exit 1) after consecutiveErrorLimit, printing none of the credentials it quotes', async () => {
     const r = await analyze('broken');
     expect(r.stdout).toMatch(/✖ AnalysisTemplate \S+: Error: metric \S+: .*503.* \(consecutiveErrors 5 > consecutiveErrorLimit 4\)/);
+    expect(r.code).toBe(1);
+  });
+});
+
+describe('credentials from the Secret Argo\'s docs name, in the namespace analyzed (-n), read through the API server', () => {
+  let sb: KubeSandbox;
+  let kubeconfig: string;
+  beforeAll(async () => {
+    sb = await kubeSandbox();
+    kubeconfig = join(await mkdtemp(join(tmpdir(), 'canary-secrets-')), 'kubeconfig');
+    await writeFile(kubeconfig, sb.api.kubeconfig());
+  });
+  afterAll(() => sb.close());
+
+  const withSecrets = Object.entries(PROVIDER_STUBS).filter(([, stub]) => stub.secret);
+  it('covers every provider that reads a Secret', () => {
+    expect(withSecrets.map(([name]) => name)).toEqual(['datadog', 'newRelic', 'influxdb']);
+  });
+
+  it.each(withSecrets)('%s: its Secret in apps, nothing in the environment: Successful', async (_name, stub) => {
+    const { name, stringData } = stub.secret!(server.url);
+    const data = Object.fromEntries(Object.entries(stringData).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
+    seed(sb, 'secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'apps' }, type: 'Opaque', data });
+    server.handle(stubHandler(stub, 'good'));
+    const r = await runCli(['analyze', example(stub.file), '-n', 'apps', '--time-scale', '0.001', ...stubArgs(stub, server.url)], { env: { ...base(), KUBECONFIG: kubeconfig } });
+    expect({ code: r.code, last: r.stdout.trim().split('\n').pop() }).toEqual({ code: 0, last: expect.stringMatching(/^✔ AnalysisTemplate \S+: Successful$/) });
+    for (const secret of stub.secrets) expect(r.stdout + r.stderr).not.toContain(secret);
+    sb.store.delete(typeOf(sb, 'secrets'), 'apps', name);
+  });
+
+  it('without the Secret or the environment, each measurement is an Error naming where it looked (exit 1)', async () => {
+    const stub = PROVIDER_STUBS['datadog']!;
+    const r = await runCli(['analyze', example(stub.file), '-n', 'apps', '--time-scale', '0.001', ...stubArgs(stub, server.url)], { env: { ...base(), KUBECONFIG: kubeconfig } });
+    expect(r.stdout).toMatch(/✖ AnalysisTemplate datadog-error-rate: Error: metric error-rate: failed to find the credentials for datadog metrics provider: Secret apps\/datadog not found, and DD_API_KEY and DD_APP_KEY are not set \(consecutiveErrors 5 > consecutiveErrorLimit 4\)/);
     expect(r.code).toBe(1);
   });
 });

@@ -33,6 +33,8 @@ export interface ProviderStub {
   /** `--arg` values; `{server}` is the stub's URL. */
   args: string[];
   env: (serverUrl: string) => NodeJS.ProcessEnv;
+  /** The same credentials in the Secret Argo's docs name (keys as Argo reads them), for a run against a cluster. */
+  secret?: (serverUrl: string) => { name: string; stringData: Record<string, string> };
   /** Values that must never appear in canary's output. */
   secrets: string[];
   /** null when the request is as documented, else what differs. */
@@ -65,6 +67,7 @@ export const PROVIDER_STUBS: Record<string, ProviderStub> = {
     file: 'datadog.yaml',
     args: ['service-name=checkout'],
     env: (url) => ({ DD_API_KEY: DD.api, DD_APP_KEY: DD.app, DD_ADDRESS: url }),
+    secret: (url) => ({ name: 'datadog', stringData: { 'api-key': DD.api, 'app-key': DD.app, address: url } }),
     secrets: [DD.api, DD.app],
     check: (req) => {
       const body = parsed(req.body) as { data?: { type?: string; attributes?: { from?: unknown; to?: unknown; queries?: { data_source?: string; name?: string; query?: string; aggregator?: string }[]; formulas?: unknown } } } | null;
@@ -86,6 +89,7 @@ export const PROVIDER_STUBS: Record<string, ProviderStub> = {
     file: 'newrelic.yaml',
     args: ['application-name=checkout'],
     env: (url) => ({ NEW_RELIC_API_KEY: NR_KEY, NEW_RELIC_ACCOUNT_ID: '1234567', NEW_RELIC_BASE_URL_NERDGRAPH: `${url}/graphql` }),
+    secret: (url) => ({ name: 'newrelic', stringData: { 'personal-api-key': NR_KEY, 'account-id': '1234567', 'base-url-nerdgraph': `${url}/graphql` } }),
     secrets: [NR_KEY],
     check: (req) => {
       const body = parsed(req.body) as { query?: string; variables?: { accountId?: unknown; query?: string; timeout?: unknown } } | null;
@@ -144,6 +148,7 @@ export const PROVIDER_STUBS: Record<string, ProviderStub> = {
     file: 'influxdb.yaml',
     args: ['service-name=checkout'],
     env: (url) => ({ INFLUX_HOST: url, INFLUX_TOKEN: INFLUX_TOKEN, INFLUX_ORG: 'acme' }),
+    secret: (url) => ({ name: 'influxdb', stringData: { authToken: INFLUX_TOKEN, org: 'acme', address: url } }),
     secrets: [INFLUX_TOKEN],
     check: (req) => {
       const body = parsed(req.body) as { query?: string; type?: string } | null;
