@@ -5,6 +5,8 @@ import { dueMeasurements, finishMeasurement, newRun, nextWakeAt, startMeasuremen
 import type { AnalysisRun, ResolvedMetric, TerminationCause } from '../analysis/types.js';
 import type { ProviderResult } from '../analysis/provider.js';
 import type { EngineContext } from './context.js';
+import type { Effect } from './effects.js';
+import { experimentVars } from './experiment.js';
 import type { RunEvent } from './events.js';
 import type { Tx } from './tx.js';
 import { byCodeUnit } from '../util/compare.js';
@@ -40,7 +42,7 @@ export function ensureRun(tx: Tx, ctx: EngineContext, id: string): AnalysisRun |
     return run;
   }
   if (!metrics) {
-    tx.effect({ kind: 'resolveAnalysis', runId: id });
+    tx.effect(resolveEffect(tx, ctx, id));
     return undefined;
   }
   const run = newRun(id, metrics, tx.now);
@@ -56,6 +58,11 @@ export function ensureRun(tx: Tx, ctx: EngineContext, id: string): AnalysisRun |
   return run;
 }
 
+function resolveEffect(tx: Tx, ctx: EngineContext, runId: string): Effect {
+  const vars = experimentVars(tx.state, ctx, runId);
+  return vars ? { kind: 'resolveAnalysis', runId, vars } : { kind: 'resolveAnalysis', runId };
+}
+
 /** Starts the measurements that are due in every unfinished run, and asks to wake for the next ones. */
 export function scheduleMeasurements(tx: Tx, ctx: EngineContext): void {
   for (const run of tx.state.analyses) {
@@ -63,7 +70,7 @@ export function scheduleMeasurements(tx: Tx, ctx: EngineContext): void {
     const metrics = ctx.metrics.get(run.id);
     if (!metrics) {
       // A run resumed from the state: resolve its templates again (secrets are never persisted).
-      if (!ctx.analysisErrors.has(run.id)) tx.effect({ kind: 'resolveAnalysis', runId: run.id });
+      if (!ctx.analysisErrors.has(run.id)) tx.effect(resolveEffect(tx, ctx, run.id));
       continue;
     }
     let current = run;

@@ -7,7 +7,7 @@ import { ERROR_RETRY_INTERVAL_MS } from '../analysis/assess.js';
 import { mergeTemplates } from '../analysis/compose.js';
 import type { SecretReader } from '../analysis/secrets.js';
 import type { ResolvedMetric } from '../analysis/types.js';
-import type { AnalysisTemplateSpec, RolloutSpec } from '../manifests/types.js';
+import type { AnalysisRef, AnalysisTemplateSpec, RolloutSpec } from '../manifests/types.js';
 import { messageOf } from '../util/errors.js';
 import { analysisRefFor } from './context.js';
 import type { AnalysisResolution } from './ports.js';
@@ -20,11 +20,12 @@ export interface ResolverInput {
   timeScale: number;
 }
 
-export function analysisResolver(input: ResolverInput): (runId: string) => Promise<AnalysisResolution> {
-  return async (runId) => {
+export function analysisResolver(input: ResolverInput): (runId: string, vars?: Record<string, string>) => Promise<AnalysisResolution> {
+  return async (runId, vars) => {
     try {
-      const ref = analysisRefFor(input.spec, runId);
-      if (!ref) return { ok: false, message: `analysis ${runId}: the Rollout has no such analysis` };
+      const found = analysisRefFor(input.spec, runId);
+      if (!found) return { ok: false, message: `analysis ${runId}: the Rollout has no such analysis` };
+      const ref = vars ? withExperimentVars(found, vars) : found;
       const merged = mergeTemplates(ref.templates, input.templates);
       if (!merged.ok) return { ok: false, message: merged.errors.join('; ') };
       const res = await resolveAnalysis({
@@ -41,6 +42,16 @@ export function analysisResolver(input: ResolverInput): (runId: string) => Promi
       return { ok: false, message: `analysis ${runId}: ${messageOf(err)}` };
     }
   };
+}
+
+/**
+ * An experiment's analysis args may name its templates (Argo's ResolveExperimentArgsValue):
+ * `{{templates.NAME.podTemplateHash}}`, `{{templates.NAME.replicaset.name}}`, `{{experiment.availableAt}}`,
+ * `{{experiment.finishedAt}}`. Other placeholders are left for the template's own substitution.
+ */
+export function withExperimentVars(ref: AnalysisRef, vars: Record<string, string>): AnalysisRef {
+  const fill = (text: string) => text.replace(/\{\{\s*((?:templates|experiment)\.[^}\s]+)\s*\}\}/g, (all, key: string) => vars[key] ?? all);
+  return { ...ref, args: ref.args.map((a) => (a.source.kind === 'value' ? { ...a, source: { kind: 'value', value: fill(a.source.value) } } : a)) };
 }
 
 /** --time-scale applies to when measurements happen, not to the queries (a PromQL window stays as written). */

@@ -39,7 +39,7 @@ export class AnalysisWorker implements AnalysisKnowledge {
   start(effect: BackgroundEffect): void {
     switch (effect.kind) {
       case 'resolveAnalysis':
-        return this.resolve(effect.runId);
+        return this.resolve(effect.runId, effect.vars);
       case 'measure': {
         const metric = this.metrics.get(effect.runId)?.find((m) => m.spec.name === effect.metric);
         if (!metric) return this.inbox.poke();
@@ -51,11 +51,11 @@ export class AnalysisWorker implements AnalysisKnowledge {
     }
   }
 
-  private resolve(runId: string): void {
+  private resolve(runId: string, vars: Record<string, string> | undefined): void {
     if (this.resolving.has(runId)) return;
     this.resolving.add(runId);
     void this.ports
-      .resolveAnalysis(runId)
+      .resolveAnalysis(runId, vars)
       .then((res) => {
         if (!res.ok) return void this.analysisErrors.set(runId, res.message);
         this.metrics.set(runId, res.metrics);

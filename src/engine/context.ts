@@ -33,4 +33,4 @@ export interface EngineContext extends RunFacts, AnalysisKnowledge {
   now: number;
 }
 
-export { analysisRefFor, BACKGROUND_RUN, POST_PROMOTION_RUN, PRE_PROMOTION_RUN, stepRunId } from '../manifests/strategy.js';
+export { analysisRefFor, BACKGROUND_RUN, experimentRunId, POST_PROMOTION_RUN, PRE_PROMOTION_RUN, stepRunId } from '../manifests/strategy.js';

@@ -1,5 +1,5 @@
 /** What the machine asks the driver to do. Every effect is idempotent: replaying one after a crash is safe. */
-import type { Track } from './ports.js';
+import type { ExperimentWorkload, Track } from './ports.js';
 import type { ManagedRoute } from './routes.js';
 
 export type Effect =
@@ -15,8 +15,15 @@ export type Effect =
   | { kind: 'setWeight'; weight: number }
   /** Make canary's header and mirror routes exactly these ([] removes them all). */
   | { kind: 'setRoutes'; routes: ManagedRoute[] }
-  /** Resolve an analysis's templates and args (secrets are read here); answers with analysisResolved. */
-  | { kind: 'resolveAnalysis'; runId: string }
+  /** Create an experiment template's Deployment (and Service), or set its replicas. */
+  | { kind: 'ensureExperiment'; workload: ExperimentWorkload }
+  /** Delete what an experiment made: it ended, or the run did. */
+  | { kind: 'deleteExperimentObject'; object: 'Deployment' | 'Service'; name: string }
+  /**
+   * Resolve an analysis's templates and args (secrets are read here); answers with analysisResolved.
+   * `vars`: an experiment's values for `{{templates.NAME.podTemplateHash}}` and the like.
+   */
+  | { kind: 'resolveAnalysis'; runId: string; vars?: Record<string, string> }
   /** Take one measurement; answers with measured. The in-flight measurement is already in the state. */
   | { kind: 'measure'; runId: string; metric: string };
 

@@ -21,7 +21,9 @@ export type StepSummary =
   | ({ kind: 'setCanaryScale' } & ScaleSummary)
   /** `match` in words (`X-Canary: exact "yes"`); null when the step removes the route. */
   | { kind: 'setHeaderRoute'; name: string; match: string | null; canaryScale?: ScaleSummary }
-  | { kind: 'setMirrorRoute'; name: string; percentage: number; match: string | null; canaryScale?: ScaleSummary };
+  | { kind: 'setMirrorRoute'; name: string; percentage: number; match: string | null; canaryScale?: ScaleSummary }
+  /** Each template as `name (specRef, N replicas)`; durationMs null: until its analyses end. */
+  | { kind: 'experiment'; durationMs: number | null; templates: string[]; analyses: string[] };
 
 export type RunEvent =
   | {
@@ -117,6 +119,15 @@ export function summarizeStep(step: Step): StepSummary {
         match: step.match && step.match.map(requestMatch).join(' or '),
         ...(step.canaryScale ? { canaryScale: summarizeScale(step.canaryScale) } : {}),
       };
+    case 'experiment': {
+      const e = step.experiment;
+      return {
+        kind: 'experiment',
+        durationMs: e.durationMs,
+        templates: e.templates.map((t) => `${t.name} (${t.specRef}, ${t.replicas} ${t.replicas === 1 ? 'replica' : 'replicas'})`),
+        analyses: e.analyses.map((a) => a.ref.templates[0]!.templateName),
+      };
+    }
   }
 }
 

@@ -14,6 +14,7 @@ import type { Effect } from './effects.js';
 import type { RunEvent } from './events.js';
 import { trackServiceFields, trackServices } from '../manifests/strategy.js';
 import type { RolloutStrategy } from '../manifests/types.js';
+import { cleanUpExperiments } from './experiment.js';
 import { blueGreenProgressing } from './phases/blue-green-progressing.js';
 import { blueGreenPromoting } from './phases/blue-green-promoting.js';
 import { blueGreenRollingBack } from './phases/blue-green-rolling-back.js';
@@ -144,6 +145,8 @@ function done(tx: Tx, original: RunState): Reconciled {
 }
 
 function handle(tx: Tx, obs: Observation, ctx: EngineContext): void {
+  // First, so that no phase moves on (every move waits for its effects) while an experiment's objects are left.
+  cleanUpExperiments(tx, obs, ctx);
   const phase = tx.state.phase;
   switch (phase) {
     case 'Initializing':

@@ -30,6 +30,10 @@ export async function perform(effect: ForegroundEffect, ports: DriverPorts, fact
       // Lint and preflight refuse route steps for such a router; [] has nothing to remove.
       if (effect.routes.length > 0) throw new UsageError(`${ports.router?.describe() ?? 'this Rollout'}: the router writes no header or mirror routes`);
       return;
+    case 'ensureExperiment':
+      return ports.workloads.ensureExperiment(effect.workload, { template: facts.template, revision: facts.revision, replicas: effect.workload.replicas });
+    case 'deleteExperimentObject':
+      return ports.workloads.deleteExperimentObject(effect.object, effect.name);
     default:
       return assertNever(effect, 'effect');
   }
@@ -49,6 +53,10 @@ export function describeEffect(e: Effect): string {
       return `setting the canary weight to ${e.weight}%`;
     case 'setRoutes':
       return e.routes.length === 0 ? 'removing the header and mirror routes' : `setting the ${e.routes.map((r) => `${r.kind} route ${r.name}`).join(', ')}`;
+    case 'ensureExperiment':
+      return `creating the experiment Deployment ${e.workload.name} (${e.workload.replicas} ${e.workload.replicas === 1 ? 'replica' : 'replicas'})`;
+    case 'deleteExperimentObject':
+      return `deleting the experiment ${e.object} ${e.name}`;
     case 'resolveAnalysis':
       return `resolving analysis ${e.runId}`;
     case 'measure':

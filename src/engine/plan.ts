@@ -106,7 +106,8 @@ function planCanary(spec: CanarySpec, mode: RunMode, metricsOf: MetricsOf): Cana
           const weight = setWeightAt(spec, index);
           const canary = canaryReplicas(spec, weight, canaryScaleAt(spec, index));
           const stepMetrics = step.kind === 'analysis' ? metricsOf(step.analysis.templates) : [];
-          const durationMs = timedPart(step, stepMetrics);
+          const experimentRuns = step.kind === 'experiment' ? step.experiment.analyses.map((a) => ({ id: `step-${index + 1}-${a.name}`, metrics: metricsOf(a.ref.templates), required: a.requiredForCompletion })) : [];
+          const durationMs = step.kind === 'experiment' ? experimentSpan(step.experiment.durationMs, experimentRuns) : timedPart(step, stepMetrics);
           return {
             index,
             step: summarizeStep(step),
@@ -118,6 +119,7 @@ function planCanary(spec: CanarySpec, mode: RunMode, metricsOf: MetricsOf): Cana
             analyses: [
               ...(bg && index >= bg.startingStep ? [{ id: 'background', metrics: bg.metrics }] : []),
               ...(step.kind === 'analysis' ? [{ id: `step-${index + 1}`, metrics: stepMetrics }] : []),
+              ...experimentRuns.map(({ id, metrics }) => ({ id, metrics })),
             ],
           };
         });
@@ -176,9 +178,23 @@ function timedPart(step: Step, metrics: readonly PlannedMetric[]): number | null
       return step.durationMs;
     case 'analysis':
       return analysisSpan(metrics);
+    case 'experiment':
+      return experimentSpan(step.experiment.durationMs, []);
     default:
       return assertNever(step, 'step');
   }
+}
+
+/**
+ * An experiment lasts its duration, or as long as the analyses it waits for: the required ones, or
+ * all of them without a duration or a required one; null without a bound.
+ */
+function experimentSpan(durationMs: number | null, runs: readonly { metrics: readonly PlannedMetric[]; required: boolean }[]): number | null {
+  const required = runs.filter((r) => r.required);
+  const waitedFor = required.length ? required : durationMs === null ? runs : [];
+  const spans = waitedFor.map((r) => analysisSpan(r.metrics));
+  if (spans.includes(null)) return null;
+  return Math.max(durationMs ?? 0, ...(spans as number[]));
 }
 
 /** How long an analysis measures: (count - 1) x interval for its longest metric; null without a bound. */

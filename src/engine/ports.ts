@@ -43,6 +43,41 @@ export interface Observation {
   weightVerified: boolean | null;
   /** canary's header and mirror routes on the route objects; null when the router writes none. */
   routes: RouteInPlace[] | null;
+  /** What canary made for experiments of this Rollout, whichever run made it (found by label). */
+  experiment: ExperimentObjects;
+}
+
+export interface ExperimentObjects {
+  deployments: ExperimentDeployment[];
+  /** Names of the experiments' Services. */
+  services: string[];
+}
+
+export interface ExperimentDeployment {
+  name: string;
+  replicas: number;
+  available: number;
+  /** The controller observed the latest spec. */
+  observed: boolean;
+  /** Its pods' pod-template-hash, once a pod exists. */
+  podTemplateHash: string | null;
+  problem: string | null;
+}
+
+/** One experiment template as a Deployment (and a Service when `service` is set). */
+export interface ExperimentWorkload {
+  /** `<rollout>-<revision>-<step index>-<template>`: the Deployment's name. */
+  name: string;
+  /** Which pod template: the stable Deployment's, or the run's desired one. */
+  specRef: 'stable' | 'canary';
+  replicas: number;
+  /** Added to the pods and to the selector. */
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** matchLabels of the selector; null: the Rollout's. */
+  selector: Record<string, string> | null;
+  /** The Service's name; null: no Service. */
+  service: string | null;
 }
 
 export interface DesiredWorkload {
@@ -52,8 +87,8 @@ export interface DesiredWorkload {
 }
 
 export interface Workloads {
-  /** Reads both Deployments, the Services' selectors and the workloadRef's Deployment. No writes. */
-  observe(): Promise<Pick<Observation, 'stable' | 'canary' | 'services' | 'referenced'>>;
+  /** Reads both Deployments, the Services' selectors, the workloadRef's Deployment and the experiments' objects. No writes. */
+  observe(): Promise<Pick<Observation, 'stable' | 'canary' | 'services' | 'referenced' | 'experiment'>>;
   /** Creates or updates the track's Deployment to this template and replica count. Idempotent. */
   ensure(track: Track, desired: DesiredWorkload): Promise<void>;
   /** Sets the replica count and nothing else. Idempotent; a no-op when the Deployment is absent. */
@@ -62,6 +97,10 @@ export interface Workloads {
   route(service: Track, track: Track): Promise<void>;
   /** Sets the replica count of the workloadRef's Deployment (Argo's scaleDown). Idempotent; a no-op without one. */
   scaleReferenced(replicas: number): Promise<void>;
+  /** Creates an experiment template's Deployment (and Service), or sets its replica count. Idempotent. */
+  ensureExperiment(workload: ExperimentWorkload, canary: DesiredWorkload): Promise<void>;
+  /** Deletes an experiment's Deployment (its pods go with it) or Service. Idempotent: absent is done. */
+  deleteExperimentObject(kind: 'Deployment' | 'Service', name: string): Promise<void>;
   /** Calls onChange (debounced by the caller) whenever a Deployment, their pods or a Service changes, until signal aborts. */
   watch(onChange: () => void, signal: AbortSignal): void;
 }
@@ -152,5 +191,5 @@ export interface DriverPorts {
   provider: MetricProvider;
   clock: Clock;
   /** Resolves an analysis run's templates and args, reading secrets; never throws. */
-  resolveAnalysis(runId: string): Promise<AnalysisResolution>;
+  resolveAnalysis(runId: string, vars?: Record<string, string>): Promise<AnalysisResolution>;
 }

@@ -2,7 +2,7 @@
 import { assertNever } from '../util/assert-never.js';
 import { terminateRuns } from './analyses.js';
 import type { CanaryStrategy, RolloutStrategy } from '../manifests/types.js';
-import { stepRunId, type EngineContext } from './context.js';
+import { experimentRunId, stepRunId, type EngineContext } from './context.js';
 import { hintCommand, type HintTarget } from '../util/hint.js';
 import { advance, hintOf, lateInPromotion, resume, startPromotion, startRollback, stepLabel } from './transitions.js';
 import { requestsWith } from './run-record.js';
@@ -72,6 +72,12 @@ function promoteCanary(tx: Tx, ctx: EngineContext, strategy: CanaryStrategy, t: 
     terminateRuns(tx, ctx, 'skip', [stepRunId(index)]);
     advance(tx, ctx);
     return `skipped the analysis at ${stepLabel(ctx, index)}`;
+  }
+  if (step?.kind === 'experiment') {
+    // As Argo: the step is skipped and its experiment terminated; its Deployments are deleted next.
+    terminateRuns(tx, ctx, 'skip', step.experiment.analyses.map((a) => experimentRunId(index, a.name)));
+    advance(tx, ctx);
+    return `ended the experiment at ${stepLabel(ctx, index)}`;
   }
   return `nothing to promote: ${stepLabel(ctx, index)} (${step?.kind ?? 'end'}) is waiting for the canary's pods; ${hintCommand('promote', t, '--full')} skips every remaining step`;
 }

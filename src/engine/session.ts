@@ -149,7 +149,7 @@ async function observeStart(ports: Pick<SessionPorts, 'workloads' | 'router'>, l
     return { ...(await ports.workloads.observe()), weight: ports.router ? await ports.router.getWeight() : null, weightVerified: null, routes };
   } catch (err) {
     if (!lenient) throw err;
-    return { stable: null, canary: null, services: { stable: null, canary: null }, referenced: null, weight: null, weightVerified: null, routes: null };
+    return { stable: null, canary: null, services: { stable: null, canary: null }, referenced: null, weight: null, weightVerified: null, routes: null, experiment: { deployments: [], services: [] } };
   }
 }
 

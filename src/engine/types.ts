@@ -148,6 +148,8 @@ export interface RunState {
   rollback: { cause: RollbackCause; reason: string; since: number; stage: RollbackStage; scaleDownAt: number | null } | null;
   /** Set with the verdict until the canary is scaled down; absent in states written by older versions. */
   scaleDown?: PendingScaleDown | null;
+  /** The experiment of the current step, from its start until it ends; absent in older states. */
+  experiment?: ExperimentState | null;
   /** When the current wait for pods began (null: not waiting), the pods available then, and whether the deadline passed. */
   progress: { since: number | null; exceeded: boolean; lastReady: number };
   handledRequests: string[];
@@ -163,6 +165,17 @@ export interface RunState {
   owner: string;
   /** --time-scale the run was started with; a runner that resumes it (abort, retry) keeps it. */
   timeScale: number;
+}
+
+export interface ExperimentState {
+  stepIndex: number;
+  /** `<rollout>-<revision>-<step index>`: its objects are named `<name>-<template>`. */
+  name: string;
+  startedAt: number;
+  /** When every template's pods were first available (Argo's availableAt): analyses and duration start then. */
+  availableAt: number | null;
+  /** pod-template-hash of each template's pods, by template name, once available. */
+  hashes: Record<string, string>;
 }
 
 export const HISTORY_LIMIT = 100;

@@ -3,7 +3,8 @@
  * Rollout's template (deployment-spec.ts), their status and the first pod problem, and the track
  * label in the stable/canary Services' selectors. The root Service is never touched.
  */
-import type { DesiredWorkload, Observation, Track, Workloads, WorkloadStatus } from '../engine/ports.js';
+import type { DesiredWorkload, ExperimentWorkload, Observation, Track, Workloads, WorkloadStatus } from '../engine/ports.js';
+import { deleteExperimentObject, ensureExperiment, experimentPodSelector, experimentSelector, observeExperiments } from './experiment-objects.js';
 import { canonicalJson } from '../engine/revision.js';
 import { trackServiceFields, trackServices } from '../manifests/strategy.js';
 import type { ResolvedRollout } from '../manifests/types.js';
@@ -48,14 +49,15 @@ export class KubeWorkloads implements Workloads {
     }
   }
 
-  async observe(): Promise<Pick<Observation, 'stable' | 'canary' | 'services' | 'referenced'>> {
+  async observe(): Promise<Pick<Observation, 'stable' | 'canary' | 'services' | 'referenced' | 'experiment'>> {
     const ref = this.o.rollout.workloadRef;
-    const [stable, canary, stableSvc, canarySvc, referenced] = await Promise.all([
+    const [stable, canary, stableSvc, canarySvc, referenced, experiment] = await Promise.all([
       this.client.tryGet<Deployment>(Deployments, this.ns, this.name('stable')),
       this.client.tryGet<Deployment>(Deployments, this.ns, this.name('canary')),
       this.service('stable'),
       this.service('canary'),
       ref ? this.client.tryGet<Deployment>(Deployments, this.ns, ref.name) : Promise.resolve(null),
+      observeExperiments(this.client, this.ns, this.o.rollout.name),
     ]);
     const unsettled = [stable, canary].some((d) => d && !settled(d));
     const pods = unsettled ? (await this.client.list<Pod>(Pods, this.ns, { labelSelector: this.podSelector() })).items : [];
@@ -64,7 +66,16 @@ export class KubeWorkloads implements Workloads {
       canary: canary && statusOf(canary, pods),
       services: { stable: trackOf(stableSvc), canary: trackOf(canarySvc) },
       referenced: referenced && { replicas: referenced.spec?.replicas ?? 1, available: referenced.status?.availableReplicas ?? 0 },
+      experiment,
     };
+  }
+
+  ensureExperiment(workload: ExperimentWorkload, canary: DesiredWorkload): Promise<void> {
+    return ensureExperiment(this.client, this.ns, this.o.rollout, workload, canary);
+  }
+
+  deleteExperimentObject(kind: 'Deployment' | 'Service', name: string): Promise<void> {
+    return deleteExperimentObject(this.client, this.ns, kind, name);
   }
 
   async ensure(track: Track, desired: DesiredWorkload): Promise<void> {
@@ -146,6 +157,9 @@ export class KubeWorkloads implements Workloads {
     const go = (target: WatchTarget) => this.client.follow(target, () => onChange(), signal, { onError });
     for (const track of TRACKS) go({ resource: Deployments, namespace: this.ns, fieldSelector: `metadata.name=${this.name(track)}` });
     go({ resource: Pods, namespace: this.ns, labelSelector: this.podSelector() });
+    go({ resource: Deployments, namespace: this.ns, labelSelector: experimentSelector(this.o.rollout.name) });
+    go({ resource: Services, namespace: this.ns, labelSelector: experimentSelector(this.o.rollout.name) });
+    go({ resource: Pods, namespace: this.ns, labelSelector: experimentPodSelector() });
     for (const s of TRACKS) {
       const name = this.serviceName(s);
       if (name) go({ resource: Services, namespace: this.ns, fieldSelector: `metadata.name=${name}` });

@@ -29,22 +29,27 @@ function refFields(a: Reader): AnalysisRef | null {
   if (a.field('templates').present && Array.isArray(a.field('templates').value) && (a.field('templates').value as unknown[]).length === 0) {
     a.field('templates').error('name at least one template: templates: [{templateName: ...}]');
   }
+  return {
+    loc: a.loc(),
+    templates,
+    args: readRolloutArgs(a.field('args')),
+    dryRun: readDryRun(a.field('dryRun')),
+    measurementRetention: readRetention(a.field('measurementRetention')),
+  };
+}
+
+/** A reference's `args`, each name once. */
+export function readRolloutArgs(r: Reader): RolloutArg[] {
   const args: RolloutArg[] = [];
   const seen = new Set<string>();
-  for (const item of a.field('args').list()) {
+  for (const item of r.list()) {
     const arg = readRolloutArg(item);
     if (!arg) continue;
     if (seen.has(arg.name)) item.field('name').error(`duplicate arg "${arg.name}"`);
     seen.add(arg.name);
     args.push(arg);
   }
-  return {
-    loc: a.loc(),
-    templates,
-    args,
-    dryRun: readDryRun(a.field('dryRun')),
-    measurementRetention: readRetention(a.field('measurementRetention')),
-  };
+  return args;
 }
 
 export function readTemplateRef(t: Reader): TemplateRef | null {

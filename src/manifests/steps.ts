@@ -6,16 +6,16 @@
  * both change routes and wait, which canary keeps apart.
  */
 import { assertNever } from '../util/assert-never.js';
+import { readExperimentStep } from './experiment-step.js';
 import type { Reader } from './reader.js';
 import { readHeaderRoute, readMirrorRoute } from './route-steps.js';
 import type { AnalysisRef, CanaryScale, Step } from './types.js';
 
-const STEP_TYPES = ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute'] as const;
+const STEP_TYPES = ['setWeight', 'pause', 'analysis', 'experiment', 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute'] as const;
 const ROUTE_STEPS = ['setHeaderRoute', 'setMirrorRoute'] as const;
 /** Argo's mutually exclusive step types. */
 const EXCLUSIVE = ['setWeight', 'pause', 'experiment', 'analysis'] as const;
 const UNSUPPORTED_STEPS: Record<string, string> = {
-  experiment: 'experiment steps are not supported: use an analysis step against the canary',
   plugin: 'step plugins are not supported',
 };
 
@@ -49,10 +49,9 @@ export function readSteps(r: Reader, readAnalysis: (r: Reader) => AnalysisRef | 
     }
     // An unsupported type in the step is reported already; what remains is read for the other checks.
     const main = exclusive[0] ?? route ?? 'setCanaryScale';
-    if (main === 'experiment') continue;
-    if (main === 'analysis' && s.field('setCanaryScale').present) {
+    if ((main === 'analysis' || main === 'experiment') && s.field('setCanaryScale').present) {
       s.field('setCanaryScale').error(
-        'setCanaryScale in an analysis step is not supported: Argo completes such a step once the canary is scaled, without waiting for the analysis; put setCanaryScale in a step of its own before the analysis',
+        `setCanaryScale in an ${main} step is not supported: Argo completes such a step once the canary is scaled, without waiting for the ${main}; put setCanaryScale in a step of its own before the ${main}`,
         'key',
       );
       continue;
@@ -62,7 +61,7 @@ export function readSteps(r: Reader, readAnalysis: (r: Reader) => AnalysisRef | 
     }
     const step = readStep(s, main, readAnalysis);
     if (!step) continue;
-    if (step.kind !== 'setCanaryScale' && step.kind !== 'analysis' && s.field('setCanaryScale').present) {
+    if (step.kind !== 'setCanaryScale' && step.kind !== 'analysis' && step.kind !== 'experiment' && s.field('setCanaryScale').present) {
       const scale = readScale(s.field('setCanaryScale'));
       if (scale) steps.push({ ...step, canaryScale: scale });
       continue;
@@ -99,6 +98,10 @@ function readStep(s: Reader, kind: (typeof STEP_TYPES)[number], readAnalysis: (r
       return readHeaderRoute(f);
     case 'setMirrorRoute':
       return readMirrorRoute(f);
+    case 'experiment': {
+      const experiment = readExperimentStep(f);
+      return experiment ? { kind, loc: f.loc(), experiment } : null;
+    }
   }
 }
 
@@ -134,6 +137,7 @@ export function stepScale(step: Step): CanaryScale | null {
     case 'setMirrorRoute':
       return step.canaryScale ?? null;
     case 'analysis':
+    case 'experiment':
       return null;
     default:
       return assertNever(step, 'step');

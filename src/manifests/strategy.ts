@@ -14,6 +14,11 @@ export function stepRunId(stepIndex: number): string {
   return `step-${stepIndex + 1}`;
 }
 
+/** The run of an experiment step's analysis: "step-2-judge". */
+export function experimentRunId(stepIndex: number, analysis: string): string {
+  return `${stepRunId(stepIndex)}-${analysis}`;
+}
+
 /** The canary steps; a blue-green rollout has none. */
 export function stepsOf(strategy: RolloutStrategy): readonly Step[] {
   switch (strategy.kind) {
@@ -79,6 +84,9 @@ export function analysisUses(r: Pick<RolloutSpec, 'strategy'>): AnalysisUse[] {
       if (s.analysis) out.push({ id: BACKGROUND_RUN, label: 'background analysis', ref: s.analysis });
       s.steps.forEach((step, i) => {
         if (step.kind === 'analysis') out.push({ id: stepRunId(i), label: `step ${i + 1} analysis`, ref: step.analysis });
+        if (step.kind === 'experiment') {
+          for (const a of step.experiment.analyses) out.push({ id: experimentRunId(i, a.name), label: `step ${i + 1} experiment analysis ${a.name}`, ref: a.ref });
+        }
       });
       return out;
     }
@@ -104,7 +112,11 @@ export function mapAnalysisRefs(strategy: RolloutStrategy, f: (ref: AnalysisRef)
       return {
         ...strategy,
         analysis: strategy.analysis ? { ...strategy.analysis, ...f(strategy.analysis) } : null,
-        steps: strategy.steps.map((s) => (s.kind === 'analysis' ? { ...s, analysis: f(s.analysis) } : s)),
+        steps: strategy.steps.map((s) => {
+          if (s.kind === 'analysis') return { ...s, analysis: f(s.analysis) };
+          if (s.kind === 'experiment') return { ...s, experiment: { ...s.experiment, analyses: s.experiment.analyses.map((a) => ({ ...a, ref: f(a.ref) })) } };
+          return s;
+        }),
       };
     case 'blueGreen':
       return {

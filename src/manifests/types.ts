@@ -162,7 +162,8 @@ export type Step =
   /** match null: the step removes the route (Argo's setHeaderRoute without match). */
   | { kind: 'setHeaderRoute'; loc: Loc; name: string; match: HeaderRouteMatch[] | null; canaryScale?: CanaryScale }
   /** match null: the step removes the route. percentage: of the matched requests, mirrored (default 100). */
-  | { kind: 'setMirrorRoute'; loc: Loc; name: string; percentage: number; match: RequestMatch[] | null; canaryScale?: CanaryScale };
+  | { kind: 'setMirrorRoute'; loc: Loc; name: string; percentage: number; match: RequestMatch[] | null; canaryScale?: CanaryScale }
+  | { kind: 'experiment'; loc: Loc; experiment: ExperimentStep };
 
 export interface ManagedRouteName {
   loc: Loc;
@@ -186,6 +187,36 @@ export interface RequestMatch {
   method: StringMatch | null;
   path: StringMatch | null;
   headers: { name: string; value: StringMatch }[];
+}
+
+/**
+ * Argo's RolloutExperimentStep: Deployments of the stable or canary pod template that run beside the
+ * rollout's own while analyses judge them. durationMs counts from when every template is available.
+ */
+export interface ExperimentStep {
+  durationMs: number | null;
+  templates: ExperimentTemplate[];
+  analyses: ExperimentAnalysis[];
+}
+
+export interface ExperimentTemplate {
+  loc: Loc;
+  name: string;
+  specRef: 'stable' | 'canary';
+  /** Argo's default: 1. */
+  replicas: number;
+  /** The template's Service: null when none; '' for the default name (the Deployment's). */
+  service: string | null;
+  /** matchLabels of the template's selector; null: the Rollout's selector. */
+  selector: Record<string, string> | null;
+  metadata: PodMetadata | null;
+}
+
+export interface ExperimentAnalysis {
+  loc: Loc;
+  name: string;
+  ref: AnalysisRef;
+  requiredForCompletion: boolean;
 }
 
 export type StepKind = Step['kind'];

@@ -17,6 +17,8 @@ export function describeStep(step: StepSummary): string {
       return `${step.match === null ? `setHeaderRoute ${step.name}: removed` : `setHeaderRoute ${step.name}: ${step.match} -> canary`}${step.canaryScale ? `, ${describeScale(step.canaryScale)}` : ''}`;
     case 'setMirrorRoute':
       return `${step.match === null ? `setMirrorRoute ${step.name}: removed` : `setMirrorRoute ${step.name}: ${step.percentage}% of ${step.match} mirrored to canary`}${step.canaryScale ? `, ${describeScale(step.canaryScale)}` : ''}`;
+    case 'experiment':
+      return `experiment ${step.templates.join(', ')}${step.durationMs === null ? '' : ` for ${formatDuration(step.durationMs)}`}${step.analyses.length ? `, analysis ${step.analyses.join(', ')}` : ''}`;
     default:
       return assertNever(step, 'step');
   }

@@ -62,7 +62,13 @@ const rows: Row[] = [
   ['workloadRef and template exclude each other', seedWith([['  replicas: 2\n', '  replicas: 2\n  workloadRef: {apiVersion: apps/v1, kind: Deployment, name: x}\n']]), /spec\.template: template must be empty with workloadRef/],
   ['workloadRef names a Deployment', seedWith([['  replicas: 2\n', '  replicas: 2\n  workloadRef: {apiVersion: apps/v1, kind: StatefulSet, name: x}\n']]), /apps\/v1 StatefulSet: canary takes the pod template from an apps\/v1 Deployment only/],
   ['workloadRef scaleDown', seedWith([['  replicas: 2\n', '  replicas: 2\n  workloadRef: {apiVersion: apps/v1, kind: Deployment, name: x, scaleDown: always}\n']]), /expected never, onsuccess or progressively, got "always"/],
-  ['experiment steps are named as unsupported', seedWith([['- setWeight: 10', '- experiment: {templates: []}']]), /experiment steps are not supported/],
+  ['an experiment needs a template', seedWith([['- setWeight: 10', '- experiment: {templates: []}']]), /an experiment needs at least one template/],
+  ['an experiment template names stable or canary', seedWith([['- setWeight: 10', '- experiment: {duration: 1m, templates: [{name: b, specRef: main}]}']]), /specRef: expected stable or canary, got "main"/],
+  ['experiment template names are unique', seedWith([['- setWeight: 10', '- experiment: {duration: 1m, templates: [{name: b, specRef: stable}, {name: b, specRef: canary}]}']]), /duplicate template name "b"/],
+  // Argo routes a template's weight with SMI or ALB only; canary's routers carry the stable/canary pair.
+  ['an experiment template weight is refused at its field', seedWith([['- setWeight: 10', '- experiment: {duration: 1m, templates: [{name: b, specRef: stable, weight: 5}]}']]), /templates\[0\]\.weight: weight on an experiment template is not supported/],
+  ['experiment analysis names are unique', seedWith([['- setWeight: 10', '- experiment: {templates: [{name: b, specRef: stable}], analyses: [{name: a, templateName: t}, {name: a, templateName: t}]}']]), /duplicate analysis name "a"/],
+  ['setCanaryScale cannot share an experiment step', seedWith([['- setWeight: 10', '- experiment: {duration: 1m, templates: [{name: b, specRef: stable}]}\n          setCanaryScale: {replicas: 1}']]), /setCanaryScale in an experiment step is not supported/],
   // Argo's validation: managedRoutes required with route steps (MissingFieldMessage), and InvalideStepRouteNameNotFoundInManagedRoutes.
   ['setHeaderRoute needs managedRoutes', seedWith([['- setWeight: 10', '- setHeaderRoute: {name: x}']]), /setHeaderRoute needs spec\.strategy\.canary\.trafficRouting\.managedRoutes listing "x"/],
   ['a route step names a managed route', seedWith([['        smi:\n', '        managedRoutes: [{name: header}]\n        smi:\n'], ['- setWeight: 10', '- setHeaderRoute: {name: other}']]), /route "other" is not in spec\.strategy\.canary\.trafficRouting\.managedRoutes: add \{name: other\} there/],

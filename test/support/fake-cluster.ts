@@ -3,7 +3,7 @@
  * fake clock, Services, a route object, the run-state store and an event recorder. Every write is
  * logged, so tests assert on order ("weight 0 before the canary is replaced").
  */
-import type { DesiredWorkload, EventRecorder, LeaseHolder, Observation, StateStore, StoredRun, Track, TrafficRouter, WorkloadStatus, Workloads } from '../../src/engine/ports.js';
+import type { DesiredWorkload, EventRecorder, ExperimentObjects, ExperimentWorkload, LeaseHolder, Observation, StateStore, StoredRun, Track, TrafficRouter, WorkloadStatus, Workloads } from '../../src/engine/ports.js';
 import type { RunRequest, RunState } from '../../src/engine/types.js';
 import { routeDigest, type ManagedRoute } from '../../src/engine/routes.js';
 import type { MetricProvider, ProviderResult } from '../../src/analysis/provider.js';
@@ -37,9 +37,27 @@ export class FakeCluster {
   readyDelayMs = 2_000;
   /** Throw on the next writes matching this prefix of the log line (fault injection). */
   failNext: { prefix: string; times: number; error: () => Error } | null = null;
+  /** Experiment Deployments by name: their pods are available after readyDelayMs; hash is their pod-template-hash. */
+  readonly experiments = new Map<string, { workload: ExperimentWorkload; replicas: number; readyAt: number; hash: string }>();
+  readonly experimentServices = new Set<string>();
   private listeners = new Set<() => void>();
 
   constructor(private readonly clock: FakeClock) {}
+
+  experimentObjects(): ExperimentObjects {
+    const now = this.clock.now();
+    return {
+      deployments: [...this.experiments.entries()].map(([name, e]) => ({
+        name,
+        replicas: e.replicas,
+        available: now >= e.readyAt ? e.replicas : 0,
+        observed: true,
+        podTemplateHash: now >= e.readyAt ? e.hash : null,
+        problem: null,
+      })),
+      services: [...this.experimentServices],
+    };
+  }
 
   status(track: Track): WorkloadStatus | null {
     const d = this.deployments[track];
@@ -61,7 +79,33 @@ export class FakeCluster {
   }
 
   readonly workloads: Workloads = {
-    observe: async () => ({ stable: this.status('stable'), canary: this.status('canary'), services: { ...this.services }, referenced: this.referenced && { ...this.referenced } }),
+    observe: async () => ({
+      stable: this.status('stable'),
+      canary: this.status('canary'),
+      services: { ...this.services },
+      referenced: this.referenced && { ...this.referenced },
+      experiment: this.experimentObjects(),
+    }),
+    ensureExperiment: async (w: ExperimentWorkload) => {
+      const current = this.experiments.get(w.name);
+      if (!current || current.replicas !== w.replicas) {
+        this.write(`experiment ${w.name} x${w.replicas}`);
+        const readyAt = this.clock.now() + this.readyDelayMs;
+        this.experiments.set(w.name, { workload: w, replicas: w.replicas, readyAt, hash: `h${this.experiments.size}${w.name.length}` });
+        this.changed(readyAt);
+      }
+      if (w.service && !this.experimentServices.has(w.service)) {
+        this.write(`experiment service ${w.service}`);
+        this.experimentServices.add(w.service);
+        this.changed(null);
+      }
+    },
+    deleteExperimentObject: async (kind: 'Deployment' | 'Service', name: string) => {
+      this.write(`delete ${kind} ${name}`);
+      if (kind === 'Deployment') this.experiments.delete(name);
+      else this.experimentServices.delete(name);
+      this.changed(null);
+    },
     ensure: async (track: Track, desired: DesiredWorkload) => {
       this.write(`ensure ${track} ${desired.revision} x${desired.replicas}`);
       const d = this.deployments[track];

@@ -6,6 +6,7 @@ import type { EngineContext } from '../context.js';
 import type { CanaryStrategy } from '../../manifests/types.js';
 import type { Observation } from '../ports.js';
 import type { Tx } from '../tx.js';
+import { experimentStep } from '../experiment.js';
 import { trackProgress } from '../progress.js';
 import { canaryReplicas, canaryScaleAt, setWeightAt, stableReplicas } from '../replicas.js';
 import { advance, pause, pauseMessage, pauseOnInconclusive, resume, startPromotion, startRollback } from '../transitions.js';
@@ -108,6 +109,8 @@ export function progressing(tx: Tx, obs: Observation, ctx: EngineContext, strate
       if (run?.phase === 'Successful') advance(tx, ctx);
       return;
     }
+    case 'experiment':
+      return experimentStep(tx, obs, ctx, index, step.experiment);
     default:
       assertNever(step, 'step');
   }

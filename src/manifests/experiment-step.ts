@@ -1,0 +1,115 @@
+/**
+ * An `experiment` step (Argo's RolloutExperimentStep): templates of the stable or canary pod spec,
+ * a duration, and analyses run against them. Argo's validation: template names unique and set,
+ * specRef stable or canary, analysis names unique.
+ */
+import type { Reader } from './reader.js';
+import { readDryRun, readRolloutArgs } from './rollout-analysis.js';
+import { readPodMetadata } from './strategy-fields.js';
+import type { ExperimentAnalysis, ExperimentStep, ExperimentTemplate } from './types.js';
+
+/** A DNS-1035 label: what Argo's names become inside object names. */
+const NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+export function readExperimentStep(f: Reader): ExperimentStep | null {
+  const e = f.object(
+    { known: ['templates', 'duration', 'analyses', 'dryRun'], ignored: { analysisRunMetadata: 'canary keeps analysis runs in its run state, not as AnalysisRun objects with metadata' } },
+    { required: true },
+  );
+  if (!e) return null;
+  const durationMs = e.field('duration').duration();
+  const templates: ExperimentTemplate[] = [];
+  const names = new Set<string>();
+  const list = e.field('templates').list({ required: true });
+  if (e.field('templates').present && list.length === 0) e.field('templates').error('an experiment needs at least one template: templates: [{name: baseline, specRef: stable}]');
+  for (const item of list) {
+    const t = readTemplate(item);
+    if (!t) continue;
+    if (names.has(t.name)) item.field('name').error(`duplicate template name "${t.name}"`);
+    names.add(t.name);
+    templates.push(t);
+  }
+  const dryRun = readDryRun(e.field('dryRun'));
+  const analyses: ExperimentAnalysis[] = [];
+  const analysisNames = new Set<string>();
+  for (const item of e.field('analyses').list()) {
+    const a = readAnalysis(item, dryRun);
+    if (!a) continue;
+    if (analysisNames.has(a.name)) item.field('name').error(`duplicate analysis name "${a.name}"`);
+    analysisNames.add(a.name);
+    analyses.push(a);
+  }
+  if (durationMs === null && analyses.length === 0 && !e.field('duration').present) {
+    // Argo runs such an Experiment until it is terminated; so does canary, until `canary promote`.
+    e.warn('an experiment without duration and analyses runs until `canary promote` ends it: set duration, or analyses that decide it', 'key');
+  }
+  return { durationMs, templates, analyses };
+}
+
+function readTemplate(item: Reader): ExperimentTemplate | null {
+  const t = item.object({ known: ['name', 'specRef', 'replicas', 'weight', 'selector', 'metadata', 'service'] });
+  if (!t) return null;
+  const name = t.field('name').string({ required: true });
+  const specRef = t.field('specRef').string({ required: true });
+  if (name !== null && !NAME.test(name)) t.field('name').error(`"${name}" is not a valid name: lowercase letters, digits and '-', starting with a letter`);
+  if (specRef !== null && specRef !== 'stable' && specRef !== 'canary') t.field('specRef').error(`expected stable or canary, got "${specRef}"`);
+  const replicas = t.field('replicas').present ? t.field('replicas').int({ min: 0 }) : 1;
+  if (t.field('weight').present) {
+    // Argo sends a weight to the template's Service through the SMI or ALB router; canary's routers write the stable/canary pair only.
+    t.field('weight').error(
+      'weight on an experiment template is not supported: canary does not route a share of the traffic to experiment pods; remove weight, give the template a Service (service: {}) and send its traffic there',
+      'key',
+    );
+  }
+  const selector = readSelector(t.field('selector'));
+  const metadata = readPodMetadata(t.field('metadata'));
+  const service = readService(t.field('service'));
+  if (name === null || specRef === null || replicas === null || selector === undefined || service === undefined) return null;
+  if (!NAME.test(name) || (specRef !== 'stable' && specRef !== 'canary')) return null;
+  return {
+    loc: t.loc(),
+    name,
+    specRef,
+    replicas,
+    service,
+    selector,
+    metadata,
+  };
+}
+
+/** matchLabels only: a matchExpressions selector is refused (Deployments built from it could not be told apart). */
+function readSelector(r: Reader): Record<string, string> | null | undefined {
+  if (!r.present) return null;
+  const s = r.object({ known: ['matchLabels'], unsupported: { matchExpressions: 'matchExpressions in an experiment template selector is not supported: use matchLabels' } });
+  if (!s) return undefined;
+  return s.field('matchLabels').stringMap();
+}
+
+/** `service: {}` (the default name) or `service: {name: x}`; null when absent. */
+function readService(r: Reader): string | null | undefined {
+  if (!r.present) return null;
+  const s = r.object({ known: ['name'] });
+  if (!s) return undefined;
+  const name = s.field('name').string();
+  if (name !== null && !NAME.test(name)) {
+    s.field('name').error(`"${name}" is not a valid Service name: lowercase letters, digits and '-', starting with a letter`);
+    return undefined;
+  }
+  return name ?? '';
+}
+
+function readAnalysis(item: Reader, dryRun: ExperimentAnalysis['ref']['dryRun']): ExperimentAnalysis | null {
+  const a = item.object({ known: ['name', 'templateName', 'clusterScope', 'args', 'requiredForCompletion'] });
+  if (!a) return null;
+  const name = a.field('name').string({ required: true });
+  const templateName = a.field('templateName').string({ required: true });
+  const args = readRolloutArgs(a.field('args'));
+  const requiredForCompletion = a.field('requiredForCompletion').bool(false);
+  if (name === null || templateName === null) return null;
+  if (!NAME.test(name)) {
+    a.field('name').error(`"${name}" is not a valid name: lowercase letters, digits and '-', starting with a letter`);
+    return null;
+  }
+  const templates = [{ loc: a.field('templateName').loc(), templateName, clusterScope: a.field('clusterScope').bool(false) }];
+  return { loc: a.loc(), name, requiredForCompletion, ref: { loc: a.loc(), templates, args, dryRun, measurementRetention: [] } };
+}

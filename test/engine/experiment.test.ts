@@ -1,0 +1,212 @@
+/**
+ * The experiment step with in-memory ports and a fake clock: Argo's Experiment lifecycle
+ * (docs/features/experiment.md "Experiment Lifecycle"; experiments/experiment.go): templates up,
+ * analyses once every template is available, done after the duration (and the required analyses),
+ * a failed analysis fails the rollout, everything the experiment made deleted afterwards.
+ */
+import type { ProviderResult } from '../../src/analysis/provider.js';
+import { harness, runFor, runUntilDone, start, type Harness } from '../support/engine.js';
+import { ScriptedProvider, vector } from '../support/fake-cluster.js';
+import { rolloutYaml } from '../support/spec.js';
+
+const NEW = 'example/myapp:2';
+
+function template(name: string, metric: string[], query: string, args: string[] = []): string {
+  return [
+    'apiVersion: argoproj.io/v1alpha1',
+    'kind: AnalysisTemplate',
+    `metadata: {name: ${name}, namespace: apps}`,
+    'spec:',
+    ...(args.length ? ['  args:', ...args.map((a) => `    - name: ${a}`)] : []),
+    '  metrics:',
+    '    - name: m',
+    ...metric.map((l) => `      ${l}`),
+    '      provider:',
+    '        prometheus:',
+    '          address: http://prometheus:9090',
+    `          query: ${query}`,
+  ].join('\n');
+}
+
+/** Baseline (stable) and canary (canary) at one replica each, judged by `judge` with the templates' hashes. */
+function experimentRollout(experiment: string[], docs: string[]): string {
+  return rolloutYaml({ steps: ['setWeight: 0', experiment.join('\n          '), 'pause: {}'], docs });
+}
+
+const STEP = [
+  'experiment:',
+  '  duration: 60s',
+  '  templates:',
+  '    - {name: baseline, specRef: stable, service: {}}',
+  '    - {name: canary, specRef: canary, service: {}}',
+  '  analyses:',
+  '    - name: judge',
+  '      templateName: judge',
+  '      args:',
+  '        - {name: baseline, value: "{{templates.baseline.podTemplateHash}}"}',
+  '        - {name: canary, value: "{{templates.canary.podTemplateHash}}"}',
+];
+const JUDGE = template('judge', ['interval: 10s', 'count: 3', 'failureCondition: result[0] > 0'], 'judge-{{args.baseline}}-{{args.canary}}', ['baseline', 'canary']);
+
+async function deployed(yaml: string, answer: (q: string, n: number) => ProviderResult = () => vector(0)): Promise<Harness> {
+  const h = harness(yaml, new ScriptedProvider(answer));
+  await runUntilDone(h, await start(h));
+  h.cluster.log.length = 0;
+  h.events.length = 0;
+  return h;
+}
+
+const experimentLines = (log: string[]) => log.filter((l) => l.startsWith('experiment') || l.startsWith('delete'));
+
+describe('an experiment step', () => {
+  it('brings up baseline and canary, judges them with their hashes, completes after the duration and deletes what it made', async () => {
+    const h = await deployed(experimentRollout(STEP, [JUDGE]));
+    const s = await start(h, { image: NEW });
+    const name = `myapp-${s.revision}-1`;
+    await runFor(h, 5_000);
+    expect(experimentLines(h.cluster.log)).toEqual([`experiment ${name}-baseline x1`, `experiment service ${name}-baseline`, `experiment ${name}-canary x1`, `experiment service ${name}-canary`]);
+    const state = h.store.run.state!;
+    expect(state.experiment).toMatchObject({ stepIndex: 1, name, availableAt: expect.any(Number) });
+    // The args name the templates' pod-template-hashes (Argo's {{templates.NAME.podTemplateHash}}).
+    const hashes = state.experiment!.hashes;
+    expect(h.provider.calls[0]).toBe(`judge-${hashes['baseline']}-${hashes['canary']}`);
+    const availableAt = state.experiment!.availableAt!;
+    await runFor(h, 50_000);
+    expect(h.store.run.state!.stepIndex).toBe(1);
+    await runFor(h, 10_000);
+    const after = h.store.run.state!;
+    expect(after.stepIndex).toBe(2);
+    expect(after.experiment).toBeNull();
+    const completed = h.events.find((e) => e.kind === 'stepCompleted' && e.index === 1)!;
+    expect(completed.at - availableAt).toBeGreaterThanOrEqual(60_000);
+    expect(completed.at - availableAt).toBeLessThan(62_000);
+    expect(after.analyses.find((a) => a.id === 'step-2-judge')).toMatchObject({ phase: 'Successful' });
+    expect(h.cluster.experiments.size).toBe(0);
+    expect(h.cluster.experimentServices.size).toBe(0);
+    expect(experimentLines(h.cluster.log).slice(4).sort()).toEqual([`delete Deployment ${name}-baseline`, `delete Deployment ${name}-canary`, `delete Service ${name}-baseline`, `delete Service ${name}-canary`]);
+    s.stop.abort();
+  });
+
+  it('a failed analysis fails the rollout: rolled back, Degraded, the metric named, nothing of the experiment left', async () => {
+    const h = await deployed(experimentRollout(STEP, [JUDGE]), (q) => vector(q.startsWith('judge') ? 1 : 0));
+    const s = await start(h, { image: NEW });
+    const r = await runUntilDone(h, s);
+    expect(r.state.phase).toBe('Degraded');
+    expect(r.state.message).toMatch(/^analysis step-2-judge failed: metric m: result \[1\] matched failureCondition/);
+    expect(h.cluster.experiments.size).toBe(0);
+    expect(h.cluster.experimentServices.size).toBe(0);
+    // The experiment's objects go before the verdict.
+    const finished = h.events.find((e) => e.kind === 'finished')!;
+    expect(finished).toBeDefined();
+    expect(h.cluster.log.indexOf(`delete Deployment myapp-${s.revision}-1-canary`)).toBeGreaterThan(-1);
+  });
+
+  it('without a duration, ends when the required analysis does; the others are terminated', async () => {
+    const quick = template('quick', ['interval: 10s', 'count: 2'], 'quick');
+    const endless = template('endless', ['interval: 10s'], 'endless');
+    const step = [
+      'experiment:',
+      '  templates:',
+      '    - {name: baseline, specRef: stable}',
+      '    - {name: canary, specRef: canary}',
+      '  analyses:',
+      '    - {name: quick, templateName: quick, requiredForCompletion: true}',
+      '    - {name: endless, templateName: endless}',
+    ];
+    const h = await deployed(experimentRollout(step, [quick, endless]));
+    const s = await start(h, { image: NEW });
+    await runFor(h, 20_000);
+    const st = h.store.run.state!;
+    expect(st.stepIndex).toBe(2);
+    expect(st.analyses.map((a) => [a.id, a.phase, a.terminatedBy ?? null])).toEqual([
+      ['step-2-endless', 'Successful', 'skip'],
+      ['step-2-quick', 'Successful', null],
+    ]);
+    expect(h.cluster.experiments.size).toBe(0);
+    s.stop.abort();
+  });
+
+  it('without a duration or a required analysis, ends when all analyses do', async () => {
+    const a = template('a', ['interval: 10s', 'count: 2'], 'a');
+    const b = template('b', ['interval: 10s', 'count: 4'], 'b');
+    const step = ['experiment:', '  templates: [{name: canary, specRef: canary}]', '  analyses: [{name: a, templateName: a}, {name: b, templateName: b}]'];
+    const h = await deployed(experimentRollout(step, [a, b]));
+    const s = await start(h, { image: NEW });
+    await runFor(h, 20_000);
+    expect(h.store.run.state!.stepIndex).toBe(1);
+    await runFor(h, 20_000);
+    expect(h.store.run.state!.stepIndex).toBe(2);
+    expect(h.store.run.state!.analyses.every((r) => r.phase === 'Successful' && !r.terminatedBy)).toBe(true);
+    s.stop.abort();
+  });
+
+  it('abort mid-experiment rolls back and deletes the experiment', async () => {
+    const h = await deployed(experimentRollout(STEP, [JUDGE]));
+    const s = await start(h, { image: NEW });
+    await runFor(h, 10_000);
+    expect(h.cluster.experiments.size).toBe(2);
+    await h.store.request({ id: 'a1', kind: 'abort', at: h.clock.now(), by: 'bob', reason: null });
+    const r = await runUntilDone(h, s);
+    expect(r.state.phase).toBe('Aborted');
+    expect(h.cluster.experiments.size).toBe(0);
+    expect(h.cluster.experimentServices.size).toBe(0);
+    expect(r.state.analyses.find((a) => a.id === 'step-2-judge')).toMatchObject({ terminatedBy: 'rollback' });
+  });
+
+  it('SIGTERM mid-experiment rolls back and deletes the experiment', async () => {
+    const h = await deployed(experimentRollout(STEP, [JUDGE]));
+    const s = await start(h, { image: NEW });
+    await runFor(h, 10_000);
+    s.inbox.push({ kind: 'interrupted', signal: 'SIGTERM' });
+    const r = await runUntilDone(h, s);
+    expect(r.state.phase).toBe('Aborted');
+    expect(h.cluster.experiments.size).toBe(0);
+  });
+
+  it('promote ends the experiment step (as Argo skips the step) and deletes it', async () => {
+    const step = ['experiment:', '  templates: [{name: canary, specRef: canary}]'];
+    const h = await deployed(experimentRollout(step, []));
+    const s = await start(h, { image: NEW });
+    await runFor(h, 30_000);
+    expect(h.store.run.state!.stepIndex).toBe(1);
+    await h.store.request({ id: 'p1', kind: 'promote', at: h.clock.now(), by: 'bob', reason: null });
+    await runFor(h, 2_000);
+    expect(h.store.run.state!.stepIndex).toBe(2);
+    expect(h.cluster.experiments.size).toBe(0);
+    s.stop.abort();
+  });
+
+  it('a runner that died mid-experiment is resumed: the next one continues the experiment and cleans up after it', async () => {
+    const h = await deployed(experimentRollout(STEP, [JUDGE]));
+    const first = await start(h, { image: NEW });
+    await runFor(h, 20_000);
+    first.stop.abort('crash');
+    await runFor(h, 1_000);
+    expect(h.cluster.experiments.size).toBe(2);
+    const availableAt = h.store.run.state!.experiment!.availableAt!;
+    const second = await start(h, { image: NEW, owner: 'second-runner', lastAliveAt: h.clock.now() });
+    expect(second.decision.kind).toBe('resume');
+    await runFor(h, 45_000);
+    const st = h.store.run.state!;
+    expect(st.stepIndex).toBe(2);
+    // The same experiment went on: no second set of Deployments, the duration counted from the first availability.
+    expect(h.cluster.log.filter((l) => l.startsWith('experiment ') && l.endsWith('x1'))).toHaveLength(2);
+    expect(h.events.find((e) => e.kind === 'stepCompleted' && e.index === 1)!.at - availableAt).toBeLessThan(62_000);
+    expect(h.cluster.experiments.size).toBe(0);
+    second.stop.abort();
+  });
+
+  it("what a dead run's experiment left behind is deleted by the next run, whatever it is", async () => {
+    const h = await deployed(experimentRollout(STEP, [JUDGE]));
+    // An older run's experiment, left when its runner was killed and its state replaced.
+    await h.cluster.workloads.ensureExperiment(
+      { name: 'myapp-0123456789-1-baseline', specRef: 'stable', replicas: 1, labels: {}, annotations: {}, selector: null, service: 'myapp-0123456789-1-baseline' },
+      { template: {}, revision: 'x', replicas: 1 },
+    );
+    const s = await start(h, { image: NEW });
+    await runFor(h, 3_000);
+    expect(h.cluster.log).toEqual(expect.arrayContaining(['delete Deployment myapp-0123456789-1-baseline', 'delete Service myapp-0123456789-1-baseline']));
+    expect([...h.cluster.experiments.keys()].every((n) => n.startsWith(`myapp-${s.revision}-1-`))).toBe(true);
+    s.stop.abort();
+  });
+});
