@@ -91,18 +91,8 @@ export function progressing(tx: Tx, obs: Observation, ctx: EngineContext, strate
       trackProgress(tx, ctx, canaryReady ? null : pods);
       if (canaryReady && routesInPlace(obs.routes, routes) && tx.effects.length === 0) advance(tx, ctx);
       return;
-    case 'pause': {
-      trackProgress(tx, ctx, null);
-      const p = tx.state.pause;
-      if (!p) return pause(tx, 'PauseStep', step.durationMs, pauseMessage(step.durationMs, ctx, index));
-      if (p.reason !== 'PauseStep' || p.durationMs === null) return;
-      const end = p.startedAt + p.durationMs;
-      if (tx.now >= end) {
-        resume(tx, 'timer');
-        advance(tx, ctx);
-      } else tx.wakeAt(end);
-      return;
-    }
+    case 'pause':
+      return pauseStep(tx, ctx, index, step.durationMs);
     case 'analysis': {
       trackProgress(tx, ctx, null);
       const run = ensureRun(tx, ctx, stepRunId(index));
@@ -114,4 +104,17 @@ export function progressing(tx: Tx, obs: Observation, ctx: EngineContext, strate
     default:
       assertNever(step, 'step');
   }
+}
+
+/** A pause step: paused until its duration has passed (null: until promote). */
+function pauseStep(tx: Tx, ctx: EngineContext, index: number, durationMs: number | null): void {
+  trackProgress(tx, ctx, null);
+  const p = tx.state.pause;
+  if (!p) return pause(tx, 'PauseStep', durationMs, pauseMessage(durationMs, ctx, index));
+  if (p.reason !== 'PauseStep' || p.durationMs === null) return;
+  const end = p.startedAt + p.durationMs;
+  if (tx.now >= end) {
+    resume(tx, 'timer');
+    advance(tx, ctx);
+  } else tx.wakeAt(end);
 }
