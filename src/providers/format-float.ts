@@ -38,3 +38,35 @@ export function parseSample(text: unknown): number | null {
     }
   }
 }
+
+/**
+ * Go's strconv.FormatFloat(v, 'f', precision) (fmt's %f is precision 6): the exact binary value
+ * rounded half to even at `precision` decimals, never in exponent form. Number#toFixed rounds a
+ * tie up (0.0078125 -> "0.007813", Go "0.007812") and switches to exponent form from 1e21.
+ */
+export function formatFixed(v: number, precision: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  const sign = v < 0 || Object.is(v, -0) ? '-' : '';
+  // |v| = mantissa * 2^exponent exactly.
+  const bits = new DataView(new ArrayBuffer(8));
+  bits.setFloat64(0, Math.abs(v));
+  const biased = (bits.getUint32(0) >>> 20) & 0x7ff;
+  const fraction = (BigInt(bits.getUint32(0) & 0xfffff) << 32n) | BigInt(bits.getUint32(4));
+  const mantissa = biased === 0 ? fraction : fraction | (1n << 52n);
+  const exponent = (biased === 0 ? 1 : biased) - 1075;
+  const scale = 10n ** BigInt(precision);
+  let scaled: bigint;
+  if (exponent >= 0) scaled = (mantissa << BigInt(exponent)) * scale;
+  else {
+    const denominator = 1n << BigInt(-exponent);
+    const numerator = mantissa * scale;
+    scaled = numerator / denominator;
+    const twice = (numerator % denominator) * 2n;
+    if (twice > denominator || (twice === denominator && scaled % 2n === 1n)) scaled += 1n;
+  }
+  const digits = scaled.toString().padStart(precision + 1, '0');
+  const whole = digits.slice(0, digits.length - precision);
+  return precision > 0 ? `${sign}${whole}.${digits.slice(-precision)}` : `${sign}${whole}`;
+}

@@ -8,6 +8,7 @@ import type { GraphiteSpec } from '../manifests/types.js';
 import { parseHttpUrl } from './call.js';
 import type { ProviderDefinition } from './definition.js';
 import { looksLikeHtml, snippet } from './http.js';
+import { formatFixed } from './format-float.js';
 import { pingWithRetries, PING_TIMEOUT_MS } from './ping.js';
 import { failed, measured } from './results.js';
 import { ProviderTransport } from './transport.js';
@@ -62,7 +63,8 @@ async function measureGraphite(transport: ProviderTransport, spec: GraphiteSpec,
   if (!series.ok) return failed(`${label}: ${series.message}`);
   if (series.points.length === 0) return failed(`${label}: no values found`);
   const values = series.points.filter((v): v is number => v !== null);
-  return measured(values, `[${values.map((v) => v.toFixed(6)).join(',')}]`);
+  // Argo prints each value with %f.
+  return measured(values, `[${values.map((v) => formatFixed(v, 6)).join(',')}]`);
 }
 
 type Series = { ok: true; points: (number | null)[] } | { ok: false; message: string };

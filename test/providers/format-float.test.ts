@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { formatSample, parseSample } from '../../src/providers/format-float.js';
+import { formatFixed, formatSample, parseSample } from '../../src/providers/format-float.js';
 
 describe('formatSample (Go FormatFloat(v, \'f\', -1))', () => {
   it.each([
@@ -38,5 +38,37 @@ describe('parseSample', () => {
 
   it.each([[''], ['abc'], [1], [null]])('refuses %p', (v) => {
     expect(parseSample(v)).toBeNull();
+  });
+});
+
+describe('formatFixed (Go FormatFloat(v, \'f\', 6), fmt\'s %f)', () => {
+  it.each([
+    [10, '10.000000'],
+    [0, '0.000000'],
+    [-0, '-0.000000'],
+    [0.1, '0.100000'],
+    [-2.5, '-2.500000'],
+    // Exact ties at the seventh decimal go to the even digit, as Go rounds them.
+    [0.0078125, '0.007812'],
+    [0.0234375, '0.023438'],
+    [0.0000005, '0.000000'],
+    [0.0000015, '0.000002'],
+    [-11091217928330.7890625, '-11091217928330.789062'],
+    [1e21, '1000000000000000000000.000000'],
+    [123456789.123456789, '123456789.123457'],
+    [5e-324, '0.000000'],
+    [NaN, 'NaN'],
+    [Infinity, '+Inf'],
+  ])('%p -> %s', (v, text) => {
+    expect(formatFixed(v, 6)).toBe(text);
+  });
+
+  it('agrees with toFixed away from ties and below 1e21', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e20, max: 1e20 }), (v) => {
+        const tie = /\.\d{6}50{13}$/.test(Math.abs(v).toFixed(20));
+        return tie || formatFixed(v, 6) === (Object.is(v, -0) ? '-0.000000' : v.toFixed(6));
+      }),
+    );
   });
 });
