@@ -1,7 +1,9 @@
 /**
  * Lint of the providers' own fields (src/manifests/metric-*.ts): each provider's section as Argo
- * defines it, with the checks Argo makes when it builds the provider (datadog validateIncomingProps,
- * graphite's address, newrelic's timeout) reported at their field instead of at run time.
+ * defines it, with the checks Argo makes when it builds the provider reported at their field instead
+ * of at run time: datadog.go validateIncomingProps (datadog_test.go TestValidateIncomingProps, and
+ * TestDatadogSpecDefaults' enums), graphite's address (api_test.go TestNewAPIWithInvalidURL),
+ * newrelic's negative timeout (newrelic_test.go TestNewRelicClient_Query).
  */
 import { errors, specFrom } from '../support/spec.js';
 
