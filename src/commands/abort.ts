@@ -10,6 +10,7 @@ import type { Invocation } from '../contract/verb.js';
 import { isTerminal } from '../engine/types.js';
 import { formatDuration } from '../util/duration.js';
 import { UsageError } from '../util/errors.js';
+import { forReader } from '../util/hint.js';
 import { newRequest, openSteering, waitForRunner, type Steering } from './steer.js';
 import type { RunRequest } from '../engine/types.js';
 
@@ -33,7 +34,7 @@ export default async function abort(inv: Invocation, io: Io): Promise<Outcome> {
   const started = s.clock.now();
   const answer = await waitForRunner(s, timeoutMs, (st) => {
     if (!st.handledRequests.includes(req.id)) return null;
-    if (st.phase !== 'RollingBack' && !isTerminal(st.phase)) return `the runner declined: ${st.message}`;
+    if (st.phase !== 'RollingBack' && !isTerminal(st.phase)) return `the runner declined: ${forReader(st.message, s.hint)}`;
     if (st.phase === 'RollingBack' && st.weight !== 0 && st.weight !== null) return null;
     return `traffic is back on stable for ${who} (canary weight ${st.weight ?? 0}%) ${formatDuration(s.clock.now() - started)} after the request; the runner scales the canary down`;
   });

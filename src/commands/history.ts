@@ -14,6 +14,7 @@ import { systemClock } from '../util/clock.js';
 import { connectFrom } from './connect.js';
 import { finishLeftScaleDown } from './left-scale-down.js';
 import { rolloutNotFound } from './not-found.js';
+import { forReader } from '../util/hint.js';
 
 export default async function history(inv: Invocation, io: Io): Promise<Outcome> {
   const flags = inv.options as { output?: string; limit?: string };
@@ -22,8 +23,9 @@ export default async function history(inv: Invocation, io: Io): Promise<Outcome>
   const cluster = await connectFrom(inv, io, clock);
   const name = inv.args[0]!;
   const namespace = cluster.namespaceFor(null);
+  const target = { name, namespace, context: inv.global.context ?? null };
   const [stored, holder] = await Promise.all([cluster.stateStore(name, namespace).load(), cluster.lock(name, namespace).holder()]);
-  if (!stored.state) throw await rolloutNotFound(cluster, 'history', { name, namespace, context: inv.global.context ?? null }, `canary has no run recorded (no ConfigMap ${namespace}/${name}-canary-run)`);
+  if (!stored.state) throw await rolloutNotFound(cluster, 'history', target, `canary has no run recorded (no ConfigMap ${namespace}/${name}-canary-run)`);
   if (stored.state.scaleDown && !isLive(holder, clock.now())) {
     const done = await finishLeftScaleDown(cluster, clock, name, namespace, stored.state);
     if (done) write(io.stderr, io.errPalette.dim(done));
@@ -37,7 +39,8 @@ export default async function history(inv: Invocation, io: Io): Promise<Outcome>
       write(io.stdout, renderYaml(view));
       break;
     default:
-      write(io.stdout, renderHistory(view, io.palette, textWidth(io)));
+      // A reason's commands as the reader pastes them (the data keeps what was stored).
+      write(io.stdout, renderHistory({ ...view, runs: view.runs.map((r) => ({ ...r, reason: forReader(r.reason, target) })) }, io.palette, textWidth(io)));
   }
   return 'ok';
 }

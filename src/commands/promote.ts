@@ -8,6 +8,7 @@ import { write, type Io } from '../contract/io.js';
 import { parseDurationOption } from '../contract/options.js';
 import type { Invocation } from '../contract/verb.js';
 import { isTerminal } from '../engine/types.js';
+import { forReader } from '../util/hint.js';
 import { handledOutcome, newRequest, openSteering, waitForRunner } from './steer.js';
 
 export default async function promote(inv: Invocation, io: Io): Promise<Outcome> {
@@ -35,6 +36,6 @@ export default async function promote(inv: Invocation, io: Io): Promise<Outcome>
     write(io.stdout, `the runner of ${who} stopped before acting; the request is stored: \`canary run\` with its manifests resumes the run and applies it`);
     return 'ok';
   }
-  write(io.stdout, `${who}: ${answer.line}`);
+  write(io.stdout, `${who}: ${forReader(answer.line, s.hint)}`);
   return 'ok';
 }

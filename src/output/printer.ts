@@ -7,7 +7,7 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import type { Ora } from 'ora';
 import type { RunEvent } from '../engine/events.js';
 import type { Clock } from '../util/clock.js';
-import type { HintTarget } from '../util/hint.js';
+import { forReader, type HintTarget } from '../util/hint.js';
 import type { Palette } from '../util/palette.js';
 import { githubErrorAnnotation, githubSummary } from './github.js';
 import { runReport, type ReportFile } from './report.js';
@@ -57,6 +57,8 @@ export async function createRunPrinter(o: PrinterOptions): Promise<RunPrinter> {
   const human = o.mode === 'json' ? o.stderr : o.stdout;
   const hp = o.mode === 'json' ? o.errPalette : o.palette;
   let model: LiveModel = initialModel(o.rollout, o.steps, o.hint);
+  // The reason is often the stored message: its commands get the reader's --context.
+  const readable = (f: FinalLine): FinalLine => ({ ...f, reason: forReader(f.reason, o.hint) });
   let spinner: Ora | null = null;
   let ora: typeof import('ora').default | null = null;
   const stop = new AbortController();
@@ -127,8 +129,9 @@ export async function createRunPrinter(o: PrinterOptions): Promise<RunPrinter> {
     info(text) {
       above(text);
     },
-    verdict(f) {
+    verdict(stored) {
       if (verdictGiven) return;
+      const f = readable(stored);
       if (spinner) {
         spinner.stop();
         writeLine(o.stdout, renderLiveView(model, o.clock.now(), o.palette, Math.max(40, (o.stdout.columns ?? 80) - 2)).slice(1).join('\n'));
@@ -137,8 +140,9 @@ export async function createRunPrinter(o: PrinterOptions): Promise<RunPrinter> {
       verdictGiven = true;
       writeLine(human, renderFinalLine(f, hp));
     },
-    async done(f, exitCode) {
+    async done(stored, exitCode) {
       stop.abort();
+      const f = readable(stored);
       if (!verdictGiven) printer.verdict(f);
       if (spinner) {
         spinner.stop();

@@ -16,7 +16,7 @@ import { ICON, type Icon } from './icons.js';
 import type { RunnerView, StatusPhase, StatusReason, StatusSummary } from './model.js';
 import { lastAliveAt } from './runner.js';
 import { formatAge, formatRemaining } from './time.js';
-import { hintCommand, type HintTarget } from '../util/hint.js';
+import { forReader, hintCommand, type HintTarget } from '../util/hint.js';
 import type { StatusInput } from './types.js';
 import { stepLabel, stoppedWhere } from './where.js';
 
@@ -49,6 +49,12 @@ function summary(phase: StatusPhase, reason: StatusReason, message: string, extr
 }
 
 export function summarize(input: StatusInput, focus: Focus, runner: RunnerView): StatusSummary {
+  const s = summarizeStored(input, focus, runner);
+  // Stored messages name commands without --context: the reader's is added.
+  return { ...s, message: forReader(s.message, hintTarget(input)) };
+}
+
+function summarizeStored(input: StatusInput, focus: Focus, runner: RunnerView): StatusSummary {
   switch (focus.kind) {
     case 'none':
       if (runner.state === 'live') return summary('Progressing', 'NewRunStarting', `${runner.identity} holds the lease: a run is starting`);

@@ -30,3 +30,19 @@ export function hintCommand(verb: string, t: HintTarget, extra = ''): string {
 function quote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
+
+/**
+ * A stored message as this reader pastes its commands: the engine stores them without --context (the
+ * run state outlives whoever's kubeconfig wrote it), so each command naming the rollout's namespace
+ * gets the reader's --context when they gave one.
+ */
+export function forReader(text: string, t: HintTarget): string {
+  if (!t.context) return text;
+  const ns = ` -n ${quote(t.namespace)}`;
+  const context = ` --context ${quote(t.context)}`;
+  return text.replace(/`(canary [^`]*)`/g, (whole, cmd: string) => {
+    const at = cmd.endsWith(ns) ? cmd.length - ns.length : cmd.indexOf(`${ns} `);
+    if (at < 0 || cmd.includes(' --context ')) return whole;
+    return `\`${cmd.slice(0, at + ns.length)}${context}${cmd.slice(at + ns.length)}\``;
+  });
+}

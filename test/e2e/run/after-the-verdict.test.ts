@@ -4,8 +4,11 @@
  * (promoted, `--scale-down wait`); `--scale-down leave` exiting at the verdict with the scale-down
  * stored in the run state, shown by `canary status` and done by the next canary command once due
  * (rolled back); the rolled back revision refused on a re-run (exit 8, what to do instead); and
- * `canary history` of those runs, newest first, text and `-o json`.
+ * `canary history` of those runs, newest first, text and `-o json`; `--report` of both runs (item 12).
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Cluster } from '../../sandbox/cluster.js';
 import {
   BAD,
@@ -32,17 +35,21 @@ if (requirePrometheus('after the verdict')) {
   describe('after the verdict: the scale-down, a refused re-run, history', () => {
     let sb: Cluster;
     let healthy: string;
+    const reports = mkdtempSync(join(tmpdir(), 'canary-e2e-reports-'));
     beforeAll(async () => {
       sb = await seedCluster();
       await firstDeploy(sb);
     });
     afterEach(killAll);
-    afterAll(async () => sb?.close());
+    afterAll(async () => {
+      rmSync(reports, { recursive: true, force: true });
+      await sb?.close();
+    });
 
     it('promoted: the verdict as soon as all traffic is on the new stable, then the scale-down as a countdown (--scale-down wait)', async () => {
       healthy = healthyImage('verdict');
       // 0.1: scaleDownDelaySeconds 30 s -> 3 s.
-      const run = canary(sb, ['run', SEED, '--image', `myapp=${healthy}`, '--time-scale', '0.1']);
+      const run = canary(sb, ['run', SEED, '--image', `myapp=${healthy}`, '--time-scale', '0.1', '--report', join(reports, 'promoted.md')]);
       // A person releases the first pause (history names them).
       await run.waitFor(/step 2\/9: pause/, 90_000);
       expectExit(await runCanary(sb, ['promote', 'myapp']), 0);
@@ -62,12 +69,23 @@ if (requirePrometheus('after the verdict')) {
       expect(run.exitedAt! - verdictAt).toBeGreaterThan(2_000);
       expect(deployment(sb, 'myapp-canary')!.spec.replicas).toBe(0);
       expect((fullRunState(sb) as unknown as { scaleDown: unknown }).scaleDown).toBeNull();
+      // --report (issue 16 item 12): the verdict, the steps, the weights over time, real Prometheus's measurements.
+      const md = readFileSync(join(reports, 'promoted.md'), 'utf8');
+      expect(md).toMatch(/^### ✅ canary promoted: `apps\/myapp`\n/);
+      expect(md).toContain('| 9/9 | setWeight 100% |');
+      expect(md).toMatch(/ {2}line \[0, 10, 40, 70, 90, 100, 0\]\n/);
+      expect(md).toMatch(/\| background \| success-rate \| Successful \| \[/);
     });
 
     it('rolled back with --scale-down leave: exits at the verdict; status shows the scale-down; the next canary command does it once due', async () => {
       // 0.2: abortScaleDownDelaySeconds 30 s -> 6 s.
-      const r = await runCanary(sb, ['run', SEED, '--image', `myapp=${BAD}`, '--time-scale', '0.2', '--scale-down', 'leave']);
+      const r = await runCanary(sb, ['run', SEED, '--image', `myapp=${BAD}`, '--time-scale', '0.2', '--scale-down', 'leave', '--report', join(reports, 'rolled-back.html')]);
       expectExit(r, 1);
+      // The HTML report: one self-contained page (test/commands/report.test.ts opens one in chromium).
+      const html = readFileSync(join(reports, 'rolled-back.html'), 'utf8');
+      expect(html).toMatch(/<title>canary rolled back: apps\/myapp revision \w+<\/title>/);
+      expect(html).toMatch(/analysis background failed: metric success-rate/);
+      expect(html).not.toMatch(/<script|<link|<img|<iframe|url\(|@import/i);
       expect(parseFinalLine(verdictLine(r.stdout))).toMatchObject({ verdict: 'rolled back', rollout: 'apps/myapp' });
       expect(verdictLine(r.stdout)).toMatch(/: analysis background failed: metric success-rate/);
       expect(lastLine(r.stdout)).toMatch(/ myapp the canary's scale-down \(abortScaleDownDelaySeconds, due \S+\) is left to the next canary command$/);
