@@ -31,6 +31,7 @@ const USAGE = `usage: npm run sandbox -- [options]
   --port N                  API server port (default: a free one)
   --rps N                   load rate from apps/dependant-api-service to apps/myapp (default 10)
   --path PATH               load request path (default /get)
+  --tag H=V:SHARE           send a share (0-1) of the load with header H: V, e.g. X-Canary=yes:0.1
   --no-load                 no load generator
   --no-prometheus           no Prometheus (analysis queries will fail)
   --smi V[,V]               TrafficSplit versions served (default v1alpha1,v1alpha2; "none" to omit)
@@ -53,6 +54,7 @@ function parseOptions(argv: string[]): Options {
       port: { type: 'string' },
       rps: { type: 'string' },
       path: { type: 'string' },
+      tag: { type: 'string' },
       'no-load': { type: 'boolean' },
       'no-prometheus': { type: 'boolean' },
       smi: { type: 'string' },
@@ -93,7 +95,12 @@ function parseOptions(argv: string[]): Options {
     gatewayApi: versions<GatewayApiVersion>('--gateway-api', values['gateway-api'], ['v1', 'v1beta1'], ['v1', 'v1beta1']),
     istio: versions<IstioVersion>('--istio', values.istio, ['v1', 'v1beta1', 'v1alpha3'], []),
   };
-  const load: SandboxOptions['load'] = values['no-load'] ? false : hasSeedWorld(scenario) || rps !== undefined ? { rps: rps ?? 10, path: values.path ?? '/get', durationMs: 24 * 3_600_000 } : false;
+  const tag = values.tag === undefined ? undefined : parseTag(values.tag);
+  const load: SandboxOptions['load'] = values['no-load']
+    ? false
+    : hasSeedWorld(scenario) || rps !== undefined
+      ? { rps: rps ?? 10, path: values.path ?? '/get', durationMs: 24 * 3_600_000, ...(tag ? { tag } : {}) }
+      : false;
   if (controlPlane === 'real' && port !== undefined) throw new UsageError('--port applies to the in-process sandbox only (the real API server takes a free port)');
   return {
     controlPlane,
@@ -261,3 +268,11 @@ main().then(
     process.exit(1);
   },
 );
+
+/** `--tag X-Canary=yes:0.1`: header name, value, and the share of requests that carry it. */
+function parseTag(text: string): { header: string; value: string; share: number } {
+  const m = /^([A-Za-z0-9-]+)=(.*):([0-9.]+)$/.exec(text);
+  const share = m ? Number(m[3]) : NaN;
+  if (!m || !(share >= 0 && share <= 1)) throw new UsageError(`--tag: expected HEADER=VALUE:SHARE with SHARE within 0-1, e.g. X-Canary=yes:0.1, got ${JSON.stringify(text)}`);
+  return { header: m[1]!, value: m[2]!, share };
+}

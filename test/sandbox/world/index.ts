@@ -42,6 +42,8 @@ export interface LoadSpec {
   to?: string;
   maxRequests?: number;
   durationMs?: number;
+  /** A share (0-1) of the requests sent with this header (a tagged cohort for header routes). */
+  tag?: { header: string; value: string; share: number };
 }
 
 export interface World {
@@ -108,6 +110,7 @@ export async function startWorld(opts: WorldOptions): Promise<World> {
         ...(spec.path ? { path: spec.path } : {}),
         ...(spec.maxRequests !== undefined ? { maxRequests: spec.maxRequests } : {}),
         ...(spec.durationMs !== undefined ? { durationMs: spec.durationMs } : {}),
+        ...(spec.tag ? { tag: { share: spec.tag.share, headers: { [spec.tag.header]: spec.tag.value } } } : {}),
       };
       const load = new LoadGenerator(options).start();
       loads.add(load);

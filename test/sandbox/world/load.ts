@@ -16,6 +16,11 @@ export interface LoadOptions {
   /** Request path, default `/get`. */
   path?: string;
   method?: string;
+  /**
+   * A share (0-1) of the requests carries these headers (a tagged cohort, e.g. `X-Canary: yes`),
+   * spread evenly: request n is tagged when floor(n x share) moves. Counted apart in `tagged`.
+   */
+  tag?: { share: number; headers: Record<string, string> };
   /** Stop after this many requests (default: one hour's worth at the starting rate). */
   maxRequests?: number;
   /** Stop after this long (default one hour). */
@@ -57,6 +62,8 @@ export interface LoadStats extends Tally {
   unmeshed: number;
   /** Outcome per backend Service actually reached (`myapp-canary`); `(none)` when no backend answered. */
   byBackend: Record<string, Tally>;
+  /** The tagged requests alone (LoadOptions.tag), by backend Service. */
+  tagged: { sent: number; byBackend: Record<string, Tally> };
   byStatus: Record<string, number>;
   timeline: TimelineBucket[];
   rps: number;
@@ -98,7 +105,8 @@ export class LoadGenerator {
     this.clock = opts.clock ?? systemClock;
     this.durationMs = opts.durationMs ?? 3_600_000;
     this.maxRequests = opts.maxRequests ?? Math.ceil(opts.rps * 3600);
-    this.s = { sent: 0, ok: 0, failed: 0, inFlight: 0, noSource: 0, dropped: 0, unmeshed: 0, byBackend: {}, byStatus: {}, timeline: [], rps: opts.rps, running: false };
+    if (opts.tag && !(opts.tag.share >= 0 && opts.tag.share <= 1)) throw new Error(`load: tag.share must be within 0-1, got ${opts.tag.share}`);
+    this.s = { sent: 0, ok: 0, failed: 0, inFlight: 0, noSource: 0, dropped: 0, unmeshed: 0, byBackend: {}, tagged: { sent: 0, byBackend: {} }, byStatus: {}, timeline: [], rps: opts.rps, running: false };
     this.done = new Promise((r) => (this.resolveDone = r));
   }
 
@@ -164,11 +172,13 @@ export class LoadGenerator {
   }
 
   private fire(): void {
-    this.attempts++;
+    const n = this.attempts++;
     if (this.inFlight.size >= (this.opts.maxInFlight ?? 256)) {
       this.s.dropped++;
       return;
     }
+    const tag = this.opts.tag;
+    const tagged = !!tag && Math.floor((n + 1) * tag.share) > Math.floor(n * tag.share);
     const p: Promise<void> = this.opts.mesh
       .request({
         from: this.opts.from,
@@ -177,18 +187,21 @@ export class LoadGenerator {
         ...(this.opts.to.port !== undefined ? { port: this.opts.to.port } : {}),
         method: this.opts.method ?? 'GET',
         path: this.opts.path ?? '/get',
+        ...(tagged ? { headers: tag.headers } : {}),
         signal: this.abort.signal,
       })
-      .then((r) => this.record(r))
+      .then((r) => this.record(r, tagged))
       .finally(() => this.inFlight.delete(p));
+    if (tagged) this.s.tagged.sent++;
     this.s.sent++;
     this.inFlight.add(p);
   }
 
-  private record(r: MeshResult): void {
+  private record(r: MeshResult, tagged: boolean): void {
     if (r.outcome === 'no-source') {
       // Nothing left the client after all.
       this.s.sent--;
+      if (tagged) this.s.tagged.sent--;
       this.s.noSource++;
       return;
     }
@@ -198,6 +211,7 @@ export class LoadGenerator {
     const status = r.outcome === 'unresolved' ? 'unresolved' : String(r.status);
     bump(this.s, bad);
     bump((this.s.byBackend[backend] ??= { ok: 0, failed: 0 }), bad);
+    if (tagged) bump((this.s.tagged.byBackend[backend] ??= { ok: 0, failed: 0 }), bad);
     this.s.byStatus[status] = (this.s.byStatus[status] ?? 0) + 1;
     const width = this.opts.bucketMs ?? 1000;
     const t = this.startedAt + Math.floor((this.clock.now() - this.startedAt) / width) * width;

@@ -30,6 +30,15 @@ describe('load generator (manual clock)', () => {
       ...opts,
     }).start());
 
+  it('tags a share of the requests with a header, spread evenly, and counts them apart', async () => {
+    const g = start({ tag: { share: 0.1, headers: { 'X-Canary': 'yes' } }, maxRequests: 200 });
+    await clock.advance(10_000);
+    const s = await g.done;
+    expect(s.sent).toBe(200);
+    expect(s.tagged.sent).toBe(20);
+    expect(Object.values(s.tagged.byBackend).reduce((a, t) => a + t.ok + t.failed, 0)).toBe(20);
+  });
+
   it('sends at the set rate, and setRate changes it', async () => {
     const g = start();
     await clock.advance(10_000);

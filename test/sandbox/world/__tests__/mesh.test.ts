@@ -54,6 +54,20 @@ describe('mesh routing', () => {
     });
   });
 
+  it('RequestMirror: a copy of `percent` of the requests goes to the mirror Service, counted as traffic, its answer dropped', async () => {
+    const route = httpRoute(100, 0);
+    const rule = (route['spec'] as { rules: Record<string, unknown>[] }).rules[0]!;
+    rule['filters'] = [{ type: 'RequestMirror', requestMirror: { backendRef: { name: 'myapp-canary', port: 80 }, percent: 25 } }];
+    w.store.create(T.httproutes, 'apps', route);
+    const { byBackend } = await send(w.mesh, N);
+    await w.mesh.mirrors();
+    // Every answer came from stable; the canary saw about a quarter of the requests as copies.
+    expect(byBackend).toEqual({ 'myapp-stable': N });
+    const mirrored = w.mesh.metrics.responses({ direction: 'outbound', deployment: CLIENT, dst_service: 'myapp-canary' });
+    expect(Math.abs((100 * mirrored) / N - 25)).toBeLessThanOrEqual(TOLERANCE);
+    expect(w.mesh.metrics.responses({ direction: 'inbound', deployment: 'myapp-canary' })).toBe(mirrored);
+  });
+
   it('weight changes apply to the very next request', async () => {
     w.store.create(T.trafficsplits, 'apps', trafficSplit('v1alpha2', 100, 0));
     expect((await send(w.mesh, 50)).byBackend).toEqual({ 'myapp-stable': 50 });

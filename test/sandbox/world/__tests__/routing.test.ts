@@ -77,13 +77,62 @@ describe('route resolution', () => {
     expect(first('/status/500?x=1')).toBe('exact');
   });
 
+  // canary's header rules copy the split rule's matches and add headers: they must win for tagged requests only.
+  const tagged = (headers: unknown[], extra: Record<string, unknown> = {}): K8sObject => ({
+    metadata: { name: 'r', namespace: 'apps' },
+    spec: {
+      parentRefs: [{ group: 'core', kind: 'Service', name: 'myapp' }],
+      rules: [
+        { backendRefs: [{ name: 'myapp-stable', weight: 100 }, { name: 'myapp-canary', weight: 0 }], ...extra },
+        { name: 'canary.myapp.tagged-0123abcd-0', matches: [{ path: { type: 'PathPrefix', value: '/' }, headers }], backendRefs: [{ name: 'myapp-canary' }] },
+      ],
+    },
+  });
+  const backend = (route: K8sObject, headers: Record<string, string>, method = 'GET') => {
+    const r = resolveRoute(base({ headers, method, httpRoutes: [route] }));
+    return r.kind === 'httproute' ? r.backends.map((b) => `${b.service}:${b.weight}`).join(',') : r.kind;
+  };
+
+  it.each([
+    // Gateway API precedence: with equal paths, the rule with more header matches wins (then rule order).
+    [[{ type: 'Exact', name: 'X-Canary', value: 'yes' }], { 'x-canary': 'yes' }, 'myapp-canary:1'],
+    [[{ type: 'Exact', name: 'X-Canary', value: 'yes' }], { 'x-canary': 'no' }, 'myapp-stable:100,myapp-canary:0'],
+    [[{ type: 'Exact', name: 'X-Canary', value: 'yes' }], {}, 'myapp-stable:100,myapp-canary:0'],
+    // A prefix as the plugin writes it: "<prefix>.*", matched on the whole value.
+    [[{ type: 'RegularExpression', name: 'X-Canary', value: 'ye.*' }], { 'x-canary': 'yes' }, 'myapp-canary:1'],
+    [[{ type: 'RegularExpression', name: 'X-Canary', value: 'ye.*' }], { 'x-canary': 'oyes' }, 'myapp-stable:100,myapp-canary:0'],
+    [[{ type: 'RegularExpression', name: 'X-Canary', value: 'a|b' }], { 'x-canary': 'b' }, 'myapp-canary:1'],
+    [[{ type: 'RegularExpression', name: 'X-Canary', value: 'a|b' }], { 'x-canary': 'ab' }, 'myapp-stable:100,myapp-canary:0'],
+  ])('header match %j with %j -> %s', (headers, sent, expected) => {
+    expect(backend(tagged(headers), sent)).toBe(expected);
+  });
+
+  it('a method match outranks header matches; a RequestMirror filter names the copy\'s Service and percent', () => {
+    const route: K8sObject = {
+      metadata: { name: 'r', namespace: 'apps' },
+      spec: {
+        parentRefs: [{ group: 'core', kind: 'Service', name: 'myapp' }],
+        rules: [
+          { matches: [{ headers: [{ name: 'x-a', value: '1' }, { name: 'x-b', value: '1' }] }], backendRefs: [{ name: 'headers' }] },
+          {
+            matches: [{ method: 'GET' }],
+            filters: [{ type: 'RequestMirror', requestMirror: { backendRef: { name: 'myapp-canary', port: 80 }, percent: 30 } }],
+            backendRefs: [{ name: 'method' }],
+          },
+        ],
+      },
+    };
+    expect(resolveRoute(base({ headers: { 'x-a': '1', 'x-b': '1' }, httpRoutes: [route] }))).toMatchObject({ backends: [{ service: 'method' }], mirrors: [{ namespace: 'apps', service: 'myapp-canary', percent: 30 }] });
+    expect(resolveRoute(base({ method: 'POST', headers: { 'x-a': '1', 'x-b': '1' }, httpRoutes: [route] }))).toMatchObject({ backends: [{ service: 'headers' }], mirrors: [] });
+  });
+
   it('picks backends in proportion to their weights; none when all are zero', () => {
     const random = seededRandom(7);
     const counts = [0, 0, 0];
     for (let i = 0; i < 10_000; i++) counts[pickWeighted(random, [1, 0, 3])]!++;
     expect(counts[1]).toBe(0);
     expect(Math.abs(counts[2]! / 10_000 - 0.75)).toBeLessThan(0.02);
-    const zero = { kind: 'httproute' as const, name: 'r', rule: 0, backends: [{ namespace: 'apps', service: 'a', weight: 0 }] };
+    const zero = { kind: 'httproute' as const, name: 'r', rule: 0, backends: [{ namespace: 'apps', service: 'a', weight: 0 }], mirrors: [] };
     expect(pickBackend(zero, { namespace: 'apps', service: 'myapp' }, random)).toBeUndefined();
   });
 });

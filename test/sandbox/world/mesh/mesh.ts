@@ -6,7 +6,9 @@
  * backend actually chosen as `dst_service`, the server's as `direction="inbound"`.
  *
  * Splitting happens in the client's proxy: requests from unmeshed clients (no injection) go to
- * the Service itself and are counted only inbound, as on a real cluster.
+ * the Service itself and are counted only inbound, as on a real cluster. An HTTPRoute rule's
+ * RequestMirror filter makes the client's proxy send a copy of `percent` of the requests to the
+ * mirror Service, counted as any request, its answer dropped (mirrors(): the copies in flight).
  */
 import { systemClock, type Clock } from '../../../../src/util/clock.js';
 import type { ObjectStore } from '../../store/store.js';
@@ -73,6 +75,8 @@ export class Mesh {
   private readonly splitRandom: Random;
   private readonly endpointRandom: Random;
   private readonly latencyRandom: Random;
+  private readonly mirrorRandom: Random;
+  private readonly mirroring = new Set<Promise<void>>();
   private readonly roundRobin = new Map<string, number>();
 
   constructor(private readonly opts: MeshOptions) {
@@ -81,6 +85,7 @@ export class Mesh {
     this.splitRandom = forkRandom(seed, 'mesh-split');
     this.endpointRandom = forkRandom(seed, 'mesh-endpoints');
     this.latencyRandom = forkRandom(seed, 'mesh-latency');
+    this.mirrorRandom = forkRandom(seed, 'mesh-mirror');
     this.view = new MeshView(opts.store);
     this.view.onPodDeleted((pod) => this.metrics.removePod(`${pod.metadata.namespace}/${pod.metadata.name}`));
     this.routeStatus = new RouteStatusController(opts.store, this.clock, opts.log ?? ((m) => process.stderr.write(`sandbox: ${m}\n`)));
@@ -113,6 +118,11 @@ export class Mesh {
         })
       : ({ kind: 'service' } as const);
     const backend = pickBackend(route, target, this.splitRandom);
+    if (route.kind === 'httproute') {
+      for (const m of route.mirrors) {
+        if (this.mirrorRandom() * 100 < m.percent) this.mirror(source!, authority, m, { method, path: req.path, headers });
+      }
+    }
     const overhead = 0.3 + this.latencyRandom() * 1.2; // two proxies and loopback, modelled
 
     if (!backend) {
@@ -170,6 +180,31 @@ export class Mesh {
       if (pod && !pod.metadata.deletionTimestamp && ready(pod)) out.push(pod);
     }
     return out.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  }
+
+  /** Resolves once every mirrored copy sent so far has been answered (and its answer dropped). */
+  async mirrors(): Promise<void> {
+    while (this.mirroring.size > 0) await Promise.all([...this.mirroring]);
+  }
+
+  /** A copy of the request to one Ready pod of the mirror Service, from the same client: counted, not answered to anyone. */
+  private mirror(source: K8sObject, authority: string, backend: Backend, req: { method: string; path: string; headers: Record<string, string> }): void {
+    const pod = this.pickEndpoint(backend);
+    const handler = pod && this.opts.pods.handler(backend.namespace, pod.metadata.name);
+    const overhead = 0.3 + this.latencyRandom() * 1.2;
+    if (!pod || !handler) return this.proxyAnswer(source, true, authority, backend, 503, overhead);
+    const outKey = this.metrics.request(podKey(source), { ...podLabels(source), ...outboundLabels(authority, backend, pod) });
+    const inKey = isMeshed(pod.metadata.labels) ? this.metrics.request(podKey(pod), { ...podLabels(pod), ...inboundLabels(authority, source) }) : undefined;
+    const started = this.clock.now();
+    const p = handler(req)
+      .then((response) => {
+        const latencyMs = this.clock.now() - started + overhead;
+        if (inKey) this.metrics.response(inKey, response.status, latencyMs - overhead / 2);
+        this.metrics.response(outKey, response.status, latencyMs);
+      })
+      .catch(() => undefined)
+      .finally(() => this.mirroring.delete(p));
+    this.mirroring.add(p);
   }
 
   close(): void {

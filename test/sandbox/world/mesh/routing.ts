@@ -4,6 +4,7 @@
  * HTTPRoute), else an HTTPRoute attached to the Service (GAMMA: parentRef kind Service, group
  * core/""), else an Istio VirtualService naming the Service (as a sidecar would), else the Service itself. Pure functions of the cached objects.
  */
+import type { BackendRef } from '../../../../src/routing/http-route-rules.js';
 import type { K8sObject } from '../../store/types.js';
 import { parseWeight } from '../quantity.js';
 import { pickWeighted, type Random } from '../random.js';
@@ -20,10 +21,15 @@ export interface WeightedBackend extends Backend {
   weight: number;
 }
 
+/** A RequestMirror filter: `percent` of the requests are copied to `backend`, whose answer is dropped. */
+export interface Mirror extends Backend {
+  percent: number;
+}
+
 export type Route =
   | { kind: 'service' }
   | { kind: 'trafficsplit'; name: string; backends: WeightedBackend[] }
-  | { kind: 'httproute'; name: string; rule: number; backends: WeightedBackend[] }
+  | { kind: 'httproute'; name: string; rule: number; backends: WeightedBackend[]; mirrors: Mirror[] }
   | { kind: 'virtualservice'; name: string; rule: number; backends: WeightedBackend[] };
 
 export interface RouteInputs {
@@ -53,7 +59,7 @@ export function resolveRoute(input: RouteInputs): Route {
     const rules = ((route['spec'] as { rules?: HttpRule[] } | undefined)?.rules ?? [{}]);
     const chosen = bestRule(rules, input);
     if (chosen === undefined) continue;
-    const refs = (rules[chosen]!.backendRefs ?? []).filter((r) => (r.kind ?? 'Service') === 'Service' && (r.group ?? '') === '');
+    const refs = (rules[chosen]!.backendRefs ?? []).filter(isService);
     // A rule without backends sends traffic to its parent Service.
     if (refs.length === 0) return { kind: 'service' };
     const ns = route.metadata.namespace ?? input.namespace;
@@ -62,6 +68,7 @@ export function resolveRoute(input: RouteInputs): Route {
       name: route.metadata.name,
       rule: chosen,
       backends: refs.map((r) => ({ namespace: r.namespace ?? ns, service: r.name, weight: typeof r.weight === 'number' ? r.weight : 1 })),
+      mirrors: mirrorsOf(rules[chosen]!, ns),
     };
   }
   const vs = resolveVirtualService(input, input.virtualServices ?? [], input.destinationRules ?? []);
@@ -94,9 +101,25 @@ function rootService(ts: K8sObject, namespace: string): string | undefined {
   return name;
 }
 
+/** A backendRef as HTTPRoute has it (the same shape canary writes). */
+type Ref = BackendRef;
+
 interface HttpRule {
   matches?: { path?: { type?: string; value?: string }; method?: string; headers?: { type?: string; name: string; value: string }[] }[];
-  backendRefs?: { group?: string; kind?: string; name: string; namespace?: string; port?: number; weight?: number }[];
+  filters?: { type?: string; requestMirror?: { backendRef?: Ref; percent?: number; fraction?: { numerator?: number; denominator?: number } } }[];
+  backendRefs?: Ref[];
+}
+
+const isService = (r: Ref): boolean => (r.kind ?? 'Service') === 'Service' && (r.group ?? '') === '';
+
+/** The rule's RequestMirror filters (Gateway API: `percent`, or `fraction`; neither = every request). */
+function mirrorsOf(rule: HttpRule, namespace: string): Mirror[] {
+  return (rule.filters ?? []).flatMap((f) => {
+    const m = f.type === 'RequestMirror' ? f.requestMirror : undefined;
+    if (!m?.backendRef || !isService(m.backendRef)) return [];
+    const fraction = m.fraction?.numerator !== undefined ? (100 * m.fraction.numerator) / (m.fraction.denominator ?? 100) : undefined;
+    return [{ namespace: m.backendRef.namespace ?? namespace, service: m.backendRef.name, percent: m.percent ?? fraction ?? 100 }];
+  });
 }
 
 function attachedTo(route: K8sObject, input: RouteInputs): boolean {
@@ -111,25 +134,36 @@ function attachedTo(route: K8sObject, input: RouteInputs): boolean {
   );
 }
 
-/** Gateway API precedence: an Exact path beats the longest PathPrefix; ties go to rule order. */
+/**
+ * Gateway API precedence (HTTPRouteRule): an Exact path beats the longest PathPrefix, then a method
+ * match, then the most header matches; ties go to rule order.
+ */
 function bestRule(rules: HttpRule[], input: RouteInputs): number | undefined {
-  let best: { index: number; score: number } | undefined;
+  let best: { index: number; score: number[] } | undefined;
   const path = input.path.split('?')[0]!;
   rules.forEach((rule, index) => {
     const matches = rule.matches?.length ? rule.matches : [{}];
     for (const m of matches) {
-      const score = matchScore(m, path, input);
-      if (score !== undefined && (!best || score > best.score)) best = { index, score };
+      const pathScore = matchScore(m, path, input);
+      if (pathScore === undefined) continue;
+      const score = [pathScore, m.method ? 1 : 0, m.headers?.length ?? 0];
+      if (!best || greater(score, best.score)) best = { index, score };
     }
   });
   return best?.index;
+}
+
+function greater(a: number[], b: number[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! > b[i]!;
+  return false;
 }
 
 function matchScore(m: NonNullable<HttpRule['matches']>[number], path: string, input: RouteInputs): number | undefined {
   if (m.method && m.method !== input.method) return undefined;
   for (const h of m.headers ?? []) {
     const v = input.headers[h.name.toLowerCase()];
-    if ((h.type ?? 'Exact') === 'Exact' ? v !== h.value : v === undefined || !new RegExp(h.value).test(v)) return undefined;
+    // RegularExpression as Envoy matches it: the whole value.
+    if ((h.type ?? 'Exact') === 'Exact' ? v !== h.value : v === undefined || !new RegExp(`^(?:${h.value})$`).test(v)) return undefined;
   }
   const type = m.path?.type ?? 'PathPrefix';
   const value = m.path?.value ?? '/';
