@@ -1,8 +1,9 @@
-import type { DatadogSpec, WebSpec } from '../../src/manifests/types.js';
+import type http from 'node:http';
+import type { DatadogSpec, ProviderSpec, WebSpec } from '../../src/manifests/types.js';
 import { MetricProviders } from '../../src/providers/registry.js';
 import { prometheus } from '../analysis/fixtures.js';
 import { FakeClock } from '../support/fake-clock.js';
-import { json, startServer, type TestServer } from './test-server.js';
+import { json, startServer, type Recorded, type TestServer } from './test-server.js';
 
 let server: TestServer;
 beforeEach(async () => {
@@ -14,6 +15,33 @@ beforeEach(async () => {
   );
 });
 afterEach(() => server.close());
+
+/** What each of issue 20's providers asks before a run, answered as its vendor documents it. */
+function pingAnswers(req: Recorded, res: http.ServerResponse): void {
+  if (req.path === '/api/v1/validate') return json(res, 200, { valid: true });
+  if (req.path === '/graphql') return json(res, 200, { data: { actor: { account: { id: 1 } } } });
+  if (req.path === '/render') return json(res, 200, [{ target: 'constantLine(1)', datapoints: [[1, 1]] }]);
+  if (req.path === '/api/v2/query') {
+    res.setHeader('Content-Type', 'text/csv');
+    return void res.end('#datatype,string,long,long\n#group,false,false,false\n#default,_result,,\n,result,table,_value\n,,0,1\n');
+  }
+  res.setHeader('Content-Type', 'text/xml');
+  res.end('<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::1:user/ci</Arn></GetCallerIdentityResult></GetCallerIdentityResponse>');
+}
+const pingEnv = () => ({
+  DD_API_KEY: 'dd-api', DD_APP_KEY: 'dd-app', DD_ADDRESS: server.url,
+  NEW_RELIC_API_KEY: 'NRAK-x', NEW_RELIC_ACCOUNT_ID: '1', NEW_RELIC_BASE_URL_NERDGRAPH: `${server.url}/graphql`,
+  AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: server.url,
+  INFLUX_HOST: server.url, INFLUX_TOKEN: 'tok', INFLUX_ORG: 'org',
+});
+const DATADOG: DatadogSpec = { kind: 'datadog', apiVersion: 'v1', interval: '5m', query: 'avg:cpu{*}', queries: null, formula: null, aggregator: null, secretRef: { name: null, namespaced: false }, requestTimeout: '10s' };
+const PING_SPECS = (): ProviderSpec[] => [
+  DATADOG,
+  { kind: 'newRelic', profile: null, query: 'FROM Transaction SELECT count(*)', timeout: null },
+  { kind: 'cloudWatch', interval: '5m', metricDataQueries: [{ id: 'a', expression: 'SELECT 1', label: null, metricStat: null, period: 60, returnData: null }] },
+  { kind: 'graphite', address: server.url, query: 'target=a.b' },
+  { kind: 'influxdb', profile: null, query: 'from(bucket: "b")' },
+];
 
 describe('MetricProviders', () => {
   it('sends each provider kind to its adapter', async () => {
@@ -64,34 +92,9 @@ describe('MetricProviders', () => {
   });
 
   it('pings each of issue 20\'s providers once per endpoint, as preflight asks them (Datadog, New Relic, CloudWatch, Graphite, InfluxDB)', async () => {
-    server.handle((req, res) => {
-      if (req.path === '/api/v1/validate') return json(res, 200, { valid: true });
-      if (req.path === '/graphql') return json(res, 200, { data: { actor: { account: { id: 1 } } } });
-      if (req.path === '/render') return json(res, 200, [{ target: 'constantLine(1)', datapoints: [[1, 1]] }]);
-      if (req.path === '/api/v2/query') {
-        res.setHeader('Content-Type', 'text/csv');
-        return res.end('#datatype,string,long,long\n#group,false,false,false\n#default,_result,,\n,result,table,_value\n,,0,1\n');
-      }
-      res.setHeader('Content-Type', 'text/xml');
-      res.end('<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::1:user/ci</Arn></GetCallerIdentityResult></GetCallerIdentityResponse>');
-    });
-    const env = {
-      DD_API_KEY: 'dd-api', DD_APP_KEY: 'dd-app', DD_ADDRESS: server.url,
-      NEW_RELIC_API_KEY: 'NRAK-x', NEW_RELIC_ACCOUNT_ID: '1', NEW_RELIC_BASE_URL_NERDGRAPH: `${server.url}/graphql`,
-      AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: server.url,
-      INFLUX_HOST: server.url, INFLUX_TOKEN: 'tok', INFLUX_ORG: 'org',
-    };
-    const providers = new MetricProviders({ clock: new FakeClock(), via: 'direct', env });
-    const datadog: DatadogSpec = { kind: 'datadog', apiVersion: 'v1', interval: '5m', query: 'avg:cpu{*}', queries: null, formula: null, aggregator: null, secretRef: { name: null, namespaced: false }, requestTimeout: '10s' };
-    const probes = providers.probes([
-      datadog,
-      { ...datadog, query: 'avg:mem{*}' },
-      { kind: 'newRelic', profile: null, query: 'FROM Transaction SELECT count(*)', timeout: null },
-      { kind: 'cloudWatch', interval: '5m', metricDataQueries: [{ id: 'a', expression: 'SELECT 1', label: null, metricStat: null, period: 60, returnData: null }] },
-      { kind: 'graphite', address: server.url, query: 'target=a.b' },
-      { kind: 'graphite', address: '{{args.graphite}}', query: 'target=a.b' },
-      { kind: 'influxdb', profile: null, query: 'from(bucket: "b")' },
-    ]);
+    server.handle(pingAnswers);
+    const providers = new MetricProviders({ clock: new FakeClock(), via: 'direct', env: pingEnv() });
+    const probes = providers.probes([...PING_SPECS(), { ...DATADOG, query: 'avg:mem{*}' }, { kind: 'graphite', address: '{{args.graphite}}', query: 'target=a.b' }]);
     expect(probes.map((p) => [p.name, p.endpoint])).toEqual([
       ['datadog', 'datadog (DD_API_KEY or Secret datadog)'],
       ['newRelic', 'newRelic (NEW_RELIC_API_KEY or Secret newrelic)'],
@@ -110,6 +113,35 @@ describe('MetricProviders', () => {
       { ok: true, message: 'the query API answers' },
     ]);
     expect(server.requests.map((r) => r.path)).toEqual(['/api/v1/validate', '/graphql', '/', '/render', '/api/v2/query']);
+  });
+
+  describe('each provider\'s ping is as patient as Prometheus\'s (src/providers/ping.ts)', () => {
+    /** Ping's waits return at once and are recorded; longer sleeps (request timeouts) end with their request. */
+    const instantClock = () => {
+      const slept: number[] = [];
+      const sleep = (ms: number, signal?: AbortSignal) =>
+        ms >= 10_000 ? new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true })) : Promise.resolve(void slept.push(ms));
+      return { slept, clock: { now: () => Date.UTC(2026, 0, 1), sleep } };
+    };
+    const KINDS = ['datadog', 'newRelic', 'cloudWatch', 'graphite', 'influxdb'];
+    const specOf = (kind: string) => PING_SPECS().find((s) => s.kind === kind)!;
+
+    it.each(KINDS)('%s: 503 twice, then the answer: asked three times, 1 s and 2 s apart', async (kind) => {
+      let n = 0;
+      server.handle((req, res) => (n++ < 2 ? json(res, 503, { errors: ['unavailable'] }) : pingAnswers(req, res)));
+      const { slept, clock } = instantClock();
+      const [probe] = new MetricProviders({ clock, via: 'direct', env: pingEnv() }).probes([specOf(kind)]);
+      expect(await probe!.run(new AbortController().signal)).toMatchObject({ ok: true });
+      expect({ requests: server.requests.length, slept }).toEqual({ requests: 3, slept: [1000, 2000] });
+    });
+
+    it.each(KINDS)('%s: a refusal (403) is not asked again', async (kind) => {
+      server.handle((_req, res) => json(res, 403, { errors: ['forbidden'] }));
+      const { slept, clock } = instantClock();
+      const [probe] = new MetricProviders({ clock, via: 'direct', env: pingEnv() }).probes([specOf(kind)]);
+      expect(await probe!.run(new AbortController().signal)).toMatchObject({ ok: false, message: expect.stringContaining('403') });
+      expect({ requests: server.requests.length, slept }).toEqual({ requests: 1, slept: [] });
+    });
   });
 
   it('asks for get on a credentials Secret only when the credentials are not in the environment (CI without Secret access)', () => {
