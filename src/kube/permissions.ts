@@ -22,6 +22,8 @@ export interface PermissionInputs {
   routing: readonly Permission[];
   /** `run --apply-services`: Services are created from the manifests. */
   applyServices: boolean;
+  /** The Rollout has experiment steps: their Deployments and Services are created, listed and deleted. */
+  experiments?: boolean;
   /** Namespaces of Secrets read for `valueFrom.secretKeyRef` args; empty when none is used. */
   secretNamespaces: readonly string[];
   /** Namespaces whose Services (Prometheus) are reached through the API server's service proxy. */
@@ -44,6 +46,9 @@ export function requiredPermissions(i: PermissionInputs): Permission[] {
     ...permissionsFor('', 'configmaps', ['get', 'watch', 'create', 'patch'], ns, 'the run state'),
     ...permissionsFor('coordination.k8s.io', 'leases', ['get', 'create', 'update'], ns, 'the runner lock'),
     ...permissionsFor('', 'events', ['create', 'patch'], ns, 'Events on the stable Deployment'),
+    ...(i.experiments
+      ? [...permissionsFor('apps', 'deployments', ['list', 'delete'], ns, 'experiment Deployments'), ...permissionsFor('', 'services', ['list', 'create', 'delete'], ns, 'experiment Services')]
+      : []),
     ...i.routing,
     ...[...new Set(i.secretNamespaces)].flatMap((n) => permissionsFor('', 'secrets', ['get'], n, 'secretKeyRef analysis args')),
     ...[...new Set(i.proxyNamespaces)].flatMap((n) => permissionsFor('', 'services', ['get', 'create'], n, 'Prometheus through the service proxy', 'proxy')),

@@ -6,7 +6,7 @@
 import type { DesiredWorkload, ExperimentWorkload, Observation, Track, Workloads, WorkloadStatus } from '../engine/ports.js';
 import { deleteExperimentObject, ensureExperiment, experimentPodSelector, experimentSelector, observeExperiments } from './experiment-objects.js';
 import { canonicalJson } from '../engine/revision.js';
-import { trackServiceFields, trackServices } from '../manifests/strategy.js';
+import { hasExperiments, trackServiceFields, trackServices } from '../manifests/strategy.js';
 import type { ResolvedRollout } from '../manifests/types.js';
 import { messageOf, UsageError } from '../util/errors.js';
 import type { KubeClient, KubeObject } from './client.js';
@@ -57,7 +57,8 @@ export class KubeWorkloads implements Workloads {
       this.service('stable'),
       this.service('canary'),
       ref ? this.client.tryGet<Deployment>(Deployments, this.ns, ref.name) : Promise.resolve(null),
-      observeExperiments(this.client, this.ns, this.o.rollout.name),
+      // Without experiment steps nothing is looked for (a Rollout whose experiments were removed leaves theirs to kubectl).
+      hasExperiments(this.o.rollout.strategy) ? observeExperiments(this.client, this.ns, this.o.rollout.name) : Promise.resolve({ deployments: [], services: [] }),
     ]);
     const unsettled = [stable, canary].some((d) => d && !settled(d));
     const pods = unsettled ? (await this.client.list<Pod>(Pods, this.ns, { labelSelector: this.podSelector() })).items : [];
@@ -157,9 +158,11 @@ export class KubeWorkloads implements Workloads {
     const go = (target: WatchTarget) => this.client.follow(target, () => onChange(), signal, { onError });
     for (const track of TRACKS) go({ resource: Deployments, namespace: this.ns, fieldSelector: `metadata.name=${this.name(track)}` });
     go({ resource: Pods, namespace: this.ns, labelSelector: this.podSelector() });
-    go({ resource: Deployments, namespace: this.ns, labelSelector: experimentSelector(this.o.rollout.name) });
-    go({ resource: Services, namespace: this.ns, labelSelector: experimentSelector(this.o.rollout.name) });
-    go({ resource: Pods, namespace: this.ns, labelSelector: experimentPodSelector() });
+    if (hasExperiments(this.o.rollout.strategy)) {
+      go({ resource: Deployments, namespace: this.ns, labelSelector: experimentSelector(this.o.rollout.name) });
+      go({ resource: Services, namespace: this.ns, labelSelector: experimentSelector(this.o.rollout.name) });
+      go({ resource: Pods, namespace: this.ns, labelSelector: experimentPodSelector() });
+    }
     for (const s of TRACKS) {
       const name = this.serviceName(s);
       if (name) go({ resource: Services, namespace: this.ns, fieldSelector: `metadata.name=${name}` });

@@ -31,6 +31,11 @@ export function stepsOf(strategy: RolloutStrategy): readonly Step[] {
   }
 }
 
+/** Whether any step is an experiment (its objects are then observed, and their permissions checked). */
+export function hasExperiments(strategy: RolloutStrategy): boolean {
+  return stepsOf(strategy).some((s) => s.kind === 'experiment');
+}
+
 /** The Service of each track: canary's stableService/canaryService, blue-green's activeService/previewService. */
 export function trackServices(strategy: RolloutStrategy): { stable: string | null; canary: string | null } {
   switch (strategy.kind) {

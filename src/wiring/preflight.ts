@@ -11,7 +11,7 @@ import type { KubeClient, KubeObject } from '../kube/client.js';
 import { describePermission, requiredPermissions, type Permission, type PermissionInputs } from '../kube/permissions.js';
 import { SelfSubjectAccessReviews, Services } from '../kube/resources.js';
 import { inClusterTarget } from '../kube/service-proxy.js';
-import { trackServices } from '../manifests/strategy.js';
+import { hasExperiments, trackServices } from '../manifests/strategy.js';
 import type { ResolvedRollout, RolloutSpec, SpecSet } from '../manifests/types.js';
 import type { MetricProviders } from '../providers/registry.js';
 import { routeOf } from '../routing/registry.js';
@@ -88,7 +88,7 @@ export async function preflightRun(p: RunPreflightInput): Promise<PreflightCheck
     router: cluster.router(rollout, namespace, { adopt: p.adopt }),
     workloads: cluster.workloads(rollout, namespace, { adopt: p.adopt }),
     lock: cluster.lock(rollout.name, namespace),
-    permissions: { applyServices: p.applyServices, secretNamespaces, proxyNamespaces, providers: providers.permissions(metrics, namespace) },
+    permissions: { applyServices: p.applyServices, experiments: hasExperiments(rollout.strategy), secretNamespaces, proxyNamespaces, providers: providers.permissions(metrics, namespace) },
     ...(p.applyServices ? { servicesToApply: spec.services.map((s) => s.name) } : {}),
     probes: providers.probes(metrics).map((probe) => ({
       name: probe.name,

@@ -256,9 +256,9 @@ describe('KubeWorkloads', () => {
       expect(changes).toBeGreaterThanOrEqual(n);
     };
     await waitFor(1);
-    // Each Deployment and Service by name, the pods by label; the experiments' Deployments, Services and pods by label.
-    expect(sb.api.openWatches()).toBe(8);
-    expect(sb.api.faults.cutWatchesNow()).toBe(8);
+    // Each Deployment and Service by name, the pods by label (the experiments' only with experiment steps).
+    expect(sb.api.openWatches()).toBe(5);
+    expect(sb.api.faults.cutWatchesNow()).toBe(5);
     const seen = changes;
     await w.route('canary', 'canary');
     await waitFor(seen + 1);

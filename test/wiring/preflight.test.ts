@@ -24,6 +24,7 @@ const JOB_METRIC = specFrom(readFileSync('examples/providers/job.yaml', 'utf8'))
 /** Every optional feature: --apply-services, a secretKeyRef arg, Prometheus through the service proxy, a job metric. */
 const EXTRAS: Omit<PermissionInputs, 'namespace' | 'routing'> = {
   applyServices: true,
+  experiments: true,
   secretNamespaces: ['apps'],
   proxyNamespaces: ['monitoring'],
   providers: new MetricProviders({ clock: systemClock, via: 'direct', env: {} }).permissions([JOB_METRIC], 'apps'),
