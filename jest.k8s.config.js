@@ -12,6 +12,7 @@ export default {
     '**/steer/blue-green.test.ts',
     '**/run/workload-ref.test.ts',
     '**/run/gateway-api.test.ts',
+    '**/run/gateway-api-header.test.ts',
     '**/run/progress-deadline.test.ts',
     '**/steer/abort.test.ts',
     '**/steer/promote.test.ts',
