@@ -144,6 +144,24 @@ describe('MetricProviders', () => {
     });
   });
 
+  it.each([
+    ['datadog', '10s (requestTimeout)'],
+    ['newRelic', '15s'],
+    ['cloudWatch', '30s'],
+    ['graphite', '10s'],
+    ['influxdb', '30s'],
+  ])('%s: a backend that never answers is an Error measurement after %s (Argo\'s client timeouts)', async (kind, after) => {
+    server.handle(() => undefined);
+    const slept: number[] = [];
+    // Every wait ends at once: the request's deadline passes as soon as it is set.
+    const clock = { now: () => Date.UTC(2026, 0, 1), sleep: (ms: number) => Promise.resolve(void slept.push(ms)) };
+    const spec = PING_SPECS().find((s) => s.kind === kind)!;
+    const r = await new MetricProviders({ clock, via: 'direct', env: pingEnv() }).measure(spec, new AbortController().signal, { run: 'r', metric: 'm' });
+    expect(r).toMatchObject({ ok: false, message: expect.stringMatching(new RegExp(`: no answer within ${after.replace(/[()]/g, '\\$&')}$`)) });
+    expect(r.ok ? null : r.transient).toEqual({ afterMs: null });
+    expect(slept).toContain(Number(/^\d+/.exec(after)![0]) * 1000);
+  });
+
   it('asks for get on a credentials Secret only when the credentials are not in the environment (CI without Secret access)', () => {
     const datadog: DatadogSpec = { kind: 'datadog', apiVersion: 'v1', interval: '5m', query: 'q', queries: null, formula: null, aggregator: null, secretRef: { name: null, namespaced: false }, requestTimeout: '10s' };
     const specs = [datadog, { kind: 'newRelic' as const, profile: null, query: 'q', timeout: null }, { kind: 'influxdb' as const, profile: null, query: 'q' }];
