@@ -1,15 +1,15 @@
-/** strategy.canary.trafficRouting: SMI, the Gateway API plugin, Istio, or none (replica-weighted). */
+/** strategy.canary.trafficRouting: SMI, the Gateway API plugin, Istio, NGINX, or none (replica-weighted). */
 import type { Reader } from './reader.js';
 import { readIstio } from './traffic-routing-istio.js';
+import { readNginx } from './traffic-routing-nginx.js';
 import type { TrafficRouting } from './types.js';
 
 export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
 
 /** The routers canary drives, by their trafficRouting key. */
-const ROUTER_KEYS = ['smi', 'plugins', 'istio'] as const;
+const ROUTER_KEYS = ['smi', 'plugins', 'istio', 'nginx'] as const;
 
 const OTHER_ROUTERS: Record<string, string> = {
-  nginx: 'NGINX',
   alb: 'ALB',
   ambassador: 'Ambassador',
   appMesh: 'App Mesh',
@@ -26,7 +26,7 @@ export function readTrafficRouting(r: Reader): TrafficRouting {
     const names = others.map((k) => OTHER_ROUTERS[k]!);
     const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
     tr.field(others[0]!).error(
-      `not supported by canary: ${list} traffic routing: canary writes SMI TrafficSplits (trafficRouting.smi), Gateway API HTTPRoutes (trafficRouting.plugins["${GATEWAY_API_PLUGIN}"]) or Istio VirtualServices (trafficRouting.istio)`,
+      `not supported by canary: ${list} traffic routing: canary writes SMI TrafficSplits (trafficRouting.smi), Gateway API HTTPRoutes (trafficRouting.plugins["${GATEWAY_API_PLUGIN}"]), Istio VirtualServices (trafficRouting.istio) or NGINX canary Ingresses (trafficRouting.nginx)`,
       'key',
     );
   }
@@ -39,9 +39,10 @@ export function readTrafficRouting(r: Reader): TrafficRouting {
   const plugins = tr.field('plugins');
   const set = ROUTER_KEYS.filter((k) => tr.field(k).present);
   if (set.length > 1) {
-    tr.field(set[1]!).error(`set one router: ${set.join(' and ')} are both set`, 'key');
+    tr.field(set[1]!).error(`set one router: ${set.join(' and ')} are both set (canary writes the weights of one router per Rollout)`, 'key');
   }
   if (set[0] === 'istio') return readIstio(tr.field('istio'));
+  if (set[0] === 'nginx') return readNginx(tr.field('nginx'));
   if (smi.present) {
     const s = smi.object({ known: ['rootService', 'trafficSplitName'] });
     if (!s) return { kind: 'none' };

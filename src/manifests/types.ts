@@ -129,6 +129,7 @@ export type TrafficRouting =
   /** headerRoutes: the routes that get header and mirror rules (`httpRoute`, and `httpRoutes` with useHeaderRoutes). */
   | { kind: 'gatewayAPI'; loc: Loc; httpRoutes: string[]; headerRoutes: string[]; namespace: string | null }
   | { kind: 'istio'; loc: Loc; virtualServices: IstioVirtualService[]; destinationRule: IstioDestinationRule | null }
+  | { kind: 'nginx'; loc: Loc; stableIngresses: string[]; annotationPrefix: string; additionalIngressAnnotations: Record<string, string>; canaryIngressAnnotations: Record<string, string> }
   | { kind: 'none' };
 
 /** trafficRouting.istio.virtualService(s)[]: `name` may be `name.namespace`; empty selectors mean "the only route of that kind". */

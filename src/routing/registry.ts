@@ -11,6 +11,7 @@ import { serviceSwitch } from './service-switch.js';
 import type { RouteSupport, RouterDefinition, RouterOptions, RouterTarget, RoutingKind } from './definition.js';
 import { gatewayApi } from './gateway-api.js';
 import { istio } from './istio.js';
+import { nginx } from './nginx.js';
 import { replicaWeighted } from './replica-weighted.js';
 import type { TrafficRouter } from '../engine/ports.js';
 import { smi } from './smi.js';
@@ -19,6 +20,7 @@ export const ROUTERS: { readonly [K in RoutingKind]: RouterDefinition<K> } = {
   smi,
   gatewayAPI: gatewayApi,
   istio,
+  nginx,
   none: replicaWeighted,
 };
 

@@ -63,7 +63,7 @@ export interface RealSandbox extends Cluster {
 }
 
 /** Types replicated from the real API server: what the world and the e2e harness read. */
-const MIRRORED = ['namespaces', 'services', 'pods', 'endpointslices', 'deployments', 'replicasets', 'jobs', 'configmaps', 'leases', 'events', 'trafficsplits', 'httproutes', 'virtualservices', 'destinationrules'] as const;
+const MIRRORED = ['namespaces', 'services', 'pods', 'endpointslices', 'deployments', 'replicasets', 'jobs', 'configmaps', 'leases', 'events', 'trafficsplits', 'httproutes', 'virtualservices', 'destinationrules', 'ingresses'] as const;
 
 export async function startRealSandbox(options: RealSandboxOptions = {}): Promise<RealSandbox> {
   const scenario = options.scenario ?? 'seed';

@@ -19,7 +19,7 @@ import { runCli } from '../support/cli.js';
 const DIR = join(process.cwd(), 'test', 'manifests', 'argo-examples');
 
 const router = (name: string) =>
-  `not supported by canary: ${name} traffic routing: canary writes SMI TrafficSplits (trafficRouting.smi), Gateway API HTTPRoutes (trafficRouting.plugins["argoproj-labs/gatewayAPI"]) or Istio VirtualServices (trafficRouting.istio)`;
+  `not supported by canary: ${name} traffic routing: canary writes SMI TrafficSplits (trafficRouting.smi), Gateway API HTTPRoutes (trafficRouting.plugins["argoproj-labs/gatewayAPI"]), Istio VirtualServices (trafficRouting.istio) or NGINX canary Ingresses (trafficRouting.nginx)`;
 /** A route step on Istio, whose header and mirror routes canary does not write yet: one error per step. */
 const ISTIO_ROUTE = (step: 'setHeaderRoute' | 'setMirrorRoute') =>
   `${step} needs a router that writes ${step === 'setHeaderRoute' ? 'header' : 'mirror'} routes, and VirtualService has none (canary writes Istio VirtualService weights only, not yet its header and mirror routes): use the Gateway API plugin (trafficRouting.plugins["argoproj-labs/gatewayAPI"]) or remove the step`;
@@ -145,7 +145,7 @@ const rows: Row[] = [
   [['test/e2e/istio/istio-subset-split.yaml'], []],
   [['test/e2e/mirror-route/istio-mirror-host.yaml'], [85, 91, 100, 108].map((line, i) => [`test/e2e/mirror-route/istio-mirror-host.yaml:${line}:13: spec.strategy.canary.steps[${[1, 2, 4, 7][i]}].setMirrorRoute`, ISTIO_ROUTE('setMirrorRoute')] as Expected)],
   [['test/e2e/smi/rollout-smi-experiment.yaml'], [['test/e2e/smi/rollout-smi-experiment.yaml:70:15: spec.strategy.canary.steps[1].experiment.templates[0].weight', EXPERIMENT_WEIGHT]], 1],
-  [['test/e2e/smi_ingress/rollout-smi-ingress-canary.yaml'], [['test/e2e/smi_ingress/rollout-smi-ingress-canary.yaml:62:9: spec.strategy.canary.trafficRouting.nginx', router('NGINX')]]],
+  [['test/e2e/smi_ingress/rollout-smi-ingress-canary.yaml'], [['test/e2e/smi_ingress/rollout-smi-ingress-canary.yaml:62:9: spec.strategy.canary.trafficRouting.nginx', 'set one router: smi and nginx are both set (canary writes the weights of one router per Rollout)']]],
   [['test/e2e/step-plugin/disabled-rollout.yaml'], [['test/e2e/step-plugin/disabled-rollout.yaml:12:11: spec.strategy.canary.steps[0].plugin', STEP_PLUGIN, 'also at line 16']]],
   [['test/e2e/step-plugin/invalid-rollout.yaml'], [['test/e2e/step-plugin/invalid-rollout.yaml:13:11: spec.strategy.canary.steps[0].plugin', STEP_PLUGIN]]],
 ];

@@ -77,6 +77,9 @@ const rows: Row[] = [
   ['istio names its VirtualService', seedWith([['        smi:\n          rootService: myapp\n', '        istio: {}\n']]), /istio: name the VirtualService whose weights canary writes/],
   ['istio: virtualService or virtualServices', seedWith([['        smi:\n          rootService: myapp\n', '        istio: {virtualService: {name: a}, virtualServices: [{name: b}]}\n']]), /istio.virtualServices: set either virtualService or virtualServices, not both/],
   ['istio destinationRule needs its subsets', seedWith([['        smi:\n          rootService: myapp\n', '        istio: {virtualService: {name: a}, destinationRule: {name: d, canarySubsetName: c}}\n']]), /destinationRule.stableSubsetName: required field is missing/],
+  // Argo's ValidateRolloutNginxIngressesConfig: one of stableIngress and stableIngresses.
+  ['nginx: stableIngress or stableIngresses', seedWith([['        smi:\n          rootService: myapp\n', '        nginx: {stableIngress: a, stableIngresses: [b]}\n']]), /nginx.stableIngresses: set either stableIngress or stableIngresses, not both/],
+  ['nginx names its stable Ingress', seedWith([['        smi:\n          rootService: myapp\n', '        nginx: {annotationPrefix: custom}\n']]), /nginx: name the Ingress canary copies for the canary/],
   ['one router', seedWith([['        smi:\n          rootService: myapp\n', '        smi: {rootService: myapp}\n        istio: {virtualService: {name: a}}\n']]), /trafficRouting.istio: set one router: smi and istio are both set/],
   // Argo's ValidateRolloutStrategy: InvalidStrategyMessage.
   ['one strategy', seedWith([['    canary:\n      canaryService', '    blueGreen: {activeService: myapp}\n    canary:\n      canaryService']]), /set one strategy: canary or blueGreen, not both/],

@@ -18,6 +18,14 @@ function rollout(trafficRouting: TrafficRouting, services: { stableService?: str
 const SMI: TrafficRouting = { kind: 'smi', loc, rootService: null, trafficSplitName: 'ts' };
 const GATEWAY: TrafficRouting = { kind: 'gatewayAPI', loc, httpRoutes: ['a', 'b'], headerRoutes: [], namespace: null };
 const NONE: TrafficRouting = { kind: 'none' };
+const NGINX: TrafficRouting = {
+  kind: 'nginx',
+  loc,
+  stableIngresses: ['web', 'web-internal'],
+  annotationPrefix: 'nginx.ingress.kubernetes.io',
+  additionalIngressAnnotations: {},
+  canaryIngressAnnotations: {},
+};
 const ISTIO: TrafficRouting = {
   kind: 'istio',
   loc,
@@ -76,6 +84,20 @@ describe('router registry', () => {
       'patch virtualservices in gateways',
       'get destinationrules in apps',
       'patch destinationrules in apps',
+    ]);
+
+    const nginx = routeOf(rollout(NGINX), 'apps');
+    expect(nginx.objectKind).toBe('Ingress');
+    expect(nginx.describe()).toBe('NGINX canary Ingress apps/myapp-web-canary (from web), apps/myapp-web-internal-canary (from web-internal)');
+    expect(nginx.objects()).toEqual(['myapp-web-canary', 'myapp-web-internal-canary']);
+    expect(nginx.writes()[0]).toBe(
+      'Ingress apps/myapp-web-canary: created from Ingress web with backend myapp-canary and nginx.ingress.kubernetes.io/canary-weight, deleted when the weight is back to 0 (Ingress web is only read)',
+    );
+    expect(nginx.permissions().map((p) => `${p.verb} ${p.resource}.${p.group} in ${p.namespace}`)).toEqual([
+      'get ingresses.networking.k8s.io in apps',
+      'create ingresses.networking.k8s.io in apps',
+      'patch ingresses.networking.k8s.io in apps',
+      'delete ingresses.networking.k8s.io in apps',
     ]);
 
     const none = routeOf(rollout(NONE), 'apps');

@@ -21,7 +21,7 @@ if (requirePrometheus('the seed over Istio')) {
   routerRuns({
     title: 'Istio VirtualService',
     dir: 'examples/istio/',
-    apis: { smi: ['v1alpha1', 'v1alpha2'], gatewayApi: ['v1', 'v1beta1'], istio: ['v1', 'v1beta1', 'v1alpha3'] },
+    cluster: { apis: { smi: ['v1alpha1', 'v1alpha2'], gatewayApi: ['v1', 'v1beta1'], istio: ['v1', 'v1beta1', 'v1alpha3'] } },
     objectKind: 'VirtualService',
     watched: () => catalog.virtualservices,
     async setUp(sb) {

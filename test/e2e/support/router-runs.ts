@@ -36,8 +36,8 @@ export interface RouterRuns {
   title: string;
   /** examples/<router>/ */
   dir: string;
-  /** What the cluster serves besides the seed's APIs. */
-  apis: RealSandboxOptions['apis'];
+  /** The cluster: the APIs it serves, the load (an Ingress host for NGINX). */
+  cluster: RealSandboxOptions;
   /** The object kind canary's output names (`weight 0% -> 10% canary (VirtualService)`). */
   objectKind: string;
   /** The type whose changes may change the weight (for the timeline). */
@@ -62,7 +62,7 @@ export function routerRuns(o: RouterRuns): void {
     let before: unknown;
     let pauseDir: string;
     beforeAll(async () => {
-      sb = await seedCluster({ apis: o.apis });
+      sb = await seedCluster(o.cluster);
       pauseDir = variant((r) => {
         r.spec.strategy.canary.steps[1] = { pause: {} };
       }, { base: o.dir });

@@ -108,6 +108,10 @@ export const catalog = {
   endpointslices: define({
     group: 'discovery.k8s.io', versions: ['v1'], resource: 'endpointslices', singular: 'endpointslice', kind: 'EndpointSlice', namespaced: true, generation: false,
   }),
+  ingresses: define({
+    group: 'networking.k8s.io', versions: ['v1'], resource: 'ingresses', singular: 'ingress', kind: 'Ingress', namespaced: true, shortNames: ['ing'],
+    subresources: ['status'], generation: true,
+  }),
   eventsV1: define({
     group: 'events.k8s.io', versions: ['v1'], resource: 'events', singular: 'event', kind: 'Event', namespaced: true, shortNames: ['ev'],
     storage: { group: '', resource: 'events' }, fieldSelectors: EVENT_FIELDS, generation: false,
@@ -165,6 +169,7 @@ const BUILTIN: CatalogType[] = [
   catalog.replicasets,
   catalog.jobs,
   catalog.leases,
+  catalog.ingresses,
   catalog.eventsV1,
   catalog.selfsubjectaccessreviews,
 ];

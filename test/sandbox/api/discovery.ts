@@ -8,7 +8,7 @@ import type { ResourceType } from '../store/types.js';
 import { describe, compareKubeVersions, groupVersion, type CatalogType, type Subresource } from './catalog.js';
 
 /** Group order in /apis: built-in groups by the real server's priority, custom groups after them by name. */
-const GROUP_PRIORITY = ['apps', 'events.k8s.io', 'authorization.k8s.io', 'batch', 'coordination.k8s.io'];
+const GROUP_PRIORITY = ['apps', 'events.k8s.io', 'authorization.k8s.io', 'batch', 'networking.k8s.io', 'coordination.k8s.io'];
 
 interface SubresourceInfo {
   kind: string;

@@ -40,6 +40,8 @@ export interface LoadSpec {
   from?: string;
   /** Target Service, `namespace/name[:port]` (default `apps/myapp`). */
   to?: string;
+  /** Host header (default the Service's cluster name): an Ingress host sends the load through ingress-nginx. */
+  host?: string;
   maxRequests?: number;
   durationMs?: number;
   /** A share (0-1) of the requests sent with this header (a tagged cohort for header routes). */
@@ -108,6 +110,7 @@ export async function startWorld(opts: WorldOptions): Promise<World> {
         to: { namespace: toNs, service, ...(port ? { port: Number(port) } : {}) },
         rps: spec.rps,
         ...(spec.path ? { path: spec.path } : {}),
+        ...(spec.host ? { host: spec.host } : {}),
         ...(spec.maxRequests !== undefined ? { maxRequests: spec.maxRequests } : {}),
         ...(spec.durationMs !== undefined ? { durationMs: spec.durationMs } : {}),
         ...(spec.tag ? { tag: { share: spec.tag.share, headers: { [spec.tag.header]: spec.tag.value } } } : {}),

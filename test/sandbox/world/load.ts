@@ -15,6 +15,8 @@ export interface LoadOptions {
   rps: number;
   /** Request path, default `/get`. */
   path?: string;
+  /** Host header, default the Service's cluster name; an Ingress host sends the load through ingress-nginx. */
+  host?: string;
   method?: string;
   /**
    * A share (0-1) of the requests carries these headers (a tagged cohort, e.g. `X-Canary: yes`),
@@ -187,7 +189,7 @@ export class LoadGenerator {
         ...(this.opts.to.port !== undefined ? { port: this.opts.to.port } : {}),
         method: this.opts.method ?? 'GET',
         path: this.opts.path ?? '/get',
-        ...(tagged ? { headers: tag.headers } : {}),
+        ...(tagged || this.opts.host !== undefined ? { headers: { ...(this.opts.host !== undefined ? { host: this.opts.host } : {}), ...(tagged ? tag.headers : {}) } } : {}),
         signal: this.abort.signal,
       })
       .then((r) => this.record(r, tagged))

@@ -27,6 +27,7 @@ const WORLD_TYPES = {
   httproutes: { group: 'gateway.networking.k8s.io', resource: 'httproutes' },
   endpointslices: { group: 'discovery.k8s.io', resource: 'endpointslices' },
   virtualservices: { group: 'networking.istio.io', resource: 'virtualservices' },
+  ingresses: { group: 'networking.k8s.io', resource: 'ingresses' },
   destinationrules: { group: 'networking.istio.io', resource: 'destinationrules' },
 } as const;
 

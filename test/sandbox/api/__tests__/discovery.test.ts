@@ -44,7 +44,7 @@ describe('discovery', () => {
   it('serves /apis, /apis/GROUP and /apis/GROUP/VERSION, preferring the highest version', async () => {
     const groups = (await get(server, '/apis')).json;
     expect(groups.kind).toBe('APIGroupList');
-    expect(groups.groups.map((g: { name: string }) => g.name)).toEqual(['apps', 'events.k8s.io', 'authorization.k8s.io', 'batch', 'coordination.k8s.io', 'split.smi-spec.io']);
+    expect(groups.groups.map((g: { name: string }) => g.name)).toEqual(['apps', 'events.k8s.io', 'authorization.k8s.io', 'batch', 'networking.k8s.io', 'coordination.k8s.io', 'split.smi-spec.io']);
     const smi = (await get(server, '/apis/split.smi-spec.io')).json;
     expect(smi).toMatchObject({ kind: 'APIGroup', name: 'split.smi-spec.io', preferredVersion: { groupVersion: 'split.smi-spec.io/v1alpha2', version: 'v1alpha2' } });
     expect(smi.versions.map((v: { version: string }) => v.version)).toEqual(['v1alpha2', 'v1alpha1']);

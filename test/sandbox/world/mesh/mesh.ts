@@ -115,6 +115,7 @@ export class Mesh {
           httpRoutes: this.view.list('httproutes', req.namespace),
           virtualServices: this.view.list('virtualservices', req.namespace),
           destinationRules: this.view.list('destinationrules', req.namespace),
+          ingresses: this.view.list('ingresses', req.namespace),
         })
       : ({ kind: 'service' } as const);
     const backend = pickBackend(route, target, this.splitRandom);

@@ -2,13 +2,15 @@
  * Client-side routing as a Linkerd proxy does it for a request to a Service: a TrafficSplit whose
  * spec.service is that Service (linkerd-smi turns it into a ServiceProfile, which wins over any
  * HTTPRoute), else an HTTPRoute attached to the Service (GAMMA: parentRef kind Service, group
- * core/""), else an Istio VirtualService naming the Service (as a sidecar would), else the Service itself. Pure functions of the cached objects.
+ * core/""), else an Istio VirtualService naming the Service (as a sidecar would), else the Service itself;
+ * a request addressed to an Ingress host goes by the Ingresses first (ingress-nginx). Pure functions of the cached objects.
  */
 import type { BackendRef } from '../../../../src/routing/http-route-rules.js';
 import type { K8sObject } from '../../store/types.js';
 import { parseWeight } from '../quantity.js';
 import { pickWeighted, type Random } from '../random.js';
 import { resolveVirtualService } from './istio-routing.js';
+import { resolveIngress } from './nginx-routing.js';
 
 export interface Backend {
   namespace: string;
@@ -30,7 +32,8 @@ export type Route =
   | { kind: 'service' }
   | { kind: 'trafficsplit'; name: string; backends: WeightedBackend[] }
   | { kind: 'httproute'; name: string; rule: number; backends: WeightedBackend[]; mirrors: Mirror[] }
-  | { kind: 'virtualservice'; name: string; rule: number; backends: WeightedBackend[] };
+  | { kind: 'virtualservice'; name: string; rule: number; backends: WeightedBackend[] }
+  | { kind: 'ingress'; name: string; backends: WeightedBackend[] };
 
 export interface RouteInputs {
   namespace: string;
@@ -43,9 +46,13 @@ export interface RouteInputs {
   httpRoutes: Iterable<K8sObject>;
   virtualServices?: Iterable<K8sObject>;
   destinationRules?: Iterable<K8sObject>;
+  ingresses?: Iterable<K8sObject>;
 }
 
 export function resolveRoute(input: RouteInputs): Route {
+  // Addressed to an Ingress host: ingress-nginx routes it before any mesh rule for a Service.
+  const ingress = resolveIngress(input, input.ingresses ?? []);
+  if (ingress) return { kind: 'ingress', ...ingress };
   const split = oldest([...input.trafficSplits].filter((ts) => rootService(ts, input.namespace) === input.service));
   if (split) {
     const backends = ((split['spec'] as { backends?: { service?: string; weight?: unknown }[] } | undefined)?.backends ?? [])
@@ -83,7 +90,8 @@ export function pickBackend(route: Route, target: Backend, random: Random): Back
       return target;
     case 'trafficsplit':
     case 'httproute':
-    case 'virtualservice': {
+    case 'virtualservice':
+    case 'ingress': {
       const i = pickWeighted(random, route.backends.map((b) => b.weight));
       if (i < 0) return undefined;
       const b = route.backends[i]!;
