@@ -9,6 +9,7 @@
  * Where a watch cannot be had (RBAC without list/watch, an API that is not served), reads go to the
  * server directly, exactly as the plain client's do: same answers, same errors.
  */
+import { setMaxListeners } from 'node:events';
 import { CanaryError } from '../util/errors.js';
 import { KubeClient, type KubeObject, type ListOptions, type Patch, type WatchEvent } from './client.js';
 import { resourcePath, type ApiResource } from './resources.js';
@@ -39,6 +40,9 @@ class CachedClient extends KubeClient {
     private readonly cacheOptions: CachedClientOptions,
   ) {
     super(base.transport, base.options);
+    // Every watch and every request in flight listens on `stop`: as many as the objects a run reads
+    // (experiment steps add a Deployment per template), not a leak; Node would warn on stderr past 10.
+    setMaxListeners(0, stop);
   }
 
   override async tryGet<T = KubeObject>(r: ApiResource, ns: string | null, name: string, signal?: AbortSignal): Promise<T | null> {

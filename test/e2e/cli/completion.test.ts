@@ -1,9 +1,9 @@
 /**
- * `canary completion bash|zsh|fish` in the real shells (issue 16 item 13), with the built binary on
+ * `canary completion bash|zsh|fish` in the real shells (issue 16 item 13), and `-V`, with the built binary on
  * PATH as `canary`: verbs, a flag's choices, file names, and rollout names from a sandbox. Each shell
  * that is not installed is skipped, saying how to install it (CI installs all three).
  */
-import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../sandbox/index.js';
@@ -43,6 +43,11 @@ describe('shell completion scripts in real shells', () => {
   afterAll(async () => {
     await sb?.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('-V is an alias of --version: the package version', async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['-V', '--version']) expect(await runProcess(BIN, [flag], { env, cwd: dir })).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
   });
 
   for (const [shell, script] of Object.entries(SHELLS)) {
