@@ -22,6 +22,25 @@ describe('canary lint', () => {
     expect(r.stdout).toContain('0 errors, 0 warnings in 3 files (1 Rollout, 1 AnalysisTemplate, 3 Services)');
   });
 
+  it('passes the header and mirror route example (Gateway API)', async () => {
+    const r = await runCli(['lint', 'examples/gateway-api-header/']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('0 errors, 0 warnings in 1 file (1 Rollout');
+  });
+
+  it('refuses a header route on an SMI Rollout at the step\'s line (SMI has no header routes)', async () => {
+    const seed = await readFile('examples/seed/rollout.yaml', 'utf8');
+    const text = seed
+      .replace('      trafficRouting:\n', '      trafficRouting:\n        managedRoutes: [{name: testers}]\n')
+      .replace('        - setWeight: 10\n', "        - setHeaderRoute: {name: testers, match: [{headerName: X-Canary, headerValue: {exact: 'yes'}}]}\n        - setWeight: 10\n");
+    expect(text).toContain('setHeaderRoute');
+    const broken = await file('smi-header.yaml', text);
+    const r = await runCli(['lint', broken, 'examples/seed/analysis-template.yaml']);
+    expect(r.code).toBe(2);
+    const line = text.split('\n').findIndex((l) => l.includes('setHeaderRoute')) + 1;
+    expect(r.stdout).toMatch(new RegExp(`smi-header\\.yaml:${line}:\\d+: spec\\.strategy\\.canary\\.steps\\[0\\]\\.setHeaderRoute: setHeaderRoute needs a router that writes header routes, and TrafficSplit has none \\(a TrafficSplit splits by weight only; SMI has no header routes`));
+  });
+
   it('passes the demo repository manifests, reporting the Deployment it skips', async () => {
     const r = await runCli(['lint', 'examples/demo-repo/']);
     expect(r.code).toBe(0);
