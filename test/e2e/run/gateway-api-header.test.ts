@@ -2,7 +2,7 @@
  * Header and mirror routes over the Gateway API (examples/gateway-api-header/): the load generator
  * tags 10% of its requests with `X-Canary: yes`. While the header route is in place only those reach
  * the canary; while the mirror route is, the canary also gets copies of half the GETs, which the
- * mesh counts as traffic and nobody receives. canary's own rules (named canary.myapp.*) are gone
+ * mesh counts as traffic (and Prometheus scrapes as such) and nobody receives. canary's own rules (named canary.myapp.*) are gone
  * after a promotion, an abort, a SIGTERM, and a SIGKILL followed by a resumed run; the user's
  * rules are never touched.
  */
@@ -66,6 +66,12 @@ function between(a: LoadStats, b: LoadStats) {
   };
 }
 
+/** What Prometheus has scraped of the client's calls to the canary Service (mirrored copies included). */
+async function scrapedCanaryCalls(sb: Cluster): Promise<number> {
+  const r = await sb.prometheus!.query('sum(response_total{deployment="dependant-api-service", direction="outbound", dst_service="myapp-canary"})');
+  return r.length ? Number(r[0]!.value[1]) : 0;
+}
+
 function canaryCalls(sb: Cluster): number {
   return sb.mesh.metrics.responses({ direction: 'outbound', deployment: 'dependant-api-service', dst_service: 'myapp-canary' });
 }
@@ -100,7 +106,10 @@ if (requirePrometheus('header and mirror routes over Gateway API')) {
       expect(ownRules(sb)).toHaveLength(2);
       const b = sb.load!.stats();
       const calls = canaryCalls(sb);
+      const scraped = await scrapedCanaryCalls(sb);
       await until(() => canaryCalls(sb) - calls >= 20, 'mirrored copies reaching the canary', 20_000);
+      // Prometheus counts the copies as any request (the metrics the analyses query).
+      await until(async () => (await scrapedCanaryCalls(sb)) - scraped >= 20, 'the copies in Prometheus', 20_000, 250);
       const mirror = between(b, sb.load!.stats());
       // Copies of untagged GETs reach the canary's pods; no untagged user got an answer from it.
       expect(mirror.untaggedCanary).toBe(0);
