@@ -4,7 +4,8 @@
  * (canary's JSON event for every transition), and Argo's subscriptions (annotations on the Rollout)
  * resolved against argo-rollouts-notification-configmap and argo-rollouts-notification-secret found
  * in the cluster: a `service.webhook` with a header from the Secret, and `service.slack`
- * (chat.postMessage, its apiURL pointed at the receiver) getting Slack messages. No token is printed.
+ * (chat.postMessage, its apiURL pointed at the receiver) getting Slack messages. A receiver that is
+ * down is reported once and changes nothing of the release. No token is printed.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { catalog } from '../../sandbox/api/catalog.js';
@@ -39,6 +40,8 @@ if (requirePrometheus('notifications')) {
         let text = '';
         req.on('data', (c) => (text += String(c)));
         req.on('end', () => {
+          // A receiver that is down: 503 every time, quoting the token back.
+          if (req.url?.startsWith('/down/')) return void res.writeHead(503).end(`token ${HOOK_TOKEN} unavailable`);
           posts.push({ path: req.url ?? '', headers: req.headers, body: JSON.parse(text) });
           // chat.postMessage answers 200 {"ok": true}; a webhook anything 2xx.
           if (req.url?.startsWith('/slack/')) res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
@@ -126,10 +129,14 @@ if (requirePrometheus('notifications')) {
       expect(ps).toHaveLength(flag.length + ci.length + slack.length);
     });
 
-    it('a rolled back run: the failed analysis and the rollback to --notify and the Argo webhook, a Slack message per channel', async () => {
-      const r = await run(BAD, '0.2');
+    it('a rolled back run: the failed analysis and the rollback to --notify and the Argo webhook, a Slack message per channel; a receiver that is down is reported once', async () => {
+      const r = await runCanary(sb, ['run', dir, '--image', `myapp=${BAD}`, '--time-scale', '0.2', '--notify', `${base}/hook/${HOOK_TOKEN}`, '--notify', `${base}/down/${HOOK_TOKEN}`]);
+      // The verdict and exit code are the release's, whatever the receivers do.
       expectExit(r, 1);
       noSecretPrinted(r);
+      const warnings = (r.stdout + r.stderr).split('\n').filter((l) => /warning/.test(l));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(new RegExp(`warning: notification to webhook ${base.replace(/[.]/g, '\\.')}/… failed: 503 Service Unavailable: token \\*\\*\\*\\*\\* unavailable; the release goes on`));
       const ps = take();
 
       const flag = events(ps, `/hook/${HOOK_TOKEN}`);
