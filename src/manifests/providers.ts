@@ -1,6 +1,6 @@
 /** Provider sections of a metric: prometheus and web. Strings may hold {{args.x}} until run time. */
 import type { Reader } from './reader.js';
-import type { HeaderSpec, JsonValue, PrometheusSpec, WebSpec } from './types.js';
+import type { HeaderSpec, JsonValue, OAuth2Spec, PrometheusSpec, WebSpec } from './types.js';
 
 export const PROMETHEUS_DEFAULT_TIMEOUT_MS = 30_000;
 export const WEB_DEFAULT_TIMEOUT_MS = 10_000;
@@ -27,14 +27,7 @@ export function readPrometheus(r: Reader): PrometheusSpec | null {
       const password = b.field('password').string({ required: true });
       if (username !== null && password !== null) basicAuth = { username, password };
     }
-    const o = auth.field('oauth2').object({ known: ['tokenUrl', 'clientId', 'clientSecret', 'scopes'] });
-    if (o) {
-      const tokenUrl = o.field('tokenUrl').string({ required: true });
-      const clientId = o.field('clientId').string({ required: true });
-      const clientSecret = o.field('clientSecret').string({ required: true });
-      const scopes = o.field('scopes').list().map((s) => s.string()).filter((s): s is string => s !== null);
-      if (tokenUrl !== null && clientId !== null && clientSecret !== null) oauth2 = { tokenUrl, clientId, clientSecret, scopes };
-    }
+    oauth2 = readOAuth2(auth.field('oauth2'));
   }
   let rangeQuery: PrometheusSpec['rangeQuery'] = null;
   const rq = p.field('rangeQuery').object({ known: ['start', 'end', 'step'] });
@@ -62,7 +55,7 @@ export function readPrometheus(r: Reader): PrometheusSpec | null {
 
 export function readWeb(r: Reader): WebSpec | null {
   const w = r.object({
-    known: ['url', 'method', 'headers', 'body', 'jsonBody', 'timeoutSeconds', 'jsonPath', 'insecure'],
+    known: ['url', 'method', 'headers', 'body', 'jsonBody', 'timeoutSeconds', 'jsonPath', 'insecure', 'authentication'],
     unsupported: { urlFrom: 'urlFrom is not supported: pass the URL through an arg with valueFrom.secretKeyRef' },
   });
   if (!w) return null;
@@ -78,6 +71,15 @@ export function readWeb(r: Reader): WebSpec | null {
   if (body !== null && jsonBody !== null) w.error('set body or jsonBody, not both');
   if ((body !== null || jsonBody !== null) && method === 'GET') w.field('method').error('a body needs method POST or PUT', 'key');
   const timeoutSeconds = w.field('timeoutSeconds').int({ min: 1, intOrString: true });
+  // Argo's web provider takes authentication.oauth2 only (its sigv4 and basicAuth are Prometheus's).
+  const auth = w.field('authentication').object({
+    known: ['oauth2'],
+    unsupported: {
+      sigv4: 'the web provider does not sign requests (Argo\'s neither): use a prometheus metric with authentication.sigv4',
+      basicAuth: 'the web provider takes no basicAuth (Argo\'s neither): set an Authorization header in headers',
+    },
+  });
+  const oauth2 = auth ? readOAuth2(auth.field('oauth2')) : null;
   if (url === null || (method !== 'GET' && method !== 'POST' && method !== 'PUT')) return null;
   return {
     kind: 'web',
@@ -89,7 +91,19 @@ export function readWeb(r: Reader): WebSpec | null {
     timeoutMs: timeoutSeconds === null ? WEB_DEFAULT_TIMEOUT_MS : timeoutSeconds * 1000,
     jsonPath: w.field('jsonPath').string(),
     insecure: w.field('insecure').bool(false),
+    oauth2,
   };
+}
+
+/** authentication.oauth2 (Argo's OAuth2Config): a client-credentials token sent as `Authorization: Bearer`. */
+function readOAuth2(r: Reader): OAuth2Spec | null {
+  const o = r.object({ known: ['tokenUrl', 'clientId', 'clientSecret', 'scopes'] });
+  if (!o) return null;
+  const tokenUrl = o.field('tokenUrl').string({ required: true });
+  const clientId = o.field('clientId').string({ required: true });
+  const clientSecret = o.field('clientSecret').string({ required: true });
+  const scopes = o.field('scopes').list().map((s) => s.string()).filter((s): s is string => s !== null);
+  return tokenUrl !== null && clientId !== null && clientSecret !== null ? { tokenUrl, clientId, clientSecret, scopes } : null;
 }
 
 export function readHeaders(r: Reader): HeaderSpec[] {

@@ -364,7 +364,7 @@ export interface PrometheusSpec {
   insecure: boolean;
   headers: HeaderSpec[];
   basicAuth: { username: string; password: string } | null;
-  oauth2: { tokenUrl: string; clientId: string; clientSecret: string; scopes: string[] } | null;
+  oauth2: OAuth2Spec | null;
   /** Range query; start/end are time expressions such as `now() - duration("5m")`. */
   rangeQuery: { start: string; end: string; stepMs: number } | null;
   /** authentication.sigv4 (Amazon Managed Prometheus): requests are signed with AWS credentials. */
@@ -383,6 +383,16 @@ export interface WebSpec {
   /** e.g. `{$.data.ok}`; null = the whole JSON response. */
   jsonPath: string | null;
   insecure: boolean;
+  /** authentication.oauth2: a client-credentials token sent as `Authorization: Bearer`. */
+  oauth2: OAuth2Spec | null;
+}
+
+/** Argo's OAuth2Config (Prometheus and web authentication.oauth2). */
+export interface OAuth2Spec {
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  scopes: string[];
 }
 
 export interface ServiceSpec {

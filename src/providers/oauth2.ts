@@ -1,6 +1,7 @@
 /**
- * OAuth2 client-credentials tokens for Prometheus (Argo's authentication.oauth2): fetched from the
- * token URL, cached until shortly before they expire, shared by concurrent measurements.
+ * OAuth2 client-credentials tokens for Prometheus and web metrics (Argo's authentication.oauth2):
+ * fetched from the token URL, cached until shortly before they expire, shared by concurrent
+ * measurements.
  */
 import type { Clock } from '../util/clock.js';
 import { exchange, snippet, type TlsOptions } from './http.js';

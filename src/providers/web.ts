@@ -10,6 +10,7 @@ import { call } from './call.js';
 import { DEFAULT_MAX_BODY_BYTES, looksLikeHtml, setHeader, snippet } from './http.js';
 import type { PingResult, ProviderDefinition } from './definition.js';
 import { compileJsonPath, selectFirst } from './json-path.js';
+import { OAuth2Tokens } from './oauth2.js';
 import type { ProviderResult } from '../analysis/provider.js';
 import type { ServiceProxy } from '../kube/service-proxy.js';
 
@@ -37,9 +38,11 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 export class WebProvider {
   private readonly clock: Clock;
   private readonly endpoints: EndpointResolver;
+  private readonly tokens: OAuth2Tokens;
 
   constructor(private readonly options: WebOptions = {}) {
     this.clock = options.clock ?? systemClock;
+    this.tokens = new OAuth2Tokens(this.clock);
     this.endpoints = new EndpointResolver({ via: options.via, serviceProxy: options.serviceProxy, resolvesHost: options.resolvesHost });
   }
 
@@ -88,6 +91,12 @@ export class WebProvider {
     for (const [k, v] of Object.entries(endpoint.headers)) setHeader(headers, k, v);
 
     const timeoutMs = spec.timeoutMs > 0 ? spec.timeoutMs : DEFAULT_TIMEOUT_MS;
+    if (spec.oauth2) {
+      // As Argo's oauth2 client transport: the token's Authorization replaces one set in headers.
+      const token = await this.tokens.token(spec.oauth2, { insecure: spec.insecure }, timeoutMs, signal);
+      if (!token.ok) return fail(`${label}: ${token.message}`);
+      setHeader(headers, 'Authorization', `Bearer ${token.token}`);
+    }
     const res = await call(
       label,
       { method: spec.method, url: endpoint.baseUrl + url.pathname + url.search, body, headers, timeoutMs, tls: endpoint.tls, maxBodyBytes: this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES },

@@ -244,6 +244,7 @@ describe('substitution escaping', () => {
         timeoutMs: 10_000,
         jsonPath: null,
         insecure: false,
+        oauth2: null,
       },
     });
     const v = 'a"b\\c\nd';

@@ -41,7 +41,7 @@ const rows: Row[] = [
   // The provider pages (docs/analysis/<page>-<n>.yaml: the page's n-th AnalysisTemplate): Argo's field
   // names and conditions as its users write them. Graphite's page says `results[0]`, which Argo's
   // expr environment (only `result`) refuses too.
-  ...['cloudwatch-1', 'datadog-1', 'datadog-2', 'datadog-3', 'datadog-4', 'datadog-5', 'datadog-6', 'datadog-7', 'datadog-8', 'influxdb-1', 'job-1', 'newrelic-1', 'prometheus-3'].map(
+  ...['cloudwatch-1', 'datadog-1', 'datadog-2', 'datadog-3', 'datadog-4', 'datadog-5', 'datadog-6', 'datadog-7', 'datadog-8', 'influxdb-1', 'job-1', 'newrelic-1', 'prometheus-3', 'web-7'].map(
     (page): Row => [[`docs/analysis/${page}.yaml`], []],
   ),
   [['docs/analysis/graphite-1.yaml'], [['docs/analysis/graphite-1.yaml:12:23: spec.metrics[0].successCondition', 'unknown name results']]],

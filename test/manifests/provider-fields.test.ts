@@ -36,6 +36,7 @@ describe('provider fields', () => {
     ['graphite', 'graphite: {address: "http://graphite:8080", query: "target=a.b&from=-5min"}'],
     ['influxdb', 'influxdb: {profile: influx, query: "from(bucket: \\"b\\")"}'],
     ['the judge plugin', 'plugin: {"canary/judge": {address: "http://p:9090", baseline: "d=\\"{{args.x}}\\"", canary: "d=\\"c\\"", lookback: 10m, step: 30s, thresholds: {pass: 90, marginal: 70}, metrics: [{name: latency, query: "q{ {{scope}} }", direction: increase, critical: true, weight: 2, minSamples: 20, tolerance: 0.1, effectSize: {allowedIncrease: 1.1, criticalIncrease: 1.5}}]}}'],
+    ['web with authentication.oauth2', 'web: {url: "http://w/x", authentication: {oauth2: {tokenUrl: "https://id/token", clientId: c, clientSecret: "{{args.x}}", scopes: [m]}}}'],
     ['prometheus sigv4', 'prometheus: {address: "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1", query: up, authentication: {sigv4: {region: us-east-1, profile: p, roleArn: "arn:aws:iam::1:role/r"}}}'],
   ])('%s lints clean', (_name, provider) => {
     expect(lint(provider)).toEqual([]);
@@ -69,6 +70,8 @@ describe('provider fields', () => {
     ['the judge\'s sides', 'plugin: {"canary/judge": {canary: b, metrics: [{name: m, query: "q{ {{scope}} }"}]}}', 'spec.metrics[0].provider.plugin["canary/judge"].baseline: required field is missing'],
     ['the judge\'s thresholds', 'plugin: {"canary/judge": {baseline: a, canary: b, thresholds: {pass: 50, marginal: 70}, metrics: [{name: m, query: "q{ {{scope}} }"}]}}', 'spec.metrics[0].provider.plugin["canary/judge"].thresholds.marginal: must not be above pass (50)'],
     ['the judge\'s directions', 'plugin: {"canary/judge": {baseline: a, canary: b, metrics: [{name: m, query: "q{ {{scope}} }", direction: up}]}}', 'spec.metrics[0].provider.plugin["canary/judge"].metrics[0].direction: "up" is not a direction: use increase (higher is worse), decrease (lower is worse) or either'],
+    ['web oauth2 needs its client', 'web: {url: "http://w/x", authentication: {oauth2: {tokenUrl: "https://id/token", clientId: c}}}', 'spec.metrics[0].provider.web.authentication.oauth2.clientSecret: required field is missing'],
+    ['web does not sign', 'web: {url: "http://w/x", authentication: {sigv4: {region: r}}}', 'spec.metrics[0].provider.web.authentication.sigv4: not supported by canary: the web provider does not sign requests (Argo\'s neither): use a prometheus metric with authentication.sigv4'],
     ['sigv4 fields', 'prometheus: {address: "http://p:9090", query: up, authentication: {sigv4: {region: r, role: x}}}', 'spec.metrics[0].provider.prometheus.authentication.sigv4.role: unknown field "role"'],
   ])('%s', (_name, provider, expected) => {
     expect(lint(provider)).toEqual([expected]);

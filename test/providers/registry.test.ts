@@ -50,7 +50,7 @@ describe('MetricProviders', () => {
     const signal = new AbortController().signal;
     const p = await providers.measure(prometheus({ address: server.url }), signal, { run: 'r', metric: 'm' });
     const w = await providers.measure(
-      { kind: 'web', url: `${server.url}/health`, method: 'GET', headers: [], body: null, jsonBody: null, timeoutMs: 1000, jsonPath: '{$.healthy}', insecure: false },
+      { kind: 'web', url: `${server.url}/health`, method: 'GET', headers: [], body: null, jsonBody: null, timeoutMs: 1000, jsonPath: '{$.healthy}', insecure: false, oauth2: null },
       signal,
       { run: 'r', metric: 'm' },
     );
@@ -59,7 +59,7 @@ describe('MetricProviders', () => {
     expect(server.requests.map((r) => r.path)).toEqual(['/api/v1/query', '/health']);
   });
 
-  const webSpec = (url: string): WebSpec => ({ kind: 'web', url, method: 'POST', headers: [], body: null, jsonBody: null, timeoutMs: 1000, jsonPath: null, insecure: false });
+  const webSpec = (url: string): WebSpec => ({ kind: 'web', url, method: 'POST', headers: [], body: null, jsonBody: null, timeoutMs: 1000, jsonPath: null, insecure: false, oauth2: null });
 
   it('knows where each metric goes before its args are resolved: --prometheus-address, the address, ARGO_ROLLOUTS_PROMETHEUS_ADDRESS', () => {
     const env = { clock: new FakeClock(), via: 'direct' as const, env: {} };

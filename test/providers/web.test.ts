@@ -17,7 +17,7 @@ beforeEach(async () => {
 afterEach(() => server.close());
 
 function spec(overrides: Partial<WebSpec> = {}): WebSpec {
-  return { kind: 'web', url: `${server.url}/status`, method: 'GET', headers: [], body: null, jsonBody: null, timeoutMs: 10_000, jsonPath: null, insecure: false, ...overrides };
+  return { kind: 'web', url: `${server.url}/status`, method: 'GET', headers: [], body: null, jsonBody: null, timeoutMs: 10_000, jsonPath: null, insecure: false, oauth2: null, ...overrides };
 }
 
 const web = (clock = new FakeClock()) => new WebProvider({ clock, via: 'direct' });
@@ -70,6 +70,25 @@ describe('WebProvider', () => {
     const text = await web().measure(spec(), never);
     expect(text).toMatchObject({ ok: true, value: 'OK' });
     expect(judge(text, 'result == "OK"')?.phase).toBe('Successful');
+  });
+
+  it('authentication.oauth2: a client-credentials token, cached, sent as Bearer over a header of the same name (webmetric.go NewWebMetricHttpClient)', async () => {
+    let issued = 0;
+    server.handle((req, res) => (req.path === '/token' ? json(res, 200, { access_token: `tok-${++issued}`, token_type: 'Bearer', expires_in: 3600 }) : json(res, 200, doc)));
+    const w = web();
+    const oauth2 = { tokenUrl: `${server.url}/token`, clientId: 'canary', clientSecret: 'shh', scopes: ['metrics'] };
+    const authorized = spec({ oauth2, headers: [{ key: 'Authorization', value: 'Bearer stale' }], jsonPath: '{$.data.ok}' });
+    expect(ok(await w.measure(authorized, never))).toEqual([true, 'true']);
+    expect(ok(await w.measure(authorized, never))).toEqual([true, 'true']);
+    expect(server.requests.map((r) => `${r.method} ${r.path} ${r.headers.authorization}`)).toEqual([
+      `POST /token Basic ${Buffer.from('canary:shh').toString('base64')}`,
+      'GET /status Bearer tok-1',
+      'GET /status Bearer tok-1',
+    ]);
+    expect(new URLSearchParams(server.requests[0]!.body).get('scope')).toBe('metrics');
+
+    server.handle((_req, res) => json(res, 401, { error: 'invalid_client' }));
+    expect(err(await web().measure(spec({ oauth2: { ...oauth2, clientSecret: 'wrong' } }), never))).toMatch(new RegExp(`^web ${server.url}/status: oauth2 token request to ${server.url}/token failed: .*invalid_client`));
   });
 
   it('sends the method, headers and a JSON body', async () => {
