@@ -1,4 +1,4 @@
-/** strategy.canary.trafficRouting: SMI, the Gateway API plugin, Istio, NGINX, or none (replica-weighted). */
+/** strategy.canary.trafficRouting: SMI, the Gateway API plugin, Istio, NGINX, Traefik, or none (replica-weighted). */
 import type { Reader } from './reader.js';
 import { readIstio } from './traffic-routing-istio.js';
 import { readNginx } from './traffic-routing-nginx.js';
@@ -7,13 +7,12 @@ import type { TrafficRouting } from './types.js';
 export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
 
 /** The routers canary drives, by their trafficRouting key. */
-const ROUTER_KEYS = ['smi', 'plugins', 'istio', 'nginx'] as const;
+const ROUTER_KEYS = ['smi', 'plugins', 'istio', 'nginx', 'traefik'] as const;
 
 const OTHER_ROUTERS: Record<string, string> = {
   alb: 'ALB',
   ambassador: 'Ambassador',
   appMesh: 'App Mesh',
-  traefik: 'Traefik',
   apisix: 'APISIX',
 };
 
@@ -26,7 +25,7 @@ export function readTrafficRouting(r: Reader): TrafficRouting {
     const names = others.map((k) => OTHER_ROUTERS[k]!);
     const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
     tr.field(others[0]!).error(
-      `not supported by canary: ${list} traffic routing: canary writes SMI TrafficSplits (trafficRouting.smi), Gateway API HTTPRoutes (trafficRouting.plugins["${GATEWAY_API_PLUGIN}"]), Istio VirtualServices (trafficRouting.istio) or NGINX canary Ingresses (trafficRouting.nginx)`,
+      `not supported by canary: ${list} traffic routing: canary writes SMI TrafficSplits (trafficRouting.smi), Gateway API HTTPRoutes (trafficRouting.plugins["${GATEWAY_API_PLUGIN}"]), Istio VirtualServices (trafficRouting.istio), NGINX canary Ingresses (trafficRouting.nginx) or Traefik TraefikServices (trafficRouting.traefik)`,
       'key',
     );
   }
@@ -43,6 +42,7 @@ export function readTrafficRouting(r: Reader): TrafficRouting {
   }
   if (set[0] === 'istio') return readIstio(tr.field('istio'));
   if (set[0] === 'nginx') return readNginx(tr.field('nginx'));
+  if (set[0] === 'traefik') return readTraefik(tr.field('traefik'));
   if (smi.present) {
     const s = smi.object({ known: ['rootService', 'trafficSplitName'] });
     if (!s) return { kind: 'none' };
@@ -94,4 +94,11 @@ export function readTrafficRouting(r: Reader): TrafficRouting {
     return { kind: 'gatewayAPI', loc: plugins.loc(), httpRoutes: routes, headerRoutes, namespace: g.field('namespace').string() };
   }
   return { kind: 'none' };
+}
+
+/** trafficRouting.traefik (Argo's TraefikTrafficRouting): the weighted TraefikService whose two weights canary writes. */
+function readTraefik(field: Reader): TrafficRouting {
+  const t = field.object({ known: ['weightedTraefikServiceName'] });
+  const name = t?.field('weightedTraefikServiceName').string({ required: true }) ?? null;
+  return name === null ? { kind: 'none' } : { kind: 'traefik', loc: field.loc(), weightedTraefikServiceName: name };
 }

@@ -130,6 +130,7 @@ export type TrafficRouting =
   | { kind: 'gatewayAPI'; loc: Loc; httpRoutes: string[]; headerRoutes: string[]; namespace: string | null }
   | { kind: 'istio'; loc: Loc; virtualServices: IstioVirtualService[]; destinationRule: IstioDestinationRule | null }
   | { kind: 'nginx'; loc: Loc; stableIngresses: string[]; annotationPrefix: string; additionalIngressAnnotations: Record<string, string>; canaryIngressAnnotations: Record<string, string> }
+  | { kind: 'traefik'; loc: Loc; weightedTraefikServiceName: string }
   | { kind: 'none' };
 
 /** trafficRouting.istio.virtualService(s)[]: `name` may be `name.namespace`; empty selectors mean "the only route of that kind". */

@@ -12,6 +12,7 @@ import type { RouteSupport, RouterDefinition, RouterOptions, RouterTarget, Routi
 import { gatewayApi } from './gateway-api.js';
 import { istio } from './istio.js';
 import { nginx } from './nginx.js';
+import { traefik } from './traefik.js';
 import { replicaWeighted } from './replica-weighted.js';
 import type { TrafficRouter } from '../engine/ports.js';
 import { smi } from './smi.js';
@@ -21,6 +22,7 @@ export const ROUTERS: { readonly [K in RoutingKind]: RouterDefinition<K> } = {
   gatewayAPI: gatewayApi,
   istio,
   nginx,
+  traefik,
   none: replicaWeighted,
 };
 

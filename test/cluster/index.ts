@@ -34,8 +34,8 @@ import { registerNode } from './agent/node.js';
 import { startControlPlane, type ControlPlane } from './control-plane.js';
 
 /** What the published CRDs serve (test/cluster/crds/): linkerd-smi's TrafficSplit, Gateway API's standard channel, Istio's VirtualService and DestinationRule. */
-export const REAL_APIS: Required<ServedApis> = { smi: ['v1alpha1', 'v1alpha2'], gatewayApi: ['v1', 'v1beta1'], istio: ['v1', 'v1beta1', 'v1alpha3'] };
-/** What a test gets unless it asks: the routers of the seed and the Gateway API example (Istio's CRDs are large and only its tests need them). */
+export const REAL_APIS: Required<ServedApis> = { smi: ['v1alpha1', 'v1alpha2'], gatewayApi: ['v1', 'v1beta1'], istio: ['v1', 'v1beta1', 'v1alpha3'], traefik: ['v1alpha1'] };
+/** What a test gets unless it asks: the routers of the seed and the Gateway API example (Istio's and Traefik's CRDs are large and only their tests need them). */
 const DEFAULT_APIS: ServedApis = { smi: REAL_APIS.smi, gatewayApi: REAL_APIS.gatewayApi };
 
 export interface RealSandboxOptions {
@@ -63,7 +63,7 @@ export interface RealSandbox extends Cluster {
 }
 
 /** Types replicated from the real API server: what the world and the e2e harness read. */
-const MIRRORED = ['namespaces', 'services', 'pods', 'endpointslices', 'deployments', 'replicasets', 'jobs', 'configmaps', 'leases', 'events', 'trafficsplits', 'httproutes', 'virtualservices', 'destinationrules', 'ingresses'] as const;
+const MIRRORED = ['namespaces', 'services', 'pods', 'endpointslices', 'deployments', 'replicasets', 'jobs', 'configmaps', 'leases', 'events', 'trafficsplits', 'httproutes', 'virtualservices', 'destinationrules', 'ingresses', 'traefikservices', 'ingressroutes'] as const;
 
 export async function startRealSandbox(options: RealSandboxOptions = {}): Promise<RealSandbox> {
   const scenario = options.scenario ?? 'seed';
@@ -193,7 +193,7 @@ export async function startRealSandbox(options: RealSandboxOptions = {}): Promis
 }
 
 function checkApis(apis: ServedApis): ServedApis {
-  for (const [key, published] of [['smi', REAL_APIS.smi], ['gatewayApi', REAL_APIS.gatewayApi], ['istio', REAL_APIS.istio]] as const) {
+  for (const [key, published] of [['smi', REAL_APIS.smi], ['gatewayApi', REAL_APIS.gatewayApi], ['istio', REAL_APIS.istio], ['traefik', REAL_APIS.traefik]] as const) {
     const want = apis[key] ?? [];
     if (want.length && (want.length !== published.length || want.some((v) => !(published as readonly string[]).includes(v)))) {
       throw new Error(`the real control plane installs the published CRDs as they are: ${key} serves ${published.join(', ')} (asked for ${want.join(', ')}); pass those or none`);
@@ -206,7 +206,7 @@ function checkApis(apis: ServedApis): ServedApis {
 async function installCrds(kube: Kube, applier: Applier, apis: ServedApis): Promise<void> {
   const dir = join(repoFile('test/cluster/crds'));
   const wanted = (await readdir(dir)).filter(
-    (d) => (d.startsWith('linkerd-smi-') && apis.smi?.length) || (d.startsWith('gateway-api-') && apis.gatewayApi?.length) || (d.startsWith('istio-') && apis.istio?.length),
+    (d) => (d.startsWith('linkerd-smi-') && apis.smi?.length) || (d.startsWith('gateway-api-') && apis.gatewayApi?.length) || (d.startsWith('istio-') && apis.istio?.length) || (d.startsWith('traefik-') && apis.traefik?.length),
   );
   const names: string[] = [];
   for (const d of wanted) {

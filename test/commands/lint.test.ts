@@ -147,7 +147,7 @@ describe('Argo conformance (issue 13)', () => {
       const r = await lintText('ambassador.yaml', text);
       expect(r.code).toBe(2);
       expect(r.errs).toEqual([
-        `${r.errs[0]!.split(':')[0]}:${lineOf(text, 'ambassador:')}:9: spec.strategy.canary.trafficRouting.ambassador: not supported by canary: Ambassador traffic routing: canary writes SMI TrafficSplits (trafficRouting.smi), Gateway API HTTPRoutes (trafficRouting.plugins["argoproj-labs/gatewayAPI"]), Istio VirtualServices (trafficRouting.istio) or NGINX canary Ingresses (trafficRouting.nginx)`,
+        `${r.errs[0]!.split(':')[0]}:${lineOf(text, 'ambassador:')}:9: spec.strategy.canary.trafficRouting.ambassador: not supported by canary: Ambassador traffic routing: canary writes SMI TrafficSplits (trafficRouting.smi), Gateway API HTTPRoutes (trafficRouting.plugins["argoproj-labs/gatewayAPI"]), Istio VirtualServices (trafficRouting.istio), NGINX canary Ingresses (trafficRouting.nginx) or Traefik TraefikServices (trafficRouting.traefik)`,
       ]);
     });
 

@@ -19,7 +19,7 @@ import { runCli } from '../support/cli.js';
 const DIR = join(process.cwd(), 'test', 'manifests', 'argo-examples');
 
 const router = (name: string) =>
-  `not supported by canary: ${name} traffic routing: canary writes SMI TrafficSplits (trafficRouting.smi), Gateway API HTTPRoutes (trafficRouting.plugins["argoproj-labs/gatewayAPI"]), Istio VirtualServices (trafficRouting.istio) or NGINX canary Ingresses (trafficRouting.nginx)`;
+  `not supported by canary: ${name} traffic routing: canary writes SMI TrafficSplits (trafficRouting.smi), Gateway API HTTPRoutes (trafficRouting.plugins["argoproj-labs/gatewayAPI"]), Istio VirtualServices (trafficRouting.istio), NGINX canary Ingresses (trafficRouting.nginx) or Traefik TraefikServices (trafficRouting.traefik)`;
 /** A route step on Istio, whose header and mirror routes canary does not write yet: one error per step. */
 const ISTIO_ROUTE = (step: 'setHeaderRoute' | 'setMirrorRoute') =>
   `${step} needs a router that writes ${step === 'setHeaderRoute' ? 'header' : 'mirror'} routes, and VirtualService has none (canary writes Istio VirtualService weights only, not yet its header and mirror routes): use the Gateway API plugin (trafficRouting.plugins["argoproj-labs/gatewayAPI"]) or remove the step`;

@@ -80,6 +80,7 @@ const rows: Row[] = [
   // Argo's ValidateRolloutNginxIngressesConfig: one of stableIngress and stableIngresses.
   ['nginx: stableIngress or stableIngresses', seedWith([['        smi:\n          rootService: myapp\n', '        nginx: {stableIngress: a, stableIngresses: [b]}\n']]), /nginx.stableIngresses: set either stableIngress or stableIngresses, not both/],
   ['nginx names its stable Ingress', seedWith([['        smi:\n          rootService: myapp\n', '        nginx: {annotationPrefix: custom}\n']]), /nginx: name the Ingress canary copies for the canary/],
+  ['traefik names its TraefikService', seedWith([['        smi:\n          rootService: myapp\n', '        traefik: {}\n']]), /traefik.weightedTraefikServiceName: required field is missing/],
   ['one router', seedWith([['        smi:\n          rootService: myapp\n', '        smi: {rootService: myapp}\n        istio: {virtualService: {name: a}}\n']]), /trafficRouting.istio: set one router: smi and istio are both set/],
   // Argo's ValidateRolloutStrategy: InvalidStrategyMessage.
   ['one strategy', seedWith([['    canary:\n      canaryService', '    blueGreen: {activeService: myapp}\n    canary:\n      canaryService']]), /set one strategy: canary or blueGreen, not both/],

@@ -100,6 +100,13 @@ describe('router registry', () => {
       'delete ingresses.networking.k8s.io in apps',
     ]);
 
+    const traefik = routeOf(rollout({ kind: 'traefik', loc, weightedTraefikServiceName: 'web-weighted' }), 'apps');
+    expect(traefik.objectKind).toBe('TraefikService');
+    expect(traefik.describe()).toBe('Traefik TraefikService apps/web-weighted');
+    expect(traefik.objects()).toEqual(['web-weighted']);
+    expect(traefik.writes()).toEqual(['TraefikService apps/web-weighted: the weights of the myapp-canary and myapp-stable services only']);
+    expect(traefik.permissions().map((p) => `${p.verb} ${p.resource}.${p.group} in ${p.namespace}`)).toEqual(['get traefikservices.traefik.io in apps', 'patch traefikservices.traefik.io in apps']);
+
     const none = routeOf(rollout(NONE), 'apps');
     expect(none.objectKind).toBeNull();
     expect(none.describe()).toBe('replica-weighted (no trafficRouting)');

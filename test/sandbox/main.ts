@@ -8,7 +8,7 @@ import https from 'node:https';
 import { dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../../src/util/duration.js';
-import type { GatewayApiVersion, IstioVersion, ServedApis, SmiVersion } from './api/index.js';
+import type { GatewayApiVersion, IstioVersion, ServedApis, SmiVersion, TraefikVersion } from './api/index.js';
 import { GoNotInstalledError } from '../cluster/build.js';
 import { startRealSandbox, type RealSandbox } from '../cluster/index.js';
 import { sandboxCluster, type Cluster } from './cluster.js';
@@ -60,6 +60,7 @@ function parseOptions(argv: string[]): Options {
       smi: { type: 'string' },
       'gateway-api': { type: 'string' },
       istio: { type: 'string' },
+      traefik: { type: 'string' },
       'pod-start-delay': { type: 'string' },
       seed: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -94,6 +95,7 @@ function parseOptions(argv: string[]): Options {
     smi: versions<SmiVersion>('--smi', values.smi, ['v1alpha1', 'v1alpha2', 'v1alpha3', 'v1alpha4'], ['v1alpha1', 'v1alpha2']),
     gatewayApi: versions<GatewayApiVersion>('--gateway-api', values['gateway-api'], ['v1', 'v1beta1'], ['v1', 'v1beta1']),
     istio: versions<IstioVersion>('--istio', values.istio, ['v1', 'v1beta1', 'v1alpha3'], []),
+    traefik: versions<TraefikVersion>('--traefik', values.traefik, ['v1alpha1'], []),
   };
   const tag = values.tag === undefined ? undefined : parseTag(values.tag);
   const load: SandboxOptions['load'] = values['no-load']
@@ -140,7 +142,7 @@ function describe(cluster: Cluster, opts: Options): string {
     cluster.prometheus
       ? `  Prometheus   ${cluster.prometheus.url} = http://${SEED.prometheusService}.${SEED.monitoring}.svc.cluster.local:${SEED.prometheusPort} through the service proxy`
       : '  Prometheus   off (--no-prometheus): analysis queries will fail',
-    `  served APIs  TrafficSplit ${opts.apis?.smi?.join(', ') || 'none'}; HTTPRoute ${opts.apis?.gatewayApi?.join(', ') || 'none'}; VirtualService ${opts.apis?.istio?.join(', ') || 'none'}`,
+    `  served APIs  TrafficSplit ${opts.apis?.smi?.join(', ') || 'none'}; HTTPRoute ${opts.apis?.gatewayApi?.join(', ') || 'none'}; VirtualService ${opts.apis?.istio?.join(', ') || 'none'}; TraefikService ${opts.apis?.traefik?.join(', ') || 'none'}`,
     cluster.load
       ? `  load         ${cluster.load.stats().rps} rps from ${SEED.namespace}/${SEED.client} to ${SEED.namespace}/${SEED.rootService}${opts.scenario === 'blue-green' ? ` and as many to ${SEED.namespace}/${SEED.previewService}` : ''}`
       : '  load         none',

@@ -21,6 +21,7 @@ const GATEWAY = rolloutFrom('examples/gateway-api/rollout.yaml');
 /** examples/istio, subset-level: a destinationRule adds its permissions to the VirtualService's. */
 const ISTIO = withDestinationRule(rolloutFrom('examples/istio/rollout.yaml'));
 const NGINX = rolloutFrom('examples/nginx/rollout.yaml');
+const TRAEFIK = rolloutFrom('examples/traefik/rollout.yaml');
 const JOB_METRIC = specFrom(readFileSync('examples/providers/job.yaml', 'utf8')).spec.templates[0]!.metrics[0]!.provider;
 /** Every optional feature: --apply-services, a secretKeyRef arg, Prometheus through the service proxy, a job metric. */
 const EXTRAS: Omit<PermissionInputs, 'namespace' | 'routing'> = {
@@ -64,7 +65,7 @@ describe('preflight against the sandbox with examples/rbac.yaml', () => {
   let sb: Sandbox;
   let client: KubeClient;
   beforeAll(async () => {
-    sb = await startSandbox({ scenario: 'seed', prometheus: false, load: false, apis: { smi: ['v1alpha1', 'v1alpha2'], gatewayApi: ['v1', 'v1beta1'], istio: ['v1', 'v1beta1', 'v1alpha3'] } });
+    sb = await startSandbox({ scenario: 'seed', prometheus: false, load: false, apis: { smi: ['v1alpha1', 'v1alpha2'], gatewayApi: ['v1', 'v1beta1'], istio: ['v1', 'v1beta1', 'v1alpha3'], traefik: ['v1alpha1'] } });
     const kc = new KubeConfig();
     kc.loadFromString(sb.kubeconfig);
     client = new KubeClient(kubeTransport(kc), { clock: systemClock });
@@ -85,9 +86,9 @@ describe('preflight against the sandbox with examples/rbac.yaml', () => {
   });
   const byName = (checks: PreflightCheck[], name: string) => checks.find((c) => c.name === name);
 
-  it('the Role grants exactly the permissions preflight checks (SMI, Gateway API, Istio and NGINX, secrets, --apply-services, service proxy, job metrics)', () => {
+  it('the Role grants exactly the permissions preflight checks (SMI, Gateway API, Istio, NGINX and Traefik, secrets, --apply-services, service proxy, job metrics)', () => {
     const checked = new Set(
-      [SEED, GATEWAY, ISTIO, NGINX].flatMap((r) => requiredPermissions({ ...EXTRAS, namespace: 'apps', routing: routeOf(r, 'apps').permissions() })).map(describePermission),
+      [SEED, GATEWAY, ISTIO, NGINX, TRAEFIK].flatMap((r) => requiredPermissions({ ...EXTRAS, namespace: 'apps', routing: routeOf(r, 'apps').permissions() })).map(describePermission),
     );
     expect([...new Set(rbacGrants().map(grantName))].sort()).toEqual([...checked].sort());
   });
@@ -107,13 +108,16 @@ describe('preflight against the sandbox with examples/rbac.yaml', () => {
     const nginx = await preflight(input(NGINX, { router: null }));
     expect(nginx.filter((c) => !c.ok)).toEqual([]);
     expect(byName(nginx, 'routing API')!.message).toBe('Ingress networking.k8s.io/v1 (served: v1)');
+    const traefik = await preflight(input(TRAEFIK, { router: null }));
+    expect(traefik.filter((c) => !c.ok)).toEqual([]);
+    expect(byName(traefik, 'routing API')!.message).toBe('TraefikService traefik.io/v1alpha1 (served: v1alpha1)');
   });
 
   it('without any one of the Role\'s rules, preflight names exactly that permission', async () => {
     const all = rbacGrants();
     for (const missing of all) {
       sb.api.authorizer.setRules(all.filter((g) => g !== missing));
-      const rollout = missing.apiGroups[0] === 'gateway.networking.k8s.io' ? GATEWAY : missing.apiGroups[0] === 'networking.istio.io' ? ISTIO : missing.apiGroups[0] === 'networking.k8s.io' ? NGINX : SEED;
+      const rollout = missing.apiGroups[0] === 'gateway.networking.k8s.io' ? GATEWAY : missing.apiGroups[0] === 'networking.istio.io' ? ISTIO : missing.apiGroups[0] === 'networking.k8s.io' ? NGINX : missing.apiGroups[0] === 'traefik.io' ? TRAEFIK : SEED;
       const checks = await preflight(input(rollout, { router: null }));
       const perms = byName(checks, 'permissions')!;
       expect(perms.ok).toBe(false);

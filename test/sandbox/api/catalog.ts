@@ -141,11 +141,18 @@ export const catalog = {
     group: 'networking.istio.io', versions: ['v1', 'v1beta1', 'v1alpha3'], resource: 'destinationrules', singular: 'destinationrule', kind: 'DestinationRule',
     namespaced: true, shortNames: ['dr'], categories: ['istio-io', 'networking-istio-io'], subresources: ['status'], builtin: false,
   }),
+  traefikservices: define({
+    group: 'traefik.io', versions: ['v1alpha1'], resource: 'traefikservices', singular: 'traefikservice', kind: 'TraefikService', namespaced: true, builtin: false,
+  }),
+  ingressroutes: define({
+    group: 'traefik.io', versions: ['v1alpha1'], resource: 'ingressroutes', singular: 'ingressroute', kind: 'IngressRoute', namespaced: true, builtin: false,
+  }),
 } as const satisfies Record<string, CatalogType>;
 
 export type SmiVersion = 'v1alpha1' | 'v1alpha2' | 'v1alpha3' | 'v1alpha4';
 export type GatewayApiVersion = 'v1' | 'v1beta1';
 export type IstioVersion = 'v1' | 'v1beta1' | 'v1alpha3';
+export type TraefikVersion = 'v1alpha1';
 
 /** Which optional APIs (CRDs) the cluster has; absent or empty = not installed. */
 export interface ServedApis {
@@ -155,6 +162,8 @@ export interface ServedApis {
   gatewayApi?: GatewayApiVersion[];
   /** Istio's base chart serves networking.istio.io v1, v1beta1 and v1alpha3 (VirtualService and DestinationRule). */
   istio?: IstioVersion[];
+  /** Traefik v3's CRDs serve traefik.io v1alpha1 (TraefikService and IngressRoute). */
+  traefik?: TraefikVersion[];
 }
 
 const BUILTIN: CatalogType[] = [
@@ -185,6 +194,10 @@ export function servedTypes(apis: ServedApis = {}): CatalogType[] {
   if (apis.istio?.length) {
     out.push(withVersions(catalog.virtualservices, apis.istio));
     out.push(withVersions(catalog.destinationrules, apis.istio));
+  }
+  if (apis.traefik?.length) {
+    out.push(withVersions(catalog.traefikservices, apis.traefik));
+    out.push(withVersions(catalog.ingressroutes, apis.traefik));
   }
   return out;
 }

@@ -22,7 +22,7 @@ import { Stats } from './stats.js';
 import { serverTls } from './tls.js';
 import { WatchHub } from './watch-hub.js';
 
-export { catalog, servedTypes, withVersions, type CatalogType, type ServedApis, type SmiVersion, type GatewayApiVersion, type IstioVersion } from './catalog.js';
+export { catalog, servedTypes, withVersions, type CatalogType, type ServedApis, type SmiVersion, type GatewayApiVersion, type IstioVersion, type TraefikVersion } from './catalog.js';
 export { ALLOW_ALL, Authorizer, type AccessRule, type ResourceAttributes } from './authorizer.js';
 export { Faults, type Fault, type FaultFilter } from './faults.js';
 export { Stats, type RequestLogEntry, type StatsSnapshot } from './stats.js';

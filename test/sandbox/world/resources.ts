@@ -28,6 +28,8 @@ const WORLD_TYPES = {
   endpointslices: { group: 'discovery.k8s.io', resource: 'endpointslices' },
   virtualservices: { group: 'networking.istio.io', resource: 'virtualservices' },
   ingresses: { group: 'networking.k8s.io', resource: 'ingresses' },
+  traefikservices: { group: 'traefik.io', resource: 'traefikservices' },
+  ingressroutes: { group: 'traefik.io', resource: 'ingressroutes' },
   destinationrules: { group: 'networking.istio.io', resource: 'destinationrules' },
 } as const;
 

@@ -116,6 +116,8 @@ export class Mesh {
           virtualServices: this.view.list('virtualservices', req.namespace),
           destinationRules: this.view.list('destinationrules', req.namespace),
           ingresses: this.view.list('ingresses', req.namespace),
+          ingressRoutes: this.view.list('ingressroutes', req.namespace),
+          traefikServices: this.view.list('traefikservices', req.namespace),
         })
       : ({ kind: 'service' } as const);
     const backend = pickBackend(route, target, this.splitRandom);

@@ -3,7 +3,7 @@
  * spec.service is that Service (linkerd-smi turns it into a ServiceProfile, which wins over any
  * HTTPRoute), else an HTTPRoute attached to the Service (GAMMA: parentRef kind Service, group
  * core/""), else an Istio VirtualService naming the Service (as a sidecar would), else the Service itself;
- * a request addressed to an Ingress host goes by the Ingresses first (ingress-nginx). Pure functions of the cached objects.
+ * a request addressed to an Ingress or IngressRoute host goes by those first (ingress-nginx, Traefik). Pure functions of the cached objects.
  */
 import type { BackendRef } from '../../../../src/routing/http-route-rules.js';
 import type { K8sObject } from '../../store/types.js';
@@ -11,6 +11,7 @@ import { parseWeight } from '../quantity.js';
 import { pickWeighted, type Random } from '../random.js';
 import { resolveVirtualService } from './istio-routing.js';
 import { resolveIngress } from './nginx-routing.js';
+import { resolveTraefik } from './traefik-routing.js';
 
 export interface Backend {
   namespace: string;
@@ -33,7 +34,8 @@ export type Route =
   | { kind: 'trafficsplit'; name: string; backends: WeightedBackend[] }
   | { kind: 'httproute'; name: string; rule: number; backends: WeightedBackend[]; mirrors: Mirror[] }
   | { kind: 'virtualservice'; name: string; rule: number; backends: WeightedBackend[] }
-  | { kind: 'ingress'; name: string; backends: WeightedBackend[] };
+  | { kind: 'ingress'; name: string; backends: WeightedBackend[] }
+  | { kind: 'ingressroute'; name: string; backends: WeightedBackend[] };
 
 export interface RouteInputs {
   namespace: string;
@@ -47,12 +49,16 @@ export interface RouteInputs {
   virtualServices?: Iterable<K8sObject>;
   destinationRules?: Iterable<K8sObject>;
   ingresses?: Iterable<K8sObject>;
+  ingressRoutes?: Iterable<K8sObject>;
+  traefikServices?: Iterable<K8sObject>;
 }
 
 export function resolveRoute(input: RouteInputs): Route {
   // Addressed to an Ingress host: ingress-nginx routes it before any mesh rule for a Service.
   const ingress = resolveIngress(input, input.ingresses ?? []);
   if (ingress) return { kind: 'ingress', ...ingress };
+  const ingressRoute = resolveTraefik(input, input.ingressRoutes ?? [], input.traefikServices ?? []);
+  if (ingressRoute) return { kind: 'ingressroute', ...ingressRoute };
   const split = oldest([...input.trafficSplits].filter((ts) => rootService(ts, input.namespace) === input.service));
   if (split) {
     const backends = ((split['spec'] as { backends?: { service?: string; weight?: unknown }[] } | undefined)?.backends ?? [])
@@ -91,7 +97,8 @@ export function pickBackend(route: Route, target: Backend, random: Random): Back
     case 'trafficsplit':
     case 'httproute':
     case 'virtualservice':
-    case 'ingress': {
+    case 'ingress':
+    case 'ingressroute': {
       const i = pickWeighted(random, route.backends.map((b) => b.weight));
       if (i < 0) return undefined;
       const b = route.backends[i]!;

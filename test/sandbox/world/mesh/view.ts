@@ -1,6 +1,6 @@
 /**
  * The mesh's informer cache: the Services, Pods, Deployments, TrafficSplits, HTTPRoutes, Istio
- * VirtualServices and DestinationRules, Ingresses, and EndpointSlices (when the store has them) it
+ * VirtualServices and DestinationRules, Ingresses, Traefik IngressRoutes and TraefikServices, and EndpointSlices (when the store has them) it
  * routes by, kept current from store changes so that a request costs no store lists or clones.
  * Edits (a Service selector, a TrafficSplit weight) are visible to the very next request.
  */
@@ -8,7 +8,7 @@ import type { ObjectStore } from '../../store/store.js';
 import type { K8sObject } from '../../store/types.js';
 import { isType, servedType, type WorldTypeName } from '../resources.js';
 
-const WATCHED = ['services', 'pods', 'deployments', 'trafficsplits', 'httproutes', 'endpointslices', 'virtualservices', 'destinationrules', 'ingresses'] as const satisfies readonly WorldTypeName[];
+const WATCHED = ['services', 'pods', 'deployments', 'trafficsplits', 'httproutes', 'endpointslices', 'virtualservices', 'destinationrules', 'ingresses', 'traefikservices', 'ingressroutes'] as const satisfies readonly WorldTypeName[];
 type Watched = (typeof WATCHED)[number];
 
 export class MeshView {
