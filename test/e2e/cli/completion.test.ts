@@ -62,7 +62,8 @@ describe('shell completion scripts in real shells', () => {
       expect(await run('canary sta')).toContain('status');
       expect(await run('canary status -o ')).toEqual(expect.arrayContaining(['json', 'yaml', 'wide', 'text']));
       expect(await run('canary lint roll')).toContain('rollout.yaml');
-      expect(await run('canary status my')).toEqual(['myapp']);
+      for (const verb of ['status', 'abort', 'promote', 'retry', 'history']) expect({ verb, names: await run(`canary ${verb} my`) }).toEqual({ verb, names: ['myapp'] });
+      expect(await run('canary -n apps history my')).toEqual(['myapp']);
       expect(await run('canary completion ')).toEqual(expect.arrayContaining(['bash', 'zsh', 'fish']));
     }, 60_000);
   }
