@@ -160,6 +160,8 @@ export interface RouteView {
   name: string | null;
   /** Canary weight on the object; null when it does not exist (or kind 'none'). */
   weight: number | null;
+  /** canary's header and mirror routes in place, by managedRoutes name; [] when none. */
+  managedRoutes: string[];
 }
 
 export interface WeightView {

@@ -145,7 +145,7 @@ function routeNodes(view: StatusView): Node[] {
       kind: r.kind,
       status: r.weight === null ? { icon: ICON.error, text: 'NotFound' } : lagging ? { icon: ICON.progressing, text: 'Progressing' } : { icon: ICON.healthy, text: 'Healthy' },
       ageMs: null,
-      info: r.weight === null ? '' : `canary ${r.weight}%${lagging ? ` → ${set}%` : ''}`,
+      info: r.weight === null ? '' : `canary ${r.weight}%${lagging ? ` → ${set}%` : ''}${r.managedRoutes.length ? `, routes ${r.managedRoutes.join(', ')}` : ''}`,
       children: [],
     },
   ];

@@ -46,6 +46,8 @@ export interface RouteInfo {
   name: string | null;
   /** The canary weight written on the object; null when it does not exist or kind 'none'. */
   weight: number | null;
+  /** canary's header and mirror routes on the object (managedRoutes names); absent: none. */
+  managedRoutes?: string[];
 }
 
 export interface StatusInput {

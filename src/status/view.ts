@@ -42,7 +42,7 @@ export function toStatusView(input: StatusInput): StatusView {
     runner,
     pause: state?.pause && active ? pauseView(state.pause, runner.state === 'live' ? now : lastAliveAt(state, input.lease.holder)) : null,
     deployments: deploymentViews(input, strategy, services),
-    route: { kind: input.route.kind, name: input.route.name, weight: input.route.weight },
+    route: { kind: input.route.kind, name: input.route.name, weight: input.route.weight, managedRoutes: input.route.managedRoutes ?? [] },
     analyses: state ? analysisViews(state.analyses, now) : [],
     pendingRequests: pendingRequests(input, state),
     scaleDown: state ? scaleDownView(state, runner, now) : null,

@@ -107,12 +107,14 @@ async function routeInfo(cluster: Cluster, rollout: RolloutSpec | null, namespac
   const router = cluster.router(rollout, namespace);
   if (!route.objectKind || !router) return { kind: 'none', name: null, weight: null };
   let weight: number | null = null;
+  let managedRoutes: string[] = [];
   try {
     weight = await router.getWeight();
+    if (router.routes) managedRoutes = [...new Set((await router.routes.inPlace()).map((r) => r.name).filter((n) => n !== ''))];
   } catch {
     weight = null;
   }
-  return { kind: route.objectKind, name: route.objects()[0] ?? null, weight };
+  return { kind: route.objectKind, name: route.objects()[0] ?? null, weight, managedRoutes };
 }
 
 /** The track Services and the track each selects: blue-green's active and preview selectors. */

@@ -103,4 +103,11 @@ describe('long names everywhere', () => {
     expect(wide).toContain(`${image} (canary)`);
     expect(wide).toContain(`${long}-canary-6f8d9c7b5-x2x4k`);
   });
+
+  it('names canary\'s header and mirror routes on the route node', () => {
+    const base = FIXTURES.waitingForCanaryPods;
+    const view = toStatusView({ ...base, route: { kind: 'HTTPRoute', name: 'myapp', weight: 0, managedRoutes: ['testers', 'shadow'] } });
+    expect(view.route.managedRoutes).toEqual(['testers', 'shadow']);
+    expect(renderTree(view, plainPalette, { wide: true })).toMatch(/⇄ myapp +HTTPRoute .*canary 0% → 10%, routes testers, shadow/);
+  });
 });
