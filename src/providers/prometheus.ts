@@ -14,7 +14,7 @@ import { EndpointResolver, PROXY_NOTE, type Endpoint, type Via } from './endpoin
 import { DEFAULT_MAX_BODY_BYTES, errorText, setHeader, type HttpRequest, type TlsOptions } from './http.js';
 import { AwsCredentialChain } from './aws/credential-chain.js';
 import { sign, uriEncode, type AwsCredentials } from './aws/sigv4.js';
-import { hideCredentials } from './settings.js';
+import { authorizationCredential, hideCredentials } from './settings.js';
 import { pingWithRetries, PING_TIMEOUT_MS } from './ping.js';
 import { OAuth2Tokens } from './oauth2.js';
 import { formatWarnings, readQueryResponse } from './prometheus-response.js';
@@ -126,14 +126,14 @@ export class PrometheusProvider {
     const request = this.request(spec, url, endpoint);
     if (!request.ok) return fail(`${label}: ${request.message}`);
     let req: HttpRequest = { method: 'GET', url: request.url, params: request.params, headers: headers.headers, timeoutMs, tls: endpoint.tls, maxBodyBytes: this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES };
-    // The AWS credentials a SigV4 request carries (its session token) are no argument the run's
-    // redactor knows: hidden here should Prometheus or a proxy quote them back.
-    let sent: string[] = [];
+    // The credentials a request carries that are no argument the run's redactor knows (an oauth2
+    // token, canary's own bearer token, SigV4's session token): hidden should a server quote them back.
+    let sent: string[] = [authorizationCredential(headers.headers)];
     if (spec.sigv4) {
       const signed = await this.sign(spec.sigv4, req, signal);
       if (!signed.ok) return fail(`${label}: ${signed.message}`);
       req = signed.request;
-      sent = [signed.credentials.secretAccessKey, signed.credentials.sessionToken ?? ''];
+      sent = [...sent, signed.credentials.secretAccessKey, signed.credentials.sessionToken ?? ''];
     }
     const res = await call(label, req, this.clock, signal, TRANSPORT_HINTS);
     if (!res.ok) return { ...fail(hideCredentials(res.message, sent)), ...(res.transient ? { transient: res.transient } : {}) };

@@ -39,6 +39,12 @@ export function envValues(env: NodeJS.ProcessEnv, names: Readonly<Record<string,
   return out;
 }
 
+/** The credential an Authorization header carries (a token, Basic's encoded pair), for hideCredentials. */
+export function authorizationCredential(headers: Readonly<Record<string, string>>): string {
+  const value = Object.entries(headers).find(([k]) => k.toLowerCase() === 'authorization')?.[1] ?? '';
+  return value.replace(/^\S+\s+/, '');
+}
+
 /** `text` with each credential replaced by *****, should a server quote one back. */
 export function hideCredentials(text: string, credentials: readonly string[]): string {
   let out = text;

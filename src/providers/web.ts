@@ -11,6 +11,7 @@ import { DEFAULT_MAX_BODY_BYTES, looksLikeHtml, setHeader, snippet } from './htt
 import type { PingResult, ProviderDefinition } from './definition.js';
 import { compileJsonPath, selectFirst } from './json-path.js';
 import { OAuth2Tokens } from './oauth2.js';
+import { authorizationCredential, hideCredentials } from './settings.js';
 import type { ProviderResult } from '../analysis/provider.js';
 import type { ServiceProxy } from '../kube/service-proxy.js';
 
@@ -104,10 +105,12 @@ export class WebProvider {
       signal,
       { tls: 'set insecure: true on the metric to skip verification', timeout: (after) => `no answer within ${after} (timeoutSeconds)` },
     );
-    if (!res.ok) return fail(res.message);
+    // An oauth2 token is no argument the run's redactor knows: hidden should the server quote it back.
+    const hide = (m: string) => hideCredentials(m, [authorizationCredential(headers)]);
+    if (!res.ok) return fail(hide(res.message));
     if (res.status < 200 || res.status >= 300) {
       const detail = looksLikeHtml(res.contentType, res.body) ? '(an HTML page)' : snippet(res.body);
-      return fail(`${label}: received non 2xx response code: ${res.status} ${res.statusText}${detail ? `: ${detail}` : ''}`);
+      return fail(hide(`${label}: received non 2xx response code: ${res.status} ${res.statusText}${detail ? `: ${detail}` : ''}`));
     }
     let data: unknown;
     try {

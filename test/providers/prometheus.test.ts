@@ -280,6 +280,9 @@ describe('PrometheusProvider auth', () => {
     ]);
     const form = new URLSearchParams(server.requests[0]!.body);
     expect(form.get('grant_type')).toBe('client_credentials');
+    // A Prometheus quoting the token back does not get it printed (it is no arg the redactor knows).
+    server.handle((req, res) => json(res, 403, { status: 'error', errorType: 'forbidden', error: `token ${String(req.headers.authorization)} refused` }));
+    expect(await p.measure(spec({ oauth2 }), never)).toMatchObject({ ok: false, message: `Prometheus ${server.url}: query failed: 403 forbidden: token Bearer ***** refused` });
     expect(form.get('scope')).toBe('read metrics');
     expect(clock.pending()).toBe(0);
   });

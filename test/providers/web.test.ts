@@ -87,6 +87,10 @@ describe('WebProvider', () => {
     ]);
     expect(new URLSearchParams(server.requests[0]!.body).get('scope')).toBe('metrics');
 
+    // A server quoting the token back does not get it printed.
+    server.handle((req, res) => (req.path === '/token' ? json(res, 200, { access_token: 'tok-quoted-back', expires_in: 3600 }) : json(res, 403, { error: `token ${String(req.headers.authorization)} refused` })));
+    expect(err(await web().measure(spec({ oauth2 }), never))).toBe(`web ${server.url}/status: received non 2xx response code: 403 Forbidden: {"error":"token Bearer ***** refused"}`);
+
     server.handle((_req, res) => json(res, 401, { error: 'invalid_client' }));
     expect(err(await web().measure(spec({ oauth2: { ...oauth2, clientSecret: 'wrong' } }), never))).toMatch(new RegExp(`^web ${server.url}/status: oauth2 token request to ${server.url}/token failed: .*invalid_client`));
   });
