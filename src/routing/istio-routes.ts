@@ -58,14 +58,21 @@ export interface ManagedRoute {
 export class RouteMismatch extends Error {}
 
 /** The managed routes of every kind the VirtualService has; throws RouteMismatch when one cannot be told or lacks a side. */
-export function managedRoutes(spec: VsSpec, selector: RouteSelector, sides: SplitSides): ManagedRoute[] {
+export function managedRoutes(spec: VsSpec, selector: RouteSelector, sides: SplitSides, owned: (route: VsRoute) => boolean = () => false): ManagedRoute[] {
   const out: ManagedRoute[] = [];
   if (spec.http) {
-    const idx = httpIndexes(selector.routes, spec.http);
-    if (selector.routes.length === 0 && spec.http.length > 1) {
-      throw new RouteMismatch(`it has ${spec.http.length} HTTP routes: name the ones to split in virtualService.routes`);
+    // canary's own header and mirror routes are not the user's: they are neither selected nor counted.
+    const userIdx = spec.http.flatMap((r, i) => (owned(r) ? [] : [i]));
+    const users = userIdx.map((i) => spec.http![i]!);
+    const idx = httpIndexes(selector.routes, users).map((j) => userIdx[j]!);
+    if (selector.routes.length === 0 && users.length > 1) {
+      throw new RouteMismatch(`it has ${users.length} HTTP routes: name the ones to split in virtualService.routes`);
     }
     out.push(...idx.map((index) => ({ kind: 'http' as const, index })));
+    // canary's mirror routes carry the weighted route's destinations: their weights follow, as Argo's SetWeight does for managed mirror routes.
+    spec.http.forEach((r, index) => {
+      if (owned(r) && (r as { mirror?: unknown }).mirror !== undefined) out.push({ kind: 'http', index });
+    });
   }
   if (spec.tls) {
     const idx = selector.tlsRoutes.length === 0 ? [0] : selector.tlsRoutes.flatMap((want) => matchIndexes(spec.tls!, want.port ?? 0, want.sniHosts, 'TLS'));
@@ -118,6 +125,11 @@ export function weightOps(spec: VsSpec, managed: readonly ManagedRoute[], sides:
     for (const i of removals.reverse()) ops.push({ op: 'remove', path: `/spec/${m.kind}/${m.index}/route/${i}` });
   }
   return ops;
+}
+
+/** The canary's destination in a route (the first one that is the canary's). */
+export function canaryDestination(route: VsRoute, sides: SplitSides): Destination | undefined {
+  return (route.route ?? []).find((d) => sideOf(d, sides) === 'canary');
 }
 
 /** Argo's getHost: the part before the first dot (`myapp.apps.svc.cluster.local` is `myapp`); a leading dot gives none. */

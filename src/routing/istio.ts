@@ -4,6 +4,7 @@
  * guarded by the resourceVersion, so every other field stays as written. With a destinationRule
  * (subset-level splitting) the canary and stable subsets select canary's track label, the role
  * Argo gives the rollouts-pod-template-hash label; other subsets and fields are left alone.
+ * Header and mirror routes are canary's own HTTP routes, first in spec.http (istio-header-routes.ts).
  * Istio reports no per-route acceptance, so verifyWeight is null, as in Argo.
  */
 import type { KubeClient, KubeObject, JsonPatchOp } from '../kube/client.js';
@@ -15,8 +16,10 @@ import { UsageError } from '../util/errors.js';
 import { apiResolver, checkServed } from './api-version.js';
 import { routedServices, type RouterDefinition, type RouterTarget } from './definition.js';
 import { patchGuarded, pointer } from './guarded-patch.js';
-import { canaryWeight, managedRoutes, RouteMismatch, weightOps, type ManagedRoute, type SplitSides, type VsSpec } from './istio-routes.js';
-import type { TrafficRouter } from '../engine/ports.js';
+import { canaryDestination, canaryWeight, managedRoutes, RouteMismatch, weightOps, type ManagedRoute, type SplitSides, type VsSpec } from './istio-routes.js';
+import type { RouteWriter, TrafficRouter } from '../engine/ports.js';
+import { routesInPlace, type ManagedRoute as StepRoute, type RouteInPlace } from '../engine/routes.js';
+import { isOwnedRoute, routesInHttp, withHeaderRoutes } from './istio-header-routes.js';
 
 const GROUP = 'networking.istio.io';
 const VERSIONS = ['v1', 'v1beta1', 'v1alpha3'];
@@ -60,7 +63,9 @@ export const istio: RouterDefinition<'istio'> = {
   kind: 'istio',
   objectKind: 'VirtualService',
   api: VS_API,
-  noManagedRoutes: 'canary writes Istio VirtualService weights only, not yet its header and mirror routes',
+  managedRoutes: { header: true, mirror: true, methodMatch: 'any' },
+  // As Argo: every VirtualService of the Rollout gets the header and mirror routes.
+  headerTargets: (r, t) => refs(r, t).map((x) => (x.namespace === t.namespace ? x.name : `${x.name}.${x.namespace}`)),
   describe: (r, t) =>
     `Istio VirtualService ${refs(r, t).map((x) => `${x.namespace}/${x.name}`).join(', ')}` +
     (r.destinationRule ? ` (DestinationRule ${t.namespace}/${r.destinationRule.name}, subsets ${r.destinationRule.canarySubsetName}/${r.destinationRule.stableSubsetName})` : ''),
@@ -69,7 +74,7 @@ export const istio: RouterDefinition<'istio'> = {
     ...r.virtualServices.map((v) => {
       const x = virtualServiceRef(v.name, t.namespace);
       const sides = r.destinationRule ? `subsets ${r.destinationRule.canarySubsetName} / ${r.destinationRule.stableSubsetName}` : `hosts ${t.canaryService ?? '?'} / ${t.stableService ?? '?'}`;
-      return `VirtualService ${x.namespace}/${x.name}: the weights of the ${sides} destinations in ${selectorText(v)} only`;
+      return `VirtualService ${x.namespace}/${x.name}: the weights of the ${sides} destinations in ${selectorText(v)}, and its own HTTP routes canary.${t.name}.* for header and mirror routes`;
     }),
     ...(r.destinationRule
       ? [`DestinationRule ${t.namespace}/${r.destinationRule.name}: label ${TRACK_LABEL} of subsets ${r.destinationRule.canarySubsetName} (canary) and ${r.destinationRule.stableSubsetName} (stable)`]
@@ -84,6 +89,7 @@ export const istio: RouterDefinition<'istio'> = {
   create: (r, t, client) =>
     new IstioRouter({
       client,
+      rollout: t.name,
       namespace: t.namespace,
       virtualServices: r.virtualServices,
       destinationRule: r.destinationRule,
@@ -94,6 +100,8 @@ export const istio: RouterDefinition<'istio'> = {
 
 export interface IstioRouterOptions {
   client: KubeClient;
+  /** Names canary's own header and mirror routes (canary.<rollout>.*). */
+  rollout: string;
   /** The Rollout's namespace: the DestinationRule's, and the VirtualServices' unless named `name.namespace`. */
   namespace: string;
   virtualServices: readonly IstioVirtualService[];
@@ -105,8 +113,12 @@ export interface IstioRouterOptions {
 type VirtualService = KubeObject & { spec?: VsSpec };
 type DestinationRule = KubeObject & { spec?: { subsets?: { name?: string; labels?: Record<string, string> }[] } };
 
+/** Never a digest: routes that differ between VirtualServices compare unequal to anything wanted. */
+const MISMATCH: RouteInPlace = { name: '', digest: 'differs-between-virtualservices' };
+
 export class IstioRouter implements TrafficRouter {
   readonly objectKind = 'VirtualService';
+  readonly routes: RouteWriter;
   private readonly vsApi: () => Promise<ApiResource>;
   private readonly drApi: () => Promise<ApiResource>;
   private readonly sides: SplitSides;
@@ -122,6 +134,7 @@ export class IstioRouter implements TrafficRouter {
       stableSubset: dr?.stableSubsetName ?? null,
       additionalSubsets: dr?.additionalSubsetNames ?? [],
     };
+    this.routes = { inPlace: () => this.routesInPlace(), set: (routes) => this.setRoutes(routes) };
   }
 
   describe(): string {
@@ -157,6 +170,37 @@ export class IstioRouter implements TrafficRouter {
     return null;
   }
 
+  private async routesInPlace(): Promise<RouteInPlace[]> {
+    let found: RouteInPlace[] | null = null;
+    for (const v of this.o.virtualServices) {
+      const here = routesInHttp(this.o.rollout, (await this.readVs(v)).spec?.http ?? []);
+      if (found !== null && JSON.stringify(found) !== JSON.stringify(here)) return [...found, MISMATCH];
+      found = here;
+    }
+    return found ?? [];
+  }
+
+  private async setRoutes(routes: readonly StepRoute[]): Promise<void> {
+    for (const v of this.o.virtualServices) {
+      const x = virtualServiceRef(v.name, this.o.namespace);
+      await patchGuarded(this.o.client, await this.vsApi(), x.namespace, x.name, () => this.readVs(v), (vs) => {
+        const http = vs.spec?.http ?? [];
+        const owned = http.filter((r) => isOwnedRoute(this.o.rollout, r)).length;
+        if (routesInPlace(routesInHttp(this.o.rollout, http), routes) && owned === routes.length) return [];
+        if (routes.length === 0) return [{ op: 'replace', path: '/spec/http', value: http.filter((r) => !isOwnedRoute(this.o.rollout, r)) }];
+        const weighted = this.managed(v, vs).find((m) => m.kind === 'http');
+        const source = weighted && http[weighted.index];
+        const canary = source && canaryDestination(source, this.sides);
+        if (!source || !canary) {
+          throw new UsageError(`VirtualService ${x.namespace}/${x.name} has no HTTP route to the canary for header and mirror routes to copy`, {
+            hint: 'header and mirror routes on Istio need an HTTP route whose weights canary writes (virtualService.routes)',
+          });
+        }
+        return [{ op: 'replace', path: '/spec/http', value: withHeaderRoutes(this.o.rollout, http, routes, source, canary) }];
+      });
+    }
+  }
+
   private async labelSubsets(): Promise<void> {
     const dr = this.o.destinationRule!;
     await patchGuarded(this.o.client, await this.drApi(), this.o.namespace, dr.name, () => this.readDr(), (current) => {
@@ -174,7 +218,7 @@ export class IstioRouter implements TrafficRouter {
   private managed(v: IstioVirtualService, vs: VirtualService): ManagedRoute[] {
     const x = virtualServiceRef(v.name, this.o.namespace);
     try {
-      const managed = managedRoutes(vs.spec ?? {}, v, this.sides);
+      const managed = managedRoutes(vs.spec ?? {}, v, this.sides, (r) => isOwnedRoute(this.o.rollout, r));
       if (managed.length > 0) return managed;
       throw new RouteMismatch('it has no HTTP, TLS or TCP route to split');
     } catch (err) {

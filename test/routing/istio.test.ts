@@ -3,6 +3,7 @@
  * of the managed route change (the rest of the VirtualService is compared before/after), the
  * DestinationRule's canary and stable subsets get the track label, and what is missing is named.
  */
+import type { ManagedRoute as StepRoute } from '../../src/engine/routes.js';
 import { IstioRouter, type IstioRouterOptions } from '../../src/routing/istio.js';
 import { UsageError } from '../../src/util/errors.js';
 import { kubeSandbox, requestsFor, seed, stored, type KubeSandbox } from '../kube/support/sandbox.js';
@@ -55,6 +56,7 @@ function destinationRule(): Record<string, unknown> & { metadata: { name: string
 function router(sb: KubeSandbox, o: Partial<IstioRouterOptions> = {}): IstioRouter {
   return new IstioRouter({
     client: sb.client,
+    rollout: 'myapp',
     namespace: 'apps',
     virtualServices: [{ name: 'myapp', routes: ['primary'], tlsRoutes: [], tcpRoutes: [] }],
     destinationRule: null,
@@ -161,5 +163,60 @@ describe('Istio VirtualService router', () => {
     expect(r.describe()).toBe('VirtualService monitoring/myapp');
     await r.setWeight(20);
     expect(await r.getWeight()).toBe(20);
+  });
+
+  describe('header and mirror routes (Argo istio_test.go TestHttpReconcileHeaderRouteHostBased, TestHttpReconcileMirrorRoute)', () => {
+    const header: StepRoute = { kind: 'header', name: 'set-header', match: [{ headerName: 'agent', headerValue: { kind: 'exact', value: 'firefox' } }] };
+    const mirror: StepRoute = {
+      kind: 'mirror',
+      name: 'test-mirror-1',
+      percentage: 90,
+      match: [{ method: { kind: 'exact', value: 'GET' }, path: { kind: 'prefix', value: '/' }, headers: [] }],
+    };
+    const http = (sb: KubeSandbox) => (stored(sb, 'virtualservices', 'myapp')!['spec'] as { http: Record<string, unknown>[] }).http;
+
+    it('header route first, to the canary host and port; mirror route with the weighted destinations; both removed, the user\'s routes as before', async () => {
+      seed(sb, 'virtualservices', virtualService());
+      const before = structuredClone(http(sb));
+      const r = router(sb);
+      await r.routes.set([header, mirror]);
+      const now = http(sb);
+      expect(now.map((x) => x['name'])).toEqual([expect.stringMatching(/^canary\.myapp\.set-header-[0-9a-f]{8}$/), expect.stringMatching(/^canary\.myapp\.test-mirror-1-[0-9a-f]{8}$/), 'debug', 'primary']);
+      expect(now[0]).toMatchObject({ match: [{ headers: { agent: { exact: 'firefox' } } }], route: [{ destination: { host: 'myapp-canary', port: { number: 80 } }, weight: 100 }] });
+      expect(now[1]).toMatchObject({
+        match: [{ method: { exact: 'GET' }, uri: { prefix: '/' } }],
+        route: [{ destination: { host: 'myapp-stable' }, weight: 100 }, { destination: { host: 'myapp-canary' }, weight: 0 }],
+        mirror: { host: 'myapp-canary', port: { number: 80 } },
+        mirrorPercentage: { value: 90 },
+      });
+      expect(now.slice(2)).toEqual(before);
+      expect((await r.routes.inPlace()).map((x) => x.name)).toEqual(['set-header', 'test-mirror-1']);
+
+      // The weights follow in the mirror route; the named route is still found by name.
+      await r.setWeight(20);
+      expect((http(sb)[1]!['route'] as { weight: number }[]).map((d) => d.weight)).toEqual([80, 20]);
+      expect(await r.getWeight()).toBe(20);
+
+      sb.api.stats.reset();
+      await r.routes.set([header, mirror]);
+      expect(requestsFor(sb, VS)).toEqual({ get: 1 });
+
+      await r.routes.set([]);
+      const after = http(sb);
+      expect(after.map((x) => x['name'])).toEqual(['debug', 'primary']);
+      expect(await r.routes.inPlace()).toEqual([]);
+    });
+
+    it('subset-level: the header route goes to the canary subset', async () => {
+      const vs = virtualService();
+      (vs['spec'] as { http: unknown[] }).http = [
+        { name: 'primary', route: [{ destination: { host: 'myapp', subset: 'stable' }, weight: 100 }, { destination: { host: 'myapp', subset: 'canary' }, weight: 0 }] },
+      ];
+      seed(sb, 'virtualservices', vs);
+      seed(sb, 'destinationrules', destinationRule());
+      const r = router(sb, { destinationRule: { name: 'myapp', canarySubsetName: 'canary', stableSubsetName: 'stable', additionalSubsetNames: [] } });
+      await r.routes.set([header]);
+      expect(http(sb)[0]).toMatchObject({ route: [{ destination: { host: 'myapp', subset: 'canary' }, weight: 100 }] });
+    });
   });
 });
