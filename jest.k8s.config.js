@@ -14,6 +14,7 @@ export default {
     '**/run/gateway-api.test.ts',
     '**/run/gateway-api-header.test.ts',
     '**/run/istio.test.ts',
+    '**/run/istio-header.test.ts',
     '**/run/nginx.test.ts',
     '**/run/traefik.test.ts',
     '**/run/progress-deadline.test.ts',
