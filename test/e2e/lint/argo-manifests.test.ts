@@ -40,10 +40,19 @@ describe('canary lint, the binary, on Argo manifests', () => {
     expect(r.stderr).toBe('');
   });
 
-  it('an Istio Rollout with setCanaryScale steps: one message, the router (exit 2)', async () => {
+  it('an Istio Rollout with setCanaryScale steps: clean since canary routes with Istio (exit 0)', async () => {
     const r = await runCanary(null, ['lint', `${ARGO}/test/e2e/istio/istio-rollout-abort-delete-all-canary-pods.yaml`]);
+    expectExit(r, 0);
+    expect(r.stdout).toContain('✔ 0 errors, 0 warnings in 1 file (1 Rollout, 0 AnalysisTemplates, 2 Services)');
+    expect(r.stderr).toBe('');
+  });
+
+  it('an App Mesh Rollout: one message, the router, at its field (exit 2)', async () => {
+    const r = await runCanary(null, ['lint', `${ARGO}/test/e2e/appmesh/appmesh-canary-rollout.yaml`]);
     expectExit(r, 2);
-    expect(r.stdout.match(/^\S+:\d+:\d+: /gm)).toEqual(['test/manifests/argo-examples/test/e2e/istio/istio-rollout-abort-delete-all-canary-pods.yaml:58:9: ']);
+    expect(r.stdout.match(/^\S+:\d+:\d+: .*/gm)).toEqual([
+      expect.stringMatching(/^test\/manifests\/argo-examples\/test\/e2e\/appmesh\/appmesh-canary-rollout\.yaml:153:9: spec\.strategy\.canary\.trafficRouting\.appMesh: not supported by canary: App Mesh traffic routing/),
+    ]);
     expect(r.stderr).toBe('');
   });
 
