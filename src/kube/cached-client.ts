@@ -112,14 +112,20 @@ class CachedClient extends KubeClient {
     }
   }
 
-  /** An object as the server just answered it (null: absent) goes into every copy that holds it. */
+  /**
+   * An object as the server just answered it (null: absent) goes into every copy that holds it, and
+   * a created one into the label selections it matches: a runner that reads its own write before the
+   * watch delivers it must see it (else it writes again, and a loop of such writes answered from the
+   * copies never yields to the watch streams).
+   */
   private fresh<T>(r: ApiResource, ns: string | null, name: string, obj: T | null): T | null {
     const prefix = `${resourcePath(r, ns)}?`;
     for (const [key, cache] of this.caches) {
       if (!key.startsWith(prefix)) continue;
       const byName = key === selectionKey(r, ns, { name });
-      if (!byName && !cache.get(name)) continue;
       const o = obj as (T & KubeObject) | null;
+      const selects = !byName && o !== null && cache.target.labelSelector !== undefined && !cache.target.fieldSelector && matchesLabels(cache.target.labelSelector, o.metadata?.labels ?? {});
+      if (!byName && !cache.get(name) && !selects) continue;
       if (o && o.metadata?.name === name) cache.wrote(structuredClone(o));
       else if (!o) cache.deleted(name);
     }
@@ -156,6 +162,24 @@ class CachedClient extends KubeClient {
     }
     return cache;
   }
+}
+
+/**
+ * Whether labels satisfy an equality-based selector (`a=b,c!=d,e,!f`); set-based terms (in, notin)
+ * answer false, which leaves the object to the watch.
+ */
+export function matchesLabels(selector: string, labels: Record<string, string>): boolean {
+  return selector.split(',').every((term) => {
+    const t = term.trim();
+    if (t === '') return true;
+    if (/\s(in|notin)\s/.test(t)) return false;
+    const ne = /^([^!=]+)!=(.*)$/.exec(t);
+    if (ne) return labels[ne[1]!.trim()] !== ne[2]!.trim();
+    const eq = /^([^!=]+)==?(.*)$/.exec(t);
+    if (eq) return labels[eq[1]!.trim()] === eq[2]!.trim();
+    if (t.startsWith('!')) return !(t.slice(1).trim() in labels);
+    return t in labels;
+  });
 }
 
 /** One object by name, or a selection. */
