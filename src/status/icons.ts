@@ -22,6 +22,8 @@ export const KIND_ICON = {
   deployment: '⧉',
   pod: '□',
   analysisRun: 'α',
+  // Argo's kubectl plugin draws an Experiment as Σ.
+  experiment: 'Σ',
   // Argo has no route node; a narrow arrow that reads as "traffic split".
   route: '⇄',
 } as const;

@@ -267,6 +267,8 @@ export interface StatusView {
   runner: RunnerView;
   pause: PauseView | null;
   deployments: DeploymentView[];
+  /** The running experiment step (Argo's Experiment): its Deployments and the ids of its analysis runs. */
+  experiment: ExperimentView | null;
   route: RouteView;
   analyses: AnalysisView[];
   /** Requests not yet handled by the runner. */
@@ -274,4 +276,14 @@ export interface StatusView {
   /** null when no scale-down is pending. */
   scaleDown: ScaleDownView | null;
   lastEvent: EventView | null;
+}
+
+export interface ExperimentView {
+  /** `<rollout>-<revision>-<step index>`. */
+  name: string;
+  ageMs: number | null;
+  status: ObjectStatus;
+  deployments: DeploymentView[];
+  /** Its analysis runs ("step-1-judge"), shown under it. */
+  analysisIds: string[];
 }

@@ -50,7 +50,12 @@ export function renderObjects(view: StatusView, palette: Palette, options: Rende
     status: { icon: view.status.icon, text: view.status.phase },
     ageMs: view.run?.ageMs ?? null,
     info: '',
-    children: [...revisionNodes(view, wide), ...routeNodes(view), ...view.analyses.map((a) => analysisNode(a, wide))],
+    children: [
+      ...revisionNodes(view, wide),
+      ...experimentNodes(view, wide),
+      ...routeNodes(view),
+      ...view.analyses.filter((a) => !view.experiment?.analysisIds.includes(a.id)).map((a) => analysisNode(a, wide)),
+    ],
   };
   const rows: Cell[][] = [];
   flatten(root, '', '', rows, wide);
@@ -131,6 +136,24 @@ function podNode(p: PodView): Node {
 function podInfo(p: PodView): string {
   const parts = [p.ready ? 'ready' : p.reason === null ? 'not ready' : '', p.restarts ? `restarts:${p.restarts}` : ''];
   return parts.filter(Boolean).join(',');
+}
+
+/** Argo's Experiment -> ReplicaSets and AnalysisRuns: here its Deployments (with their pods) and analysis runs. */
+function experimentNodes(view: StatusView, wide: boolean): Node[] {
+  const e = view.experiment;
+  if (!e) return [];
+  return [
+    {
+      icon: KIND_ICON.experiment,
+      name: e.name,
+      truncate: 'keep',
+      kind: 'Experiment',
+      status: e.status,
+      ageMs: e.ageMs,
+      info: '',
+      children: [...e.deployments.map((d) => deploymentNode(d, wide)), ...view.analyses.filter((a) => e.analysisIds.includes(a.id)).map((a) => analysisNode(a, wide))],
+    },
+  ];
 }
 
 function routeNodes(view: StatusView): Node[] {

@@ -61,6 +61,8 @@ export interface StatusInput {
   stable: DeploymentInfo | null;
   canary: DeploymentInfo | null;
   route: RouteInfo;
+  /** The experiment Deployments canary made for this Rollout, with their pods; absent when not read. */
+  experiment?: DeploymentInfo[];
   /**
    * `status --revision`: the revision whose run the caller waits for (full hash or a prefix of at
    * least 4 characters). While the state belongs to another revision the view says so instead of

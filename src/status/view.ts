@@ -5,12 +5,13 @@
 import { isTerminal, type Pause, type RunState } from '../engine/types.js';
 import { analysisViews } from './analysis.js';
 import { focusOf } from './focus.js';
-import { STATUS_SCHEMA_VERSION, type EventView, type PauseView, type RequestView, type RunnerView, type RunSummary, type ScaleDownView, type StatusView, type StepView, type Track } from './model.js';
+import { STATUS_SCHEMA_VERSION, type EventView, type ExperimentView, type ObjectStatus, type PauseView, type RequestView, type RunnerView, type RunSummary, type ScaleDownView, type StatusView, type StepView, type Track } from './model.js';
 import { lastAliveAt, runnerOf } from './runner.js';
 import { hintTarget, summarize } from './summary.js';
 import { iso } from './time.js';
-import type { StatusInput } from './types.js';
-import { actualWeight, deploymentViews, imageViews, replicasView, tagsOf } from './workloads.js';
+import type { DeploymentInfo, StatusInput } from './types.js';
+import { ICON } from './icons.js';
+import { actualWeight, deploymentViews, experimentDeploymentViews, imageViews, replicasView, tagsOf } from './workloads.js';
 
 export function toStatusView(input: StatusInput): StatusView {
   const { now } = input;
@@ -42,6 +43,7 @@ export function toStatusView(input: StatusInput): StatusView {
     runner,
     pause: state?.pause && active ? pauseView(state.pause, runner.state === 'live' ? now : lastAliveAt(state, input.lease.holder)) : null,
     deployments: deploymentViews(input, strategy, services),
+    experiment: state && active ? experimentView(state, input.experiment ?? [], now) : null,
     route: { kind: input.route.kind, name: input.route.name, weight: input.route.weight, managedRoutes: input.route.managedRoutes ?? [] },
     analyses: state ? analysisViews(state.analyses, now) : [],
     pendingRequests: pendingRequests(input, state),
@@ -99,4 +101,19 @@ function pendingRequests(input: StatusInput, state: RunState | null): RequestVie
 function lastEvent(state: RunState, now: number): EventView | null {
   const e = state.history.at(-1);
   return e ? { at: iso(e.at), agoMs: Math.max(0, now - e.at), reason: e.reason, message: e.message } : null;
+}
+
+/** The current step's experiment, as Argo's plugin shows an Experiment: its Deployments and analysis runs. */
+function experimentView(state: RunState, deployments: readonly DeploymentInfo[], now: number): ExperimentView | null {
+  const ex = state.experiment;
+  if (!ex) return null;
+  const views = experimentDeploymentViews(deployments.filter((d) => d.name.startsWith(`${ex.name}-`)));
+  const status: ObjectStatus = ex.availableAt === null ? { icon: ICON.progressing, text: 'Pending' } : { icon: ICON.progressing, text: 'Running' };
+  return {
+    name: ex.name,
+    ageMs: Math.max(0, now - ex.startedAt),
+    status,
+    deployments: views,
+    analysisIds: state.analyses.filter((a) => a.id.startsWith(`step-${ex.stepIndex + 1}-`)).map((a) => a.id),
+  };
 }

@@ -33,6 +33,11 @@ export function tagsOf(track: Track, strategy: StrategyKind, services: readonly 
   }
 }
 
+/** An experiment's Deployments: canary's, of neither track (tagged by their template, the name's last part). */
+export function experimentDeploymentViews(deployments: readonly DeploymentInfo[]): DeploymentView[] {
+  return [...deployments].sort((a, b) => a.name.localeCompare(b.name)).map((d) => deploymentView(d, 'canary', []));
+}
+
 function deploymentView(d: DeploymentInfo, track: Track, tags: WorkloadTag[]): DeploymentView {
   return {
     name: d.name,

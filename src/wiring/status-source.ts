@@ -7,7 +7,8 @@ import { MANAGED_BY_LABEL, MANAGER, TRACK_LABEL, ROLLOUT_LABEL } from '../kube/o
 import type { Pod } from '../kube/pod-problems.js';
 import type { KubeObject } from '../kube/client.js';
 import { ConfigMaps, Deployments, Pods, Services } from '../kube/resources.js';
-import { trackServiceFields, trackServices } from '../manifests/strategy.js';
+import { hasExperiments, trackServiceFields, trackServices } from '../manifests/strategy.js';
+import { experimentPodSelector, experimentSelector } from '../kube/experiment-objects.js';
 import type { ServiceView } from '../status/model.js';
 import { decodeRun, type RunConfigMap } from '../kube/run-configmap.js';
 import { deploymentCounts } from '../kube/workloads.js';
@@ -31,10 +32,14 @@ export async function gatherStatus(cluster: Cluster, t: StatusTarget, now: numbe
   const loaded = store.load();
   const routed = loaded.then(async (stored) => {
     const rollout = stored.manifests ? rolloutOf(stored.manifests, t.namespace) : null;
-    const [route, services] = await Promise.all([routeInfo(cluster, rollout, t.namespace), rollout ? serviceViews(cluster, rollout, t.namespace) : []]);
-    return { rollout, route, services };
+    const [route, services, experiment] = await Promise.all([
+      routeInfo(cluster, rollout, t.namespace),
+      rollout ? serviceViews(cluster, rollout, t.namespace) : [],
+      rollout && hasExperiments(rollout.strategy) ? experimentInfo(cluster, t.name, t.namespace, now) : undefined,
+    ]);
+    return { rollout, route, services, experiment };
   });
-  const [stored, holder, stable, canary, pods, { rollout, route, services }] = await Promise.all([
+  const [stored, holder, stable, canary, pods, { rollout, route, services, experiment }] = await Promise.all([
     loaded,
     lock.holder(),
     cluster.client.tryGet<Deployment>(Deployments, t.namespace, `${t.name}-stable`),
@@ -55,6 +60,7 @@ export async function gatherStatus(cluster: Cluster, t: StatusTarget, now: numbe
       stable: info(stable),
       canary: info(canary),
       route,
+      ...(experiment ? { experiment } : {}),
       ...(t.revisionWanted ? { revisionWanted: t.revisionWanted } : {}),
       requests: stored.requests,
       desiredReplicas: rollout?.replicas ?? null,
@@ -115,6 +121,19 @@ async function routeInfo(cluster: Cluster, rollout: RolloutSpec | null, namespac
     weight = null;
   }
   return { kind: route.objectKind, name: route.objects()[0] ?? null, weight, managedRoutes };
+}
+
+/** The experiments' Deployments with their pods (list permission comes with experiment steps); [] if they cannot be read. */
+async function experimentInfo(cluster: Cluster, name: string, namespace: string, now: number): Promise<DeploymentInfo[]> {
+  try {
+    const [deployments, pods] = await Promise.all([
+      cluster.client.list<Deployment>(Deployments, namespace, { labelSelector: experimentSelector(name) }),
+      cluster.client.list<Pod>(Pods, namespace, { labelSelector: experimentPodSelector() }),
+    ]);
+    return deployments.items.map((d) => deploymentInfo(d, pods.items, now));
+  } catch {
+    return [];
+  }
 }
 
 /** The track Services and the track each selects: blue-green's active and preview selectors. */

@@ -1,4 +1,4 @@
-import { cachedClient } from '../../src/kube/cached-client.js';
+import { cachedClient, matchesLabels } from '../../src/kube/cached-client.js';
 import type { KubeClient } from '../../src/kube/client.js';
 import { ConfigMaps, Pods } from '../../src/kube/resources.js';
 import { eventually } from './support/clocks.js';
@@ -68,6 +68,25 @@ describe('cachedClient: reads from watches', () => {
     await eventually(async () => (await names()).length === 2, 5_000, 'the new pod');
     expect(await names()).toEqual(['p1', 'p2']);
     expect(sb.api.stats.snapshot().byResource['pods']).toEqual({ list: 1, watch: 1 });
+  });
+
+  it("an object this process creates is in the label selections it matches at once, before the watch delivers it", async () => {
+    const names = async (selector: string) => (await client.list<Cm>(ConfigMaps, 'apps', { labelSelector: selector })).items.map((o) => o.metadata.name).sort();
+    expect(await names('app=x')).toEqual([]);
+    expect(await names('app!=x,team')).toEqual([]);
+    await eventually(() => sb.api.openWatches() === 2);
+    // The watches are slow: only the create's answer can put the object in the copies.
+    sb.api.faults.latency(500, { verbs: ['watch'] });
+    sb.api.faults.cutWatchesNow();
+    await client.create(ConfigMaps, 'apps', { metadata: { name: 'mine', namespace: 'apps', labels: { app: 'x' } }, data: { v: '1' } });
+    expect(await names('app=x')).toEqual(['mine']);
+    expect(await names('app!=x,team')).toEqual([]);
+  });
+
+  it('matchesLabels: equality, inequality, existence and absence; set-based terms are left to the watch', () => {
+    const labels = { app: 'x', team: 'a' };
+    expect([matchesLabels('app=x', labels), matchesLabels('app==x,team', labels), matchesLabels('app!=y,!gone', labels)]).toEqual([true, true, true]);
+    expect([matchesLabels('app=y', labels), matchesLabels('!team', labels), matchesLabels('gone', labels), matchesLabels('app in (x)', labels)]).toEqual([false, false, false, false]);
   });
 
   it('survives cut streams and an expired resume point (410): the copy catches up with what changed meanwhile', async () => {

@@ -186,6 +186,23 @@ export const FIXTURES = {
     route: { kind: 'TrafficSplit', name: 'myapp', weight: 0 },
   }),
 
+  // An experiment step (Argo's Experiment -> ReplicaSets, AnalysisRuns): baseline and canary up, the judge measuring.
+  experimentRunning: input({
+    state: runState({
+      stepIndex: 0,
+      setWeight: 0,
+      weight: 0,
+      experiment: { stepIndex: 0, name: `myapp-${REV_NEW}-0`, startedAt: NOW - 3 * M, availableAt: NOW - 150 * S, hashes: { baseline: '5884d8b4f5', canary: '7ffb88696f' } },
+      analyses: [analysis('step-1-judge', 'Running', [metric('judge', [])])],
+    }),
+    canary: canaryIdle(),
+    experiment: [
+      deployment('canary', REV_OLD, IMG_OLD, { name: `myapp-${REV_NEW}-0-baseline`, replicas: 1, current: 1, updated: 1, ready: 1, available: 1, ageMs: 3 * M, pods: [pod(`myapp-${REV_NEW}-0-baseline-5884d8b4f5-q29hq`, { ageMs: 3 * M })] }),
+      deployment('canary', REV_NEW, IMG_NEW, { name: `myapp-${REV_NEW}-0-canary`, replicas: 1, current: 1, updated: 1, ready: 1, available: 1, ageMs: 3 * M, pods: [pod(`myapp-${REV_NEW}-0-canary-7ffb88696f-5cbhf`, { ageMs: 3 * M })] }),
+    ],
+    route: { kind: 'TrafficSplit', name: 'myapp', weight: 0 },
+  }),
+
   pausedWithTimeLeft: input({
     state: runState({
       phase: 'Paused',

@@ -43,7 +43,7 @@ if (requirePrometheus('the experiment example')) {
     it('a release of 2.18 is rolled back by the judge, naming the metric that moved: exit 1', async () => {
       const r = await runCanary(sb, ['run', EXPERIMENT, '--image', `myapp=${BAD}`, ...ARGS]);
       expect({ code: r.code, tail: r.stdout.split('\n').slice(-4).join('\n') }).toMatchObject({ code: 1 });
-      expect(r.stdout).toMatch(/✖ rolled back: apps\/myapp revision \w+, step 1\/4, .*analysis step-1-judge failed: .*success-rate Low: canary mean 0\.[5-8]\d* vs baseline (1|0\.9\d*)/);
+      expect(r.stdout).toMatch(/✖ rolled back: apps\/myapp revision \w+, step 1\/4, .*analysis step-1-judge failed: .*success-rate Low \(critical\): canary mean 0\.[5-8]\d* vs baseline (1|0\.9\d*)/);
       expect(fullRunState(sb)!.phase).toBe('Degraded');
       expect(deployment(sb, 'myapp-stable')!.spec.template.spec.containers[0]!.image).not.toBe(BAD);
       expect(splitWeight(sb)).toBe(0);
