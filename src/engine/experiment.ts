@@ -61,7 +61,7 @@ export function experimentStep(tx: Tx, obs: Observation, ctx: EngineContext, ind
     const waiting = pods.find(({ w, d }) => !d || !d.observed || d.available < w.replicas || (w.replicas > 0 && d.podTemplateHash === null));
     if (waiting) {
       const { w, d } = waiting;
-      trackProgress(tx, ctx, { track: 'canary', available: d?.available ?? 0, desired: w.replicas, problem: d?.problem ?? null });
+      trackProgress(tx, ctx, { track: 'canary', available: d?.available ?? 0, desired: w.replicas, problem: d?.problem ?? null, deployment: w.name });
       return;
     }
     const hashes: Record<string, string> = {};

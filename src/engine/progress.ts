@@ -13,6 +13,8 @@ export interface PodWait {
   available: number;
   desired: number;
   problem: string | null;
+  /** The Deployment waited for, when it is not the track's (an experiment template's). */
+  deployment?: string;
 }
 
 export function trackProgress(tx: Tx, ctx: EngineContext, wait: PodWait | null): void {
@@ -33,7 +35,7 @@ export function trackProgress(tx: Tx, ctx: EngineContext, wait: PodWait | null):
     return;
   }
   const problem = wait.problem ? ` (${wait.problem})` : '';
-  const message = `ProgressDeadlineExceeded: ${ctx.spec.name}-${wait.track} has ${wait.available}/${wait.desired} pods available after ${formatDuration(ctx.spec.progressDeadlineMs)}${problem}`;
+  const message = `ProgressDeadlineExceeded: ${wait.deployment ?? `${ctx.spec.name}-${wait.track}`} has ${wait.available}/${wait.desired} pods available after ${formatDuration(ctx.spec.progressDeadlineMs)}${problem}`;
   tx.set({ progress: { ...tx.state.progress, exceeded: true }, message });
   tx.emit({ kind: 'deadlineExceeded', at: tx.now, abort: ctx.spec.progressDeadlineAbort, message });
   if (ctx.spec.progressDeadlineAbort) startRollback(tx, ctx, 'deadline', message);

@@ -140,6 +140,16 @@ describe('an experiment step', () => {
     s.stop.abort();
   });
 
+  it('a template whose pods never become available runs into progressDeadlineSeconds, named in the message', async () => {
+    const h = await deployed(rolloutYaml({ steps: ['setWeight: 0', STEP.join('\n          '), 'pause: {}'], spec: ['progressDeadlineSeconds: 60', 'progressDeadlineAbort: true'], docs: [JUDGE] }));
+    h.cluster.readyDelayMs = 3_600_000;
+    const s = await start(h, { image: NEW });
+    const r = await runUntilDone(h, s);
+    expect(r.state.phase).toBe('Degraded');
+    expect(r.state.message).toMatch(new RegExp(`^ProgressDeadlineExceeded: myapp-${s.revision}-1-baseline has 0/1 pods available after 1m`));
+    expect(h.cluster.experiments.size).toBe(0);
+  });
+
   it('abort mid-experiment rolls back and deletes the experiment', async () => {
     const h = await deployed(experimentRollout(STEP, [JUDGE]));
     const s = await start(h, { image: NEW });
