@@ -6,8 +6,7 @@
  * (Accepted at the current generation) tells whether the mesh or gateway took the weights.
  */
 import type { KubeClient, KubeObject, JsonPatchOp } from '../kube/client.js';
-import { retryConflicts } from '../kube/conflict.js';
-import { ApiCallError, isInvalid } from '../kube/errors.js';
+import { patchGuarded } from './guarded-patch.js';
 import { permissionsFor } from '../kube/permissions.js';
 import type { ApiResource } from '../kube/resources.js';
 import { UsageError } from '../util/errors.js';
@@ -120,16 +119,14 @@ export class GatewayApiRouter implements TrafficRouter {
     const [canary, stable] = splitWeights(canaryWeight);
     const api = await this.api();
     for (const name of this.o.routes) {
-      const what = `HTTPRoute ${this.o.namespace}/${name}`;
-      await retryConflicts({ what }, async () => {
-        const route = await this.read(name);
+      await patchGuarded(this.o.client, api, this.o.namespace, name, () => this.read(name), (route) => {
         const ops: JsonPatchOp[] = [];
         for (const m of this.managed(name, route)) {
           const refs = route.spec!.rules![m.rule]!.backendRefs!;
           if (refs[m.canary]!.weight !== canary) ops.push({ op: 'add', path: `/spec/rules/${m.rule}/backendRefs/${m.canary}/weight`, value: canary });
           if (refs[m.stable]!.weight !== stable) ops.push({ op: 'add', path: `/spec/rules/${m.rule}/backendRefs/${m.stable}/weight`, value: stable });
         }
-        if (ops.length > 0) await this.patch(api, name, route, ops);
+        return ops;
       });
     }
   }
@@ -153,30 +150,15 @@ export class GatewayApiRouter implements TrafficRouter {
   private async setRoutes(routes: readonly ManagedRoute[]): Promise<void> {
     const api = await this.api();
     for (const name of this.o.routes) {
-      await retryConflicts({ what: `HTTPRoute ${this.o.namespace}/${name}` }, async () => {
-        const route = await this.read(name);
+      await patchGuarded(this.o.client, api, this.o.namespace, name, () => this.read(name), (route) => {
         const rules = route.spec?.rules ?? [];
         const wanted = this.o.headerRoutes.includes(name) ? routes : [];
         if (wanted.length > 0 && sourceRules(this.owner(), rules).length === 0) this.managed(name, route);
         // In place already (the API server may have defaulted fields of the rules it stored): nothing to write.
         const owned = rules.filter((r) => isOwned(this.owner(), r)).length;
-        if (routesInPlace(routesIn(this.owner(), rules), wanted) && owned === wanted.length * sourceRules(this.owner(), rules).length) return;
-        const next = withRoutes(this.owner(), rules, wanted);
-        await this.patch(api, name, route, [{ op: 'replace', path: '/spec/rules', value: next }]);
+        if (routesInPlace(routesIn(this.owner(), rules), wanted) && owned === wanted.length * sourceRules(this.owner(), rules).length) return [];
+        return [{ op: 'replace', path: '/spec/rules', value: withRoutes(this.owner(), rules, wanted) }];
       });
-    }
-  }
-
-  /** A JSON patch guarded by a `test` of the resourceVersion: another writer's change is never overwritten. */
-  private async patch(api: ApiResource, name: string, route: HttpRoute, ops: JsonPatchOp[]): Promise<void> {
-    const rv = route.metadata.resourceVersion;
-    const guarded: JsonPatchOp[] = [{ op: 'test', path: '/metadata/resourceVersion', value: rv }, ...ops];
-    try {
-      await this.o.client.patch(api, this.o.namespace, name, { type: 'json', ops: guarded });
-    } catch (err) {
-      // A failed `test` is a 422; it is a lost race only if the route changed since the read.
-      if (isInvalid(err) && (await this.read(name)).metadata.resourceVersion !== rv) throw asConflict(err);
-      throw err;
     }
   }
 
@@ -239,9 +221,5 @@ export class GatewayApiRouter implements TrafficRouter {
       { hint: `add both to the rule to split (e.g. ${this.o.stableService} weight 100, ${this.o.canaryService} weight 0)` },
     );
   }
-}
-
-function asConflict(err: ApiCallError): ApiCallError {
-  return new ApiCallError(err.call, { ...err.status, code: 409, reason: 'Conflict' }, { retryable: true });
 }
 
