@@ -19,6 +19,7 @@ import { parseTimeScale } from '../engine/time-scale.js';
 import type { Cluster } from '../wiring/cluster.js';
 import type { ServiceProxy } from '../kube/service-proxy.js';
 import { loadSpec } from '../manifests/index.js';
+import { experimentWeightsRule } from '../routing/experiment-weights.js';
 import { routeStepsRule } from '../routing/managed-routes.js';
 import { formatIssue } from '../manifests/issues.js';
 import type { AnalysisTemplateSpec } from '../manifests/types.js';
@@ -48,7 +49,7 @@ export default async function analyze(inv: Invocation, io: Io): Promise<Outcome>
   const args = parsePairs('--arg', flags.arg).map(([name, value]) => ({ name, source: { kind: 'value' as const, value } }));
   const clock = systemClock;
 
-  const result = await loadSpec(inv.args, { namespace: inv.global.namespace ?? null, prometheusAddress: flags.prometheusAddress ?? io.env.ARGO_ROLLOUTS_PROMETHEUS_ADDRESS ?? null }, { recursive: Boolean(flags.recursive), cwd: io.cwd, rules: [routeStepsRule] });
+  const result = await loadSpec(inv.args, { namespace: inv.global.namespace ?? null, prometheusAddress: flags.prometheusAddress ?? io.env.ARGO_ROLLOUTS_PROMETHEUS_ADDRESS ?? null }, { recursive: Boolean(flags.recursive), cwd: io.cwd, rules: [routeStepsRule, experimentWeightsRule] });
   // A template read alone may miss args a Rollout would supply: only its own problems count here.
   const errors = result.issues.filter((i) => i.severity === 'error' && !/needs arg|not found in the files given/.test(i.message));
   if (errors.length) {

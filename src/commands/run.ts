@@ -10,6 +10,7 @@ import type { Invocation } from '../contract/verb.js';
 import { withImages } from '../engine/revision.js';
 import { parseTimeScale } from '../engine/time-scale.js';
 import { loadSpec } from '../manifests/index.js';
+import { experimentWeightsRule } from '../routing/experiment-weights.js';
 import { routeStepsRule } from '../routing/managed-routes.js';
 import { formatIssue } from '../manifests/issues.js';
 import { manifestsOf } from '../manifests/stored.js';
@@ -108,7 +109,7 @@ async function readSpec(inv: Invocation, io: Io, flags: RunFlags): Promise<{ spe
   const result = await loadSpec(
     inv.args,
     { namespace: inv.global.namespace ?? null, prometheusAddress: flags.prometheusAddress ?? io.env.ARGO_ROLLOUTS_PROMETHEUS_ADDRESS ?? null },
-    { recursive: Boolean(flags.recursive), cwd: io.cwd, rules: [routeStepsRule] },
+    { recursive: Boolean(flags.recursive), cwd: io.cwd, rules: [routeStepsRule, experimentWeightsRule] },
   );
   const errors = result.issues.filter((i) => i.severity === 'error');
   for (const w of result.issues.filter((i) => i.severity === 'warning')) write(io.stderr, io.errPalette.yellow(`warning: ${formatIssue(w)}`));

@@ -1,5 +1,5 @@
 /** What the machine asks the driver to do. Every effect is idempotent: replaying one after a crash is safe. */
-import type { ExperimentWorkload, Track } from './ports.js';
+import type { ExperimentWorkload, Track, WeightDestination } from './ports.js';
 import type { ManagedRoute } from './routes.js';
 
 export type Effect =
@@ -11,8 +11,8 @@ export type Effect =
   | { kind: 'routeService'; service: Track; track: Track }
   /** Scale the Deployment the workloadRef names (its scaleDown: onsuccess, progressively). */
   | { kind: 'scaleReferenced'; replicas: number }
-  /** Write the canary weight to the route object. */
-  | { kind: 'setWeight'; weight: number }
+  /** Write the canary weight to the route object, and exactly these experiment backends (stable gets the rest). */
+  | { kind: 'setWeight'; weight: number; additional: WeightDestination[] }
   /** Make canary's header and mirror routes exactly these ([] removes them all). */
   | { kind: 'setRoutes'; routes: ManagedRoute[] }
   /** Create an experiment template's Deployment (and Service), or set its replicas. */

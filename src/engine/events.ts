@@ -124,7 +124,7 @@ export function summarizeStep(step: Step): StepSummary {
       return {
         kind: 'experiment',
         durationMs: e.durationMs,
-        templates: e.templates.map((t) => `${t.name} (${t.specRef}, ${t.replicas} ${t.replicas === 1 ? 'replica' : 'replicas'})`),
+        templates: e.templates.map((t) => `${t.name} (${t.specRef}, ${t.replicas} ${t.replicas === 1 ? 'replica' : 'replicas'}${t.weight ? `, weight ${t.weight.value}%` : ''})`),
         analyses: e.analyses.map((a) => a.ref.templates[0]!.templateName),
       };
     }

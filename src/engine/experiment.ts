@@ -12,11 +12,12 @@ import { experimentRunId } from '../manifests/strategy.js';
 import type { ExperimentStep, ExperimentTemplate } from '../manifests/types.js';
 import { ensureRun, findRun, terminateRuns } from './analyses.js';
 import type { EngineContext } from './context.js';
-import type { ExperimentWorkload, Observation } from './ports.js';
+import type { ExperimentWorkload, Observation, WeightDestination } from './ports.js';
 import { trackProgress } from './progress.js';
 import { advance } from './transitions.js';
 import type { Tx } from './tx.js';
-import type { ExperimentState, RunState } from './types.js';
+import { isTerminal, type ExperimentState, type RunState } from './types.js';
+import { ensureWeight } from './workload-moves.js';
 
 /** `<rollout>-<revision>-<step index>`: the prefix of the experiment's object names. */
 export function experimentName(ctx: Pick<EngineContext, 'spec' | 'revision'>, stepIndex: number): string {
@@ -41,8 +42,12 @@ function workloadOf(experiment: string, t: ExperimentTemplate): ExperimentWorklo
   };
 }
 
-/** One pass of an experiment step: its Deployments up, its analyses once they are available, done when Argo's rules say so. */
-export function experimentStep(tx: Tx, obs: Observation, ctx: EngineContext, index: number, step: ExperimentStep): void {
+/**
+ * The first half of an experiment step's pass, before the weights are written: its objects ensured,
+ * and once every template is available, `availableAt` and the pod hashes recorded (Argo's
+ * experiment turns Running then, and only then do weighted templates get traffic). True once available.
+ */
+export function experimentUp(tx: Tx, obs: Observation, ctx: EngineContext, index: number, step: ExperimentStep): boolean {
   const name = experimentName(ctx, index);
   let ex = tx.state.experiment;
   if (!ex || ex.stepIndex !== index || ex.name !== name) {
@@ -55,23 +60,42 @@ export function experimentStep(tx: Tx, obs: Observation, ctx: EngineContext, ind
     const serviceMissing = w.service !== null && !obs.experiment.services.includes(w.service);
     if (!d || d.replicas !== w.replicas || serviceMissing) tx.effect({ kind: 'ensureExperiment', workload: w });
   }
-
-  if (ex.availableAt === null) {
-    const pods = workloads.map((w) => ({ w, d: obs.experiment.deployments.find((x) => x.name === w.name) }));
-    const waiting = pods.find(({ w, d }) => !d || !d.observed || d.available < w.replicas || (w.replicas > 0 && d.podTemplateHash === null));
-    if (waiting) {
-      const { w, d } = waiting;
-      trackProgress(tx, ctx, { track: 'canary', available: d?.available ?? 0, desired: w.replicas, problem: d?.problem ?? null, deployment: w.name });
-      return;
-    }
-    const hashes: Record<string, string> = {};
-    step.templates.forEach((t, i) => {
-      const hash = pods[i]!.d!.podTemplateHash;
-      if (hash) hashes[t.name] = hash;
-    });
-    ex = { ...ex, availableAt: tx.now, hashes };
-    tx.set({ experiment: ex });
+  if (ex.availableAt !== null) return true;
+  const pods = workloads.map((w) => ({ w, d: obs.experiment.deployments.find((x) => x.name === w.name) }));
+  const waiting = pods.find(({ w, d }) => !d || !d.observed || d.available < w.replicas || (w.replicas > 0 && d.podTemplateHash === null));
+  if (waiting) {
+    const { w, d } = waiting;
+    trackProgress(tx, ctx, { track: 'canary', available: d?.available ?? 0, desired: w.replicas, problem: d?.problem ?? null, deployment: w.name });
+    return false;
   }
+  const hashes: Record<string, string> = {};
+  step.templates.forEach((t, i) => {
+    const hash = pods[i]!.d!.podTemplateHash;
+    if (hash) hashes[t.name] = hash;
+  });
+  tx.set({ experiment: { ...ex, availableAt: tx.now, hashes } });
+  return true;
+}
+
+/**
+ * Argo's calculateWeightDestinationsFromExperiment: while the current step's experiment is running
+ * (its templates available), one destination per template with a weight, to its Service.
+ */
+export function experimentDestinations(state: RunState, ctx: Pick<EngineContext, 'spec' | 'revision'>): WeightDestination[] {
+  const ex = state.experiment;
+  if (!ex || ex.availableAt === null || ex.stepIndex !== state.stepIndex) return [];
+  const step = ctx.spec.strategy.kind === 'canary' ? ctx.spec.strategy.steps[ex.stepIndex] : undefined;
+  if (step?.kind !== 'experiment' || ex.name !== experimentName(ctx, ex.stepIndex)) return [];
+  return step.experiment.templates.flatMap((t) => {
+    const w = workloadOf(ex.name, t);
+    return t.weight && w.service ? [{ service: w.service, weight: t.weight.value }] : [];
+  });
+}
+
+/** The second half of an experiment step's pass (experimentUp first): its analyses, done when Argo's rules say so. */
+export function experimentStep(tx: Tx, ctx: EngineContext, index: number, step: ExperimentStep): void {
+  const ex = tx.state.experiment;
+  if (!ex || ex.stepIndex !== index || ex.availableAt === null) return;
   trackProgress(tx, ctx, null);
 
   for (const a of step.analyses) ensureRun(tx, ctx, experimentRunId(index, a.name));
@@ -133,6 +157,12 @@ function wanted(tx: Tx, ctx: EngineContext): Set<string> {
 export function cleanUpExperiments(tx: Tx, obs: Observation, ctx: EngineContext): boolean {
   const keep = wanted(tx, ctx);
   if (keep.size === 0 && tx.state.experiment) tx.set({ experiment: null });
+  // The route first: an experiment Service still given traffic keeps it and its pods until the
+  // weights are rewritten (each phase writes them; a finished run has no phase left to, so here).
+  if (obs.additional.some((d) => !keep.has(`Service/${d.service}`))) {
+    if (isTerminal(tx.state.phase)) ensureWeight(tx, obs, obs.weight ?? 0, []);
+    return true;
+  }
   let left = false;
   for (const d of obs.experiment.deployments) {
     if (keep.has(`Deployment/${d.name}`)) continue;

@@ -9,7 +9,8 @@ export async function observe(ports: DriverPorts): Promise<Observation> {
   const [w, weight] = await Promise.all([ports.workloads.observe(), ports.router ? ports.router.getWeight() : Promise.resolve(null)]);
   const weightVerified = ports.router && weight !== null ? await ports.router.verifyWeight(weight) : null;
   const routes = ports.router?.routes ? await ports.router.routes.inPlace() : null;
-  return { ...w, weight, weightVerified, routes };
+  const additional = ports.router?.additional ? await ports.router.additional.inPlace() : [];
+  return { ...w, weight, weightVerified, routes, additional };
 }
 
 export async function perform(effect: ForegroundEffect, ports: DriverPorts, facts: RunFacts): Promise<void> {
@@ -23,8 +24,11 @@ export async function perform(effect: ForegroundEffect, ports: DriverPorts, fact
     case 'scaleReferenced':
       return ports.workloads.scaleReferenced(effect.replicas);
     case 'setWeight':
-      if (ports.router) await ports.router.setWeight(effect.weight);
-      return;
+      if (!ports.router) return;
+      if (ports.router.additional) return ports.router.setWeight(effect.weight, effect.additional);
+      // Lint refuses experiment weights for such a router; [] has nothing to remove.
+      if (effect.additional.length > 0) throw new UsageError(`${ports.router.describe()}: the router sends no traffic to experiment Services`);
+      return ports.router.setWeight(effect.weight);
     case 'setRoutes':
       if (ports.router?.routes) return ports.router.routes.set(effect.routes);
       // Lint and preflight refuse route steps for such a router; [] has nothing to remove.
@@ -50,7 +54,7 @@ export function describeEffect(e: Effect): string {
     case 'scaleReferenced':
       return `scaling the workloadRef's Deployment to ${e.replicas}`;
     case 'setWeight':
-      return `setting the canary weight to ${e.weight}%`;
+      return `setting the canary weight to ${e.weight}%${e.additional.map((d) => `, ${d.weight}% to ${d.service}`).join('')}`;
     case 'setRoutes':
       return e.routes.length === 0 ? 'removing the header and mirror routes' : `setting the ${e.routes.map((r) => `${r.kind} route ${r.name}`).join(', ')}`;
     case 'ensureExperiment':

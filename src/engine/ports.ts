@@ -43,6 +43,8 @@ export interface Observation {
   weightVerified: boolean | null;
   /** canary's header and mirror routes on the route objects; null when the router writes none. */
   routes: RouteInPlace[] | null;
+  /** Experiment backends on the route object, besides stable and canary ([] for a router without them). */
+  additional: WeightDestination[];
   /** What canary made for experiments of this Rollout, whichever run made it (found by label). */
   experiment: ExperimentObjects;
 }
@@ -105,6 +107,12 @@ export interface Workloads {
   watch(onChange: () => void, signal: AbortSignal): void;
 }
 
+/** A share of the traffic sent to an experiment template's Service (Argo's WeightDestination). */
+export interface WeightDestination {
+  service: string;
+  weight: number;
+}
+
 /** The traffic-shifting port. Implementations: one per router definition in src/routing (registry.ts). */
 export interface TrafficRouter {
   /** The kind of object whose weights are written (`TrafficSplit`), for events. */
@@ -115,8 +123,14 @@ export interface TrafficRouter {
   check(): Promise<void>;
   /** Canary weight (0-100) as currently written in the cluster; null when the route object does not exist yet. */
   getWeight(): Promise<number | null>;
-  /** Idempotent: writing the weight already in place changes nothing. Creates the object when absent (SMI). */
-  setWeight(canaryWeight: number): Promise<void>;
+  /**
+   * Idempotent: writing the weight already in place changes nothing. Creates the object when absent (SMI).
+   * `additional`: experiment backends, exactly these (stable gets what canary and they leave); only
+   * for a router with `additional`, whose previous ones not listed are removed.
+   */
+  setWeight(canaryWeight: number, additional?: readonly WeightDestination[]): Promise<void>;
+  /** Experiment backends (Argo's additionalDestinations): present exactly when the router's definition supports experimentWeights. */
+  readonly additional?: { inPlace(): Promise<WeightDestination[]> };
   /** true/false once the data plane accepted the weight; null when the router cannot tell (SMI). */
   verifyWeight(canaryWeight: number): Promise<boolean | null>;
   /**

@@ -146,10 +146,11 @@ export async function openRun(inputs: RunInputs, ports: SessionPorts): Promise<O
 async function observeStart(ports: Pick<SessionPorts, 'workloads' | 'router'>, lenient: boolean): Promise<Observation> {
   try {
     const routes = ports.router?.routes ? await ports.router.routes.inPlace() : null;
-    return { ...(await ports.workloads.observe()), weight: ports.router ? await ports.router.getWeight() : null, weightVerified: null, routes };
+    const additional = ports.router?.additional ? await ports.router.additional.inPlace() : [];
+    return { ...(await ports.workloads.observe()), weight: ports.router ? await ports.router.getWeight() : null, weightVerified: null, routes, additional };
   } catch (err) {
     if (!lenient) throw err;
-    return { stable: null, canary: null, services: { stable: null, canary: null }, referenced: null, weight: null, weightVerified: null, routes: null, experiment: { deployments: [], services: [] } };
+    return { stable: null, canary: null, services: { stable: null, canary: null }, referenced: null, weight: null, weightVerified: null, routes: null, additional: [], experiment: { deployments: [], services: [] } };
   }
 }
 

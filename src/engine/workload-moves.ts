@@ -2,7 +2,7 @@
 import { trackServices } from '../manifests/strategy.js';
 import { assertNever } from '../util/assert-never.js';
 import type { EngineContext } from './context.js';
-import type { Observation, Track, WorkloadStatus } from './ports.js';
+import type { Observation, Track, WeightDestination, WorkloadStatus } from './ports.js';
 import { routesInPlace, type ManagedRoute } from './routes.js';
 import type { Tx } from './tx.js';
 
@@ -57,9 +57,15 @@ export function isRouted(ctx: EngineContext): boolean {
   }
 }
 
-/** Writes the canary weight unless the route object already has it. */
-export function ensureWeight(tx: Tx, obs: Observation, weight: number): void {
-  if (obs.weight !== weight) tx.effect({ kind: 'setWeight', weight });
+/** Writes the canary weight and exactly `additional` experiment backends unless the route object already has them. */
+export function ensureWeight(tx: Tx, obs: Observation, weight: number, additional: WeightDestination[] = []): void {
+  if (obs.weight !== weight || !sameDestinations(obs.additional, additional)) tx.effect({ kind: 'setWeight', weight, additional });
+}
+
+/** Same Services with the same weights, in any order. */
+export function sameDestinations(a: readonly WeightDestination[], b: readonly WeightDestination[]): boolean {
+  const key = (l: readonly WeightDestination[]) => JSON.stringify(l.map((d) => `${d.service}=${d.weight}`).sort());
+  return key(a) === key(b);
 }
 
 /** Makes canary's header and mirror routes exactly `wanted` unless they already are. */

@@ -54,16 +54,12 @@ function readTemplate(item: Reader): ExperimentTemplate | null {
   if (name !== null && !NAME.test(name)) t.field('name').error(`"${name}" is not a valid name: lowercase letters, digits and '-', starting with a letter`);
   if (specRef !== null && specRef !== 'stable' && specRef !== 'canary') t.field('specRef').error(`expected stable or canary, got "${specRef}"`);
   const replicas = t.field('replicas').present ? t.field('replicas').int({ min: 0 }) : 1;
-  if (t.field('weight').present) {
-    // Argo sends a weight to the template's Service through the SMI or ALB router; canary's routers write the stable/canary pair only.
-    t.field('weight').error(
-      'weight on an experiment template is not supported: canary does not route a share of the traffic to experiment pods; remove weight, give the template a Service (service: {}) and send its traffic there',
-      'key',
-    );
-  }
+  // Argo: a weight also gives the template a Service (rollout/experiment.go); which routers carry it is routing/'s rule.
+  const weight = t.field('weight').present ? t.field('weight').int({ min: 0, max: 100 }) : null;
   const selector = readSelector(t.field('selector'));
   const metadata = readPodMetadata(t.field('metadata'));
-  const service = readService(t.field('service'));
+  const serviceField = readService(t.field('service'));
+  const service = serviceField === null && weight !== null ? '' : serviceField;
   if (name === null || specRef === null || replicas === null || selector === undefined || service === undefined) return null;
   if (!NAME.test(name) || (specRef !== 'stable' && specRef !== 'canary')) return null;
   return {
@@ -74,6 +70,7 @@ function readTemplate(item: Reader): ExperimentTemplate | null {
     service,
     selector,
     metadata,
+    weight: weight === null ? null : { value: weight, loc: t.field('weight').loc('key') },
   };
 }
 

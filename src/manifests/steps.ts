@@ -61,6 +61,12 @@ export function readSteps(r: Reader, readAnalysis: (r: Reader) => AnalysisRef | 
     }
     const step = readStep(s, main, readAnalysis);
     if (!step) continue;
+    if (step.kind === 'experiment' && !options.trafficRouting) {
+      // Argo's InvalidCanaryExperimentTemplateWeightWithoutTrafficRouting.
+      for (const t of s.field('experiment').field('templates').list()) {
+        if (t.field('weight').present) t.field('weight').error('an experiment template weight requires trafficRouting: without it replica counts carry the weight and no share of the traffic can go to the template\'s Service; remove weight', 'key');
+      }
+    }
     if (step.kind !== 'setCanaryScale' && step.kind !== 'analysis' && step.kind !== 'experiment' && s.field('setCanaryScale').present) {
       const scale = readScale(s.field('setCanaryScale'));
       if (scale) steps.push({ ...step, canaryScale: scale });

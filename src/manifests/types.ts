@@ -212,6 +212,8 @@ export interface ExperimentTemplate {
   /** matchLabels of the template's selector; null: the Rollout's selector. */
   selector: Record<string, string> | null;
   metadata: PodMetadata | null;
+  /** Argo's template weight: the share of traffic its Service gets while the experiment runs; null: none. */
+  weight: { value: number; loc: Loc } | null;
 }
 
 export interface ExperimentAnalysis {

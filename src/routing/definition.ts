@@ -69,8 +69,16 @@ export interface RoutesRouterDefinition<K extends RoutingKind> extends RouterBas
   create(routing: RoutingOf<K>, target: RouterTarget, client: KubeClient, options: RouterOptions): TrafficRouter & { readonly routes: RouteWriter };
 }
 
+/**
+ * Whether the router sends experiment templates' `weight` to their Services (Argo's
+ * additionalDestinations); when it does not, why, for lint to say at the template's weight.
+ */
+export type ExperimentWeights = { readonly supported: true } | { readonly supported: false; readonly why: string };
+
 interface RouterBase<K extends RoutingKind> {
   readonly kind: K;
+  /** Experiment template weights: an adapter of a supporting router has `additional` (engine/ports.ts). */
+  readonly experimentWeights: ExperimentWeights;
   /** The kind of object whose weights are written (`TrafficSplit`); null when replica counts carry the weight. */
   readonly objectKind: string | null;
   /** The API the adapter speaks; null when it needs none. `install` says what to do when it is not served. */

@@ -32,6 +32,7 @@ const API = {
 export const gatewayApi: RoutesRouterDefinition<'gatewayAPI'> = {
   kind: 'gatewayAPI',
   objectKind: KIND,
+  experimentWeights: { supported: false, why: "canary writes the HTTPRoute's stable and canary weights only, where Argo's Gateway API plugin also adds experiment backendRefs" },
   api: API,
   managedRoutes: { header: true, mirror: true, methodMatch: 'exact' },
   headerTargets: (r) => [...r.headerRoutes],

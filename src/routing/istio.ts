@@ -62,6 +62,7 @@ function selectorText(v: IstioVirtualService): string {
 export const istio: RouterDefinition<'istio'> = {
   kind: 'istio',
   objectKind: 'VirtualService',
+  experimentWeights: { supported: false, why: "canary writes the weights of the VirtualService's stable and canary destinations only, where Argo's Istio router also weights experiment destinations" },
   api: VS_API,
   managedRoutes: { header: true, mirror: true, methodMatch: 'any' },
   // As Argo: every VirtualService of the Rollout gets the header and mirror routes.

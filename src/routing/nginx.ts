@@ -32,6 +32,7 @@ const API = {
 export const nginx: RouterDefinition<'nginx'> = {
   kind: 'nginx',
   objectKind: 'Ingress',
+  experimentWeights: { supported: false, why: "the NGINX canary Ingress carries one canary backend; Argo's NGINX router ignores experiment weights too" },
   api: API,
   noManagedRoutes: 'canary writes the NGINX canary Ingress weight only; Argo\'s NGINX router has no header or mirror routes either',
   describe: (r, t) => `NGINX canary Ingress ${r.stableIngresses.map((s) => `${t.namespace}/${canaryIngressName(t.name, s)} (from ${s})`).join(', ')}`,

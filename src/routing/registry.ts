@@ -8,7 +8,7 @@ import type { KubeClient } from '../kube/client.js';
 import { trackServices } from '../manifests/strategy.js';
 import type { RolloutSpec, TrafficRouting } from '../manifests/types.js';
 import { serviceSwitch } from './service-switch.js';
-import type { RouteSupport, RouterDefinition, RouterOptions, RouterTarget, RoutingKind } from './definition.js';
+import type { ExperimentWeights, RouteSupport, RouterDefinition, RouterOptions, RouterTarget, RoutingKind } from './definition.js';
 import { gatewayApi } from './gateway-api.js';
 import { istio } from './istio.js';
 import { nginx } from './nginx.js';
@@ -35,6 +35,8 @@ export interface Route {
   readonly noManagedRoutes: string | null;
   /** The route objects that take header and mirror rules; [] for a router without them. */
   headerTargets(): string[];
+  /** Whether experiment template weights reach their Services through this router. */
+  readonly experimentWeights: ExperimentWeights;
   describe(): string;
   objects(): string[];
   writes(): string[];
@@ -56,6 +58,7 @@ export function routeOf(rollout: Pick<RolloutSpec, 'name' | 'strategy'>, namespa
     objectKind: def.objectKind,
     managedRoutes: def.managedRoutes ?? null,
     noManagedRoutes: (def.managedRoutes === undefined ? def.noManagedRoutes : undefined) ?? null,
+    experimentWeights: def.experimentWeights,
     headerTargets: () => (def.managedRoutes ? def.headerTargets(routing, target) : []),
     describe: () => def.describe(routing, target),
     objects: () => def.objects(routing, target),

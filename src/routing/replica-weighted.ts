@@ -8,6 +8,7 @@ import type { RouterDefinition } from './definition.js';
 export const replicaWeighted: RouterDefinition<'none'> = {
   kind: 'none',
   objectKind: null,
+  experimentWeights: { supported: false, why: 'Argo: experiment template weight cannot be set unless trafficRouting is enabled (replica counts carry the canary weight)' },
   api: null,
   describe: () => 'replica-weighted (no trafficRouting)',
   objects: () => [],

@@ -8,6 +8,7 @@ import type { RouterDefinition } from './definition.js';
 export const serviceSwitch: RouterDefinition<'none'> = {
   kind: 'none',
   objectKind: null,
+  experimentWeights: { supported: false, why: 'blue-green has no experiment steps' },
   api: null,
   describe: (_routing, target) =>
     `blue-green: the active Service ${target.stableService ?? '?'} is switched to the new revision${target.canaryService ? `, the preview Service ${target.canaryService} shows it before` : ''}`,

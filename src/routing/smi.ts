@@ -1,7 +1,7 @@
 /**
  * SMI TrafficSplit, as Argo Rollouts writes it: named trafficSplitName (default: the Rollout's
- * name), `spec.service` = rootService (default: stableService), backends canary FIRST then stable,
- * weights summing to 100. canary creates the split and marks it; a split it did not create is
+ * name), `spec.service` = rootService (default: stableService), backends canary FIRST, then one per
+ * weighted experiment template (its Service), then stable with what the others leave of 100. canary creates the split and marks it; a split it did not create is
  * refused unless adopted. Updates are merge patches of the whole backends list (arrays are
  * replaced whole). The data plane gives no feedback, so verifyWeight is null.
  */
@@ -13,7 +13,7 @@ import { apiVersionOf } from '../kube/resources.js';
 import { UsageError } from '../util/errors.js';
 import { apiResolver, checkServed } from './api-version.js';
 import { routedServices, type RouterDefinition, type RouterTarget } from './definition.js';
-import type { TrafficRouter } from '../engine/ports.js';
+import type { TrafficRouter, WeightDestination } from '../engine/ports.js';
 import { canaryPercent, splitWeights, weightValue } from './weights.js';
 
 const KIND = 'TrafficSplit';
@@ -33,6 +33,8 @@ const rootService = (r: Smi, t: RouterTarget) => r.rootService ?? t.stableServic
 export const smi: RouterDefinition<'smi'> = {
   kind: 'smi',
   objectKind: KIND,
+  // Argo's SMI router: one more backend per weighted experiment template, stable keeps the rest.
+  experimentWeights: { supported: true },
   noManagedRoutes: 'a TrafficSplit splits by weight only; SMI has no header routes, and Argo\'s SMI router ignores setHeaderRoute and setMirrorRoute',
   api: API,
   describe: (r, t) => `SMI TrafficSplit ${t.namespace}/${splitName(r, t)} (root Service ${rootService(r, t)})`,
@@ -65,7 +67,7 @@ export interface SmiRouterOptions {
   adopt?: boolean;
 }
 
-interface Backend {
+export interface Backend {
   service: string;
   weight: number | string;
 }
@@ -109,12 +111,8 @@ export class SmiRouter implements TrafficRouter {
     return canaryPercent(value(this.o.canaryService), others);
   }
 
-  async setWeight(canaryWeight: number): Promise<void> {
-    const [canary, stable] = splitWeights(canaryWeight);
-    const backends: Backend[] = [
-      { service: this.o.canaryService, weight: canary },
-      { service: this.o.stableService, weight: stable },
-    ];
+  async setWeight(canaryWeight: number, additional: readonly WeightDestination[] = []): Promise<void> {
+    const backends = smiBackends(this.o, canaryWeight, additional, this.describe());
     const api = await this.api();
     const { client, namespace } = this.o;
     await retryConflicts({ what: this.describe() }, async () => {
@@ -140,9 +138,34 @@ export class SmiRouter implements TrafficRouter {
     return null;
   }
 
+  /** canary owns the split: every backend besides the canary and stable Services is an experiment's. */
+  readonly additional = {
+    inPlace: async (): Promise<WeightDestination[]> => {
+      const split = await this.read();
+      return (split?.spec?.backends ?? [])
+        .filter((b) => b.service !== this.o.canaryService && b.service !== this.o.stableService)
+        .map((b) => ({ service: b.service, weight: weightValue(b.weight) ?? 0 }));
+    },
+  };
+
   private async read(): Promise<TrafficSplit | null> {
     return this.o.client.tryGet<TrafficSplit>(await this.api(), this.o.namespace, this.name);
   }
+}
+
+/**
+ * Argo's generateTrafficSplits: canary at its weight, each experiment destination at its own, stable
+ * last with 100 minus all of them (lint keeps that from going below 0).
+ */
+export function smiBackends(services: { canaryService: string; stableService: string }, canaryWeight: number, additional: readonly WeightDestination[], what: string): Backend[] {
+  const [canary] = splitWeights(canaryWeight);
+  const stable = additional.reduce((left, d) => left - d.weight, 100 - canary);
+  if (stable < 0) {
+    throw new UsageError(`${what}: canary ${canary}% and experiment weights ${additional.map((d) => `${d.service} ${d.weight}%`).join(', ')} exceed 100%`, {
+      hint: 'lower the experiment templates\' weight or the setWeight before the experiment step',
+    });
+  }
+  return [{ service: services.canaryService, weight: canary }, ...additional.map((d) => ({ service: d.service, weight: d.weight })), { service: services.stableService, weight: stable }];
 }
 
 /** Same services in the same order with the same weights ("10" and 10 are the same weight). */

@@ -28,6 +28,7 @@ const API = {
 export const traefik: RouterDefinition<'traefik'> = {
   kind: 'traefik',
   objectKind: KIND,
+  experimentWeights: { supported: false, why: "canary writes the TraefikService's stable and canary weights only; Argo's Traefik router ignores experiment weights too" },
   api: API,
   noManagedRoutes: 'canary writes the TraefikService weights only; Argo\'s Traefik router has no header or mirror routes either',
   describe: (r, t) => `Traefik TraefikService ${t.namespace}/${r.weightedTraefikServiceName}`,

@@ -220,3 +220,91 @@ describe('an experiment step', () => {
     s.stop.abort();
   });
 });
+
+/**
+ * Weighted templates (Argo docs/features/experiment.md "Weighted Experiment Step with Traffic
+ * Routing"; rollout/trafficrouting.go calculateWeightDestinationsFromExperiment: a destination per
+ * weighted template only while the experiment is Running; smi.go: stable gets what is left).
+ */
+describe('an experiment step with weighted templates', () => {
+  const WEIGHTED = [
+    'experiment:',
+    '  duration: 60s',
+    '  templates:',
+    '    - {name: baseline, specRef: stable, weight: 5}',
+    '    - {name: canary, specRef: canary, weight: 5}',
+  ];
+  const rollout = () => rolloutYaml({ steps: ['setWeight: 10', WEIGHTED.join('\n          '), 'pause: {}'], docs: [] });
+  const weightLines = (log: string[]) => log.filter((l) => l.startsWith('weight') || l.startsWith('experiment') || l.startsWith('delete'));
+
+  it('sends each template its weight once every template is available, and takes it back before deleting them', async () => {
+    const h = await deployed(rollout());
+    const s = await start(h, { image: NEW });
+    const name = `myapp-${s.revision}-1`;
+    const extra = `weight 10 ${name}-baseline=5 ${name}-canary=5`;
+    await runFor(h, 10_000);
+    // A weight gives the template a Service of the Deployment's name (Argo rollout/experiment.go); no traffic before both are up.
+    expect(weightLines(h.cluster.log)).toEqual([
+      'weight 10',
+      `experiment ${name}-baseline x1`,
+      `experiment service ${name}-baseline`,
+      `experiment ${name}-canary x1`,
+      `experiment service ${name}-canary`,
+      extra,
+    ]);
+    expect(h.cluster.log.indexOf(extra)).toBeGreaterThan(h.cluster.log.findIndex((l) => l === `experiment service ${name}-canary`));
+    expect(h.cluster.additional).toEqual([
+      { service: `${name}-baseline`, weight: 5 },
+      { service: `${name}-canary`, weight: 5 },
+    ]);
+    await runFor(h, 60_000);
+    expect(h.store.run.state!.stepIndex).toBe(2);
+    const log = weightLines(h.cluster.log);
+    const back = log.lastIndexOf('weight 10');
+    expect(back).toBeGreaterThan(log.indexOf(extra));
+    // The route first: no Service or pods go while the route still sends them traffic.
+    expect(log.slice(back + 1).sort()).toEqual([`delete Deployment ${name}-baseline`, `delete Deployment ${name}-canary`, `delete Service ${name}-baseline`, `delete Service ${name}-canary`]);
+    expect(h.cluster.additional).toEqual([]);
+    expect(h.cluster.weight).toBe(10);
+    s.stop.abort();
+  });
+
+  it.each([
+    ['canary abort', (h: Harness) => h.store.request({ id: 'a1', kind: 'abort', at: h.clock.now(), by: 'bob', reason: null })],
+    ['SIGTERM', async (_h: Harness, s: Awaited<ReturnType<typeof start>>) => s.inbox.push({ kind: 'interrupted', signal: 'SIGTERM' })],
+  ] as const)('%s mid-experiment: weight 0 with no experiment backend, then the experiment deleted', async (_what, stop) => {
+    const h = await deployed(rollout());
+    const s = await start(h, { image: NEW });
+    await runFor(h, 10_000);
+    expect(h.cluster.additional).toHaveLength(2);
+    h.cluster.log.length = 0;
+    await stop(h, s);
+    const r = await runUntilDone(h, s);
+    expect(r.state.phase).toBe('Aborted');
+    const log = weightLines(h.cluster.log);
+    expect(log[0]).toBe('weight 0');
+    expect(log.slice(1).filter((l) => l.startsWith('delete'))).toHaveLength(4);
+    expect(h.cluster.additional).toEqual([]);
+    expect(h.cluster.experiments.size).toBe(0);
+    expect(h.cluster.experimentServices.size).toBe(0);
+  });
+
+  it('a runner killed with experiment backends in place: the next run (another revision) takes them off the route, then deletes the objects', async () => {
+    const h = await deployed(rollout());
+    const first = await start(h, { image: NEW });
+    await runFor(h, 10_000);
+    first.stop.abort('crash');
+    await runFor(h, 1_000);
+    expect(h.cluster.additional).toHaveLength(2);
+    h.cluster.log.length = 0;
+    const second = await start(h, { image: 'example/myapp:3', owner: 'second-runner', lastAliveAt: h.clock.now() });
+    await runFor(h, 3_000);
+    const log = weightLines(h.cluster.log);
+    const firstDelete = log.findIndex((l) => l.startsWith('delete'));
+    expect(firstDelete).toBeGreaterThan(0);
+    expect(log.slice(0, firstDelete).some((l) => l.startsWith('weight') && !l.includes('='))).toBe(true);
+    expect(h.cluster.additional).toEqual([]);
+    expect([...h.cluster.experimentServices].some((n) => n.startsWith(`myapp-${first.revision}-`))).toBe(false);
+    second.stop.abort();
+  });
+});

@@ -65,8 +65,8 @@ const rows: Row[] = [
   ['an experiment needs a template', seedWith([['- setWeight: 10', '- experiment: {templates: []}']]), /an experiment needs at least one template/],
   ['an experiment template names stable or canary', seedWith([['- setWeight: 10', '- experiment: {duration: 1m, templates: [{name: b, specRef: main}]}']]), /specRef: expected stable or canary, got "main"/],
   ['experiment template names are unique', seedWith([['- setWeight: 10', '- experiment: {duration: 1m, templates: [{name: b, specRef: stable}, {name: b, specRef: canary}]}']]), /duplicate template name "b"/],
-  // Argo routes a template's weight with SMI or ALB only; canary's routers carry the stable/canary pair.
-  ['an experiment template weight is refused at its field', seedWith([['- setWeight: 10', '- experiment: {duration: 1m, templates: [{name: b, specRef: stable, weight: 5}]}']]), /templates\[0\]\.weight: weight on an experiment template is not supported/],
+  // Argo's validation: InvalidCanaryExperimentTemplateWeightWithoutTrafficRouting (which routers carry it: test/routing/experiment-weights.test.ts).
+  ['an experiment template weight needs trafficRouting', seedWith([['      trafficRouting:\n        smi:\n          rootService: myapp\n', ''], ['- setWeight: 10', '- experiment: {duration: 1m, templates: [{name: b, specRef: stable, weight: 5}]}']]), /templates\[0\]\.weight: an experiment template weight requires trafficRouting/],
   ['experiment analysis names are unique', seedWith([['- setWeight: 10', '- experiment: {templates: [{name: b, specRef: stable}], analyses: [{name: a, templateName: t}, {name: a, templateName: t}]}']]), /duplicate analysis name "a"/],
   ['setCanaryScale cannot share an experiment step', seedWith([['- setWeight: 10', '- experiment: {duration: 1m, templates: [{name: b, specRef: stable}]}\n          setCanaryScale: {replicas: 1}']]), /setCanaryScale in an experiment step is not supported/],
   // Argo's validation: managedRoutes required with route steps (MissingFieldMessage), and InvalideStepRouteNameNotFoundInManagedRoutes.

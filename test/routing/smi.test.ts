@@ -162,4 +162,45 @@ describe('SMI TrafficSplit router', () => {
     await r.setWeight(10);
     expect(requestsFor(sb, TS)).toEqual({ get: 1 });
   });
+
+  // argo-rollouts rollout/trafficrouting/smi/smi_test.go TestCreateTrafficSplitForMultipleBackends (v1alpha1, v1alpha2,
+  // v1alpha3): canary 10 with ex-svc-1 5 and ex-svc-2 5 gives backends canary 10, ex-svc-1 5, ex-svc-2 5, stable 80.
+  it.each([['v1alpha1'], ['v1alpha2'], ['v1alpha3']] as const)('%s: experiment backends between canary and stable, stable keeping the rest (Argo TestCreateTrafficSplitForMultipleBackends)', async (version) => {
+    await start([version]);
+    const r = router(sb);
+    const additional = [
+      { service: 'ex-svc-1', weight: 5 },
+      { service: 'ex-svc-2', weight: 5 },
+    ];
+    await r.setWeight(10, additional);
+    expect(stored(sb, 'trafficsplits', 'myapp')!['spec']).toEqual({
+      service: 'myapp',
+      backends: [
+        { service: 'myapp-canary', weight: 10 },
+        { service: 'ex-svc-1', weight: 5 },
+        { service: 'ex-svc-2', weight: 5 },
+        { service: 'myapp-stable', weight: 80 },
+      ],
+    });
+    // The canary's share of the whole split, read back as written; the experiment backends as they are.
+    expect(await r.getWeight()).toBe(10);
+    expect(await r.additional.inPlace()).toEqual(additional);
+    sb.api.stats.reset();
+    await r.setWeight(10, [...additional].reverse().reverse());
+    expect(requestsFor(sb, TS)).toEqual({ get: 1 });
+    // The experiment over: the same canary weight without them removes them; stable gets their share back.
+    await r.setWeight(10);
+    expect((stored(sb, 'trafficsplits', 'myapp')!['spec'] as { backends: unknown[] }).backends).toEqual([
+      { service: 'myapp-canary', weight: 10 },
+      { service: 'myapp-stable', weight: 90 },
+    ]);
+    expect(await r.additional.inPlace()).toEqual([]);
+  });
+
+  it('refuses weights over 100 rather than a negative stable weight, naming them', async () => {
+    await start();
+    const r = router(sb);
+    await expect(r.setWeight(90, [{ service: 'ex-a', weight: 20 }])).rejects.toThrow(new UsageError('TrafficSplit apps/myapp: canary 90% and experiment weights ex-a 20% exceed 100%'));
+    expect(stored(sb, 'trafficsplits', 'myapp')).toBeUndefined();
+  });
 });

@@ -3,7 +3,7 @@
  * fake clock, Services, a route object, the run-state store and an event recorder. Every write is
  * logged, so tests assert on order ("weight 0 before the canary is replaced").
  */
-import type { DesiredWorkload, EventRecorder, ExperimentObjects, ExperimentWorkload, LeaseHolder, Observation, StateStore, StoredRun, Track, TrafficRouter, WorkloadStatus, Workloads } from '../../src/engine/ports.js';
+import type { DesiredWorkload, EventRecorder, ExperimentObjects, ExperimentWorkload, LeaseHolder, Observation, StateStore, StoredRun, Track, TrafficRouter, WeightDestination, WorkloadStatus, Workloads } from '../../src/engine/ports.js';
 import type { RunRequest, RunState } from '../../src/engine/types.js';
 import { routeDigest, type ManagedRoute } from '../../src/engine/routes.js';
 import type { MetricProvider, ProviderResult } from '../../src/analysis/provider.js';
@@ -30,6 +30,8 @@ export class FakeCluster {
   referenced: Observation['referenced'] = null;
   weight: number | null = null;
   weightVerified: boolean | null = null;
+  /** Experiment backends on the route object, as written. */
+  additional: WeightDestination[] = [];
   /** Header and mirror routes on the route object, as written. */
   managedRoutes: ManagedRoute[] = [];
   /** Revisions whose pods never become available (a crash-looping image). */
@@ -149,12 +151,14 @@ export class FakeCluster {
     describe: () => 'TrafficSplit apps/myapp',
     check: async () => {},
     getWeight: async () => this.weight,
-    setWeight: async (w: number) => {
-      this.write(`weight ${w}`);
+    setWeight: async (w: number, additional: readonly WeightDestination[] = []) => {
+      this.write(`weight ${w}${additional.map((d) => ` ${d.service}=${d.weight}`).join('')}`);
       this.weight = w;
+      this.additional = [...additional];
       this.changed(null);
     },
     verifyWeight: async () => this.weightVerified,
+    additional: { inPlace: async () => [...this.additional] },
     routes: {
       inPlace: async () => this.managedRoutes.map((r) => ({ name: r.name, digest: routeDigest(r) })),
       set: async (routes) => {

@@ -6,7 +6,7 @@ import type { EngineContext } from '../context.js';
 import type { CanaryStrategy } from '../../manifests/types.js';
 import type { Observation } from '../ports.js';
 import type { Tx } from '../tx.js';
-import { experimentStep } from '../experiment.js';
+import { experimentDestinations, experimentStep, experimentUp } from '../experiment.js';
 import { trackProgress } from '../progress.js';
 import { canaryReplicas, canaryScaleAt, setWeightAt, stableReplicas } from '../replicas.js';
 import { advance, pause, pauseMessage, pauseOnInconclusive, resume, startPromotion, startRollback } from '../transitions.js';
@@ -58,12 +58,14 @@ export function progressing(tx: Tx, obs: Observation, ctx: EngineContext, strate
   ensureService(tx, obs, 'canary', canaryAvailable > 0 ? 'canary' : 'stable', svc.canary);
 
   const routes = routesAt(strategy, index);
+  // An experiment's templates come up first: once they are available, weighted ones get their share.
+  if (step.kind === 'experiment') experimentUp(tx, obs, ctx, index, step.experiment);
   if (routed) {
     const current = obs.weight ?? 0;
     const canaryServed = !svc.canary || obs.services.canary === 'canary';
     let target = canaryReady ? setW : Math.min(setW, current);
     if (canaryAvailable === 0 || !canaryServed) target = 0;
-    ensureWeight(tx, obs, target);
+    ensureWeight(tx, obs, target, experimentDestinations(tx.state, ctx));
     // Header and mirror routes send requests to the canary Service: written once it has pods to
     // answer (or the steps ask for none, as Argo would write them regardless).
     ensureRoutes(tx, obs, (canaryAvailable > 0 && canaryServed) || wantCanary === 0 ? routes : []);
@@ -100,7 +102,7 @@ export function progressing(tx: Tx, obs: Observation, ctx: EngineContext, strate
       return;
     }
     case 'experiment':
-      return experimentStep(tx, obs, ctx, index, step.experiment);
+      return experimentStep(tx, ctx, index, step.experiment);
     default:
       assertNever(step, 'step');
   }

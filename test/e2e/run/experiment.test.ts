@@ -5,24 +5,14 @@
  * to 30% of requests) is rolled back with the metric named; 2.17.1 is promoted. Either way nothing
  * of the experiment is left.
  */
-import { catalog } from '../../sandbox/api/catalog.js';
 import type { Cluster } from '../../sandbox/cluster.js';
 import type { LoadGenerator } from '../../sandbox/world/load.js';
-import { BAD, deployment, firstDeploy, fullRunState, GOOD, killAll, requirePrometheus, runCanary, seedCluster, splitWeight } from '../support/harness.js';
+import { BAD, deployment, experimentObjects, firstDeploy, fullRunState, GOOD, killAll, requirePrometheus, runCanary, seedCluster, splitWeight } from '../support/harness.js';
 
 const EXPERIMENT = 'examples/experiment/';
 // The judge looks back 100 s at one sample every 2 s; --time-scale 0.5 makes its initialDelay 50 s,
 // so about 25 samples per side have data (minSamples 10).
 const ARGS = ['--time-scale', '0.5', '--arg', 'lookback=100s', '--arg', 'step=2s'];
-
-function experimentObjects(sb: Cluster): string[] {
-  const labelled = (type: 'deployments' | 'services') =>
-    sb.store
-      .list(catalog[type], 'apps')
-      .items.filter((o) => o.metadata.labels?.['canary-rollouts/experiment-of'] === 'myapp')
-      .map((o) => `${type}/${o.metadata.name}`);
-  return [...labelled('deployments'), ...labelled('services')];
-}
 
 if (requirePrometheus('the experiment example')) {
   describe('examples/experiment: baseline versus canary, judged', () => {

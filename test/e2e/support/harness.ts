@@ -203,6 +203,16 @@ export async function until<T>(fn: () => T | Promise<T>, what: string, timeoutMs
   }
 }
 
+/** The Deployments and Services canary labelled as experiment objects of `rollout` (`deployments/NAME`, `services/NAME`). */
+export function experimentObjects(sb: Backend, rollout = 'myapp', namespace = 'apps'): string[] {
+  const labelled = (type: 'deployments' | 'services') =>
+    sb.store
+      .list(catalog[type], namespace)
+      .items.filter((o) => o.metadata.labels?.['canary-rollouts/experiment-of'] === rollout)
+      .map((o) => `${type}/${o.metadata.name}`);
+  return [...labelled('deployments'), ...labelled('services')];
+}
+
 /** The canary backend's weight on the seed's TrafficSplit (null when absent). */
 export function splitWeight(sb: Backend, name = 'myapp', namespace = 'apps'): number | null {
   const ts = sb.store.tryGet(catalog.trafficsplits, namespace, name) as (K8sObject & { spec?: { backends?: { service: string; weight: number | string }[] } }) | undefined;

@@ -1,0 +1,107 @@
+/**
+ * Weighted experiment templates over SMI (Argo docs/features/experiment.md, "Weighted Experiment Step
+ * with Traffic Routing"): the seed with an experiment step after setWeight 10 whose baseline and
+ * canary templates get weight 20 each. While the experiment runs, the TrafficSplit has four backends
+ * (canary 10, the two experiment Services 20 each, stable 50) and the load to the root Service
+ * reaches the experiment pods in about those shares; after the step, and after a SIGTERM mid-experiment,
+ * no experiment backend, Deployment or Service is left and the experiment pods get no request.
+ */
+import { catalog } from '../../sandbox/api/catalog.js';
+import type { Cluster } from '../../sandbox/cluster.js';
+import type { LoadGenerator, LoadStats } from '../../sandbox/world/load.js';
+import { canary, expectExit, experimentObjects, firstDeploy, GOOD, healthyImage, killAll, removeVariants, report, requirePrometheus, seedCluster, until, variant } from '../support/harness.js';
+
+type Backend = { service: string; weight: number | string };
+
+function backends(sb: Cluster): Backend[] {
+  const ts = sb.store.tryGet(catalog.trafficsplits, 'apps', 'myapp') as { spec?: { backends?: Backend[] } } | undefined;
+  return ts?.spec?.backends ?? [];
+}
+
+/** Requests answered per backend Service between two snapshots of the load's stats. */
+function answered(before: LoadStats, after: LoadStats): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [svc, t] of Object.entries(after.byBackend)) out[svc] = t.ok + t.failed - ((before.byBackend[svc]?.ok ?? 0) + (before.byBackend[svc]?.failed ?? 0));
+  return out;
+}
+
+const isExperiment = (svc: string) => /^myapp-\w+-1-(baseline|canary)$/.test(svc);
+
+if (requirePrometheus('weighted experiment templates')) {
+  describe('an experiment step with weighted templates over SMI', () => {
+    let sb: Cluster;
+    let load: LoadGenerator;
+    let dir: string;
+    beforeAll(async () => {
+      sb = await seedCluster();
+      await firstDeploy(sb);
+      load = sb.startLoad({ rps: 30, path: '/get', from: 'apps/dependant-api-service', to: 'apps/myapp' });
+      dir = variant((r) => {
+        r.spec.strategy.canary.steps = [
+          { setWeight: 10 },
+          {
+            experiment: {
+              duration: '40s',
+              templates: [
+                { name: 'baseline', specRef: 'stable', weight: 20 },
+                { name: 'canary', specRef: 'canary', weight: 20 },
+              ],
+            },
+          },
+          { setWeight: 100 },
+        ];
+      });
+    });
+    afterEach(killAll);
+    afterAll(async () => {
+      load?.stop();
+      removeVariants();
+      await sb?.close();
+    });
+
+    it('the experiment pods get about their weight while it runs, and nothing of it is left after the step: exit 0', async () => {
+      const run = canary(sb, ['run', dir, '--image', `myapp=${GOOD}`]);
+      const four = await until(() => (backends(sb).length === 4 ? backends(sb) : null), 'four TrafficSplit backends', 90_000);
+      const services = four.map((b) => b.service);
+      expect(four.map((b) => [isExperiment(b.service) ? 'experiment' : b.service, Number(b.weight)])).toEqual([
+        ['myapp-canary', 10],
+        ['experiment', 20],
+        ['experiment', 20],
+        ['myapp-stable', 50],
+      ]);
+      // Each experiment backend is a Service canary made for the template, selecting its pods.
+      expect(experimentObjects(sb).filter((o) => o.startsWith('services/')).map((o) => o.slice('services/'.length)).sort()).toEqual(services.slice(1, 3).sort());
+      const from = load.stats();
+      await new Promise((r) => setTimeout(r, 15_000));
+      const counts = answered(from, load.stats());
+      const total = Object.values(counts).reduce((a, b) => a + b, 0);
+      const share = (svc: string) => (counts[svc] ?? 0) / total;
+      report('experiment weights: shares over 15 s at 30 rps', services.map((s) => `${isExperiment(s) ? s.replace(/^myapp-\w+-1-/, 'experiment ') : s} ${(share(s) * 100).toFixed(1)}%`).join(', '));
+      expect(total).toBeGreaterThan(300);
+      for (const s of services.slice(1, 3)) expect(share(s)).toBeGreaterThan(0.13);
+      for (const s of services.slice(1, 3)) expect(share(s)).toBeLessThan(0.27);
+      expect(share('myapp-stable')).toBeGreaterThan(0.4);
+      expect(share('myapp-stable')).toBeLessThan(0.6);
+
+      expectExit({ code: await run.done, stdout: run.stdout, stderr: run.stderr }, 0);
+      expect(backends(sb).map((b) => b.service)).toEqual(['myapp-canary', 'myapp-stable']);
+      expect(experimentObjects(sb)).toEqual([]);
+      const after = load.stats();
+      await new Promise((r) => setTimeout(r, 3_000));
+      const later = answered(after, load.stats());
+      expect(services.slice(1, 3).map((s) => later[s] ?? 0)).toEqual([0, 0]);
+    });
+
+    it('SIGTERM mid-experiment: rolled back with no experiment backend, Deployment or Service left: exit 3', async () => {
+      const run = canary(sb, ['run', dir, '--image', `myapp=${healthyImage('weights')}`]);
+      await until(() => backends(sb).length === 4, 'four TrafficSplit backends', 90_000);
+      run.kill('SIGTERM');
+      expectExit({ code: await run.done, stdout: run.stdout, stderr: run.stderr }, 3);
+      expect(backends(sb).map((b) => [b.service, Number(b.weight)])).toEqual([
+        ['myapp-canary', 0],
+        ['myapp-stable', 100],
+      ]);
+      expect(experimentObjects(sb)).toEqual([]);
+    });
+  });
+}
