@@ -45,7 +45,8 @@ export type RunEvent =
   | { kind: 'weightChanged'; at: number; from: number | null; to: number; router: string }
   /** A track's Service now selects other pods (blue-green: the active or preview Service); revisions as observed. */
   | { kind: 'serviceSwitched'; at: number; service: string; role: ServiceRole; from: Track | null; to: Track; fromRevision: string | null; toRevision: string | null }
-  | { kind: 'waiting'; at: number; track: 'stable' | 'canary'; ready: number; desired: number; problem: string | null }
+  /** `deployment`: an experiment template's Deployment (its pods are neither track's). */
+  | { kind: 'waiting'; at: number; track: 'stable' | 'canary'; ready: number; desired: number; problem: string | null; deployment?: string }
   | { kind: 'paused'; at: number; reason: Pause['reason']; until: number | null }
   | { kind: 'resumed'; at: number; by: 'timer' | 'promote' }
   | { kind: 'analysisStarted'; at: number; runId: string; metrics: string[]; dryRun: string[] }

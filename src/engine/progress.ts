@@ -23,9 +23,10 @@ export function trackProgress(tx: Tx, ctx: EngineContext, wait: PodWait | null):
     if (p.since !== null || p.exceeded) tx.set({ progress: { since: null, exceeded: false, lastReady: 0 } });
     return;
   }
-  if (p.since === null || wait.available > p.lastReady) {
-    tx.set({ progress: { since: tx.now, exceeded: false, lastReady: wait.available } });
-    tx.emit({ kind: 'waiting', at: tx.now, track: wait.track, ready: wait.available, desired: wait.desired, problem: wait.problem });
+  // An experiment waits for its templates' Deployments one after another: each is said when its turn comes.
+  if (p.since === null || wait.available > p.lastReady || wait.deployment !== p.deployment) {
+    tx.set({ progress: { since: tx.now, exceeded: false, lastReady: wait.available, ...(wait.deployment ? { deployment: wait.deployment } : {}) } });
+    tx.emit({ kind: 'waiting', at: tx.now, track: wait.track, ready: wait.available, desired: wait.desired, problem: wait.problem, ...(wait.deployment ? { deployment: wait.deployment } : {}) });
   }
   const since = tx.state.progress.since!;
   const deadline = since + ctx.spec.progressDeadlineMs;

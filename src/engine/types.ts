@@ -151,7 +151,8 @@ export interface RunState {
   /** The experiment of the current step, from its start until it ends; absent in older states. */
   experiment?: ExperimentState | null;
   /** When the current wait for pods began (null: not waiting), the pods available then, and whether the deadline passed. */
-  progress: { since: number | null; exceeded: boolean; lastReady: number };
+  /** `deployment`: the experiment template's Deployment waited for, when it is one (absent in older states). */
+  progress: { since: number | null; exceeded: boolean; lastReady: number; deployment?: string };
   handledRequests: string[];
   /** The requests this run acted on or answered (who aborted or promoted it); absent in older states. */
   requests?: ReceivedRequest[];

@@ -7,7 +7,7 @@ import type { RunEvent, ServiceRole } from '../engine/events.js';
 import type { PromotionStage } from '../engine/types.js';
 import { hintCommand, type HintTarget } from '../util/hint.js';
 import type { Palette } from '../util/palette.js';
-import { clockTime, describeStep, formatDuration, isoTime, stepOf } from './words.js';
+import { clockTime, describeStep, formatDuration, isoTime, stepOf, waitedFor } from './words.js';
 
 type Formatters = { [K in RunEvent['kind']]: (e: Extract<RunEvent, { kind: K }>, p: Palette, t: HintTarget) => string | null };
 
@@ -18,7 +18,7 @@ const FORMAT: Formatters = {
   stepCompleted: (e, p) => p.green(`step ${stepOf(e.index, e.stepCount)} done`),
   serviceSwitched: (e, p) => `${SERVICE_ROLE[e.role]} ${e.service} now selects the ${e.to} Deployment's pods${e.toRevision ? ` (revision ${p.bold(e.toRevision)})` : ''}`,
   weightChanged: (e, p) => (e.from === null ? `weight ${p.bold(`${e.to}%`)} canary (${e.router})` : `weight ${e.from}% -> ${p.bold(`${e.to}%`)} canary (${e.router})`),
-  waiting: (e, p) => `waiting for ${e.track} pods: ${e.ready}/${e.desired} available${e.problem ? p.red(` (${e.problem})`) : ''}`,
+  waiting: (e, p) => `waiting for ${waitedFor(e)} pods: ${e.ready}/${e.desired} available${e.problem ? p.red(` (${e.problem})`) : ''}`,
   paused: (e, p, t) =>
     p.yellow(
       e.reason === 'InconclusiveAnalysis'

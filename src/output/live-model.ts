@@ -24,7 +24,7 @@ export interface LiveModel {
   steps: LiveStage[];
   stepIndex: number;
   weight: number | null;
-  waiting: { track: string; ready: number; desired: number; problem: string | null } | null;
+  waiting: { track: string; ready: number; desired: number; problem: string | null; deployment?: string } | null;
   pause: { until: number | null; inconclusive: boolean } | null;
   /** What is happening now, one line. */
   activity: string;
@@ -50,7 +50,7 @@ export function foldEvent(m: LiveModel, e: RunEvent): LiveModel {
     case 'weightChanged':
       return { ...m, weight: e.to };
     case 'waiting':
-      return { ...m, waiting: { track: e.track, ready: e.ready, desired: e.desired, problem: e.problem } };
+      return { ...m, waiting: { track: e.track, ready: e.ready, desired: e.desired, problem: e.problem, ...(e.deployment ? { deployment: e.deployment } : {}) } };
     case 'paused':
       return { ...reach(m, e.reason), pause: { until: e.until, inconclusive: e.reason === 'InconclusiveAnalysis' } };
     case 'resumed':

@@ -2,7 +2,7 @@
 import { hintCommand } from '../util/hint.js';
 import type { Palette } from '../util/palette.js';
 import type { LiveModel } from './live-model.js';
-import { formatDuration } from './words.js';
+import { formatDuration, waitedFor } from './words.js';
 
 const BAR = 24;
 
@@ -53,7 +53,7 @@ function activityLine(m: LiveModel, now: number): string {
     if (m.pause.until === null) return `paused until ${hintCommand('promote', m.hint)}`;
     return `paused: ${formatDuration(Math.max(0, m.pause.until - now))} left`;
   }
-  if (m.waiting) return `waiting for ${m.waiting.track} pods: ${m.waiting.ready}/${m.waiting.desired} available${m.waiting.problem ? ` (${m.waiting.problem})` : ''}`;
+  if (m.waiting) return `waiting for ${waitedFor(m.waiting)} pods: ${m.waiting.ready}/${m.waiting.desired} available${m.waiting.problem ? ` (${m.waiting.problem})` : ''}`;
   const step = m.steps[m.stepIndex];
   return step && m.activity.startsWith('step') ? `${m.activity}: ${step.text}` : m.activity;
 }

@@ -42,3 +42,8 @@ export function stepOf(index: number, count: number): string {
 }
 
 export { formatDuration };
+
+/** Whose pods a run waits for: a track's (`canary`), or an experiment template's Deployment by name. */
+export function waitedFor(w: { track: string; deployment?: string }): string {
+  return w.deployment ? `experiment Deployment ${w.deployment}` : w.track;
+}

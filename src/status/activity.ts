@@ -23,6 +23,16 @@ export function stepActivity(input: StatusInput, state: RunState): Activity {
   if (run && !isCompleted(run.phase)) {
     return { message: `${step}: analysis ${run.id} is running (${run.metrics.map((m) => m.name).join(', ') || 'no metrics'})`, timing: `${formatAge(input.now - run.startedAt)} so far` };
   }
+  const ex = state.experiment;
+  if (ex && ex.stepIndex === state.stepIndex && ex.availableAt === null) {
+    const mine = (input.experiment ?? []).filter((d) => d.name.startsWith(`${ex.name}-`));
+    const waiting = mine.find((d) => d.available < d.replicas);
+    if (waiting) {
+      const problem = podProblems(waiting);
+      return { message: `${step}: waiting for experiment Deployment ${waiting.name} pods: ${waiting.available}/${waiting.replicas} available${problem ? ` (${problem})` : ''}`, timing: waitingFor(input.now, state) };
+    }
+    if (mine.length === 0) return { message: `${step}: creating the experiment's Deployments (${ex.name}-*)`, timing: waitingFor(input.now, state) };
+  }
   const canary = input.canary;
   if (canary && canary.revision !== null && canary.revision !== state.revision && canary.replicas > 0) {
     return { message: `${step}: replacing the previous canary (revision ${canary.revision})`, timing: null };

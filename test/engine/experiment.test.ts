@@ -87,6 +87,19 @@ describe('an experiment step', () => {
     s.stop.abort();
   });
 
+  it("while the templates come up, the run says which experiment Deployment it waits for, one after another", async () => {
+    const h = await deployed(experimentRollout(STEP, [JUDGE]));
+    const s = await start(h, { image: NEW });
+    const name = `myapp-${s.revision}-1`;
+    await runFor(h, 1_000);
+    // The canary template's pods come up later than the baseline's.
+    h.cluster.experiments.get(`${name}-canary`)!.readyAt += 5_000;
+    await runFor(h, 10_000);
+    const waits = h.events.filter((e) => e.kind === 'waiting' && e.deployment);
+    expect(waits.map((e) => e.kind === 'waiting' && `${e.deployment} ${e.ready}/${e.desired}`)).toEqual([`${name}-baseline 0/1`, `${name}-canary 0/1`]);
+    s.stop.abort();
+  });
+
   it('a failed analysis fails the rollout: rolled back, Degraded, the metric named, nothing of the experiment left', async () => {
     const h = await deployed(experimentRollout(STEP, [JUDGE]), (q) => vector(q.startsWith('judge') ? 1 : 0));
     const s = await start(h, { image: NEW });

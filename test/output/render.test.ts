@@ -52,6 +52,11 @@ describe('plain lines', () => {
     );
     expect(formatEvent({ kind: 'paused', at: T, reason: 'PauseStep', until: null }, plainPalette, { name: 'myapp', namespace: 'apps' })).toBe('paused until `canary promote myapp -n apps`');
   });
+  it("name an experiment template's Deployment when its pods are waited for", () => {
+    const e: RunEvent = { kind: 'waiting', at: T, track: 'canary', ready: 0, desired: 1, problem: null, deployment: 'myapp-abc123-1-baseline' };
+    expect(formatEvent(e, plainPalette, HINT)).toBe('waiting for experiment Deployment myapp-abc123-1-baseline pods: 0/1 available');
+    expect(renderLiveView(foldEvent(initialModel('apps/myapp', [], HINT), e), T, plainPalette, 100)[0]).toBe('waiting for experiment Deployment myapp-abc123-1-baseline pods: 0/1 available');
+  });
   it('mention a time scale other than 1', () => {
     expect(formatEvent(EVENTS[0]!, plainPalette, HINT)).toContain('time scale x0.1');
   });

@@ -82,6 +82,18 @@ describe('messages', () => {
     expect(s.timing).toBe('95s so far');
   });
 
+  it('an experiment coming up names the template Deployment it waits for, not the canary', () => {
+    const base = FIXTURES.experimentRunning;
+    const ex = { ...base.state!.experiment!, availableAt: null, hashes: {} };
+    const [baseline, canaryTemplate] = base.experiment!;
+    const pending = (deployments: typeof base.experiment, progressSince: number | null) =>
+      toStatusView({ ...base, state: { ...base.state!, experiment: ex, analyses: [], progress: { since: progressSince, exceeded: false, lastReady: 0 } }, experiment: deployments }).status;
+    const waiting = pending([baseline!, { ...canaryTemplate!, available: 0, ready: 0 }], NOW - 20 * S);
+    expect(waiting.message).toBe(`step 1/9: waiting for experiment Deployment myapp-${REV_NEW}-0-canary pods: 0/1 available`);
+    expect(waiting.timing).toBe('20s so far');
+    expect(pending([], null).message).toBe(`step 1/9: creating the experiment's Deployments (myapp-${REV_NEW}-0-*)`);
+  });
+
   it('a running analysis step', () => {
     const input = withState({
       stepIndex: 4,
