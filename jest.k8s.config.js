@@ -18,6 +18,8 @@ export default {
     '**/run/nginx.test.ts',
     '**/run/traefik.test.ts',
     '**/run/progress-deadline.test.ts',
+    '**/run/experiment.test.ts',
+    '**/run/experiment-weights.test.ts',
     '**/steer/abort.test.ts',
     '**/steer/promote.test.ts',
     '**/resilience/crash-resume.test.ts',
