@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-// The `canary` and `kubectl-canary` binaries: everything else lives in dist/.
-import { setFlagsFromString } from 'node:v8';
+// The `canary` and `kubectl-canary` binaries: everything else lives in dist/. CommonJS
+// (bin/package.json): an ES module entry point would start Node's ES module loader, ~4 ms of every
+// command (docs/benchmarks.md, issue 15).
+'use strict';
+const { join } = require('node:path');
 
 // No optimizing compilers (Maglev, TurboFan): a command is over before they would pay off, and a
 // runner mostly waits; their code and data cost every process about 4 MB of memory, which a waiting
-// runner cannot spare (docs/benchmarks.md, issue 15). Set before the program is loaded.
-setFlagsFromString('--max-opt=1');
-const { main } = await import('../dist/src/cli/main.js');
+// runner cannot spare (docs/benchmarks.md, issue 15). Set before the program is compiled (the code
+// cache records the flags it was made with).
+require('node:v8').setFlagsFromString('--max-opt=1');
 
 // A reader that goes away (`canary run --dry-run | head`) must not crash a command, and above all
 // must not stop a rollout half way: output to a closed pipe is dropped, the work goes on.
@@ -17,4 +20,10 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-process.exitCode = await main(process.argv);
+// The bundle (scripts/bundle.ts) with V8's code cache (src/cli/boot.ts).
+const cli = join(__dirname, '..', 'dist', 'src', 'cli');
+require(join(cli, 'boot.cjs'))
+  .runCli(join(cli, 'canary.cjs'), process.argv, process.env)
+  .then((code) => {
+    process.exitCode = code;
+  });

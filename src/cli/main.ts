@@ -29,6 +29,9 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   completion: () => import('../commands/completion.js'),
 };
 
+/** The commands, for cli/boot.ts's code caches. */
+export const VERBS: readonly string[] = Object.keys(COMMANDS);
+
 export async function main(argv: readonly string[], base: Partial<Io> = {}): Promise<number> {
   const env = base.env ?? process.env;
   const io0 = {

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import { createSecureContext } from 'node:tls';
 import type { KubeCredentials } from './kubeconfig-data.js';
 
 export interface WireRequest {
@@ -145,11 +146,22 @@ function keepAliveAgents(proxied: boolean): (url: URL, o: https.RequestOptions) 
     const key = createHash('sha256').update(`${url.protocol}${JSON.stringify(tls, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('base64') : v))}`).digest('hex');
     let agent = cache.get(key);
     if (!agent) {
-      agent = url.protocol === 'https:' ? new https.Agent({ keepAlive: true, ...definedOnly(tls) }) : new http.Agent({ keepAlive: true });
+      agent = url.protocol === 'https:' ? httpsAgent(tls) : new http.Agent({ keepAlive: true });
       cache.set(key, agent);
     }
     return agent;
   };
+}
+
+/**
+ * One TLS context for all of an agent's connections: given `ca`, Node builds a context per
+ * connection, each with its own copy of the root certificate store (~5 ms of CPU), which was most of
+ * `canary status`'s first five parallel requests (docs/benchmarks.md, issue 15).
+ */
+function httpsAgent(tls: Pick<https.AgentOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized' | 'servername'>): https.Agent {
+  const { ca, cert, key, ...rest } = tls;
+  const secureContext = createSecureContext(definedOnly({ ca, cert, key }));
+  return new https.Agent({ keepAlive: true, secureContext, ...definedOnly(rest) });
 }
 
 function tracing(trace: (line: string) => void): (req: WireRequest) => (result: string) => void {

@@ -26,7 +26,8 @@ export function parseDuration(input: unknown): DurationParse {
   const s = input.trim();
   if (/^\d+$/.test(s)) return { ok: true, ms: Number(s) * 1000 };
   if (s === '0') return { ok: true, ms: 0 };
-  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
+  // µs as Go spells it: U+00B5 (micro sign) or U+03BC (Greek mu); escaped to keep the bundle ASCII.
+  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/y;
   let total = 0;
   let pos = 0;
   while (pos < s.length) {

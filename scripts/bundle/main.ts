@@ -1,0 +1,76 @@
+/**
+ * `npm run build`'s second half (node dist/scripts/bundle/main.js): what bin/canary.js loads. tsc's output is one ES module per source
+ * file, and a command resolved, read and compiled ~140 of them (plus yaml, commander, chalk) before
+ * its first request: ~80 ms of module loading, the largest part of `canary status` and `canary lint`
+ * (docs/benchmarks.md, issue 15). esbuild (a devDependency: nothing of it ships) joins them into
+ *
+ * - dist/src/cli/canary.cjs: the CLI and its dependencies in one CommonJS file, so that
+ *   src/cli/boot.ts can compile it with V8's code cache (Node 20 has none for ES modules). The
+ *   commands stay lazy: esbuild runs a dynamically imported module's top level only when it is
+ *   imported. @kubernetes/client-node stays outside (required only for exec/auth-provider plugins
+ *   and proxy-url). Its source map (src/ paths, no sources) serves CANARY_DEBUG's stack traces.
+ * - dist/src/cli/boot.cjs: src/cli/boot.ts as CommonJS, for bin/canary.js.
+ *
+ * The bundle opens with `// canary-bundle <hash of its content>`, which names its code caches.
+ */
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build, type BuildOptions } from 'esbuild';
+
+const ROOT = process.cwd();
+const OUT = join(ROOT, 'dist', 'src', 'cli');
+const PLACEHOLDER = '0'.repeat(16);
+
+const common: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20.19',
+  format: 'cjs',
+  // Whitespace and syntax only: names stay, so that stack traces and constructor names read as in src/.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  charset: 'ascii',
+  logLevel: 'warning',
+  write: false,
+};
+
+async function bundleCli(): Promise<void> {
+  const result = await build({
+    ...common,
+    entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')],
+    outfile: join(OUT, 'canary.cjs'),
+    external: ['@kubernetes/client-node'],
+    // import() becomes require(): code V8 takes from its cache has lost the callback a dynamic
+    // import needs ("A dynamic import callback was not specified"), and Node 20.19+ requires ES
+    // modules (client-node) without one.
+    supported: { 'dynamic-import': false },
+    sourcemap: 'linked',
+    sourcesContent: false,
+    // main.ts finds package.json from its own path; the bundle sits where main.js does.
+    inject: [join(ROOT, 'scripts', 'bundle', 'import-meta-url.ts')],
+    define: { 'import.meta.url': 'importMetaUrl' },
+    banner: { js: `// canary-bundle ${PLACEHOLDER}` },
+  });
+  for (const file of result.outputFiles ?? []) {
+    if (!file.path.endsWith('.cjs')) {
+      writeFileSync(file.path, file.contents);
+      continue;
+    }
+    const text = file.text;
+    // boot.ts reads the bundle as latin1, which is only the same string as UTF-8 for ASCII.
+    const nonAscii = /[^\x00-\x7f]/.exec(text);
+    if (nonAscii) throw new Error(`bundle: ${file.path} holds a non-ASCII character at ${nonAscii.index}: ${JSON.stringify(text.slice(nonAscii.index - 40, nonAscii.index + 40))}`);
+    const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+    // Same length as the placeholder: the source map's positions still hold.
+    writeFileSync(file.path, text.replace(`// canary-bundle ${PLACEHOLDER}`, `// canary-bundle ${hash}`));
+  }
+}
+
+async function bundleBoot(): Promise<void> {
+  const result = await build({ ...common, entryPoints: [join(ROOT, 'src', 'cli', 'boot.ts')], outfile: join(OUT, 'boot.cjs') });
+  for (const file of result.outputFiles ?? []) writeFileSync(file.path, file.contents);
+}
+
+await Promise.all([bundleCli(), bundleBoot()]);

@@ -1,0 +1,140 @@
+/**
+ * Loads the bundled CLI (dist/src/cli/canary.cjs, built by scripts/bundle.ts) with V8's code cache,
+ * as Node 22's module.enableCompileCache does and Node 20 does not: the first run of each command
+ * compiles the bundle and stores what V8 compiled; later runs of that command deserialize it instead
+ * of parsing 1.5 MB of JavaScript (docs/benchmarks.md, issue 15). bin/canary.js runs this file as
+ * CommonJS (dist/src/cli/boot.cjs), before anything else is loaded.
+ *
+ * The cache is an optimisation only: a missing, unreadable, unwritable or stale cache (another node
+ * binary, other V8 flags) means the bundle is compiled from source as without one. V8 checks its
+ * version, flags and the source's length; the bundle's content hash, in its first line, is part of
+ * the file name, so a rebuilt bundle never meets the cache of another.
+ */
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import vm from 'node:vm';
+
+/** What the bundle exports: cli/main.ts. */
+export interface CliModule {
+  main(argv: readonly string[]): Promise<number>;
+}
+
+/**
+ * One cache per command: each holds the functions its command compiled, so `canary --help` does
+ * not deserialize the linter. Must list cli/main.ts's verbs and its completion word (a test checks).
+ */
+export const CACHED_COMMANDS: readonly string[] = ['lint', 'run', 'status', 'abort', 'promote', 'retry', 'analyze', 'history', 'completion', '__complete'];
+
+/** The first argument naming a command, else `help` (`canary`, `canary --help`, `canary -V`, a typo). */
+export function cacheKey(argv: readonly string[]): string {
+  return argv.slice(2).find((a) => CACHED_COMMANDS.includes(a)) ?? 'help';
+}
+
+/** `// canary-bundle <hash>` opens the bundle (scripts/bundle.ts); null for anything else. */
+export function bundleHash(source: string): string | null {
+  return /^\/\/ canary-bundle ([0-9a-f]{16})\n/.exec(source.slice(0, 64))?.[1] ?? null;
+}
+
+/**
+ * Where this node binary's code caches live: $XDG_CACHE_HOME/canary, else ~/.cache/canary, one folder
+ * per node version and architecture. null when caching is off (NODE_DISABLE_COMPILE_CACHE, Node's
+ * own switch for its compile cache) or there is no home.
+ */
+export function cacheDir(env: NodeJS.ProcessEnv, home: string = safeHome()): string | null {
+  if (env.NODE_DISABLE_COMPILE_CACHE) return null;
+  const base = env.XDG_CACHE_HOME || (home ? join(home, '.cache') : '');
+  if (!base) return null;
+  return join(base, 'canary', `v8-${process.version}-${process.arch}`);
+}
+
+export type CacheState = 'off' | 'accepted' | 'rejected' | 'none';
+
+export interface LoadedCli {
+  cli: CliModule;
+  /** What happened to the cache: off (no dir, no hash), accepted, rejected by V8, none yet. */
+  cache: CacheState;
+  /** Stores the code cache when there was none or V8 rejected it; never throws. Call at the end. */
+  save(): void;
+}
+
+/**
+ * Compiles and runs the CommonJS bundle at `file` as Node's CJS loader would (same wrapper, a
+ * `require` relative to it), with the code cache of `key` from `dir` when there is one. The bundle
+ * has no import(): V8 drops what a dynamic import needs from cached code (scripts/bundle/main.ts).
+ */
+export function loadBundle(file: string, key: string, dir: string | null): LoadedCli {
+  // The bundle is ASCII (scripts/bundle.ts checks): latin1 is the cheaper decoding, and the same
+  // string V8 saw when it made the cache.
+  const source = readFileSync(file, 'latin1');
+  const hash = bundleHash(source);
+  const cacheFile = dir && hash ? join(dir, `${hash}-${key}.bin`) : null;
+  let cachedData: Buffer | undefined;
+  if (cacheFile) {
+    try {
+      cachedData = readFileSync(cacheFile);
+    } catch {
+      cachedData = undefined;
+    }
+  }
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: file,
+    ...(cachedData ? { cachedData } : {}),
+  });
+  const cache: CacheState = !cacheFile ? 'off' : !cachedData ? 'none' : script.cachedDataRejected ? 'rejected' : 'accepted';
+  const mod = { exports: {} as CliModule };
+  const wrapper = script.runInThisContext() as (e: object, r: NodeRequire, m: object, f: string, d: string) => void;
+  wrapper(mod.exports, createRequire(file), mod, file, dirname(file));
+  return {
+    cli: mod.exports,
+    cache,
+    save: () => {
+      if (!cacheFile || !hash || cache === 'accepted') return;
+      try {
+        store(dir!, cacheFile, hash, script.createCachedData());
+      } catch {
+        // A read-only or full disk: the next run compiles again, as this one did.
+      }
+    },
+  };
+}
+
+/** Written whole then renamed, so that 50 runners starting at once never read half a file. */
+function store(dir: string, file: string, hash: string, data: Buffer): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, data, { mode: 0o600 });
+  renameSync(tmp, file);
+  // Caches of earlier builds are never read again.
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(hash) && name.endsWith('.bin')) rmSync(join(dir, name), { force: true });
+  }
+}
+
+function safeHome(): string {
+  try {
+    return homedir();
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * bin/canary.js's start: the bundle with its code cache, or with source maps and without the cache
+ * under CANARY_DEBUG (stack traces then name src/ files and lines; V8's cache bypasses Node's source
+ * map support).
+ */
+export async function runCli(file: string, argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  if (env.CANARY_DEBUG) {
+    process.setSourceMapsEnabled(true);
+    const cli = createRequire(file)(file) as CliModule;
+    return cli.main(argv);
+  }
+  const loaded = loadBundle(file, cacheKey(argv), cacheDir(env));
+  try {
+    return await loaded.cli.main(argv);
+  } finally {
+    loaded.save();
+  }
+}
