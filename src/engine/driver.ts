@@ -205,6 +205,7 @@ class Driver {
       try {
         await perform(effect, this.ports, this.options.facts);
         this.failures = 0;
+        if (effect.kind === 'deleteExperimentObject') this.deleted(effect);
       } catch (err) {
         if (isFatal(err)) throw err;
         await this.backoff(`${describeEffect(effect)} failed: ${messageOf(err)}`);
@@ -237,6 +238,14 @@ class Driver {
       const k = kubeEventOf(e);
       if (k) void this.ports.events.record(k.type, k.reason, this.analyses.redactor.text(k.message));
     }
+  }
+
+  /** Each experiment object deleted is said once (a pass may ask again before the observation shows it gone). */
+  private deleted(e: Extract<Effect, { kind: 'deleteExperimentObject' }>): void {
+    const key = `${e.object}/${e.name}`;
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.publish([{ kind: 'experimentDeleted', at: this.ports.clock.now(), object: e.object, name: e.name, leftover: e.leftover }]);
   }
 
   /** Each distinct warning once. */

@@ -17,8 +17,8 @@ export type Effect =
   | { kind: 'setRoutes'; routes: ManagedRoute[] }
   /** Create an experiment template's Deployment (and Service), or set its replicas. */
   | { kind: 'ensureExperiment'; workload: ExperimentWorkload }
-  /** Delete what an experiment made: it ended, or the run did. */
-  | { kind: 'deleteExperimentObject'; object: 'Deployment' | 'Service'; name: string }
+  /** Delete what an experiment made: it ended, or the run did; `leftover`: an earlier run's (its step since removed, or its runner gone). */
+  | { kind: 'deleteExperimentObject'; object: 'Deployment' | 'Service'; name: string; leftover: boolean }
   /**
    * Resolve an analysis's templates and args (secrets are read here); answers with analysisResolved.
    * `vars`: an experiment's values for `{{templates.NAME.podTemplateHash}}` and the like.

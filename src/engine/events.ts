@@ -79,6 +79,8 @@ export type RunEvent =
   | { kind: 'scaleDownScheduled'; at: number; due: number; delay: 'scaleDownDelaySeconds' | 'abortScaleDownDelaySeconds'; left: boolean }
   | { kind: 'deadlineExceeded'; at: number; abort: boolean; message: string }
   | { kind: 'warning'; at: number; message: string }
+  /** canary deleted an experiment's Deployment or Service; `leftover`: an earlier run's (its step since removed, or its runner gone). */
+  | { kind: 'experimentDeleted'; at: number; object: 'Deployment' | 'Service'; name: string; leftover: boolean }
   | {
       kind: 'finished';
       at: number;

@@ -164,14 +164,16 @@ export function cleanUpExperiments(tx: Tx, obs: Observation, ctx: EngineContext)
     return true;
   }
   let left = false;
+  // This run's experiments are named after its revision; anything else an earlier run left.
+  const leftover = (name: string) => !name.startsWith(`${ctx.spec.name}-${ctx.revision}-`);
   for (const d of obs.experiment.deployments) {
     if (keep.has(`Deployment/${d.name}`)) continue;
-    tx.effect({ kind: 'deleteExperimentObject', object: 'Deployment', name: d.name });
+    tx.effect({ kind: 'deleteExperimentObject', object: 'Deployment', name: d.name, leftover: leftover(d.name) });
     left = true;
   }
   for (const s of obs.experiment.services) {
     if (keep.has(`Service/${s}`)) continue;
-    tx.effect({ kind: 'deleteExperimentObject', object: 'Service', name: s });
+    tx.effect({ kind: 'deleteExperimentObject', object: 'Service', name: s, leftover: leftover(s) });
     left = true;
   }
   return left;

@@ -67,6 +67,8 @@ export function kubeEventOf(e: RunEvent): KubeEvent | null {
       return { type: 'Warning', reason: 'ProgressDeadlineExceeded', message: e.message };
     case 'warning':
       return { type: 'Warning', reason: 'RolloutWarning', message: e.message };
+    case 'experimentDeleted':
+      return e.leftover ? { type: 'Normal', reason: 'ExperimentDeleted', message: experimentDeletedText(e) } : null;
     case 'finished':
       return {
         type: e.phase === 'Healthy' ? 'Normal' : 'Warning',
@@ -87,4 +89,9 @@ export function withHistory(state: RunState, events: readonly RunEvent[]): RunSt
   }
   if (added.length === 0) return state;
   return { ...state, history: [...state.history, ...added].slice(-HISTORY_LIMIT) };
+}
+
+/** What the run log, the live view and the Event say of an experiment object deleted. */
+export function experimentDeletedText(e: Extract<RunEvent, { kind: 'experimentDeleted' }>): string {
+  return `deleted experiment ${e.object} ${e.name}${e.leftover ? ', left by an earlier run (its experiment step is no longer in the Rollout, or that run ended without cleaning up)' : ''}`;
 }

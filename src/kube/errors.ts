@@ -86,6 +86,11 @@ export const isAlreadyExists = (err: unknown): err is ApiCallError => isStatus(e
 export const isConflict = (err: unknown): err is ApiCallError => isStatus(err, 409);
 export const isInvalid = (err: unknown): err is ApiCallError => isStatus(err, 422);
 
+/** An error forbidden() made: RBAC refused the call. */
+export function isForbidden(err: unknown): boolean {
+  return err instanceof UnreachableError && isStatus(err.cause, 403);
+}
+
 /** `forbidden: canary needs patch on trafficsplits.split.smi-spec.io in apps (User "x" cannot ...)`. */
 export function forbidden(call: CallInfo, status: ApiStatus): UnreachableError {
   const resource = call.resource ? qualifiedName(call.resource, call.subresource) : call.what;

@@ -3,7 +3,7 @@
  * Rollout's template (deployment-spec.ts), their status and the first pod problem, and the track
  * label in the stable/canary Services' selectors. The root Service is never touched.
  */
-import type { DesiredWorkload, ExperimentWorkload, Observation, Track, Workloads, WorkloadStatus } from '../engine/ports.js';
+import type { DesiredWorkload, ExperimentObjects, ExperimentWorkload, Observation, Track, Workloads, WorkloadStatus } from '../engine/ports.js';
 import { deleteExperimentObject, ensureExperiment, experimentPodSelector, experimentSelector, observeExperiments } from './experiment-objects.js';
 import { canonicalJson } from '../engine/revision.js';
 import { hasExperiments, trackServiceFields, trackServices } from '../manifests/strategy.js';
@@ -12,7 +12,7 @@ import { messageOf, UsageError } from '../util/errors.js';
 import type { KubeClient, KubeObject } from './client.js';
 import { retryConflicts } from './conflict.js';
 import { covers, deploymentName, desiredDeployment, selectorString, trackSelector, type Deployment } from './deployment-spec.js';
-import { isInvalid, isNotFound } from './errors.js';
+import { isForbidden, isInvalid, isNotFound } from './errors.js';
 import { claim, markerLabels, MANAGED_BY_LABEL, MANAGER, REVISION_ANNOTATION, TRACK_LABEL } from './ownership.js';
 import { podProblem, type Pod } from './pod-problems.js';
 import { Deployments, Pods, Services } from './resources.js';
@@ -35,6 +35,8 @@ const TRACKS: readonly Track[] = ['stable', 'canary'];
 export class KubeWorkloads implements Workloads {
   private readonly client: KubeClient;
   private readonly ns: string;
+  /** Whether a Rollout without experiment steps still looks for what earlier ones left. */
+  private lookForLeftovers = true;
 
   constructor(private readonly o: WorkloadsOptions) {
     this.client = o.client;
@@ -57,8 +59,7 @@ export class KubeWorkloads implements Workloads {
       this.service('stable'),
       this.service('canary'),
       ref ? this.client.tryGet<Deployment>(Deployments, this.ns, ref.name) : Promise.resolve(null),
-      // Without experiment steps nothing is looked for (a Rollout whose experiments were removed leaves theirs to kubectl).
-      hasExperiments(this.o.rollout.strategy) ? observeExperiments(this.client, this.ns, this.o.rollout.name) : Promise.resolve({ deployments: [], services: [] }),
+      hasExperiments(this.o.rollout.strategy) ? observeExperiments(this.client, this.ns, this.o.rollout.name) : this.leftoverExperiments(),
     ]);
     const unsettled = [stable, canary].some((d) => d && !settled(d));
     const pods = unsettled ? (await this.client.list<Pod>(Pods, this.ns, { labelSelector: this.podSelector() })).items : [];
@@ -69,6 +70,25 @@ export class KubeWorkloads implements Workloads {
       referenced: referenced && { replicas: referenced.spec?.replicas ?? 1, available: referenced.status?.availableReplicas ?? 0 },
       experiment,
     };
+  }
+
+  /**
+   * Without experiment steps: what experiments of this Rollout left when its steps were removed
+   * between runs (the engine deletes whatever no step wants). Looked for until none is found; not
+   * at all where the Role grants no list on them (examples/rbac.yaml's experiment rules do).
+   */
+  private async leftoverExperiments(): Promise<ExperimentObjects> {
+    const none: ExperimentObjects = { deployments: [], services: [] };
+    if (!this.lookForLeftovers) return none;
+    try {
+      const found = await observeExperiments(this.client, this.ns, this.o.rollout.name);
+      if (found.deployments.length === 0 && found.services.length === 0) this.lookForLeftovers = false;
+      return found;
+    } catch (err) {
+      if (!isForbidden(err)) throw err;
+      this.lookForLeftovers = false;
+      return none;
+    }
   }
 
   ensureExperiment(workload: ExperimentWorkload, canary: DesiredWorkload): Promise<void> {

@@ -66,6 +66,7 @@ export function notificationOf(e: RunEvent, mode: RunMode | null): Notification 
     case 'scaleDownScheduled':
     case 'deadlineExceeded':
     case 'warning':
+    case 'experimentDeleted':
       return null;
   }
 }

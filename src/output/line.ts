@@ -4,6 +4,7 @@
  * does not compile.
  */
 import type { RunEvent, ServiceRole } from '../engine/events.js';
+import { experimentDeletedText } from '../engine/history.js';
 import type { PromotionStage } from '../engine/types.js';
 import { hintCommand, type HintTarget } from '../util/hint.js';
 import type { Palette } from '../util/palette.js';
@@ -18,6 +19,7 @@ const FORMAT: Formatters = {
   stepCompleted: (e, p) => p.green(`step ${stepOf(e.index, e.stepCount)} done`),
   serviceSwitched: (e, p) => `${SERVICE_ROLE[e.role]} ${e.service} now selects the ${e.to} Deployment's pods${e.toRevision ? ` (revision ${p.bold(e.toRevision)})` : ''}`,
   weightChanged: (e, p) => (e.from === null ? `weight ${p.bold(`${e.to}%`)} canary (${e.router})` : `weight ${e.from}% -> ${p.bold(`${e.to}%`)} canary (${e.router})`),
+  experimentDeleted: (e) => experimentDeletedText(e),
   waiting: (e, p) => `waiting for ${waitedFor(e)} pods: ${e.ready}/${e.desired} available${e.problem ? p.red(` (${e.problem})`) : ''}`,
   paused: (e, p, t) =>
     p.yellow(

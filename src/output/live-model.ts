@@ -1,5 +1,6 @@
 /** What the live terminal view shows, folded from RunEvents. Pure. */
 import type { RunEvent } from '../engine/events.js';
+import { experimentDeletedText } from '../engine/history.js';
 import type { Phase } from '../engine/types.js';
 import type { LiveStage } from './stages.js';
 import type { HintTarget } from '../util/hint.js';
@@ -84,6 +85,8 @@ export function foldEvent(m: LiveModel, e: RunEvent): LiveModel {
       return note(m, e.message);
     case 'warning':
       return note(m, `warning: ${e.message}`);
+    case 'experimentDeleted':
+      return e.leftover ? note(m, experimentDeletedText(e)) : m;
     case 'finished':
       return { ...m, finished: e.phase, activity: e.phase };
   }

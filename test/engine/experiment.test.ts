@@ -77,6 +77,12 @@ describe('an experiment step', () => {
     const after = h.store.run.state!;
     expect(after.stepIndex).toBe(2);
     expect(after.experiment).toBeNull();
+    expect(h.events.filter((e) => e.kind === 'experimentDeleted').map((e) => e.kind === 'experimentDeleted' && `${e.object} ${e.name} ${e.leftover}`).sort()).toEqual([
+      `Deployment ${name}-baseline false`,
+      `Deployment ${name}-canary false`,
+      `Service ${name}-baseline false`,
+      `Service ${name}-canary false`,
+    ]);
     const completed = h.events.find((e) => e.kind === 'stepCompleted' && e.index === 1)!;
     expect(completed.at - availableAt).toBeGreaterThanOrEqual(60_000);
     expect(completed.at - availableAt).toBeLessThan(62_000);
@@ -217,6 +223,25 @@ describe('an experiment step', () => {
     expect(h.events.find((e) => e.kind === 'stepCompleted' && e.index === 1)!.at - availableAt).toBeLessThan(62_000);
     expect(h.cluster.experiments.size).toBe(0);
     second.stop.abort();
+  });
+
+  it('a Rollout whose experiment steps were removed: the next run deletes what they left and says so, then goes on', async () => {
+    const h = await deployed(rolloutYaml({ steps: ['setWeight: 10', 'pause: {}'], docs: [] }));
+    await h.cluster.workloads.ensureExperiment(
+      { name: 'myapp-0123456789-1-baseline', specRef: 'stable', replicas: 1, labels: {}, annotations: {}, selector: null, service: 'myapp-0123456789-1-baseline' },
+      { template: {}, revision: 'x', replicas: 1 },
+    );
+    const s = await start(h, { image: NEW });
+    await runFor(h, 5_000);
+    expect(h.cluster.experiments.size).toBe(0);
+    expect(h.cluster.experimentServices.size).toBe(0);
+    const said = h.events.filter((e) => e.kind === 'experimentDeleted');
+    expect(said).toEqual([
+      { kind: 'experimentDeleted', at: expect.any(Number), object: 'Deployment', name: 'myapp-0123456789-1-baseline', leftover: true },
+      { kind: 'experimentDeleted', at: expect.any(Number), object: 'Service', name: 'myapp-0123456789-1-baseline', leftover: true },
+    ]);
+    expect(h.store.run.state!.phase).toBe('Paused');
+    s.stop.abort();
   });
 
   it("what a dead run's experiment left behind is deleted by the next run, whatever it is", async () => {

@@ -243,6 +243,44 @@ describe('KubeWorkloads', () => {
     await expect(w.route('canary', 'canary')).rejects.toThrow("Service apps/myapp-canary (the Rollout's canaryService) not found");
   });
 
+  describe('a Rollout whose experiment steps were removed (it has none now)', () => {
+    const labelled = (kind: 'Deployment' | 'Service', name: string) => ({
+      apiVersion: kind === 'Deployment' ? 'apps/v1' : 'v1',
+      kind,
+      metadata: { name, namespace: 'apps', labels: { 'app.kubernetes.io/managed-by': 'canary', 'canary-rollouts/experiment-of': 'myapp', 'canary-rollouts/experiment': name } },
+      spec: kind === 'Deployment' ? { replicas: 1, selector: { matchLabels: { 'canary-rollouts/experiment': name } }, template: { metadata: { labels: { 'canary-rollouts/experiment': name } }, spec: { containers: [{ name: 'c', image: 'x' }] } } } : { selector: { 'canary-rollouts/experiment': name }, ports: [{ port: 80 }] },
+    });
+
+    it('finds what an earlier experiment left, labelled for this Rollout, and stops looking once none is left', async () => {
+      await services(sb);
+      seed(sb, 'deployments', labelled('Deployment', 'myapp-0123456789-1-baseline'));
+      seed(sb, 'services', labelled('Service', 'myapp-0123456789-1-baseline'));
+      const w = new KubeWorkloads({ client: sb.client, namespace: 'apps', rollout: rollout() });
+      const found = (await w.observe()).experiment;
+      expect(found.deployments.map((d) => d.name)).toEqual(['myapp-0123456789-1-baseline']);
+      expect(found.services).toEqual(['myapp-0123456789-1-baseline']);
+      await w.deleteExperimentObject('Deployment', 'myapp-0123456789-1-baseline');
+      await w.deleteExperimentObject('Service', 'myapp-0123456789-1-baseline');
+      expect((await w.observe()).experiment).toEqual({ deployments: [], services: [] });
+      sb.api.stats.reset();
+      await w.observe();
+      await w.observe();
+      // Nothing left: no more lists of experiment objects on every observation.
+      expect(sb.api.stats.requests().filter((q) => q.method === 'GET' && q.url.includes('labelSelector=canary-rollouts'))).toEqual([]);
+    });
+
+    it('where the Role grants no list on them, it does not look (and the run is not stopped)', async () => {
+      await services(sb);
+      seed(sb, 'deployments', labelled('Deployment', 'myapp-0123456789-1-baseline'));
+      sb.api.authorizer.setRules([
+        { verbs: ['get', 'watch', 'create', 'update', 'patch'], apiGroups: ['*'], resources: ['*'] },
+        { verbs: ['list'], apiGroups: [''], resources: ['pods'] },
+      ]);
+      const w = new KubeWorkloads({ client: sb.client, namespace: 'apps', rollout: rollout() });
+      expect((await w.observe()).experiment).toEqual({ deployments: [], services: [] });
+    });
+  });
+
   it('the watch survives cut streams and still reports changes', async () => {
     await services(sb);
     const r = rollout();

@@ -33,6 +33,8 @@ const EVENTS: RunEvent[] = [
   { kind: 'scaledDown', at: T + 13, track: 'canary', replicas: 0 },
   { kind: 'deadlineExceeded', at: T + 14, abort: false, message: 'ProgressDeadlineExceeded: myapp-canary has 0/1 pods available after 10m' },
   { kind: 'warning', at: T + 15, message: 'setting the canary weight to 10% failed: connect ECONNRESET' },
+  { kind: 'experimentDeleted', at: T + 15, object: 'Deployment', name: 'myapp-0123456789-1-baseline', leftover: true },
+  { kind: 'experimentDeleted', at: T + 15, object: 'Service', name: 'myapp-abc123-1-canary', leftover: false },
   { kind: 'finished', at: T + 16, phase: 'Degraded', revision: 'abc123', stepIndex: 1, stepCount: 9, durationMs: 16, reason: 'analysis failed' },
   { kind: 'scaleDownScheduled', at: T + 17, due: T + 30_017, delay: 'abortScaleDownDelaySeconds', left: false },
   { kind: 'scaleDownScheduled', at: T + 18, due: T + 30_017, delay: 'abortScaleDownDelaySeconds', left: true },

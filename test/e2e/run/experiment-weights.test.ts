@@ -4,12 +4,13 @@
  * canary templates get weight 20 each. While the experiment runs, the TrafficSplit has four backends
  * (canary 10, the two experiment Services 20 each, stable 50) and the load to the root Service
  * reaches the experiment pods in about those shares; after the step, and after a SIGTERM mid-experiment,
- * no experiment backend, Deployment or Service is left and the experiment pods get no request.
+ * no experiment backend, Deployment or Service is left and the experiment pods get no request. And
+ * once the Rollout has no experiment step, the next run finds what an earlier experiment left and deletes it.
  */
 import { catalog } from '../../sandbox/api/catalog.js';
 import type { Cluster } from '../../sandbox/cluster.js';
 import type { LoadGenerator, LoadStats } from '../../sandbox/world/load.js';
-import { canary, expectExit, experimentObjects, firstDeploy, GOOD, healthyImage, killAll, removeVariants, report, requirePrometheus, seedCluster, until, variant } from '../support/harness.js';
+import { canary, expectExit, experimentObjects, firstDeploy, runCanary, GOOD, healthyImage, killAll, removeVariants, report, requirePrometheus, seedCluster, until, variant } from '../support/harness.js';
 
 type Backend = { service: string; weight: number | string };
 
@@ -90,6 +91,24 @@ if (requirePrometheus('weighted experiment templates')) {
       await new Promise((r) => setTimeout(r, 3_000));
       const later = answered(after, load.stats());
       expect(services.slice(1, 3).map((s) => later[s] ?? 0)).toEqual([0, 0]);
+    });
+
+    it("the Rollout's experiment steps removed: the next run deletes what an earlier experiment left, naming each object: exit 0", async () => {
+      const name = 'myapp-0123456789-1-baseline';
+      const labels = { 'app.kubernetes.io/managed-by': 'canary', 'canary-rollouts/rollout': 'myapp', 'canary-rollouts/experiment-of': 'myapp', 'canary-rollouts/experiment': name };
+      await sb.create(catalog.deployments, 'apps', {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name, namespace: 'apps', labels },
+        spec: { replicas: 1, selector: { matchLabels: { 'canary-rollouts/experiment': name } }, template: { metadata: { labels: { 'canary-rollouts/experiment': name } }, spec: { containers: [{ name: 'myapp', image: GOOD }] } } },
+      } as never);
+      await sb.create(catalog.services, 'apps', { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'apps', labels }, spec: { selector: { 'canary-rollouts/experiment': name }, ports: [{ port: 80, targetPort: 8080 }] } } as never);
+      expect(experimentObjects(sb).sort()).toEqual([`deployments/${name}`, `services/${name}`]);
+      const r = await runCanary(sb, ['run', 'examples/seed/', '--image', `myapp=${healthyImage('leftover')}`, '--time-scale', '0.1']);
+      expectExit(r, 0);
+      expect(r.stdout).toContain(`deleted experiment Deployment ${name}, left by an earlier run`);
+      expect(r.stdout).toContain(`deleted experiment Service ${name}, left by an earlier run`);
+      expect(experimentObjects(sb)).toEqual([]);
     });
 
     it('SIGTERM mid-experiment: rolled back with no experiment backend, Deployment or Service left: exit 3', async () => {
