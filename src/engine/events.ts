@@ -3,7 +3,7 @@
  * summary) and Kubernetes Events are all derived from it, each with an exhaustive switch.
  */
 import type { AnalysisPhase, MeasurementPhase } from '../analysis/types.js';
-import type { CanaryScale, RequestMatch, Step, StrategyKind, StringMatch } from '../manifests/types.js';
+import type { CanaryScale, RequestMatch, RouteChange, Step, StrategyKind, StringMatch } from '../manifests/types.js';
 import type { Track } from './ports.js';
 import type { Pause, Phase, PromotionStage, RollbackCause, RunMode, RunRequest } from './types.js';
 
@@ -13,17 +13,24 @@ export interface ScaleSummary {
   matchTrafficWeight: boolean;
 }
 
-/** `canaryScale` appears on a setWeight or pause step that also sets the canary's scale. */
-export type StepSummary =
+/** `match` in words (`X-Canary: exact "yes"`); null when the step removes the route. */
+export type RouteSummary =
+  | { kind: 'setHeaderRoute'; name: string; match: string | null }
+  | { kind: 'setMirrorRoute'; name: string; percentage: number; match: string | null };
+
+/**
+ * `canaryScale` appears on a step that also sets the canary's scale, `routes` on one that also sets
+ * header or mirror routes.
+ */
+export type StepSummary = (
   | { kind: 'setWeight'; weight: number; canaryScale?: ScaleSummary }
   | { kind: 'pause'; durationMs: number | null; canaryScale?: ScaleSummary }
   | { kind: 'analysis'; templates: string[] }
   | ({ kind: 'setCanaryScale' } & ScaleSummary)
-  /** `match` in words (`X-Canary: exact "yes"`); null when the step removes the route. */
-  | { kind: 'setHeaderRoute'; name: string; match: string | null; canaryScale?: ScaleSummary }
-  | { kind: 'setMirrorRoute'; name: string; percentage: number; match: string | null; canaryScale?: ScaleSummary }
+  | (RouteSummary & { canaryScale?: ScaleSummary })
   /** Each template as `name (specRef, N replicas)`; durationMs null: until its analyses end. */
-  | { kind: 'experiment'; durationMs: number | null; templates: string[]; analyses: string[] };
+  | { kind: 'experiment'; durationMs: number | null; templates: string[]; analyses: string[] }
+) & { routes?: RouteSummary[] };
 
 export type RunEvent =
   | {
@@ -98,30 +105,25 @@ export type RunEventKind = RunEvent['kind'];
 export type ServiceRole = 'stableService' | 'canaryService' | 'activeService' | 'previewService';
 
 export function summarizeStep(step: Step): StepSummary {
+  const main = summarizeMain(step);
+  const routes = step.kind === 'setCanaryScale' ? [] : (step.routes ?? []);
+  return routes.length > 0 ? { ...main, routes: routes.map(summarizeRoute) } : main;
+}
+
+function summarizeMain(step: Step): StepSummary {
+  const scale = 'canaryScale' in step && step.canaryScale ? { canaryScale: summarizeScale(step.canaryScale) } : {};
   switch (step.kind) {
     case 'setWeight':
-      return { kind: 'setWeight', weight: step.weight, ...(step.canaryScale ? { canaryScale: summarizeScale(step.canaryScale) } : {}) };
+      return { kind: 'setWeight', weight: step.weight, ...scale };
     case 'pause':
-      return { kind: 'pause', durationMs: step.durationMs, ...(step.canaryScale ? { canaryScale: summarizeScale(step.canaryScale) } : {}) };
+      return { kind: 'pause', durationMs: step.durationMs, ...scale };
     case 'analysis':
       return { kind: 'analysis', templates: step.analysis.templates.map((t) => t.templateName) };
     case 'setCanaryScale':
       return { kind: 'setCanaryScale', ...summarizeScale(step.scale) };
     case 'setHeaderRoute':
-      return {
-        kind: 'setHeaderRoute',
-        name: step.name,
-        match: step.match && step.match.map((m) => `${m.headerName} ${stringMatch(m.headerValue)}`).join(' and '),
-        ...(step.canaryScale ? { canaryScale: summarizeScale(step.canaryScale) } : {}),
-      };
     case 'setMirrorRoute':
-      return {
-        kind: 'setMirrorRoute',
-        name: step.name,
-        percentage: step.percentage,
-        match: step.match && step.match.map(requestMatch).join(' or '),
-        ...(step.canaryScale ? { canaryScale: summarizeScale(step.canaryScale) } : {}),
-      };
+      return { ...summarizeRoute(step), ...scale };
     case 'experiment': {
       const e = step.experiment;
       return {
@@ -132,6 +134,12 @@ export function summarizeStep(step: Step): StepSummary {
       };
     }
   }
+}
+
+function summarizeRoute(change: RouteChange): RouteSummary {
+  return change.kind === 'setHeaderRoute'
+    ? { kind: 'setHeaderRoute', name: change.name, match: change.match && change.match.map((m) => `${m.headerName} ${stringMatch(m.headerValue)}`).join(' and ') }
+    : { kind: 'setMirrorRoute', name: change.name, percentage: change.percentage, match: change.match && change.match.map(requestMatch).join(' or ') };
 }
 
 function stringMatch(m: StringMatch): string {

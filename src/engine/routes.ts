@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { CanaryStrategy, HeaderRouteMatch, RequestMatch } from '../manifests/types.js';
+import { routeChanges } from '../manifests/steps.js';
 import { canonicalJson } from './revision.js';
 
 export type ManagedRoute =
@@ -23,14 +24,10 @@ export interface RouteInPlace {
 export function routesAt(strategy: Pick<CanaryStrategy, 'steps' | 'managedRoutes'>, stepIndex: number): ManagedRoute[] {
   if (stepIndex >= strategy.steps.length) return [];
   const set = new Map<string, ManagedRoute>();
-  for (const step of strategy.steps.slice(0, stepIndex + 1)) {
-    if (step.kind === 'setHeaderRoute') {
-      if (step.match) set.set(step.name, { kind: 'header', name: step.name, match: step.match });
-      else set.delete(step.name);
-    } else if (step.kind === 'setMirrorRoute') {
-      if (step.match) set.set(step.name, { kind: 'mirror', name: step.name, percentage: step.percentage, match: step.match });
-      else set.delete(step.name);
-    }
+  for (const change of strategy.steps.slice(0, stepIndex + 1).flatMap(routeChanges)) {
+    if (!change.match) set.delete(change.name);
+    else if (change.kind === 'setHeaderRoute') set.set(change.name, { kind: 'header', name: change.name, match: change.match });
+    else set.set(change.name, { kind: 'mirror', name: change.name, percentage: change.percentage, match: change.match });
   }
   const order = strategy.managedRoutes.map((m) => m.name);
   return [...set.values()].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));

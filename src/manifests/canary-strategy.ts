@@ -4,7 +4,7 @@ import type { Reader } from './reader.js';
 import { readAnalysisRef, readBackgroundAnalysis } from './rollout-analysis.js';
 import { readIntOrPercent, readPodMetadata, ROLLOUT_DEFAULTS } from './strategy-fields.js';
 import { readManagedRoutes } from './route-steps.js';
-import { readSteps } from './steps.js';
+import { readSteps, routeChanges } from './steps.js';
 import { readTrafficRouting } from './traffic-routing.js';
 import type { CanaryStrategy, ManagedRouteName, Step } from './types.js';
 
@@ -75,8 +75,7 @@ export function readCanaryStrategy(r: Reader): CanaryStrategy | null {
 /** Argo's ValidateStepRouteFoundInManagedRoute, and the managedRoutes requirement, at the step's line. */
 function checkRouteNames(c: Reader, steps: readonly Step[], managed: readonly ManagedRouteName[]): void {
   const declared = c.field('trafficRouting').field('managedRoutes').present;
-  for (const step of steps) {
-    if (step.kind !== 'setHeaderRoute' && step.kind !== 'setMirrorRoute') continue;
+  for (const step of steps.flatMap(routeChanges)) {
     if (managed.some((m) => m.name === step.name)) continue;
     const message = declared
       ? `route "${step.name}" is not in spec.strategy.canary.trafficRouting.managedRoutes: add {name: ${step.name}} there`

@@ -4,7 +4,7 @@
  * Whether the Rollout's router can write them is the router's to say (routing/registry.ts).
  */
 import { isRecord, type Reader } from './reader.js';
-import type { HeaderRouteMatch, ManagedRouteName, RequestMatch, Step, StringMatch } from './types.js';
+import type { HeaderRouteChange, HeaderRouteMatch, ManagedRouteName, MirrorRouteChange, RequestMatch, StringMatch } from './types.js';
 
 /** Route names become part of HTTPRoute rule names: a DNS label keeps them valid there. */
 const ROUTE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -30,7 +30,7 @@ export function readManagedRoutes(r: Reader): ManagedRouteName[] {
   return out;
 }
 
-export function readHeaderRoute(f: Reader): Extract<Step, { kind: 'setHeaderRoute' }> | null {
+export function readHeaderRoute(f: Reader): HeaderRouteChange | null {
   const h = f.object({ known: ['name', 'match'] });
   if (!h) return null;
   const name = h.field('name').string({ required: true });
@@ -54,7 +54,7 @@ export function readHeaderRoute(f: Reader): Extract<Step, { kind: 'setHeaderRout
   return { kind: 'setHeaderRoute', loc: f.loc(), name: name!, match: items.length === 0 ? null : match };
 }
 
-export function readMirrorRoute(f: Reader): Extract<Step, { kind: 'setMirrorRoute' }> | null {
+export function readMirrorRoute(f: Reader): MirrorRouteChange | null {
   const m = f.object({ known: ['name', 'match', 'percentage'] });
   if (!m) return null;
   const name = m.field('name').string({ required: true });

@@ -2,14 +2,14 @@
  * strategy.canary.steps. As Argo's validation (hasMultipleStepsType): setWeight, pause, experiment
  * and analysis exclude each other; setCanaryScale may share a step with setWeight, pause,
  * setHeaderRoute or setMirrorRoute (Argo's examples/apisix scales the canary in its header-route
- * step). A route step shares its step with nothing else: Argo allows it, but one step would then
- * both change routes and wait, which canary keeps apart.
+ * step); setHeaderRoute and setMirrorRoute may share a step with any of them, and are then carried
+ * in the step's `routes` (Argo's reconciler writes them when the step begins).
  */
 import { assertNever } from '../util/assert-never.js';
 import { readExperimentStep } from './experiment-step.js';
 import type { Reader } from './reader.js';
 import { readHeaderRoute, readMirrorRoute } from './route-steps.js';
-import type { AnalysisRef, CanaryScale, Step } from './types.js';
+import type { AnalysisRef, CanaryScale, RouteChange, Step } from './types.js';
 
 const STEP_TYPES = ['setWeight', 'pause', 'analysis', 'experiment', 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute'] as const;
 const ROUTE_STEPS = ['setHeaderRoute', 'setMirrorRoute'] as const;
@@ -37,18 +37,14 @@ export function readSteps(r: Reader, readAnalysis: (r: Reader) => AnalysisRef | 
       if (keys.length === 0) s.error(`a step needs one of: ${STEP_TYPES.join(', ')}`);
       continue;
     }
-    const route = ROUTE_STEPS.find((k) => s.field(k).present);
-    const beside = present.filter((k) => k !== route && k !== 'setCanaryScale');
-    if (route && beside.length > 0) {
-      s.error(`a ${route} step may share its step with setCanaryScale only, this one also has ${beside.join(' and ')}: move ${beside.join(' and ')} to a step of its own after it`);
-      continue;
-    }
-    if (route && !options.trafficRouting) {
-      s.field(route).error(`${route} requires trafficRouting with managedRoutes: header and mirror routes are written to the route object`, 'key');
+    const routeKinds = ROUTE_STEPS.filter((k) => s.field(k).present);
+    if (routeKinds.length > 0 && !options.trafficRouting) {
+      for (const k of routeKinds) s.field(k).error(`${k} requires trafficRouting with managedRoutes: header and mirror routes are written to the route object`, 'key');
       continue;
     }
     // An unsupported type in the step is reported already; what remains is read for the other checks.
-    const main = exclusive[0] ?? route ?? 'setCanaryScale';
+    // exclusive[0] is typed as always present; at run time it may not be.
+    const main = (exclusive[0] ?? routeKinds[0] ?? 'setCanaryScale') as (typeof STEP_TYPES)[number];
     if ((main === 'analysis' || main === 'experiment') && s.field('setCanaryScale').present) {
       s.field('setCanaryScale').error(
         `setCanaryScale in an ${main} step is not supported: Argo completes such a step once the canary is scaled, without waiting for the ${main}; put setCanaryScale in a step of its own before the ${main}`,
@@ -59,8 +55,10 @@ export function readSteps(r: Reader, readAnalysis: (r: Reader) => AnalysisRef | 
     if (s.field('setCanaryScale').present && !options.trafficRouting) {
       s.field('setCanaryScale').error('setCanaryScale requires trafficRouting: without it the weight is carried by replica counts', 'key');
     }
-    const step = readStep(s, main, readAnalysis);
-    if (!step) continue;
+    const read = readStep(s, main, readAnalysis);
+    const routes = routeKinds.filter((k) => k !== main).map((k) => readRouteChange(s.field(k), k));
+    if (!read || routes.includes(null)) continue;
+    const step = routes.length > 0 && read.kind !== 'setCanaryScale' ? { ...read, routes: routes as RouteChange[] } : read;
     if (step.kind === 'experiment' && !options.trafficRouting) {
       // Argo's InvalidCanaryExperimentTemplateWeightWithoutTrafficRouting.
       for (const t of s.field('experiment').field('templates').list()) {
@@ -101,9 +99,8 @@ function readStep(s: Reader, kind: (typeof STEP_TYPES)[number], readAnalysis: (r
       return scale ? { kind, loc: f.loc(), scale } : null;
     }
     case 'setHeaderRoute':
-      return readHeaderRoute(f);
     case 'setMirrorRoute':
-      return readMirrorRoute(f);
+      return readRouteChange(f, kind);
     case 'experiment': {
       const experiment = readExperimentStep(f);
       return experiment ? { kind, loc: f.loc(), experiment } : null;
@@ -145,6 +142,28 @@ export function stepScale(step: Step): CanaryScale | null {
     case 'analysis':
     case 'experiment':
       return null;
+    default:
+      return assertNever(step, 'step');
+  }
+}
+
+function readRouteChange(f: Reader, kind: (typeof ROUTE_STEPS)[number]): RouteChange | null {
+  return kind === 'setHeaderRoute' ? readHeaderRoute(f) : readMirrorRoute(f);
+}
+
+/** The header and mirror routes a step sets or removes, in the order Argo writes them (header first). */
+export function routeChanges(step: Step): RouteChange[] {
+  switch (step.kind) {
+    case 'setHeaderRoute':
+    case 'setMirrorRoute':
+      return [step, ...(step.routes ?? [])];
+    case 'setWeight':
+    case 'pause':
+    case 'analysis':
+    case 'experiment':
+      return step.routes ?? [];
+    case 'setCanaryScale':
+      return [];
     default:
       return assertNever(step, 'step');
   }

@@ -153,19 +153,39 @@ export interface IstioDestinationRule {
  * One step. Argo lets setCanaryScale share a step with setWeight, pause or a route step (only
  * setWeight, pause, experiment and analysis exclude each other): such a step is read as its
  * setWeight, pause or route step with `canaryScale` set, and scales the canary as a setCanaryScale
- * step would.
+ * step would. A header or mirror route may also share a step with any of them: it is carried in
+ * `routes` and written when the step begins, as Argo's reconciler sets a step's routes before its
+ * weight; the step completes as its main kind says (routes/routeChanges).
  */
 export type Step =
-  | { kind: 'setWeight'; loc: Loc; weight: number; canaryScale?: CanaryScale }
+  | { kind: 'setWeight'; loc: Loc; weight: number; canaryScale?: CanaryScale; routes?: RouteChange[] }
   /** durationMs null = wait until `canary promote`. */
-  | { kind: 'pause'; loc: Loc; durationMs: number | null; canaryScale?: CanaryScale }
-  | { kind: 'analysis'; loc: Loc; analysis: AnalysisRef }
+  | { kind: 'pause'; loc: Loc; durationMs: number | null; canaryScale?: CanaryScale; routes?: RouteChange[] }
+  | { kind: 'analysis'; loc: Loc; analysis: AnalysisRef; routes?: RouteChange[] }
   | { kind: 'setCanaryScale'; loc: Loc; scale: CanaryScale }
-  /** match null: the step removes the route (Argo's setHeaderRoute without match). */
-  | { kind: 'setHeaderRoute'; loc: Loc; name: string; match: HeaderRouteMatch[] | null; canaryScale?: CanaryScale }
-  /** match null: the step removes the route. percentage: of the matched requests, mirrored (default 100). */
-  | { kind: 'setMirrorRoute'; loc: Loc; name: string; percentage: number; match: RequestMatch[] | null; canaryScale?: CanaryScale }
-  | { kind: 'experiment'; loc: Loc; experiment: ExperimentStep };
+  | (HeaderRouteChange & { canaryScale?: CanaryScale; routes?: RouteChange[] })
+  | (MirrorRouteChange & { canaryScale?: CanaryScale; routes?: RouteChange[] })
+  | { kind: 'experiment'; loc: Loc; experiment: ExperimentStep; routes?: RouteChange[] };
+
+/** match null: the step removes the route (Argo's setHeaderRoute without match). */
+export interface HeaderRouteChange {
+  kind: 'setHeaderRoute';
+  loc: Loc;
+  name: string;
+  match: HeaderRouteMatch[] | null;
+}
+
+/** match null: the step removes the route. percentage: of the matched requests, mirrored (default 100). */
+export interface MirrorRouteChange {
+  kind: 'setMirrorRoute';
+  loc: Loc;
+  name: string;
+  percentage: number;
+  match: RequestMatch[] | null;
+}
+
+/** A header or mirror route a step sets or removes, as the step itself or beside its main kind. */
+export type RouteChange = HeaderRouteChange | MirrorRouteChange;
 
 export interface ManagedRouteName {
   loc: Loc;

@@ -1,22 +1,27 @@
 /** Shared phrasing for steps, durations and times in every renderer. */
-import type { ScaleSummary, StepSummary } from '../engine/events.js';
+import type { RouteSummary, ScaleSummary, StepSummary } from '../engine/events.js';
 import { assertNever } from '../util/assert-never.js';
 import { formatDuration } from '../util/duration.js';
 
 export function describeStep(step: StepSummary): string {
+  const routes = (step.routes ?? []).map((r) => `, ${describeRoute(r)}`).join('');
+  return describeMain(step) + routes;
+}
+
+function describeMain(step: StepSummary): string {
+  const scale = 'canaryScale' in step && step.canaryScale ? `, ${describeScale(step.canaryScale)}` : '';
   switch (step.kind) {
     case 'setWeight':
-      return `setWeight ${step.weight}%${step.canaryScale ? `, ${describeScale(step.canaryScale)}` : ''}`;
+      return `setWeight ${step.weight}%${scale}`;
     case 'pause':
-      return `${step.durationMs === null ? 'pause until promoted' : `pause ${formatDuration(step.durationMs)}`}${step.canaryScale ? `, ${describeScale(step.canaryScale)}` : ''}`;
+      return `${step.durationMs === null ? 'pause until promoted' : `pause ${formatDuration(step.durationMs)}`}${scale}`;
     case 'analysis':
       return `analysis ${step.templates.join(', ')}`;
     case 'setCanaryScale':
       return describeScale(step);
     case 'setHeaderRoute':
-      return `${step.match === null ? `setHeaderRoute ${step.name}: removed` : `setHeaderRoute ${step.name}: ${step.match} -> canary`}${step.canaryScale ? `, ${describeScale(step.canaryScale)}` : ''}`;
     case 'setMirrorRoute':
-      return `${step.match === null ? `setMirrorRoute ${step.name}: removed` : `setMirrorRoute ${step.name}: ${step.percentage}% of ${step.match} mirrored to canary`}${step.canaryScale ? `, ${describeScale(step.canaryScale)}` : ''}`;
+      return `${describeRoute(step)}${scale}`;
     case 'experiment':
       return `experiment ${step.templates.join(', ')}${step.durationMs === null ? '' : ` for ${formatDuration(step.durationMs)}`}${step.analyses.length ? `, analysis ${step.analyses.join(', ')}` : ''}`;
     default:
@@ -24,8 +29,13 @@ export function describeStep(step: StepSummary): string {
   }
 }
 
+function describeRoute(r: RouteSummary): string {
+  if (r.kind === 'setHeaderRoute') return r.match === null ? `setHeaderRoute ${r.name}: removed` : `setHeaderRoute ${r.name}: ${r.match} -> canary`;
+  return r.match === null ? `setMirrorRoute ${r.name}: removed` : `setMirrorRoute ${r.name}: ${r.percentage}% of ${r.match} mirrored to canary`;
+}
+
 function describeScale(s: ScaleSummary): string {
-  return s.replicas !== null ? `setCanaryScale ${s.replicas} replicas` : s.weight !== null ? `setCanaryScale ${s.weight}%` : 'setCanaryScale matchTrafficWeight';
+  return s.replicas !== null ? `setCanaryScale ${s.replicas} ${s.replicas === 1 ? 'replica' : 'replicas'}` : s.weight !== null ? `setCanaryScale ${s.weight}%` : 'setCanaryScale matchTrafficWeight';
 }
 
 /** `10:00:34Z` for times within the run; the date is in the start line. */

@@ -5,6 +5,7 @@
  */
 import { issue, type Issue } from '../manifests/issues.js';
 import type { Rule } from '../manifests/rules.js';
+import { routeChanges } from '../manifests/steps.js';
 import type { SpecSet } from '../manifests/types.js';
 import { routeOf } from './registry.js';
 
@@ -18,8 +19,7 @@ export const routeStepsRule: Rule = {
       if (s.kind !== 'canary' || s.trafficRouting.kind === 'none') continue;
       const route = routeOf(r, r.namespace ?? 'default');
       const support = route.managedRoutes;
-      for (const step of s.steps) {
-        if (step.kind !== 'setHeaderRoute' && step.kind !== 'setMirrorRoute') continue;
+      for (const step of s.steps.flatMap(routeChanges)) {
         const what = step.kind === 'setHeaderRoute' ? 'header' : 'mirror';
         if (!support?.[what]) {
           const why = route.noManagedRoutes ? ` (${route.noManagedRoutes})` : '';

@@ -42,6 +42,15 @@ describe('routesAt: the routes the steps ask for (Argo: a route stays until remo
     expect(routesAt(s, index).map((r) => `${r.kind}:${r.name}`)).toEqual(expected);
   });
 
+  it.each([
+    // Argo's reconciler writes a step's routes whatever else the step holds (rollout/trafficrouting.go).
+    [['setWeight: 20', `{pause: {duration: 10s}, ${HEADER}}`, `{setHeaderRoute: {name: tagged}, ${MIRROR}}`, 'setWeight: 50'], [[], ['header:tagged'], ['mirror:copy'], ['mirror:copy']]],
+    [[`{setWeight: 20, ${MIRROR}}`, `{analysis: {templates: [{templateName: bg}]}, ${HEADER}}`], [['mirror:copy'], ['header:tagged', 'mirror:copy']]],
+  ])('routes sharing a step with another kind: %j', (steps, expected) => {
+    const s2 = strategy(harness(rolloutYaml({ managedRoutes: ['tagged', 'copy'], steps, docs: [templateYaml('bg', ['interval: 5s', 'failureCondition: result[0] > 0'])] })));
+    expect(expected.map((_, i) => routesAt(s2, i).map((r) => `${r.kind}:${r.name}`))).toEqual(expected);
+  });
+
   it('a digest follows what the route asks for', () => {
     const [mirror] = routesAt(s, 1);
     expect(routeDigest(mirror!)).toMatch(/^[0-9a-f]{8}$/);
@@ -101,6 +110,26 @@ describe('a run with header and mirror routes', () => {
     s.inbox.push({ kind: 'interrupted', signal: 'SIGTERM' });
     await runUntilDone(h, s);
     expect(h.store.run.state?.phase).toBe('Aborted');
+    expect(h.cluster.managedRoutes).toEqual([]);
+  });
+});
+
+describe('routes sharing a step with setWeight or pause (Argo test/e2e/apisix/rollout-apisix-canary-set-header.yaml)', () => {
+  const SHARED = rolloutYaml({ managedRoutes: ['tagged', 'copy'], steps: [`{setWeight: 20, ${HEADER}}`, 'setWeight: 50', `{pause: {duration: 10s}, ${MIRROR}}`, 'setWeight: 80'] });
+
+  it('a setWeight step writes its route with its weight; a pause step writes its route when it begins', async () => {
+    const h = harness(SHARED, new ScriptedProvider(() => vector(0)));
+    await runUntilDone(h, await start(h));
+    h.cluster.log.length = 0;
+    await runUntilDone(h, await start(h, { image: NEW }));
+    expect(h.store.run.state?.phase).toBe('Healthy');
+    const log = h.cluster.log;
+    const at = (line: string): number => log.indexOf(line);
+    expect(at('weight 20')).toBeGreaterThanOrEqual(0);
+    expect(at('routes header:tagged')).toBeLessThan(at('weight 50'));
+    expect(at('routes header:tagged,mirror:copy')).toBeGreaterThan(at('weight 50'));
+    expect(at('routes header:tagged,mirror:copy')).toBeLessThan(at('weight 80'));
+    expect(log.filter((l) => l.startsWith('routes'))).toEqual(['routes header:tagged', 'routes header:tagged,mirror:copy', 'routes -']);
     expect(h.cluster.managedRoutes).toEqual([]);
   });
 });

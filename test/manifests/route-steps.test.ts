@@ -54,6 +54,27 @@ describe('reading route steps', () => {
     const [step] = stepsOf(withSteps(["- {setCanaryScale: {replicas: 1}, setHeaderRoute: {name: tagged, match: [{headerName: trace, headerValue: {exact: debug}}]}}"]));
     expect(step).toMatchObject({ kind: 'setHeaderRoute', canaryScale: { kind: 'replicas', replicas: 1 } });
   });
+
+  // validation.go's hasMultipleStepsType counts setWeight, pause, experiment and analysis only; the
+  // reconciler (rollout/trafficrouting.go) writes a step's setHeaderRoute and setMirrorRoute whatever
+  // else it holds, and completedCurrentCanaryStep decides completion by the other kind.
+  it('a route may share the step with pause and setCanaryScale (Argo test/e2e/apisix/rollout-apisix-canary-set-header.yaml)', () => {
+    const [step] = stepsOf(withSteps(['- {setCanaryScale: {replicas: 1}, setHeaderRoute: {match: [{headerName: trace, headerValue: {exact: debug}}], name: tagged}, pause: {duration: 15}}']));
+    expect(step).toEqual({
+      kind: 'pause',
+      loc: expect.anything(),
+      durationMs: 15_000,
+      canaryScale: { kind: 'replicas', replicas: 1 },
+      routes: [{ kind: 'setHeaderRoute', loc: expect.objectContaining({ path: 'spec.strategy.canary.steps[0].setHeaderRoute' }), name: 'tagged', match: [{ headerName: 'trace', headerValue: { kind: 'exact', value: 'debug' } }] }],
+    });
+  });
+
+  it('routes beside setWeight, analysis and experiment; a header and a mirror route in one step, header first', () => {
+    const header = "setHeaderRoute: {name: tagged, match: [{headerName: a, headerValue: {exact: b}}]}";
+    const steps = stepsOf(withSteps([`- {setWeight: 20, ${header}}`, '- {setMirrorRoute: {name: copy, percentage: 5, match: [{path: {prefix: /}}]}, ' + header + '}']));
+    expect(steps[0]).toMatchObject({ kind: 'setWeight', weight: 20, routes: [{ kind: 'setHeaderRoute', name: 'tagged' }] });
+    expect(steps[1]).toMatchObject({ kind: 'setHeaderRoute', name: 'tagged', routes: [{ kind: 'setMirrorRoute', name: 'copy', percentage: 5 }] });
+  });
 });
 
 const rows: [string, string, RegExp][] = [
@@ -67,7 +88,8 @@ const rows: [string, string, RegExp][] = [
   ['mirror percentage is 0-100', withSteps(['- setMirrorRoute: {name: copy, percentage: 101, match: [{path: {prefix: /}}]}']), /percentage: .*100/],
   ['InvalideStepRouteNameNotFoundInManagedRoutes', withSteps(['- setMirrorRoute: {name: other, match: [{path: {prefix: /}}]}']), /route "other" is not in spec\.strategy\.canary\.trafficRouting\.managedRoutes/],
   ['managed route names are listed once', withSteps(['- setWeight: 10'], '[{name: tagged}, {name: tagged}]'), /managed route "tagged" is listed twice/],
-  ['a route step shares its step with setCanaryScale only', withSteps(["- {pause: {}, setHeaderRoute: {name: tagged, match: [{headerName: a, headerValue: {exact: b}}]}}"]), /a setHeaderRoute step may share its step with setCanaryScale only, this one also has pause/],
+  ['InvalidStepRouteNameNotFoundInManagedRoutes (a route beside a pause)', withSteps(['- {pause: {}, setMirrorRoute: {name: other, match: [{path: {prefix: /}}]}}']), /route "other" is not in spec\.strategy\.canary\.trafficRouting\.managedRoutes/],
+  ['hasMultipleStepsType: a route step does not lift the one-of rule', withSteps(["- {pause: {}, setWeight: 20, setHeaderRoute: {name: tagged, match: [{headerName: a, headerValue: {exact: b}}]}}"]), /a step has one of setWeight, pause, experiment or analysis, this one has setWeight and pause/],
   [
     'InvalidSetHeaderRouteTrafficPolicy: requires trafficRouting',
     seedWith([

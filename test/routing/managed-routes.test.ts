@@ -34,6 +34,13 @@ describe('route steps and the router', () => {
     ]);
   });
 
+  it('a route beside a pause is checked as a route step is', () => {
+    expect(lint(SMI_ROUTING, "- {pause: {duration: 15}, setHeaderRoute: {name: tagged, match: [{headerName: X-Canary, headerValue: {exact: 'yes'}}]}}")).toEqual([
+      expect.stringMatching(/^the step's line: spec\.strategy\.canary\.steps\[1\]\.setHeaderRoute: setHeaderRoute needs a router that writes header routes, and TrafficSplit has none/),
+    ]);
+    expect(lint(gateway('            httpRoute: myapp\n'), "- {pause: {duration: 15}, setHeaderRoute: {name: tagged, match: [{headerName: X-Canary, headerValue: {exact: 'yes'}}]}}")).toEqual([]);
+  });
+
   it('the Gateway API plugin writes both', () => {
     expect(lint(gateway('            httpRoute: myapp\n'), HEADER_STEP)).toEqual([]);
     expect(lint(gateway('            httpRoute: myapp\n'), '- setMirrorRoute: {name: tagged, percentage: 20, match: [{method: {exact: GET}}]}')).toEqual([]);
