@@ -16,7 +16,13 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, type BuildOptions } from 'esbuild';
+import type { BuildOptions } from 'esbuild';
+
+// A checkout that predates esbuild in devDependencies has no node_modules/esbuild until `npm ci`.
+const { build } = await import('esbuild').catch((err: unknown) => {
+  process.stderr.write(`npm run build: esbuild is not installed (a devDependency since the bundle came in): run \`npm ci\`\n(${String(err)})\n`);
+  process.exit(1);
+});
 
 const ROOT = process.cwd();
 const OUT = join(ROOT, 'dist', 'src', 'cli');
