@@ -15,8 +15,9 @@
  */
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { BuildOptions } from 'esbuild';
+import type { BuildOptions, Plugin } from 'esbuild';
 
 // A checkout that predates esbuild in devDependencies has no node_modules/esbuild until `npm ci`.
 const { build } = await import('esbuild').catch((err: unknown) => {
@@ -27,6 +28,7 @@ const { build } = await import('esbuild').catch((err: unknown) => {
 const ROOT = process.cwd();
 const OUT = join(ROOT, 'dist', 'src', 'cli');
 const PLACEHOLDER = '0'.repeat(16);
+const require = createRequire(import.meta.url);
 
 const common: BuildOptions = {
   bundle: true,
@@ -42,6 +44,32 @@ const common: BuildOptions = {
   write: false,
 };
 
+/**
+ * Builtins that most commands never call, made lazy in the bundle: a module that imports them gets
+ * functions that require the builtin on their first call. commander requires child_process at its
+ * top for executable subcommands, which canary has none of; the routers import crypto for digests
+ * that lint never computes; the manifest loader imports fs/promises, which loads readline. Each
+ * costs 1-2 ms of CPU to compile at start-up (docs/benchmarks.md). Only functions named in lower
+ * case are offered: importing anything else (a class, a constant) fails the build, not a run.
+ */
+const LAZY_BUILTINS = /^(node:)?(crypto|fs\/promises|child_process)$/;
+
+const lazyBuiltins: Plugin = {
+  name: 'lazy-builtins',
+  setup(b) {
+    b.onResolve({ filter: LAZY_BUILTINS }, (args) =>
+      args.namespace === 'lazy-builtin' ? undefined : { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => {
+      const real = require(`node:${args.path}`) as Record<string, unknown>;
+      const names = Object.keys(real).filter((k) => typeof real[k] === 'function' && /^[a-z][A-Za-z0-9]*$/.test(k));
+      const lines = [`let m;`, `const load = () => (m ??= require('node:${args.path}'));`];
+      for (const n of names) lines.push(`export function ${n}(...a) { return load().${n}(...a); }`);
+      return { contents: lines.join('\n'), loader: 'js' };
+    });
+  },
+};
+
 async function bundleCli(): Promise<void> {
   const result = await build({
     ...common,
@@ -52,6 +80,7 @@ async function bundleCli(): Promise<void> {
     // import needs ("A dynamic import callback was not specified"), and Node 20.19+ requires ES
     // modules (client-node) without one.
     supported: { 'dynamic-import': false },
+    plugins: [lazyBuiltins],
     sourcemap: 'linked',
     sourcesContent: false,
     // main.ts finds package.json from its own path; the bundle sits where main.js does.

@@ -47,8 +47,8 @@ export async function main(argv: readonly string[], base: Partial<Io> = {}): Pro
     const { paletteFor } = await import('./palette.js');
     const io: Io = {
       ...io0,
-      palette: base.palette ?? paletteFor(io0.stdout, env, !inv.global.color),
-      errPalette: base.errPalette ?? paletteFor(io0.stderr, env, !inv.global.color),
+      palette: base.palette ?? (await paletteFor(io0.stdout, env, !inv.global.color)),
+      errPalette: base.errPalette ?? (await paletteFor(io0.stderr, env, !inv.global.color)),
       exitCodeOf,
     };
     errPalette = io.errPalette;
