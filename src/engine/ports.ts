@@ -5,7 +5,7 @@
  */
 import type { MetricProvider } from '../analysis/provider.js';
 import type { ResolvedMetric } from '../analysis/types.js';
-import type { JsonObject } from '../manifests/types.js';
+import type { JsonObject, LabelSelector } from '../manifests/types.js';
 import type { Clock } from '../util/clock.js';
 import type { ManagedRoute, RouteInPlace } from './routes.js';
 import type { RunRequest, RunState } from './types.js';
@@ -76,8 +76,8 @@ export interface ExperimentWorkload {
   /** Added to the pods and to the selector. */
   labels: Record<string, string>;
   annotations: Record<string, string>;
-  /** matchLabels of the selector; null: the Rollout's. */
-  selector: Record<string, string> | null;
+  /** The template's selector; null: the Rollout's. */
+  selector: LabelSelector | null;
   /** The Service's name; null: no Service. */
   service: string | null;
 }

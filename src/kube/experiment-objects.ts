@@ -99,7 +99,8 @@ export function experimentDeployment(rollout: ResolvedRollout, ns: string, w: Ex
   const { labels, annotations, ...restMeta } = (source.template['metadata'] ?? {}) as { labels?: Record<string, string>; annotations?: Record<string, string> };
   const podLabels: Record<string, string> = { ...labels, ...w.labels, [EXPERIMENT_LABEL]: w.name };
   delete podLabels[TRACK_LABEL];
-  const selector = { ...(w.selector ?? rollout.selector.matchLabels), ...w.labels, [EXPERIMENT_LABEL]: w.name };
+  const own = w.selector ?? rollout.selector;
+  const selector = { matchLabels: { ...own.matchLabels, ...w.labels, [EXPERIMENT_LABEL]: w.name }, ...(own.matchExpressions.length ? { matchExpressions: own.matchExpressions } : {}) };
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -111,7 +112,7 @@ export function experimentDeployment(rollout: ResolvedRollout, ns: string, w: Ex
     },
     spec: {
       replicas: w.replicas,
-      selector: { matchLabels: selector },
+      selector,
       template: {
         ...source.template,
         metadata: { ...restMeta, labels: podLabels, annotations: { ...annotations, ...w.annotations, [REVISION_ANNOTATION]: source.revision } },

@@ -5,8 +5,11 @@
  */
 import type { Reader } from './reader.js';
 import { readDryRun, readRolloutArgs } from './rollout-analysis.js';
+import { readSelector } from './pod-template.js';
 import { readPodMetadata } from './strategy-fields.js';
-import type { ExperimentAnalysis, ExperimentStep, ExperimentTemplate } from './types.js';
+import { issue, type Issue } from './issues.js';
+import { unmatchedBy } from './label-selector.js';
+import type { ExperimentAnalysis, ExperimentStep, ExperimentTemplate, Step } from './types.js';
 
 /** A DNS-1035 label: what Argo's names become inside object names. */
 const NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -56,11 +59,12 @@ function readTemplate(item: Reader): ExperimentTemplate | null {
   const replicas = t.field('replicas').present ? t.field('replicas').int({ min: 0 }) : 1;
   // Argo: a weight also gives the template a Service (rollout/experiment.go); which routers carry it is routing/'s rule.
   const weight = t.field('weight').present ? t.field('weight').int({ min: 0, max: 100 }) : null;
-  const selector = readSelector(t.field('selector'));
+  // matchLabels and matchExpressions, as Kubernetes reads a Deployment's; canary adds its experiment label to keep the Deployments apart.
+  const selector = t.field('selector').present ? readSelector(t.field('selector')) : null;
   const metadata = readPodMetadata(t.field('metadata'));
   const serviceField = readService(t.field('service'));
   const service = serviceField === null && weight !== null ? '' : serviceField;
-  if (name === null || specRef === null || replicas === null || selector === undefined || service === undefined) return null;
+  if (name === null || specRef === null || replicas === null || (t.field('selector').present && selector === null) || service === undefined) return null;
   if (!NAME.test(name) || (specRef !== 'stable' && specRef !== 'canary')) return null;
   return {
     loc: t.loc(),
@@ -69,17 +73,10 @@ function readTemplate(item: Reader): ExperimentTemplate | null {
     replicas,
     service,
     selector,
+    selectorLoc: selector ? t.field('selector').loc('key') : null,
     metadata,
     weight: weight === null ? null : { value: weight, loc: t.field('weight').loc('key') },
   };
-}
-
-/** matchLabels only: a matchExpressions selector is refused (Deployments built from it could not be told apart). */
-function readSelector(r: Reader): Record<string, string> | null | undefined {
-  if (!r.present) return null;
-  const s = r.object({ known: ['matchLabels'], unsupported: { matchExpressions: 'matchExpressions in an experiment template selector is not supported: use matchLabels' } });
-  if (!s) return undefined;
-  return s.field('matchLabels').stringMap();
 }
 
 /** `service: {}` (the default name) or `service: {name: x}`; null when absent. */
@@ -109,4 +106,25 @@ function readAnalysis(item: Reader, dryRun: ExperimentAnalysis['ref']['dryRun'])
   }
   const templates = [{ loc: a.field('templateName').loc(), templateName, clusterScope: a.field('clusterScope').bool(false) }];
   return { loc: a.loc(), name, requiredForCompletion, ref: { loc: a.loc(), templates, args, dryRun, measurementRetention: [] } };
+}
+
+/**
+ * Kubernetes refuses a Deployment whose pod labels its selector does not select: each template's
+ * selector must select the pods canary makes for it (the Rollout's pod labels with the template's
+ * own; canary's experiment label is added to both sides). Said at the selector.
+ */
+export function experimentSelectorIssues(steps: readonly Step[], rolloutLabels: Readonly<Record<string, string>>): Issue[] {
+  const out: Issue[] = [];
+  for (const step of steps) {
+    if (step.kind !== 'experiment') continue;
+    for (const t of step.experiment.templates) {
+      if (!t.selector || !t.selectorLoc) continue;
+      const labels = { ...rolloutLabels, ...(t.metadata?.labels ?? {}) };
+      const unmatched = unmatchedBy(t.selector, labels);
+      if (unmatched) {
+        out.push(issue('error', t.selectorLoc, `experiment template ${t.name}: the selector wants ${unmatched}, which its pods' labels (the Rollout's template labels and metadata.labels) do not satisfy; Kubernetes would refuse the Deployment: change the selector or add the label under metadata.labels`));
+      }
+    }
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 /** A label selector and a pod template, as a Rollout or a Deployment writes them. */
 import { isRecord, type Reader } from './reader.js';
+import { unmatchedBy } from './label-selector.js';
 import type { JsonObject, LabelSelector } from './types.js';
 
 export function readSelector(r: Reader): LabelSelector | null {
@@ -15,6 +16,16 @@ export function readSelector(r: Reader): LabelSelector | null {
     const values = expr.field('values').list().map((v) => v.scalarString()).filter((v): v is string => v !== null);
     if (operator !== null && !['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(operator)) {
       expr.field('operator').error(`"${operator}" is not a valid operator: use In, NotIn, Exists or DoesNotExist`);
+      continue;
+    }
+    // metav1 ValidateLabelSelectorRequirement: In and NotIn need values, Exists and DoesNotExist take none.
+    if ((operator === 'In' || operator === 'NotIn') && values.length === 0) {
+      expr.field('values').error(`must be specified when operator is ${operator}`, expr.field('values').present ? 'value' : 'key');
+      continue;
+    }
+    if ((operator === 'Exists' || operator === 'DoesNotExist') && expr.field('values').present && expr.field('values').list().length > 0) {
+      expr.field('values').error(`may not be specified when operator is ${operator}`);
+      continue;
     }
     if (key !== null && operator !== null) matchExpressions.push({ key, operator, ...(values.length ? { values } : {}) });
   }
@@ -58,7 +69,7 @@ export function readPodTemplate(r: Reader): JsonObject | null {
   return r.value as JsonObject;
 }
 
-/** The template's labels must satisfy the selector's matchLabels (Kubernetes refuses the object otherwise). */
+/** The template's labels must satisfy the selector, matchLabels and matchExpressions (Kubernetes refuses the object otherwise). */
 export function checkSelectorMatches(template: Reader, selector: LabelSelector, value: JsonObject): void {
   const labels = podLabels(value);
   for (const [k, v] of Object.entries(selector.matchLabels)) {
@@ -70,6 +81,8 @@ export function checkSelectorMatches(template: Reader, selector: LabelSelector, 
       return;
     }
   }
+  const unmatched = unmatchedBy(selector, labels);
+  if (unmatched) template.field('metadata').field('labels').error(`selector does not match template labels: the selector's matchExpressions want ${unmatched}; change ${template.pathString}.metadata.labels or the expression`);
 }
 
 /** A pod template's labels, scalar values as strings (others are reported by readPodTemplate). */

@@ -4,7 +4,8 @@ import { readBlueGreenStrategy } from './blue-green-strategy.js';
 import { readCanaryStrategy } from './canary-strategy.js';
 import type { Issue } from './issues.js';
 import { readMetadata } from './metadata.js';
-import { checkSelectorMatches, readPodTemplate, readSelector } from './pod-template.js';
+import { checkSelectorMatches, podLabels, readPodTemplate, readSelector } from './pod-template.js';
+import { experimentSelectorIssues } from './experiment-step.js';
 import { isRecord, Reader } from './reader.js';
 import type { SourceDoc } from './source.js';
 import { ROLLOUT_DEFAULTS } from './strategy-fields.js';
@@ -72,6 +73,7 @@ export function readRollout(doc: SourceDoc, issues: Issue[], options: ReadOption
   const revisionHistoryLimit = spec.field('revisionHistoryLimit').int({ min: 0 }) ?? ROLLOUT_DEFAULTS.revisionHistoryLimit;
   const strategy = readStrategy(spec.field('strategy'), revisionHistoryLimit);
   if (!strategy) return null;
+  if (template && strategy.kind === 'canary') spec.issues.push(...experimentSelectorIssues(strategy.steps, podLabels(template)));
   if (!fromWorkload && (!selector || !template)) return null;
   if (fromWorkload && !workloadRef) return null;
   return {

@@ -229,8 +229,10 @@ export interface ExperimentTemplate {
   replicas: number;
   /** The template's Service: null when none; '' for the default name (the Deployment's). */
   service: string | null;
-  /** matchLabels of the template's selector; null: the Rollout's selector. */
-  selector: Record<string, string> | null;
+  /** The template's selector (matchLabels and matchExpressions); null: the Rollout's selector. */
+  selector: LabelSelector | null;
+  /** Where the selector is written (lint checks the pods' labels against it); null without one. */
+  selectorLoc: Loc | null;
   metadata: PodMetadata | null;
   /** Argo's template weight: the share of traffic its Service gets while the experiment runs; null: none. */
   weight: { value: number; loc: Loc } | null;

@@ -243,6 +243,21 @@ describe('KubeWorkloads', () => {
     await expect(w.route('canary', 'canary')).rejects.toThrow("Service apps/myapp-canary (the Rollout's canaryService) not found");
   });
 
+  it("an experiment template's selector goes into its Deployment whole: matchLabels with canary's experiment label, and matchExpressions", async () => {
+    await services(sb);
+    const r = rollout();
+    const w = new KubeWorkloads({ client: sb.client, namespace: 'apps', rollout: r });
+    await w.ensure('stable', desired(r, 1));
+    const name = 'myapp-0123456789-0-baseline';
+    await w.ensureExperiment(
+      { name, specRef: 'stable', replicas: 1, labels: { role: 'baseline' }, annotations: {}, selector: { matchLabels: { app: 'myapp' }, matchExpressions: [{ key: 'role', operator: 'In', values: ['baseline', 'control'] }] }, service: null },
+      desired(r, 1),
+    );
+    const d = stored(sb, 'deployments', name) as unknown as { spec: { selector: unknown; template: { metadata: { labels: Record<string, string> } } } };
+    expect(d.spec.selector).toEqual({ matchLabels: { app: 'myapp', role: 'baseline', 'canary-rollouts/experiment': name }, matchExpressions: [{ key: 'role', operator: 'In', values: ['baseline', 'control'] }] });
+    expect(d.spec.template.metadata.labels).toMatchObject({ app: 'myapp', role: 'baseline', 'canary-rollouts/experiment': name });
+  });
+
   describe('a Rollout whose experiment steps were removed (it has none now)', () => {
     const labelled = (kind: 'Deployment' | 'Service', name: string) => ({
       apiVersion: kind === 'Deployment' ? 'apps/v1' : 'v1',
