@@ -10,7 +10,7 @@
  * version, flags and the source's length; the bundle's content hash, in its first line, is part of
  * the file name, so a rebuilt bundle never meets the cache of another.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -90,9 +90,9 @@ export function loadBundle(file: string, key: string, dir: string | null): Loade
     cli: mod.exports,
     cache,
     save: () => {
-      if (!cacheFile || !hash || cache === 'accepted') return;
+      if (!cacheFile || cache === 'accepted') return;
       try {
-        store(dir!, cacheFile, hash, script.createCachedData());
+        store(dir!, cacheFile, script.createCachedData());
       } catch {
         // A read-only or full disk: the next run compiles again, as this one did.
       }
@@ -100,15 +100,22 @@ export function loadBundle(file: string, key: string, dir: string | null): Loade
   };
 }
 
+/** A cache file not written for this long is removed when another is stored. */
+export const CACHE_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+
 /** Written whole then renamed, so that 50 runners starting at once never read half a file. */
-function store(dir: string, file: string, hash: string, data: Buffer): void {
+function store(dir: string, file: string, data: Buffer): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, data, { mode: 0o600 });
   renameSync(tmp, file);
-  // Caches of earlier builds are never read again.
+  // Other builds' caches stay: two installs (a global one and a project's, or two checkouts) would
+  // otherwise delete each other's at every run. Those of builds gone since are removed after a week
+  // (a cache in use is rewritten only when rejected, so a long-lived one may go and be made again).
+  const old = Date.now() - CACHE_MAX_AGE_MS;
   for (const name of readdirSync(dir)) {
-    if (!name.startsWith(hash) && name.endsWith('.bin')) rmSync(join(dir, name), { force: true });
+    const path = join(dir, name);
+    if (path !== file && (name.endsWith('.bin') || name.endsWith('.tmp')) && statSync(path).mtimeMs < old) rmSync(path, { force: true });
   }
 }
 

@@ -2,10 +2,10 @@
  * src/cli/boot.ts: the bundle loaded as CommonJS with V8's code cache, one cache per command, and
  * every failure of the cache a plain compile.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { bundleHash, cacheDir, cacheKey, CACHED_COMMANDS, loadBundle } from '../../src/cli/boot.js';
+import { bundleHash, CACHE_MAX_AGE_MS, cacheDir, cacheKey, CACHED_COMMANDS, loadBundle } from '../../src/cli/boot.js';
 import { COMPLETE } from '../../src/cli/complete.js';
 import { VERBS } from '../../src/cli/main.js';
 
@@ -99,11 +99,15 @@ describe('loadBundle', () => {
     expect(loadBundle(bundle(), 'lint', cache).cache).toBe('accepted');
   });
 
-  it('removes the caches of an earlier build when it stores one', () => {
+  it("keeps another build's caches (two installs must not delete each other's), and removes files unused for a week", () => {
     const cache = join(dir, 'cache');
     loadBundle(bundle(), 'lint', cache).save();
+    loadBundle(bundle(), 'status', cache).save();
+    const weekOld = (Date.now() - CACHE_MAX_AGE_MS - 60_000) / 1000;
+    utimesSync(join(cache, '0123456789abcdef-status.bin'), weekOld, weekOld);
     loadBundle(bundle(BUNDLE.replace('0123456789abcdef', 'fedcba9876543210')), 'lint', cache).save();
-    expect(readdirSync(cache)).toEqual(['fedcba9876543210-lint.bin']);
+    expect(readdirSync(cache).sort()).toEqual(['0123456789abcdef-lint.bin', 'fedcba9876543210-lint.bin']);
+    expect(loadBundle(bundle(), 'lint', cache).cache).toBe('accepted');
   });
 
   it('goes without a cache when it cannot be written, and without one for a bundle with no hash', async () => {
