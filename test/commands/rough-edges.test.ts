@@ -4,7 +4,7 @@
  * --context (5), a refused connection on first contact (6), a rollout name that is not there (7).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { REFUSED_PORT } from '../support/refused-port.js';
 import { join } from 'node:path';
 import { catalog } from '../sandbox/api/catalog.js';
 import type { Sandbox } from '../sandbox/index.js';
@@ -68,7 +68,7 @@ describe('rough edges, through the CLI against a sandbox', () => {
   });
 
   it('6: a kubeconfig pointing at a port nobody listens on fails at once, naming the server', async () => {
-    const port = await freePort();
+    const port = REFUSED_PORT;
     const kubeconfig = join(dir, 'refused.yaml');
     writeFileSync(kubeconfig, readFileSync(sb.kubeconfigPath, 'utf8').replace(/server: https?:\/\/127\.0\.0\.1:\d+/, `server: https://127.0.0.1:${port}`));
     const refused = new RegExp(`cannot reach the API server at https://127\\.0\\.0\\.1:${port} \\(context canary-sandbox\\): connect ECONNREFUSED`);
@@ -82,15 +82,3 @@ describe('rough edges, through the CLI against a sandbox', () => {
     for (const r of [status, run]) expect(r.stderr).not.toMatch(/Lease|ConfigMap/);
   });
 });
-
-/** A port that was free a moment ago (bound, then released). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}

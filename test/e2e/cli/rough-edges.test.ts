@@ -6,7 +6,7 @@
  * there pointing at the one meant (7).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { REFUSED_PORT } from '../../support/refused-port.js';
 import { join } from 'node:path';
 import { catalog } from '../../sandbox/api/catalog.js';
 import { cliWorld, type CliWorld } from '../../support/seed.js';
@@ -90,7 +90,7 @@ describe('rough edges, through the binary', () => {
   });
 
   it('6: a kubeconfig pointing at a port nobody listens on fails in about a second, naming the server, for every verb', async () => {
-    const port = await freePort();
+    const port = REFUSED_PORT;
     const kubeconfig = join(world.dir, 'refused.yaml');
     writeFileSync(kubeconfig, readFileSync(world.sb.kubeconfigPath, 'utf8').replace(/server: https?:\/\/127\.0\.0\.1:\d+/, `server: https://127.0.0.1:${port}`));
     const refused = `cannot reach the API server at https://127.0.0.1:${port} (context ${CONTEXT}): connect ECONNREFUSED`;
@@ -107,15 +107,3 @@ describe('rough edges, through the binary', () => {
     }
   });
 });
-
-/** A port that was free a moment ago (bound, then released). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
