@@ -1,7 +1,8 @@
 /**
  * Gateway API HTTPRoute (Argo's gatewayAPI plugin config: httpRoute(s) + namespace). The routes are
  * the user's: canary only rewrites the weights of the stable and canary backendRefs in the rules
- * that reference both, with a JSON patch guarded by a `test` of the resourceVersion, so other rules,
+ * that reference both (and, during a weighted experiment, its own experiment backendRefs in the first
+ * of them: http-route-experiments.ts), with a JSON patch guarded by a `test` of the resourceVersion, so other rules,
  * other backends and concurrent edits by others are never overwritten. The route's parent status
  * (Accepted at the current generation) tells whether the mesh or gateway took the weights.
  */
@@ -12,7 +13,9 @@ import type { ApiResource } from '../kube/resources.js';
 import { UsageError } from '../util/errors.js';
 import { apiResolver, checkServed } from './api-version.js';
 import { routedServices, type RoutesRouterDefinition } from './definition.js';
-import type { RouteWriter, TrafficRouter } from '../engine/ports.js';
+import type { RouteWriter, TrafficRouter, WeightDestination } from '../engine/ports.js';
+import { Services } from '../kube/resources.js';
+import { annotationOps, backendPort, experimentBackendNames, experimentBackendsIn, withExperimentBackends, type SplitRule } from './http-route-experiments.js';
 import { routesInPlace, type ManagedRoute, type RouteInPlace } from '../engine/routes.js';
 import { isOwned, routesIn, sourceRules, withRoutes, type BackendRef, type HttpRule, type RuleOwner } from './http-route-rules.js';
 import { canaryPercent, splitWeights } from './weights.js';
@@ -32,7 +35,8 @@ const API = {
 export const gatewayApi: RoutesRouterDefinition<'gatewayAPI'> = {
   kind: 'gatewayAPI',
   objectKind: KIND,
-  experimentWeights: { supported: false, why: "canary writes the HTTPRoute's stable and canary weights only, where Argo's Gateway API plugin also adds experiment backendRefs" },
+  // Argo's plugin: experiment backendRefs in the first rule that splits stable and canary (http-route-experiments.ts).
+  experimentWeights: { supported: true },
   api: API,
   managedRoutes: { header: true, mirror: true, methodMatch: 'exact' },
   headerTargets: (r) => [...r.headerRoutes],
@@ -78,6 +82,8 @@ interface Condition {
   observedGeneration?: number;
 }
 
+type ServiceObject = KubeObject & { spec?: { ports?: { name?: string; port: number }[] } };
+
 type HttpRoute = KubeObject & {
   spec?: { rules?: HttpRule[] };
   status?: { parents?: { conditions?: Condition[] }[] };
@@ -111,26 +117,63 @@ export class GatewayApiRouter implements TrafficRouter {
   async getWeight(): Promise<number | null> {
     const name = this.o.routes[0]!;
     const route = await this.read(name);
-    const first = this.managed(name, route)[0]!;
-    const refs = route.spec!.rules![first.rule]!.backendRefs!;
-    return canaryPercent(refs[first.canary]!.weight ?? 1, refs[first.stable]!.weight ?? 1);
+    const first = this.split(route, this.managed(name, route)[0]!);
+    const refs = first.refs;
+    const experiments = experimentBackendsIn(first, experimentBackendNames(route), this.isService).reduce((sum, d) => sum + d.weight, 0);
+    return canaryPercent(refs[first.canary]!.weight ?? 1, (refs[first.stable]!.weight ?? 1) + experiments);
   }
 
-  async setWeight(canaryWeight: number): Promise<void> {
+  /** Experiment backends canary added (the first split rule of each route); a route that disagrees with the first shows as a difference. */
+  readonly additional = {
+    inPlace: async (): Promise<WeightDestination[]> => {
+      let found: WeightDestination[] | null = null;
+      for (const name of this.o.routes) {
+        const route = await this.read(name);
+        const here = experimentBackendsIn(this.split(route, this.managed(name, route)[0]!), experimentBackendNames(route), this.isService);
+        if (found !== null && JSON.stringify(found) !== JSON.stringify(here)) return [...found, { service: '', weight: -1 }];
+        found = here;
+      }
+      return found ?? [];
+    },
+  };
+
+  async setWeight(canaryWeight: number, additional: readonly WeightDestination[] = []): Promise<void> {
     const [canary, stable] = splitWeights(canaryWeight);
+    if (stable - additional.reduce((sum, d) => sum + d.weight, 0) < 0) {
+      throw new UsageError(`${this.describe()}: canary ${canary}% and experiment weights ${additional.map((d) => `${d.service} ${d.weight}%`).join(', ')} exceed 100%`, {
+        hint: 'lower the experiment templates\' weight or the setWeight before the experiment step',
+      });
+    }
+    const ports = new Map<string, number>();
+    for (const d of additional) ports.set(d.service, backendPort((await this.o.client.tryGet<ServiceObject>(Services, this.o.servicesNamespace, d.service))?.spec?.ports));
+    const add = (d: WeightDestination): BackendRef => ({ name: d.service, namespace: this.o.servicesNamespace, port: ports.get(d.service)!, weight: d.weight });
     const api = await this.api();
     for (const name of this.o.routes) {
       await patchGuarded(this.o.client, api, this.o.namespace, name, () => this.read(name), (route) => {
         const ops: JsonPatchOp[] = [];
-        for (const m of this.managed(name, route)) {
+        const previous = experimentBackendNames(route);
+        this.managed(name, route).forEach((m, i) => {
           const refs = route.spec!.rules![m.rule]!.backendRefs!;
+          if (i === 0 && (additional.length > 0 || previous.length > 0)) {
+            const next = withExperimentBackends(this.split(route, m), canary, additional, previous, add, this.isService);
+            if (JSON.stringify(next) !== JSON.stringify(refs)) ops.push({ op: 'replace', path: `/spec/rules/${m.rule}/backendRefs`, value: next });
+            return;
+          }
           if (refs[m.canary]!.weight !== canary) ops.push({ op: 'add', path: `/spec/rules/${m.rule}/backendRefs/${m.canary}/weight`, value: canary });
           if (refs[m.stable]!.weight !== stable) ops.push({ op: 'add', path: `/spec/rules/${m.rule}/backendRefs/${m.stable}/weight`, value: stable });
-        }
-        return ops;
+        });
+        return [...ops, ...annotationOps(route, additional.map((d) => d.service))];
       });
     }
   }
+
+  private split(route: HttpRoute, m: Managed): SplitRule {
+    return { refs: route.spec!.rules![m.rule]!.backendRefs!, stable: m.stable, canary: m.canary };
+  }
+
+  /** The ref names that Service in the Services' namespace. */
+  private readonly isService = (ref: BackendRef, service: string): boolean =>
+    ref.name === service && (ref.kind ?? 'Service') === 'Service' && (ref.group ?? '') === '' && (ref.namespace ?? this.o.namespace) === this.o.servicesNamespace;
 
   /** canary's rules on every route; a route that disagrees with the others shows as a difference. */
   private async routesInPlace(): Promise<RouteInPlace[]> {
@@ -172,9 +215,12 @@ export class GatewayApiRouter implements TrafficRouter {
     let unknown = false;
     for (const name of this.o.routes) {
       const route = await this.read(name);
-      for (const m of this.managed(name, route)) {
+      const names = experimentBackendNames(route);
+      for (const [i, m] of this.managed(name, route).entries()) {
         const refs = route.spec!.rules![m.rule]!.backendRefs!;
-        if ((refs[m.canary]!.weight ?? 1) !== canary || (refs[m.stable]!.weight ?? 1) !== stable) return false;
+        // The first split rule also carries the experiment backends: stable has what they leave.
+        const experiments = i === 0 ? experimentBackendsIn(this.split(route, m), names, this.isService).reduce((sum, d) => sum + d.weight, 0) : 0;
+        if ((refs[m.canary]!.weight ?? 1) !== canary || (refs[m.stable]!.weight ?? 1) !== stable - experiments) return false;
       }
       const parents = route.status?.parents ?? [];
       if (parents.length === 0) {
@@ -207,8 +253,7 @@ export class GatewayApiRouter implements TrafficRouter {
 
   /** The rules referencing both Services; throws when there is none. */
   private managed(name: string, route: HttpRoute): Managed[] {
-    const isService = (ref: BackendRef, service: string) =>
-      ref.name === service && (ref.kind ?? 'Service') === 'Service' && (ref.group ?? '') === '' && (ref.namespace ?? this.o.namespace) === this.o.servicesNamespace;
+    const isService = this.isService;
     const found: Managed[] = [];
     (route.spec?.rules ?? []).forEach((rule, i) => {
       const refs = rule.backendRefs ?? [];

@@ -27,6 +27,10 @@ describe('experiment template weights and the router', () => {
     expect(lint(SMI_ROUTING, EXPERIMENT([5, 5]))).toEqual([]);
   });
 
+  it("the Gateway API plugin carries them too (Argo's plugin adds experiment backendRefs)", () => {
+    expect(lint('        plugins:\n          argoproj-labs/gatewayAPI:\n            httpRoute: myapp\n', EXPERIMENT([5, 5]))).toEqual([]);
+  });
+
   it('a router that cannot: one message per weight, at the weight, naming the router', () => {
     const out = lint('        istio: {virtualService: {name: myapp-vsvc}}\n', EXPERIMENT([5, 5]));
     expect(out).toHaveLength(2);

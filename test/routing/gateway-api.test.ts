@@ -275,4 +275,75 @@ describe('Gateway API HTTPRoute router: header and mirror routes', () => {
     await expect(router(sb).routes.set([HEADER])).rejects.toThrow(UsageError);
     await expect(router(sb).routes.set([HEADER])).rejects.toThrow(/HTTPRoute apps\/myapp has no rule with backendRefs to both Service myapp-stable and Service myapp-canary/);
   });
+
+  /**
+   * Weighted experiment templates (Argo's Gateway API plugin, pkg/plugin/experiment.go HandleExperiment;
+   * its experiment_test.go cases with the canary at 0, where the plugin's stable (100 minus the
+   * experiments) and Argo's (100 minus canary and experiments) agree).
+   */
+  describe('experiment backends', () => {
+    const svc = (name: string, ports: { name?: string; port: number }[]) => seed(sb, 'services', { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'apps' }, spec: { ports } });
+    const split = () => rules(sb)[1]!.backendRefs.map((b) => `${b.name}=${b.weight}`);
+
+    it('TestHandleExperiment_ExperimentStatusChecking: exp-svc-1 25 and exp-svc-2 30 are added to the split rule, stable keeps 45', async () => {
+      seed(sb, 'httproutes', route());
+      svc('exp-svc-1', [{ name: 'metrics', port: 9090 }, { name: 'http', port: 8080 }]);
+      svc('exp-svc-2', [{ port: 80 }]);
+      const r = router(sb);
+      const additional = [
+        { service: 'exp-svc-1', weight: 25 },
+        { service: 'exp-svc-2', weight: 30 },
+      ];
+      await r.setWeight(0, additional);
+      expect(split()).toEqual(['myapp-stable=45', 'mirror-sink=0', 'myapp-canary=0', 'exp-svc-1=25', 'exp-svc-2=30']);
+      // The plugin's port choice: the Service's port named http, else its first one.
+      expect(rules(sb)[1]!.backendRefs.slice(3)).toEqual([
+        expect.objectContaining({ name: 'exp-svc-1', namespace: 'apps', port: 8080, weight: 25 }),
+        expect.objectContaining({ name: 'exp-svc-2', namespace: 'apps', port: 80, weight: 30 }),
+      ]);
+      expect(rules(sb)[0]!.backendRefs.map((b) => b.name)).toEqual(['debug']);
+      expect(await r.additional.inPlace()).toEqual(additional);
+      expect(await r.getWeight()).toBe(0);
+      // With canary at 10 stable has what canary and the experiment leave (Argo's calculateWeightStatus).
+      await r.setWeight(10, additional);
+      expect(split()).toEqual(['myapp-stable=35', 'mirror-sink=0', 'myapp-canary=10', 'exp-svc-1=25', 'exp-svc-2=30']);
+      expect(await r.getWeight()).toBe(10);
+      sb.api.stats.reset();
+      await r.setWeight(10, additional);
+      expect(requestsFor(sb, HR)).toEqual({ get: 1 });
+    });
+
+    it('TestHandleExperiment_RemoveExperimentServices: once the experiment is over only stable and canary are split again; a backend someone else added stays', async () => {
+      seed(sb, 'httproutes', route());
+      svc('exp-svc', [{ port: 80 }]);
+      const r = router(sb);
+      await r.setWeight(0, [{ service: 'exp-svc', weight: 15 }]);
+      expect(split()).toEqual(['myapp-stable=85', 'mirror-sink=0', 'myapp-canary=0', 'exp-svc=15']);
+      // Someone else's backend (the plugin's issue 203): never removed.
+      sb.store.mutate(typeOf(sb, 'httproutes'), 'apps', 'myapp', (o) => {
+        (o['spec'] as { rules: { backendRefs: unknown[] }[] }).rules[1]!.backendRefs.push({ name: 'theirs', port: 80, weight: 0 });
+      });
+      await r.setWeight(0);
+      expect(split()).toEqual(['myapp-stable=100', 'mirror-sink=0', 'myapp-canary=0', 'theirs=0']);
+      expect(stored(sb, 'httproutes', 'myapp')!.metadata.annotations?.['canary-rollouts/experiment-backends']).toBeUndefined();
+      expect(await r.additional.inPlace()).toEqual([]);
+    });
+
+    it('a new runner finds the experiment backends a dead one added (the annotation), and verifies the weights with them', async () => {
+      seed(sb, 'httproutes', route());
+      svc('exp-svc', [{ port: 80 }]);
+      await router(sb).setWeight(20, [{ service: 'exp-svc', weight: 30 }]);
+      const next = router(sb);
+      expect(await next.additional.inPlace()).toEqual([{ service: 'exp-svc', weight: 30 }]);
+      expect(await next.getWeight()).toBe(20);
+      expect(await next.verifyWeight(20)).not.toBe(false);
+      await next.setWeight(20);
+      expect(split()).toEqual(['myapp-stable=80', 'mirror-sink=0', 'myapp-canary=20']);
+    });
+
+    it('refuses weights over 100 rather than a negative stable weight', async () => {
+      seed(sb, 'httproutes', route());
+      await expect(router(sb).setWeight(90, [{ service: 'x', weight: 20 }])).rejects.toThrow(/canary 90% and experiment weights x 20% exceed 100%/);
+    });
+  });
 });

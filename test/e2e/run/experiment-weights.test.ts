@@ -1,23 +1,55 @@
 /**
- * Weighted experiment templates over SMI (Argo docs/features/experiment.md, "Weighted Experiment Step
- * with Traffic Routing"): the seed with an experiment step after setWeight 10 whose baseline and
- * canary templates get weight 20 each. While the experiment runs, the TrafficSplit has four backends
- * (canary 10, the two experiment Services 20 each, stable 50) and the load to the root Service
- * reaches the experiment pods in about those shares; after the step, and after a SIGTERM mid-experiment,
+ * Weighted experiment templates over SMI and over the Gateway API plugin (Argo docs/features/experiment.md,
+ * "Weighted Experiment Step with Traffic Routing"; the plugin's pkg/plugin/experiment.go): the seed
+ * (or examples/gateway-api/) with an experiment step after setWeight 10 whose baseline and canary
+ * templates get weight 20 each. While the experiment runs, the TrafficSplit (or the HTTPRoute's split
+ * rule) has four backends (canary 10, the two experiment Services 20 each, stable 50) and the load to
+ * the root Service reaches the experiment pods in about those shares; after the step, and after a SIGTERM mid-experiment,
  * no experiment backend, Deployment or Service is left and the experiment pods get no request. And
  * once the Rollout has no experiment step, the next run finds what an earlier experiment left and deletes it.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { catalog } from '../../sandbox/api/catalog.js';
 import type { Cluster } from '../../sandbox/cluster.js';
 import type { LoadGenerator, LoadStats } from '../../sandbox/world/load.js';
-import { canary, expectExit, experimentObjects, firstDeploy, runCanary, GOOD, healthyImage, killAll, removeVariants, report, requirePrometheus, seedCluster, until, variant } from '../support/harness.js';
+import { canary, expectExit, experimentObjects, firstDeploy, firstDeployOf, GATEWAY, httpRoute, ROOT, runCanary, GOOD, healthyImage, killAll, removeVariants, report, requirePrometheus, seedCluster, until, variant } from '../support/harness.js';
 
 type Backend = { service: string; weight: number | string };
 
-function backends(sb: Cluster): Backend[] {
+function splitBackends(sb: Cluster): Backend[] {
   const ts = sb.store.tryGet(catalog.trafficsplits, 'apps', 'myapp') as { spec?: { backends?: Backend[] } } | undefined;
   return ts?.spec?.backends ?? [];
 }
+
+/** The HTTPRoute's split rule as backends, canary first and stable last as the TrafficSplit has them. */
+function routeBackends(sb: Cluster): Backend[] {
+  const refs = httpRoute(sb)?.spec.rules[0]?.backendRefs ?? [];
+  const named = (n: string) => refs.filter((r) => r.name === n).map((r) => ({ service: r.name, weight: r.weight ?? 1 }));
+  return [...named('myapp-canary'), ...refs.filter((r) => r.name !== 'myapp-canary' && r.name !== 'myapp-stable').map((r) => ({ service: r.name, weight: r.weight ?? 1 })), ...named('myapp-stable')];
+}
+
+interface Router {
+  title: string;
+  /** The example the variant is made from. */
+  base: string;
+  setUp(sb: Cluster): Promise<void>;
+  backends(sb: Cluster): Backend[];
+}
+
+const ROUTERS: Router[] = [
+  { title: 'SMI', base: 'examples/seed/', setUp: (sb) => firstDeploy(sb), backends: splitBackends },
+  {
+    title: 'the Gateway API plugin',
+    base: GATEWAY,
+    setUp: async (sb) => {
+      await sb.create(catalog.httproutes, 'apps', parseYaml(readFileSync(join(ROOT, GATEWAY, 'httproute.yaml'), 'utf8')));
+      await firstDeployOf(sb, GATEWAY);
+    },
+    backends: routeBackends,
+  },
+];
 
 /** Requests answered per backend Service between two snapshots of the load's stats. */
 function answered(before: LoadStats, after: LoadStats): Record<string, number> {
@@ -29,13 +61,14 @@ function answered(before: LoadStats, after: LoadStats): Record<string, number> {
 const isExperiment = (svc: string) => /^myapp-\w+-1-(baseline|canary)$/.test(svc);
 
 if (requirePrometheus('weighted experiment templates')) {
-  describe('an experiment step with weighted templates over SMI', () => {
+  describe.each(ROUTERS)('an experiment step with weighted templates over $title', (router) => {
     let sb: Cluster;
     let load: LoadGenerator;
     let dir: string;
+    const backends = (c: Cluster) => router.backends(c);
     beforeAll(async () => {
       sb = await seedCluster();
-      await firstDeploy(sb);
+      await router.setUp(sb);
       load = sb.startLoad({ rps: 30, path: '/get', from: 'apps/dependant-api-service', to: 'apps/myapp' });
       dir = variant((r) => {
         r.spec.strategy.canary.steps = [
@@ -51,7 +84,7 @@ if (requirePrometheus('weighted experiment templates')) {
           },
           { setWeight: 100 },
         ];
-      });
+      }, { base: router.base });
     });
     afterEach(killAll);
     afterAll(async () => {
@@ -82,7 +115,7 @@ if (requirePrometheus('weighted experiment templates')) {
       const counts = answered(from, load.stats());
       const total = Object.values(counts).reduce((a, b) => a + b, 0);
       const share = (svc: string) => (counts[svc] ?? 0) / total;
-      report('experiment weights: shares over 20 s at 30 rps', services.map((s) => `${isExperiment(s) ? s.replace(/^myapp-\w+-1-/, 'experiment ') : s} ${(share(s) * 100).toFixed(1)}%`).join(', '));
+      report(`experiment weights (${router.title}): shares over 20 s at 30 rps`, services.map((s) => `${isExperiment(s) ? s.replace(/^myapp-\w+-1-/, 'experiment ') : s} ${(share(s) * 100).toFixed(1)}%`).join(', '));
       expect(total).toBeGreaterThan(400);
       for (const s of services.slice(1, 3)) expect(share(s)).toBeGreaterThan(0.13);
       for (const s of services.slice(1, 3)) expect(share(s)).toBeLessThan(0.27);
@@ -91,6 +124,8 @@ if (requirePrometheus('weighted experiment templates')) {
 
       expectExit({ code: await run.done, stdout: run.stdout, stderr: run.stderr }, 0);
       expect(backends(sb).map((b) => b.service)).toEqual(['myapp-canary', 'myapp-stable']);
+      // canary's record of the backends it added to an HTTPRoute goes with them.
+      expect(httpRoute(sb)?.metadata.annotations?.['canary-rollouts/experiment-backends']).toBeUndefined();
       expect(experimentObjects(sb)).toEqual([]);
       const after = load.stats();
       await new Promise((r) => setTimeout(r, 3_000));
@@ -98,7 +133,7 @@ if (requirePrometheus('weighted experiment templates')) {
       expect(services.slice(1, 3).map((s) => later[s] ?? 0)).toEqual([0, 0]);
     });
 
-    it("the Rollout's experiment steps removed: the next run deletes what an earlier experiment left, naming each object: exit 0", async () => {
+    (router.title === 'SMI' ? it : it.skip)("the Rollout's experiment steps removed: the next run deletes what an earlier experiment left, naming each object: exit 0", async () => {
       const name = 'myapp-0123456789-1-baseline';
       const labels = { 'app.kubernetes.io/managed-by': 'canary', 'canary-rollouts/rollout': 'myapp', 'canary-rollouts/experiment-of': 'myapp', 'canary-rollouts/experiment': name };
       await sb.create(catalog.deployments, 'apps', {
