@@ -28,8 +28,26 @@ export interface CliModule {
 export const CACHED_COMMANDS: readonly string[] = ['lint', 'run', 'status', 'abort', 'promote', 'retry', 'analyze', 'history', 'completion', '__complete'];
 
 /** The first argument naming a command, else `help` (`canary`, `canary --help`, `canary -V`, a typo). */
-export function cacheKey(argv: readonly string[]): string {
+export function commandOf(argv: readonly string[]): string {
   return argv.slice(2).find((a) => CACHED_COMMANDS.includes(a)) ?? 'help';
+}
+
+/**
+ * The cache key: the command, and the node flags when there are any. V8 rejects a cache made under
+ * other flags (the jest suites run canary with NODE_OPTIONS=--experimental-vm-modules); one file
+ * per set of flags keeps two ways of running canary from replacing each other's cache at every run.
+ */
+export function cacheKey(argv: readonly string[], execArgv: readonly string[] = [], nodeOptions = ''): string {
+  const command = commandOf(argv);
+  const flags = `${execArgv.join(' ')} ${nodeOptions}`.trim();
+  return flags ? `${command}-${fnv1a(flags)}` : command;
+}
+
+/** 32-bit FNV-1a, hex: node:crypto would cost start-up what the cache saves. */
+function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
 }
 
 /** `// canary-bundle <hash>` opens the bundle (scripts/bundle.ts); null for anything else. */
@@ -138,7 +156,7 @@ export async function runCli(file: string, argv: readonly string[], env: NodeJS.
     const cli = createRequire(file)(file) as CliModule;
     return cli.main(argv);
   }
-  const loaded = loadBundle(file, cacheKey(argv), cacheDir(env));
+  const loaded = loadBundle(file, cacheKey(argv, process.execArgv, env.NODE_OPTIONS), cacheDir(env));
   try {
     return await loaded.cli.main(argv);
   } finally {

@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { bundleHash, CACHE_MAX_AGE_MS, cacheDir, cacheKey, CACHED_COMMANDS, loadBundle } from '../../src/cli/boot.js';
+import { bundleHash, CACHE_MAX_AGE_MS, cacheDir, cacheKey, CACHED_COMMANDS, commandOf, loadBundle } from '../../src/cli/boot.js';
 import { COMPLETE } from '../../src/cli/complete.js';
 import { VERBS } from '../../src/cli/main.js';
 
@@ -32,21 +32,33 @@ const bundle = (text = BUNDLE): string => {
   return file;
 };
 
-describe('cacheKey', () => {
+describe('commandOf', () => {
   it('is the command named on the command line, wherever global flags put it', () => {
-    expect(cacheKey(['node', 'canary', 'lint', 'x.yaml'])).toBe('lint');
-    expect(cacheKey(['node', 'canary', '--context', 'kind', '-n', 'apps', 'status', 'myapp'])).toBe('status');
-    expect(cacheKey(['node', 'canary', COMPLETE, 'sta'])).toBe(COMPLETE);
+    expect(commandOf(['node', 'canary', 'lint', 'x.yaml'])).toBe('lint');
+    expect(commandOf(['node', 'canary', '--context', 'kind', '-n', 'apps', 'status', 'myapp'])).toBe('status');
+    expect(commandOf(['node', 'canary', COMPLETE, 'sta'])).toBe(COMPLETE);
   });
 
   it('is help without a command, and for a typo (no file per misspelling)', () => {
-    expect(cacheKey(['node', 'canary'])).toBe('help');
-    expect(cacheKey(['node', 'canary', '--help'])).toBe('help');
-    expect(cacheKey(['node', 'canary', 'stauts', 'myapp'])).toBe('help');
+    expect(commandOf(['node', 'canary'])).toBe('help');
+    expect(commandOf(['node', 'canary', '--help'])).toBe('help');
+    expect(commandOf(['node', 'canary', 'stauts', 'myapp'])).toBe('help');
   });
 
   it('knows every verb of cli/main.ts and the completion word', () => {
     expect([...CACHED_COMMANDS].sort()).toEqual([...VERBS, COMPLETE].sort());
+  });
+});
+
+describe('cacheKey', () => {
+  it('is the command alone without node flags, and one key per set of flags', () => {
+    const argv = ['node', 'canary', 'status', 'myapp'];
+    expect(cacheKey(argv)).toBe('status');
+    expect(cacheKey(argv, [], '')).toBe('status');
+    const vm = cacheKey(argv, [], '--experimental-vm-modules');
+    expect(vm).toMatch(/^status-[0-9a-f]{8}$/);
+    expect(cacheKey(argv, ['--experimental-vm-modules'], '')).toBe(vm);
+    expect(cacheKey(argv, ['--max-old-space-size=100'], '')).not.toBe(vm);
   });
 });
 
