@@ -162,6 +162,8 @@ export interface RouteView {
   weight: number | null;
   /** canary's header and mirror routes in place, by managedRoutes name; [] when none. */
   managedRoutes: string[];
+  /** Weighted experiment templates' Services on the object and their weights; [] when none. */
+  additional: { service: string; weight: number }[];
 }
 
 export interface WeightView {

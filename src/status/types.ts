@@ -48,6 +48,8 @@ export interface RouteInfo {
   weight: number | null;
   /** canary's header and mirror routes on the object (managedRoutes names); absent: none. */
   managedRoutes?: string[];
+  /** Weighted experiment templates' Services on the object and their weights; absent: none. */
+  additional?: { service: string; weight: number }[];
 }
 
 export interface StatusInput {

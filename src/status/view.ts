@@ -44,7 +44,7 @@ export function toStatusView(input: StatusInput): StatusView {
     pause: state?.pause && active ? pauseView(state.pause, runner.state === 'live' ? now : lastAliveAt(state, input.lease.holder)) : null,
     deployments: deploymentViews(input, strategy, services),
     experiment: state && active ? experimentView(state, input.experiment ?? [], now) : null,
-    route: { kind: input.route.kind, name: input.route.name, weight: input.route.weight, managedRoutes: input.route.managedRoutes ?? [] },
+    route: { kind: input.route.kind, name: input.route.name, weight: input.route.weight, managedRoutes: input.route.managedRoutes ?? [], additional: input.route.additional ?? [] },
     analyses: state ? analysisViews(state.analyses, now) : [],
     pendingRequests: pendingRequests(input, state),
     scaleDown: state ? scaleDownView(state, runner, now) : null,

@@ -114,13 +114,15 @@ async function routeInfo(cluster: Cluster, rollout: RolloutSpec | null, namespac
   if (!route.objectKind || !router) return { kind: 'none', name: null, weight: null };
   let weight: number | null = null;
   let managedRoutes: string[] = [];
+  let additional: { service: string; weight: number }[] = [];
   try {
     weight = await router.getWeight();
     if (router.routes) managedRoutes = [...new Set((await router.routes.inPlace()).map((r) => r.name).filter((n) => n !== ''))];
+    if (router.additional) additional = (await router.additional.inPlace()).filter((d) => d.service !== '');
   } catch {
     weight = null;
   }
-  return { kind: route.objectKind, name: route.objects()[0] ?? null, weight, managedRoutes };
+  return { kind: route.objectKind, name: route.objects()[0] ?? null, weight, managedRoutes, ...(additional.length ? { additional } : {}) };
 }
 
 /** The experiments' Deployments with their pods (list permission comes with experiment steps); [] if they cannot be read. */

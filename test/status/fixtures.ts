@@ -200,7 +200,8 @@ export const FIXTURES = {
       deployment('canary', REV_OLD, IMG_OLD, { name: `myapp-${REV_NEW}-0-baseline`, replicas: 1, current: 1, updated: 1, ready: 1, available: 1, ageMs: 3 * M, pods: [pod(`myapp-${REV_NEW}-0-baseline-5884d8b4f5-q29hq`, { ageMs: 3 * M })] }),
       deployment('canary', REV_NEW, IMG_NEW, { name: `myapp-${REV_NEW}-0-canary`, replicas: 1, current: 1, updated: 1, ready: 1, available: 1, ageMs: 3 * M, pods: [pod(`myapp-${REV_NEW}-0-canary-7ffb88696f-5cbhf`, { ageMs: 3 * M })] }),
     ],
-    route: { kind: 'TrafficSplit', name: 'myapp', weight: 0 },
+    // Weighted templates (weight: 5 each): their Services are TrafficSplit backends while the experiment runs.
+    route: { kind: 'TrafficSplit', name: 'myapp', weight: 0, additional: [{ service: `myapp-${REV_NEW}-0-baseline`, weight: 5 }, { service: `myapp-${REV_NEW}-0-canary`, weight: 5 }] },
   }),
 
   pausedWithTimeLeft: input({
