@@ -96,7 +96,7 @@ if (requirePrometheus('header and mirror routes over Gateway API')) {
       await p.waitFor(/step 2\/9: pause 6s/, 90_000);
       expect(ownRules(sb)).toEqual([expect.stringMatching(/^canary\.myapp\.testers-[0-9a-f]{8}-0$/)]);
       expect(routeWeight(sb)).toBe(0);
-      expect((await statusJson(sb)).route).toEqual({ kind: 'HTTPRoute', name: 'myapp', weight: 0, managedRoutes: ['testers'] });
+      expect((await statusJson(sb)).route).toEqual({ kind: 'HTTPRoute', name: 'myapp', weight: 0, managedRoutes: ['testers'], additional: [] });
       const a = sb.load!.stats();
       await until(() => between(a, sb.load!.stats()).taggedCanary >= 8, 'tagged requests answered by the canary', 20_000);
       const header = between(a, sb.load!.stats());
