@@ -13,7 +13,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import vm from 'node:vm';
 
 /** What the bundle exports: cli/main.ts. */
@@ -62,7 +62,9 @@ export function bundleHash(source: string): string | null {
  */
 export function cacheDir(env: NodeJS.ProcessEnv, home: string = safeHome()): string | null {
   if (env.NODE_DISABLE_COMPILE_CACHE) return null;
-  const base = env.XDG_CACHE_HOME || (home ? join(home, '.cache') : '');
+  // The XDG base directory spec: a relative path is invalid and ignored (it would litter the cwd).
+  const xdg = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : '';
+  const base = xdg || (home ? join(home, '.cache') : '');
   if (!base) return null;
   return join(base, 'canary', `v8-${process.version}-${process.arch}`);
 }

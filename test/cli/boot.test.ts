@@ -66,6 +66,8 @@ describe('cacheDir', () => {
   it('is under XDG_CACHE_HOME, else ~/.cache, one folder per node version', () => {
     expect(cacheDir({ XDG_CACHE_HOME: '/x' }, '/home/u')).toBe(join('/x', 'canary', `v8-${process.version}-${process.arch}`));
     expect(cacheDir({}, '/home/u')).toBe(join('/home/u', '.cache', 'canary', `v8-${process.version}-${process.arch}`));
+    // A relative XDG_CACHE_HOME is invalid by the spec: not a folder under the cwd.
+    expect(cacheDir({ XDG_CACHE_HOME: 'cache' }, '/home/u')).toBe(join('/home/u', '.cache', 'canary', `v8-${process.version}-${process.arch}`));
   });
 
   it("is off with Node's NODE_DISABLE_COMPILE_CACHE, or without a home", () => {
