@@ -12,11 +12,26 @@ const { join } = require('node:path');
 require('node:v8').setFlagsFromString('--max-opt=1');
 
 // A reader that goes away (`canary run --dry-run | head`) must not crash a command, and above all
-// must not stop a rollout half way: output to a closed pipe is dropped, the work goes on.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (err) => {
-    if (err && err.code === 'EPIPE') return;
-    throw err;
+// must not stop a rollout half way: output to a closed pipe is dropped, the work goes on. Attached
+// when a stream is first used: creating process.stderr for a pipe loads node:net, which `canary
+// --help` never writes to (docs/benchmarks.md).
+const ignoreEpipe = (err) => {
+  if (err && err.code === 'EPIPE') return;
+  throw err;
+};
+for (const name of ['stdout', 'stderr']) {
+  const { get, enumerable } = Object.getOwnPropertyDescriptor(process, name);
+  let stream;
+  Object.defineProperty(process, name, {
+    configurable: true,
+    enumerable,
+    get() {
+      if (!stream) {
+        stream = get.call(process);
+        stream.on('error', ignoreEpipe);
+      }
+      return stream;
+    },
   });
 }
 

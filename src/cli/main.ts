@@ -34,9 +34,15 @@ export const VERBS: readonly string[] = Object.keys(COMMANDS);
 
 export async function main(argv: readonly string[], base: Partial<Io> = {}): Promise<number> {
   const env = base.env ?? process.env;
+  // The streams are taken when first written to: `--help` never touches stderr, whose creation for
+  // a pipe loads node:net (docs/benchmarks.md).
   const io0 = {
-    stdout: base.stdout ?? process.stdout,
-    stderr: base.stderr ?? process.stderr,
+    get stdout() {
+      return base.stdout ?? process.stdout;
+    },
+    get stderr() {
+      return base.stderr ?? process.stderr;
+    },
     env,
     cwd: base.cwd ?? process.cwd(),
   };
