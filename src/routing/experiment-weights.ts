@@ -24,7 +24,7 @@ export const experimentWeightsRule: Rule = {
         if (weighted.length === 0) return;
         if (!support.supported) {
           for (const t of weighted) {
-            out.push(issue('error', t.weight!.loc, `experiment template ${t.name}: weight needs a router that sends traffic to experiment Services, and ${routerName(s.trafficRouting)} does not (${support.why}): remove weight, or route with trafficRouting.smi`));
+            out.push(issue('error', t.weight!.loc, `experiment template ${t.name}: weight needs a router that sends traffic to experiment Services, and ${routerName(s.trafficRouting)} does not (${support.why}): remove weight, or route with trafficRouting.smi, trafficRouting.istio or the Gateway API plugin`));
           }
           return;
         }

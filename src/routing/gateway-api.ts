@@ -18,7 +18,7 @@ import { Services } from '../kube/resources.js';
 import { annotationOps, backendPort, experimentBackendNames, experimentBackendsIn, withExperimentBackends, type SplitRule } from './http-route-experiments.js';
 import { routesInPlace, type ManagedRoute, type RouteInPlace } from '../engine/routes.js';
 import { isOwned, routesIn, sourceRules, withRoutes, type BackendRef, type HttpRule, type RuleOwner } from './http-route-rules.js';
-import { canaryPercent, splitWeights } from './weights.js';
+import { canaryPercent, splitWeights, stableLeft } from './weights.js';
 
 const KIND = 'HTTPRoute';
 /** Never a digest: makes routes that differ between route objects compare unequal to anything wanted. */
@@ -139,11 +139,7 @@ export class GatewayApiRouter implements TrafficRouter {
 
   async setWeight(canaryWeight: number, additional: readonly WeightDestination[] = []): Promise<void> {
     const [canary, stable] = splitWeights(canaryWeight);
-    if (stable - additional.reduce((sum, d) => sum + d.weight, 0) < 0) {
-      throw new UsageError(`${this.describe()}: canary ${canary}% and experiment weights ${additional.map((d) => `${d.service} ${d.weight}%`).join(', ')} exceed 100%`, {
-        hint: 'lower the experiment templates\' weight or the setWeight before the experiment step',
-      });
-    }
+    stableLeft(this.describe(), canary, additional);
     const ports = new Map<string, number>();
     for (const d of additional) ports.set(d.service, backendPort((await this.o.client.tryGet<ServiceObject>(Services, this.o.servicesNamespace, d.service))?.spec?.ports));
     const add = (d: WeightDestination): BackendRef => ({ name: d.service, namespace: this.o.servicesNamespace, port: ports.get(d.service)!, weight: d.weight });

@@ -8,10 +8,15 @@
  * - A destination is the canary's when its host (up to the first dot) is the canary Service or its
  *   subset is the DestinationRule's canary subset; the same for stable. The stable side gets what is
  *   left after the canary and the additional subsets' unchanged weights.
+ * - Experiment destinations (Argo's additionalDestinations) are matched by host too: each weighted
+ *   template's Service gets its weight, appended as a host-only destination when missing (Argo adds
+ *   no subset or port, in host- and subset-level splitting alike); stable gets what canary, the
+ *   experiments and the additional subsets leave, never below 0.
  * - Any other destination of a managed route is removed (Argo's leftover-experiment cleanup), so
  *   that the route's weights still add up to 100.
  */
 import type { JsonPatchOp } from '../kube/client.js';
+import type { WeightDestination } from '../engine/ports.js';
 
 export type RouteKind = 'http' | 'tls' | 'tcp';
 
@@ -92,36 +97,63 @@ export function managedRoutes(spec: VsSpec, selector: RouteSelector, sides: Spli
   return out;
 }
 
-/** The canary's share of the first managed route, in percent; null when nothing is managed. */
-export function canaryWeight(spec: VsSpec, managed: readonly ManagedRoute[], sides: SplitSides): number | null {
+/**
+ * The canary's share of the first managed route, in percent; null when nothing is managed.
+ * `experiments`: the hosts of the experiment destinations canary added, which count in the total.
+ */
+export function canaryWeight(spec: VsSpec, managed: readonly ManagedRoute[], sides: SplitSides, experiments: readonly string[] = []): number | null {
   const first = managed[0];
   if (!first) return null;
   let canary = 0;
   let total = 0;
   for (const d of routeOf(spec, first).route ?? []) {
-    const side = sideOf(d, sides);
+    const side = sideOf(d, sides, experiments);
     if (side === 'canary') canary += d.weight ?? 0;
     if (side !== 'other') total += d.weight ?? 0;
   }
   return total <= 0 ? 0 : Math.round((canary / total) * 10_000) / 100;
 }
 
-/** The JSON patch operations that give the managed routes `canary` percent; empty when they already have it. */
-export function weightOps(spec: VsSpec, managed: readonly ManagedRoute[], sides: SplitSides, canary: number): JsonPatchOp[] {
+/** The weights of the experiment destinations named in `hosts` in the first managed route, as it has them. */
+export function experimentDestinations(spec: VsSpec, managed: readonly ManagedRoute[], hosts: readonly string[]): WeightDestination[] {
+  const first = managed[0];
+  if (!first) return [];
+  const route = routeOf(spec, first).route ?? [];
+  return hosts.flatMap((service) => {
+    const d = route.find((x) => hostName(x) === service);
+    return d ? [{ service, weight: d.weight ?? 0 }] : [];
+  });
+}
+
+/**
+ * The JSON patch operations that give the managed routes `canary` percent and exactly the experiment
+ * destinations `experiments` (Argo's processRoutes); empty when they already have them.
+ */
+export function weightOps(spec: VsSpec, managed: readonly ManagedRoute[], sides: SplitSides, canary: number, experiments: readonly WeightDestination[] = []): JsonPatchOp[] {
   const ops: JsonPatchOp[] = [];
+  const wanted = new Map(experiments.map((d) => [d.service, d.weight]));
+  const hosts = [...wanted.keys()];
+  const experimentTotal = experiments.reduce((sum, d) => sum + d.weight, 0);
   for (const m of managed) {
     const destinations = routeOf(spec, m).route ?? [];
     const kept = destinations.filter((d) => sideOf(d, sides) === 'additional').reduce((sum, d) => sum + (d.weight ?? 0), 0);
-    const stable = Math.max(0, 100 - canary - kept);
+    const stable = Math.max(0, 100 - canary - experimentTotal - kept);
     const removals: number[] = [];
+    const missing = new Set(hosts);
     destinations.forEach((d, i) => {
-      const side = sideOf(d, sides);
+      const side = sideOf(d, sides, hosts);
       const path = `/spec/${m.kind}/${m.index}/route/${i}/weight`;
       if (side === 'canary' && d.weight !== canary) ops.push({ op: 'add', path, value: canary });
       else if (side === 'stable' && d.weight !== stable) ops.push({ op: 'add', path, value: stable });
-      else if (side === 'other') removals.push(i);
+      else if (side === 'experiment') {
+        // A second destination to the same experiment host would count it twice: Argo keeps the first.
+        if (!missing.delete(hostName(d))) removals.push(i);
+        else if (d.weight !== wanted.get(hostName(d))) ops.push({ op: 'add', path, value: wanted.get(hostName(d))! });
+      } else if (side === 'other') removals.push(i);
     });
-    // Highest index first, so that each removal leaves the next one's index valid.
+    // Appended in name order, as Argo sorts them, so the route does not depend on the templates' order.
+    for (const host of [...missing].sort()) ops.push({ op: 'add', path: `/spec/${m.kind}/${m.index}/route/-`, value: { destination: { host }, weight: wanted.get(host)! } });
+    // Highest index first, so that each removal leaves the next one's index valid (appends went to the end).
     for (const i of removals.reverse()) ops.push({ op: 'remove', path: `/spec/${m.kind}/${m.index}/route/${i}` });
   }
   return ops;
@@ -139,14 +171,16 @@ export function hostName(d: Destination): string {
   return dot < 0 ? host : dot === 0 ? '' : host.slice(0, dot);
 }
 
-type Side = 'canary' | 'stable' | 'additional' | 'other' | 'none';
+type Side = 'canary' | 'stable' | 'experiment' | 'additional' | 'other' | 'none';
 
-function sideOf(d: Destination, s: SplitSides): Side {
+/** `experiments`: hosts of experiment destinations (Argo matches them by host, after canary and stable). */
+function sideOf(d: Destination, s: SplitSides, experiments: readonly string[] = []): Side {
   const host = hostName(d);
   if (host === '') return 'none';
   const subset = d.destination?.subset ?? '';
   if (host === s.canaryService || (subset !== '' && subset === s.canarySubset)) return 'canary';
   if (host === s.stableService || (subset !== '' && subset === s.stableSubset)) return 'stable';
+  if (experiments.includes(host)) return 'experiment';
   if (subset !== '' && s.additionalSubsets.includes(subset)) return 'additional';
   return 'other';
 }

@@ -5,6 +5,9 @@
  * (subset-level splitting) the canary and stable subsets select canary's track label, the role
  * Argo gives the rollouts-pod-template-hash label; other subsets and fields are left alone.
  * Header and mirror routes are canary's own HTTP routes, first in spec.http (istio-header-routes.ts).
+ * Weighted experiment templates are destinations to their Services in every managed route (Argo's
+ * SetWeight with additionalDestinations); canary records their names in the VirtualService's
+ * annotation canary-rollouts/experiment-backends, as for an HTTPRoute, so any later runner knows them.
  * Istio reports no per-route acceptance, so verifyWeight is null, as in Argo.
  */
 import type { KubeClient, KubeObject, JsonPatchOp } from '../kube/client.js';
@@ -14,10 +17,12 @@ import type { ApiResource } from '../kube/resources.js';
 import type { IstioDestinationRule, IstioVirtualService } from '../manifests/types.js';
 import { UsageError } from '../util/errors.js';
 import { apiResolver, checkServed } from './api-version.js';
+import { stableLeft } from './weights.js';
 import { routedServices, type RouterDefinition, type RouterTarget } from './definition.js';
 import { patchGuarded, pointer } from './guarded-patch.js';
-import { canaryDestination, canaryWeight, managedRoutes, RouteMismatch, weightOps, type ManagedRoute, type SplitSides, type VsSpec } from './istio-routes.js';
-import type { RouteWriter, TrafficRouter } from '../engine/ports.js';
+import { canaryDestination, canaryWeight, experimentDestinations, managedRoutes, RouteMismatch, weightOps, type ManagedRoute, type SplitSides, type VsSpec } from './istio-routes.js';
+import type { RouteWriter, TrafficRouter, WeightDestination } from '../engine/ports.js';
+import { annotationOps, experimentBackendNames } from './http-route-experiments.js';
 import { routesInPlace, type ManagedRoute as StepRoute, type RouteInPlace } from '../engine/routes.js';
 import { isOwnedRoute, routesInHttp, withHeaderRoutes } from './istio-header-routes.js';
 
@@ -62,7 +67,8 @@ function selectorText(v: IstioVirtualService): string {
 export const istio: RouterDefinition<'istio'> = {
   kind: 'istio',
   objectKind: 'VirtualService',
-  experimentWeights: { supported: false, why: "canary writes the weights of the VirtualService's stable and canary destinations only, where Argo's Istio router also weights experiment destinations" },
+  // Argo's Istio router: one destination per weighted template's Service in each managed route, host- and subset-level alike.
+  experimentWeights: { supported: true },
   api: VS_API,
   managedRoutes: { header: true, mirror: true, methodMatch: 'any' },
   // As Argo: every VirtualService of the Rollout gets the header and mirror routes.
@@ -75,7 +81,7 @@ export const istio: RouterDefinition<'istio'> = {
     ...r.virtualServices.map((v) => {
       const x = virtualServiceRef(v.name, t.namespace);
       const sides = r.destinationRule ? `subsets ${r.destinationRule.canarySubsetName} / ${r.destinationRule.stableSubsetName}` : `hosts ${t.canaryService ?? '?'} / ${t.stableService ?? '?'}`;
-      return `VirtualService ${x.namespace}/${x.name}: the weights of the ${sides} destinations in ${selectorText(v)}, and its own HTTP routes canary.${t.name}.* for header and mirror routes`;
+      return `VirtualService ${x.namespace}/${x.name}: the weights of the ${sides} destinations in ${selectorText(v)}, a destination per weighted experiment template (listed in annotation canary-rollouts/experiment-backends), and its own HTTP routes canary.${t.name}.* for header and mirror routes`;
     }),
     ...(r.destinationRule
       ? [`DestinationRule ${t.namespace}/${r.destinationRule.name}: label ${TRACK_LABEL} of subsets ${r.destinationRule.canarySubsetName} (canary) and ${r.destinationRule.stableSubsetName} (stable)`]
@@ -153,17 +159,35 @@ export class IstioRouter implements TrafficRouter {
   async getWeight(): Promise<number | null> {
     const v = this.o.virtualServices[0]!;
     const vs = await this.readVs(v);
-    return canaryWeight(vs.spec ?? {}, this.managed(v, vs), this.sides);
+    return canaryWeight(vs.spec ?? {}, this.managed(v, vs), this.sides, experimentBackendNames(vs));
   }
 
-  async setWeight(weight: number): Promise<void> {
+  /** Experiment destinations canary added (first managed route of each VirtualService); a VirtualService that disagrees with the first shows as a difference. */
+  readonly additional = {
+    inPlace: async (): Promise<WeightDestination[]> => {
+      let found: WeightDestination[] | null = null;
+      for (const v of this.o.virtualServices) {
+        const vs = await this.readVs(v);
+        const here = experimentDestinations(vs.spec ?? {}, this.managed(v, vs), experimentBackendNames(vs));
+        if (found !== null && JSON.stringify(found) !== JSON.stringify(here)) return [...found, { service: '', weight: -1 }];
+        found = here;
+      }
+      return found ?? [];
+    },
+  };
+
+  async setWeight(weight: number, additional: readonly WeightDestination[] = []): Promise<void> {
     const canary = Math.round(weight);
     if (!Number.isFinite(weight) || canary < 0 || canary > 100) throw new RangeError(`canary weight must be within 0..100, got ${weight}`);
+    stableLeft(this.describe(), canary, additional);
     // Subsets first: a weight on a subset that does not select the track yet would send requests nowhere.
     if (this.o.destinationRule) await this.labelSubsets();
     for (const v of this.o.virtualServices) {
       const x = virtualServiceRef(v.name, this.o.namespace);
-      await patchGuarded(this.o.client, await this.vsApi(), x.namespace, x.name, () => this.readVs(v), (vs) => weightOps(vs.spec ?? {}, this.managed(v, vs), this.sides, canary));
+      await patchGuarded(this.o.client, await this.vsApi(), x.namespace, x.name, () => this.readVs(v), (vs) => [
+        ...weightOps(vs.spec ?? {}, this.managed(v, vs), this.sides, canary, additional),
+        ...annotationOps(vs, additional.map((d) => d.service)),
+      ]);
     }
   }
 

@@ -14,7 +14,7 @@ import { UsageError } from '../util/errors.js';
 import { apiResolver, checkServed } from './api-version.js';
 import { routedServices, type RouterDefinition, type RouterTarget } from './definition.js';
 import type { TrafficRouter, WeightDestination } from '../engine/ports.js';
-import { canaryPercent, splitWeights, weightValue } from './weights.js';
+import { canaryPercent, splitWeights, stableLeft, weightValue } from './weights.js';
 
 const KIND = 'TrafficSplit';
 
@@ -159,12 +159,7 @@ export class SmiRouter implements TrafficRouter {
  */
 export function smiBackends(services: { canaryService: string; stableService: string }, canaryWeight: number, additional: readonly WeightDestination[], what: string): Backend[] {
   const [canary] = splitWeights(canaryWeight);
-  const stable = additional.reduce((left, d) => left - d.weight, 100 - canary);
-  if (stable < 0) {
-    throw new UsageError(`${what}: canary ${canary}% and experiment weights ${additional.map((d) => `${d.service} ${d.weight}%`).join(', ')} exceed 100%`, {
-      hint: 'lower the experiment templates\' weight or the setWeight before the experiment step',
-    });
-  }
+  const stable = stableLeft(what, canary, additional);
   return [{ service: services.canaryService, weight: canary }, ...additional.map((d) => ({ service: d.service, weight: d.weight })), { service: services.stableService, weight: stable }];
 }
 

@@ -3,6 +3,9 @@
  * integers, older tools "500m"), v1alpha2+ and Gateway API weights are integers. Weights are
  * relative, so the canary's share is canary / (canary + stable).
  */
+import type { WeightDestination } from '../engine/ports.js';
+import { UsageError } from '../util/errors.js';
+
 const SUFFIX: Record<string, number> = {
   '': 1,
   n: 1e-9,
@@ -41,4 +44,13 @@ export function splitWeights(canaryWeight: number): [number, number] {
   }
   const canary = Math.round(canaryWeight);
   return [canary, 100 - canary];
+}
+
+/** What canary and the experiment destinations leave of 100 for stable; throws naming `what` when they exceed it. */
+export function stableLeft(what: string, canary: number, additional: readonly WeightDestination[]): number {
+  const stable = additional.reduce((left, d) => left - d.weight, 100 - canary);
+  if (stable >= 0) return stable;
+  throw new UsageError(`${what}: canary ${canary}% and experiment weights ${additional.map((d) => `${d.service} ${d.weight}%`).join(', ')} exceed 100%`, {
+    hint: 'lower the experiment templates\' weight or the setWeight before the experiment step',
+  });
 }

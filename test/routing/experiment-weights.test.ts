@@ -31,12 +31,16 @@ describe('experiment template weights and the router', () => {
     expect(lint('        plugins:\n          argoproj-labs/gatewayAPI:\n            httpRoute: myapp\n', EXPERIMENT([5, 5]))).toEqual([]);
   });
 
+  it("Istio carries them too (Argo's Istio router adds a destination per experiment Service), host- and subset-level", () => {
+    expect(lint('        istio: {virtualService: {name: myapp-vsvc}}\n', EXPERIMENT([5, 5]))).toEqual([]);
+    expect(lint('        istio: {virtualService: {name: myapp-vsvc}, destinationRule: {name: myapp, canarySubsetName: canary, stableSubsetName: stable}}\n', EXPERIMENT([5, 5]))).toEqual([]);
+  });
+
   it('a router that cannot: one message per weight, at the weight, naming the router', () => {
-    const out = lint('        istio: {virtualService: {name: myapp-vsvc}}\n', EXPERIMENT([5, 5]));
+    const out = lint('        nginx: {stableIngress: myapp}\n', EXPERIMENT([5, 5]));
     expect(out).toHaveLength(2);
-    expect(out[0]).toMatch(/^23: spec\.strategy\.canary\.steps\[1\]\.experiment\.templates\[0\]\.weight: experiment template baseline: weight needs a router that sends traffic to experiment Services, and trafficRouting\.istio does not \(canary writes the weights of the VirtualService's stable and canary destinations only/);
-    expect(out[1]).toMatch(/templates\[1\]\.weight: experiment template canary: .*remove weight, or route with trafficRouting\.smi$/);
-    expect(lint('        nginx: {stableIngress: myapp}\n', EXPERIMENT([5, 0]))[0]).toMatch(/and trafficRouting\.nginx does not \(the NGINX canary Ingress carries one canary backend/);
+    expect(out[0]).toMatch(/^23: spec\.strategy\.canary\.steps\[1\]\.experiment\.templates\[0\]\.weight: experiment template baseline: weight needs a router that sends traffic to experiment Services, and trafficRouting\.nginx does not \(the NGINX canary Ingress carries one canary backend/);
+    expect(out[1]).toMatch(/templates\[1\]\.weight: experiment template canary: .*remove weight, or route with trafficRouting\.smi, trafficRouting\.istio or the Gateway API plugin$/);
     expect(lint('        traefik: {weightedTraefikServiceName: myapp}\n', EXPERIMENT([5, 0]))[0]).toMatch(/and trafficRouting\.traefik does not/);
   });
 

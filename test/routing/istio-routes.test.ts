@@ -6,7 +6,8 @@
  */
 import { parse } from 'yaml';
 import type { JsonPatchOp } from '../../src/kube/client.js';
-import { canaryWeight, hostName, managedRoutes, RouteMismatch, weightOps, type RouteSelector, type SplitSides, type VsSpec } from '../../src/routing/istio-routes.js';
+import type { WeightDestination } from '../../src/engine/ports.js';
+import { canaryWeight, experimentDestinations, hostName, managedRoutes, RouteMismatch, weightOps, type RouteSelector, type SplitSides, type VsSpec } from '../../src/routing/istio-routes.js';
 import { virtualServiceRef } from '../../src/routing/istio.js';
 
 const HOSTS: SplitSides = { canaryService: 'canary', stableService: 'stable', canarySubset: null, stableSubset: null, additionalSubsets: [] };
@@ -56,6 +57,18 @@ http:
         host: canary
       weight: 0`;
 
+/** TestHttpReconcileMultipleDestRule's VirtualService: subsets stable and canary, and an additional subset stable-subset. */
+const multipleDestRuleVsvc = `
+http:
+  - name: primary
+    route:
+    - destination: {host: rollout, subset: stable}
+      weight: 80
+    - destination: {host: rollout, subset: canary}
+      weight: 0
+    - destination: {host: rollout, subset: stable-subset}
+      weight: 20`;
+
 /** RFC 6902 add/replace/remove on a copy, as the API server applies canary's patch. */
 function apply(spec: VsSpec, ops: JsonPatchOp[]): VsSpec {
   const doc = { spec: structuredClone(spec) } as Record<string, unknown>;
@@ -64,14 +77,15 @@ function apply(spec: VsSpec, ops: JsonPatchOp[]): VsSpec {
     const last = keys.pop()!;
     const parent = keys.reduce<Record<string, unknown>>((o, k) => o[k] as Record<string, unknown>, doc);
     if (op.op === 'remove') (parent as unknown as unknown[]).splice(Number(last), 1);
+    else if (op.op === 'add' && last === '-') (parent as unknown as unknown[]).push(op.value);
     else if (op.op !== 'test') parent[last] = op.value;
   }
   return doc['spec'] as VsSpec;
 }
 
-function reconcile(yaml: string, selector: RouteSelector, weight: number, sides = HOSTS): VsSpec {
+function reconcile(yaml: string, selector: RouteSelector, weight: number, sides = HOSTS, experiments: WeightDestination[] = []): VsSpec {
   const spec = parse(yaml) as VsSpec;
-  return apply(spec, weightOps(spec, managedRoutes(spec, selector, sides), sides, weight));
+  return apply(spec, weightOps(spec, managedRoutes(spec, selector, sides), sides, weight, experiments));
 }
 
 const weights = (route: { route?: { destination?: { host?: string; subset?: string }; weight?: number }[] }) =>
@@ -173,17 +187,7 @@ http:
     });
 
     it('TestHttpReconcileMultipleDestRule: an additional subset keeps its weight and stable gets the rest', () => {
-      const vs = `
-http:
-  - name: primary
-    route:
-    - destination: {host: rollout, subset: stable}
-      weight: 80
-    - destination: {host: rollout, subset: canary}
-      weight: 0
-    - destination: {host: rollout, subset: stable-subset}
-      weight: 20`;
-      const out = reconcile(vs, sel({ routes: ['primary'] }), 10, { ...SUBSETS, additionalSubsets: ['stable-subset'] });
+      const out = reconcile(multipleDestRuleVsvc, sel({ routes: ['primary'] }), 10, { ...SUBSETS, additionalSubsets: ['stable-subset'] });
       expect(weights(out.http![0]!)).toEqual({ stable: 70, canary: 10, 'stable-subset': 20 });
     });
   });
@@ -205,6 +209,68 @@ http:
     const ops = weightOps(spec, managedRoutes(spec, sel({ routes: ['primary'] }), HOSTS), HOSTS, 20);
     expect(ops.filter((o) => o.op === 'remove').map((o) => o.path)).toEqual(['/spec/http/0/route/3', '/spec/http/0/route/1']);
     expect(weights(apply(spec, ops).http![0]!)).toEqual({ stable: 80, canary: 20 });
+  });
+
+  describe('experiment destinations (Argo processRoutes with additionalDestinations)', () => {
+    const yaml = (spec: VsSpec) => JSON.stringify(spec);
+
+    it('TestHostSplitExperimentStep: the experiment Service is added at its weight, stable gets the rest; without experiments it goes again', () => {
+      const added = reconcile(regularVsvc, sel({ routes: ['primary'] }), 10, HOSTS, [{ service: 'exp-svc', weight: 20 }]);
+      expect(weights(added.http![0]!)).toEqual({ stable: 70, canary: 10, 'exp-svc': 20 });
+      // Argo appends a host-only destination: no subset, no port.
+      expect(added.http![0]!.route![2]).toEqual({ destination: { host: 'exp-svc' }, weight: 20 });
+      expect(weights(added.http![1]!)).toEqual({ stable: 100, canary: 0 });
+      expect(weights(reconcile(yaml(added), sel({ routes: ['primary'] }), 10).http![0]!)).toEqual({ stable: 90, canary: 10 });
+    });
+
+    it('TestHostSplitExperimentStepMultipleServicesRemoved: two experiment Services added, then both removed', () => {
+      const two = [{ service: 'exp-canary', weight: 20 }, { service: 'exp-baseline', weight: 20 }];
+      const added = reconcile(regularVsvc, sel({ routes: ['primary'] }), 10, HOSTS, two);
+      expect(added.http![0]!.route).toHaveLength(4);
+      expect(weights(added.http![0]!)).toEqual({ stable: 50, canary: 10, 'exp-baseline': 20, 'exp-canary': 20 });
+      // Argo sorts the new hosts, so the route does not depend on the templates' order.
+      expect(added.http![0]!.route!.slice(2).map((d) => d.destination?.host)).toEqual(['exp-baseline', 'exp-canary']);
+      const removed = reconcile(yaml(added), sel({ routes: ['primary'] }), 10);
+      expect(removed.http![0]!.route).toHaveLength(2);
+      expect(weights(removed.http![0]!)).toEqual({ stable: 90, canary: 10 });
+    });
+
+    it('TestReconcileVirtualServiceExperimentStep: the weight of an experiment destination already there changes in place; the same again writes nothing', () => {
+      const spec = parse(regularVsvc) as VsSpec;
+      const managed = managedRoutes(spec, sel({ routes: ['primary'] }), HOSTS);
+      const at20 = apply(spec, weightOps(spec, managed, HOSTS, 10, [{ service: 'exp-svc', weight: 20 }]));
+      const ops = weightOps(at20, managed, HOSTS, 10, [{ service: 'exp-svc', weight: 10 }]);
+      expect(ops).toEqual([
+        { op: 'add', path: '/spec/http/0/route/0/weight', value: 80 },
+        { op: 'add', path: '/spec/http/0/route/2/weight', value: 10 },
+      ]);
+      expect(weightOps(apply(at20, ops), managed, HOSTS, 10, [{ service: 'exp-svc', weight: 10 }])).toEqual([]);
+      expect(experimentDestinations(apply(at20, ops), managed, ['exp-svc'])).toEqual([{ service: 'exp-svc', weight: 10 }]);
+      expect(canaryWeight(apply(at20, ops), managed, HOSTS, ['exp-svc'])).toBe(10);
+    });
+
+    it('TestReconcileWeightsBaseCase with experiments: every managed HTTP, TLS and TCP route gets the destination', () => {
+      const out = reconcile(regularMixedVsvc, sel({ routes: ['primary'], tlsRoutes: [{ port: 3000, sniHosts: [] }], tcpRoutes: [{ port: 3000 }] }), 20, HOSTS, [{ service: 'exp-svc', weight: 30 }]);
+      for (const kind of ['http', 'tls', 'tcp'] as const) {
+        expect(weights(out[kind]![0]!)).toEqual({ stable: 50, canary: 20, 'exp-svc': 30 });
+        expect(weights(out[kind]![1]!)).toEqual({ stable: 100, canary: 0 });
+      }
+    });
+
+    it('subset-level splitting (Argo test/e2e/istio/istio-subset-split-experiment-step.yaml): the experiment Service is a host destination beside the subsets; additional subsets keep theirs', () => {
+      const sides: SplitSides = { ...HOSTS, canaryService: null, stableService: null, canarySubset: 'canary', stableSubset: 'stable', additionalSubsets: ['stable-subset'] };
+      const out = reconcile(multipleDestRuleVsvc, sel({ routes: ['primary'] }), 10, sides, [{ service: 'exp-svc', weight: 20 }]);
+      expect(out.http![0]!.route).toEqual([
+        { destination: { host: 'rollout', subset: 'stable' }, weight: 50 },
+        { destination: { host: 'rollout', subset: 'canary' }, weight: 10 },
+        { destination: { host: 'rollout', subset: 'stable-subset' }, weight: 20 },
+        { destination: { host: 'exp-svc' }, weight: 20 },
+      ]);
+    });
+
+    it('processRoutes: stable never goes below 0 (Istio refuses negative weights)', () => {
+      expect(weights(reconcile(regularVsvc, sel({ routes: ['primary'] }), 90, HOSTS, [{ service: 'exp-svc', weight: 20 }]).http![0]!)).toEqual({ stable: 0, canary: 90, 'exp-svc': 20 });
+    });
   });
 
   it('reads the canary share of the first managed route; unweighted destinations count 0', () => {

@@ -110,6 +110,51 @@ describe('Istio VirtualService router', () => {
     expect(stored(sb, 'virtualservices', 'myapp')!.metadata.resourceVersion).toBe(rv);
   });
 
+  describe('experiment destinations (Argo TestReconcileVirtualServiceExperimentStep: add, change, delete)', () => {
+    type Route = { destination: { host: string; port?: unknown }; weight?: number };
+    const primary = () => (stored(sb, 'virtualservices', 'myapp')!['spec'] as { http: { route: Route[] }[] }).http[1]!.route;
+    const recorded = () => stored(sb, 'virtualservices', 'myapp')!.metadata.annotations?.['canary-rollouts/experiment-backends'];
+
+    it("added with their weights and recorded; changed in place; removed with the record, the user's routes and annotations as before", async () => {
+      seed(sb, 'virtualservices', virtualService());
+      const before = stored(sb, 'virtualservices', 'myapp')!;
+      const r = router(sb);
+      await r.setWeight(10, [{ service: 'exp-svc', weight: 20 }]);
+      expect(primary().map((d) => [d.destination.host, d.weight])).toEqual([['myapp-stable', 70], ['myapp-canary', 10], ['exp-svc', 20]]);
+      expect(recorded()).toBe('["exp-svc"]');
+      expect(await r.additional.inPlace()).toEqual([{ service: 'exp-svc', weight: 20 }]);
+      expect(await r.getWeight()).toBe(10);
+
+      await r.setWeight(10, [{ service: 'exp-svc', weight: 10 }]);
+      expect(primary().map((d) => [d.destination.host, d.weight])).toEqual([['myapp-stable', 80], ['myapp-canary', 10], ['exp-svc', 10]]);
+
+      await r.setWeight(10);
+      expect(primary().map((d) => [d.destination.host, d.weight])).toEqual([['myapp-stable', 90], ['myapp-canary', 10]]);
+      expect(recorded()).toBeUndefined();
+      expect(await r.additional.inPlace()).toEqual([]);
+      const after = stored(sb, 'virtualservices', 'myapp')!;
+      expect(after.metadata.annotations).toEqual(before.metadata.annotations);
+      expect((after['spec'] as { http: unknown[] }).http[0]).toEqual((before['spec'] as { http: unknown[] }).http[0]);
+    });
+
+    it('a later runner (a new router) finds the recorded destinations and removes them', async () => {
+      seed(sb, 'virtualservices', virtualService());
+      await router(sb).setWeight(10, [{ service: 'exp-a', weight: 20 }, { service: 'exp-b', weight: 20 }]);
+      const next = router(sb);
+      expect(await next.additional.inPlace()).toEqual([{ service: 'exp-a', weight: 20 }, { service: 'exp-b', weight: 20 }]);
+      await next.setWeight(0);
+      expect(primary().map((d) => [d.destination.host, d.weight])).toEqual([['myapp-stable', 100], ['myapp-canary', 0]]);
+      expect(recorded()).toBeUndefined();
+    });
+
+    it('canary and experiments over 100% are refused before any write, naming the VirtualService', async () => {
+      seed(sb, 'virtualservices', virtualService());
+      sb.api.stats.reset();
+      await expect(router(sb).setWeight(90, [{ service: 'exp-svc', weight: 20 }])).rejects.toThrow('VirtualService apps/myapp: canary 90% and experiment weights exp-svc 20% exceed 100%');
+      expect(sb.api.stats.requests().filter((q) => q.method === 'PATCH')).toEqual([]);
+    });
+  });
+
   it('409 conflicts on the patch are re-read and re-applied', async () => {
     seed(sb, 'virtualservices', virtualService());
     sb.api.faults.conflicts(0.5, { verbs: ['patch'] });

@@ -71,8 +71,8 @@ describe('router registry', () => {
     expect(istio.describe()).toBe('Istio VirtualService apps/web, gateways/edge (DestinationRule apps/web, subsets canary/stable)');
     expect(istio.objects()).toEqual(['web', 'edge.gateways']);
     expect(istio.writes()).toEqual([
-      'VirtualService apps/web: the weights of the subsets canary / stable destinations in routes primary, and its own HTTP routes canary.myapp.* for header and mirror routes',
-      'VirtualService gateways/edge: the weights of the subsets canary / stable destinations in TLS port 443 SNI web.example.com, and its own HTTP routes canary.myapp.* for header and mirror routes',
+      'VirtualService apps/web: the weights of the subsets canary / stable destinations in routes primary, a destination per weighted experiment template (listed in annotation canary-rollouts/experiment-backends), and its own HTTP routes canary.myapp.* for header and mirror routes',
+      'VirtualService gateways/edge: the weights of the subsets canary / stable destinations in TLS port 443 SNI web.example.com, a destination per weighted experiment template (listed in annotation canary-rollouts/experiment-backends), and its own HTTP routes canary.myapp.* for header and mirror routes',
       'DestinationRule apps/web: label canary-rollouts/track of subsets canary (canary) and stable (stable)',
     ]);
     expect(istio.permissions().map((p) => `${p.verb} ${p.resource} in ${p.namespace}`)).toEqual([

@@ -1,9 +1,10 @@
 /**
- * Weighted experiment templates over SMI and over the Gateway API plugin (Argo docs/features/experiment.md,
- * "Weighted Experiment Step with Traffic Routing"; the plugin's pkg/plugin/experiment.go): the seed
- * (or examples/gateway-api/) with an experiment step after setWeight 10 whose baseline and canary
- * templates get weight 20 each. While the experiment runs, the TrafficSplit (or the HTTPRoute's split
- * rule) has four backends (canary 10, the two experiment Services 20 each, stable 50) and the load to
+ * Weighted experiment templates over SMI, the Gateway API plugin and, in the sandbox, Istio (Argo
+ * docs/features/experiment.md, "Weighted Experiment Step with Traffic Routing"; the plugin's
+ * pkg/plugin/experiment.go; Argo's istio.go processRoutes): the seed (or examples/gateway-api/,
+ * examples/istio/) with an experiment step after setWeight 10 whose baseline and canary templates
+ * get weight 20 each. While the experiment runs, the TrafficSplit (the HTTPRoute's split rule, the
+ * VirtualService's route "primary") has four backends (canary 10, the two experiment Services 20 each, stable 50) and the load to
  * the root Service reaches the experiment pods in about those shares; after the step, and after a SIGTERM mid-experiment,
  * no experiment backend, Deployment or Service is left and the experiment pods get no request. And
  * once the Rollout has no experiment step, the next run finds what an earlier experiment left and deletes it.
@@ -14,7 +15,7 @@ import { parse as parseYaml } from 'yaml';
 import { catalog } from '../../sandbox/api/catalog.js';
 import type { Cluster } from '../../sandbox/cluster.js';
 import type { LoadGenerator, LoadStats } from '../../sandbox/world/load.js';
-import { canary, expectExit, experimentObjects, firstDeploy, firstDeployOf, GATEWAY, httpRoute, ROOT, runCanary, GOOD, healthyImage, killAll, removeVariants, report, requirePrometheus, seedCluster, until, variant } from '../support/harness.js';
+import { canary, CONTROL_PLANE, expectExit, experimentObjects, firstDeploy, firstDeployOf, GATEWAY, httpRoute, ROOT, runCanary, GOOD, healthyImage, killAll, removeVariants, report, requirePrometheus, seedCluster, until, variant } from '../support/harness.js';
 
 type Backend = { service: string; weight: number | string };
 
@@ -30,16 +31,44 @@ function routeBackends(sb: Cluster): Backend[] {
   return [...named('myapp-canary'), ...refs.filter((r) => r.name !== 'myapp-canary' && r.name !== 'myapp-stable').map((r) => ({ service: r.name, weight: r.weight ?? 1 })), ...named('myapp-stable')];
 }
 
+const ISTIO = 'examples/istio/';
+
+type Vs = { metadata: { annotations?: Record<string, string> }; spec: { http: { name?: string; route: { destination: { host: string }; weight?: number }[] }[] } };
+const virtualService = (sb: Cluster) => sb.store.tryGet(catalog.virtualservices, 'apps', 'myapp') as Vs | undefined;
+
+/** The VirtualService's route "primary" as backends, canary first and stable last as the TrafficSplit has them. */
+function vsBackends(sb: Cluster): Backend[] {
+  const route = (virtualService(sb)?.spec.http.find((r) => r.name === 'primary')?.route ?? []).map((d) => ({ service: d.destination.host, weight: d.weight ?? 0 }));
+  const named = (n: string) => route.filter((b) => b.service === n);
+  return [...named('myapp-canary'), ...route.filter((b) => b.service !== 'myapp-canary' && b.service !== 'myapp-stable'), ...named('myapp-stable')];
+}
+
 interface Router {
   title: string;
   /** The example the variant is made from. */
   base: string;
+  /** The sandbox's APIs, when the seed's are not enough. */
+  cluster?: Parameters<typeof seedCluster>[0];
   setUp(sb: Cluster): Promise<void>;
   backends(sb: Cluster): Backend[];
+  /** The route object's annotations (canary's record of the experiment backends it added). */
+  annotations(sb: Cluster): Record<string, string> | undefined;
 }
 
+const ISTIO_ROUTER: Router = {
+  title: 'Istio',
+  base: ISTIO,
+  cluster: { apis: { smi: ['v1alpha1', 'v1alpha2'], gatewayApi: ['v1', 'v1beta1'], istio: ['v1', 'v1beta1', 'v1alpha3'] } },
+  setUp: async (sb: Cluster) => {
+    await sb.create(catalog.virtualservices, 'apps', parseYaml(readFileSync(join(ROOT, ISTIO, 'virtualservice.yaml'), 'utf8')));
+    await firstDeployOf(sb, ISTIO);
+  },
+  backends: vsBackends,
+  annotations: (sb: Cluster) => virtualService(sb)?.metadata.annotations,
+};
+
 const ROUTERS: Router[] = [
-  { title: 'SMI', base: 'examples/seed/', setUp: (sb) => firstDeploy(sb), backends: splitBackends },
+  { title: 'SMI', base: 'examples/seed/', setUp: (sb) => firstDeploy(sb), backends: splitBackends, annotations: () => undefined },
   {
     title: 'the Gateway API plugin',
     base: GATEWAY,
@@ -48,7 +77,10 @@ const ROUTERS: Router[] = [
       await firstDeployOf(sb, GATEWAY);
     },
     backends: routeBackends,
+    annotations: (sb) => httpRoute(sb)?.metadata.annotations,
   },
+  // Sandbox only: the real control plane suite is near its time budget, and Istio's routing there is the same sandbox mesh.
+  ...(CONTROL_PLANE === 'sandbox' ? [ISTIO_ROUTER] : []),
 ];
 
 /** Requests answered per backend Service between two snapshots of the load's stats. */
@@ -67,7 +99,7 @@ if (requirePrometheus('weighted experiment templates')) {
     let dir: string;
     const backends = (c: Cluster) => router.backends(c);
     beforeAll(async () => {
-      sb = await seedCluster();
+      sb = await seedCluster(router.cluster);
       await router.setUp(sb);
       load = sb.startLoad({ rps: 30, path: '/get', from: 'apps/dependant-api-service', to: 'apps/myapp' });
       dir = variant((r) => {
@@ -124,8 +156,8 @@ if (requirePrometheus('weighted experiment templates')) {
 
       expectExit({ code: await run.done, stdout: run.stdout, stderr: run.stderr }, 0);
       expect(backends(sb).map((b) => b.service)).toEqual(['myapp-canary', 'myapp-stable']);
-      // canary's record of the backends it added to an HTTPRoute goes with them.
-      expect(httpRoute(sb)?.metadata.annotations?.['canary-rollouts/experiment-backends']).toBeUndefined();
+      // canary's record of the backends it added to an HTTPRoute or a VirtualService goes with them.
+      expect(router.annotations(sb)?.['canary-rollouts/experiment-backends']).toBeUndefined();
       expect(experimentObjects(sb)).toEqual([]);
       const after = load.stats();
       await new Promise((r) => setTimeout(r, 3_000));
