@@ -12,10 +12,8 @@
  *   template's Service gets its weight, appended as a host-only destination when missing (Argo adds
  *   no subset or port, in host- and subset-level splitting alike); stable gets what canary, the
  *   experiments and the additional subsets leave, never below 0.
- * - canary's one departure: Argo removes every other destination of a managed route, its way of
- *   finding leftover experiment destinations; canary knows the ones it added (the adapter's record)
- *   and removes only those, so a destination someone else wrote keeps its weight, as an additional
- *   subset does, and stable gets what is left.
+ * - Any other destination of a managed route is removed (Argo's leftover-experiment cleanup), so
+ *   that the route's weights still add up to 100.
  */
 import type { JsonPatchOp } from '../kube/client.js';
 import type { WeightDestination } from '../engine/ports.js';
@@ -99,15 +97,19 @@ export function managedRoutes(spec: VsSpec, selector: RouteSelector, sides: Spli
   return out;
 }
 
-/** The canary's share of the first managed route (of all its weights), in percent; null when nothing is managed. */
-export function canaryWeight(spec: VsSpec, managed: readonly ManagedRoute[], sides: SplitSides): number | null {
+/**
+ * The canary's share of the first managed route, in percent; null when nothing is managed.
+ * `experiments`: the hosts of the experiment destinations canary added, which count in the total.
+ */
+export function canaryWeight(spec: VsSpec, managed: readonly ManagedRoute[], sides: SplitSides, experiments: readonly string[] = []): number | null {
   const first = managed[0];
   if (!first) return null;
   let canary = 0;
   let total = 0;
   for (const d of routeOf(spec, first).route ?? []) {
-    if (sideOf(d, sides) === 'canary') canary += d.weight ?? 0;
-    total += d.weight ?? 0;
+    const side = sideOf(d, sides, experiments);
+    if (side === 'canary') canary += d.weight ?? 0;
+    if (side !== 'other') total += d.weight ?? 0;
   }
   return total <= 0 ? 0 : Math.round((canary / total) * 10_000) / 100;
 }
@@ -125,38 +127,29 @@ export function experimentDestinations(spec: VsSpec, managed: readonly ManagedRo
 
 /**
  * The JSON patch operations that give the managed routes `canary` percent and exactly the experiment
- * destinations `experiments` (Argo's processRoutes), removing those of `previous` (the hosts canary
- * added before) no longer wanted; empty when the routes already are so.
+ * destinations `experiments` (Argo's processRoutes); empty when they already have them.
  */
-export function weightOps(
-  spec: VsSpec,
-  managed: readonly ManagedRoute[],
-  sides: SplitSides,
-  canary: number,
-  experiments: readonly WeightDestination[] = [],
-  previous: readonly string[] = [],
-): JsonPatchOp[] {
+export function weightOps(spec: VsSpec, managed: readonly ManagedRoute[], sides: SplitSides, canary: number, experiments: readonly WeightDestination[] = []): JsonPatchOp[] {
   const ops: JsonPatchOp[] = [];
   const wanted = new Map(experiments.map((d) => [d.service, d.weight]));
-  const hosts = [...new Set([...wanted.keys(), ...previous])];
+  const hosts = [...wanted.keys()];
   const experimentTotal = experiments.reduce((sum, d) => sum + d.weight, 0);
   for (const m of managed) {
     const destinations = routeOf(spec, m).route ?? [];
-    const kept = destinations.filter((d) => ['additional', 'other'].includes(sideOf(d, sides, hosts))).reduce((sum, d) => sum + (d.weight ?? 0), 0);
+    const kept = destinations.filter((d) => sideOf(d, sides) === 'additional').reduce((sum, d) => sum + (d.weight ?? 0), 0);
     const stable = Math.max(0, 100 - canary - experimentTotal - kept);
     const removals: number[] = [];
-    const missing = new Set(wanted.keys());
+    const missing = new Set(hosts);
     destinations.forEach((d, i) => {
       const side = sideOf(d, sides, hosts);
       const path = `/spec/${m.kind}/${m.index}/route/${i}/weight`;
       if (side === 'canary' && d.weight !== canary) ops.push({ op: 'add', path, value: canary });
       else if (side === 'stable' && d.weight !== stable) ops.push({ op: 'add', path, value: stable });
       else if (side === 'experiment') {
-        const host = hostName(d);
-        // No longer wanted, or a second destination to the same host (it would count twice): Argo keeps the first.
-        if (!missing.delete(host)) removals.push(i);
-        else if (d.weight !== wanted.get(host)) ops.push({ op: 'add', path, value: wanted.get(host)! });
-      }
+        // A second destination to the same experiment host would count it twice: Argo keeps the first.
+        if (!missing.delete(hostName(d))) removals.push(i);
+        else if (d.weight !== wanted.get(hostName(d))) ops.push({ op: 'add', path, value: wanted.get(hostName(d))! });
+      } else if (side === 'other') removals.push(i);
     });
     // Appended in name order, as Argo sorts them, so the route does not depend on the templates' order.
     for (const host of [...missing].sort()) ops.push({ op: 'add', path: `/spec/${m.kind}/${m.index}/route/-`, value: { destination: { host }, weight: wanted.get(host)! } });

@@ -159,7 +159,7 @@ export class IstioRouter implements TrafficRouter {
   async getWeight(): Promise<number | null> {
     const v = this.o.virtualServices[0]!;
     const vs = await this.readVs(v);
-    return canaryWeight(vs.spec ?? {}, this.managed(v, vs), this.sides);
+    return canaryWeight(vs.spec ?? {}, this.managed(v, vs), this.sides, experimentBackendNames(vs));
   }
 
   /** Experiment destinations canary added (first managed route of each VirtualService); a VirtualService that disagrees with the first shows as a difference. */
@@ -185,7 +185,7 @@ export class IstioRouter implements TrafficRouter {
     for (const v of this.o.virtualServices) {
       const x = virtualServiceRef(v.name, this.o.namespace);
       await patchGuarded(this.o.client, await this.vsApi(), x.namespace, x.name, () => this.readVs(v), (vs) => [
-        ...weightOps(vs.spec ?? {}, this.managed(v, vs), this.sides, canary, additional, experimentBackendNames(vs)),
+        ...weightOps(vs.spec ?? {}, this.managed(v, vs), this.sides, canary, additional),
         ...annotationOps(vs, additional.map((d) => d.service)),
       ]);
     }

@@ -83,9 +83,9 @@ function apply(spec: VsSpec, ops: JsonPatchOp[]): VsSpec {
   return doc['spec'] as VsSpec;
 }
 
-function reconcile(yaml: string, selector: RouteSelector, weight: number, sides = HOSTS, experiments: WeightDestination[] = [], previous: string[] = []): VsSpec {
+function reconcile(yaml: string, selector: RouteSelector, weight: number, sides = HOSTS, experiments: WeightDestination[] = []): VsSpec {
   const spec = parse(yaml) as VsSpec;
-  return apply(spec, weightOps(spec, managedRoutes(spec, selector, sides), sides, weight, experiments, previous));
+  return apply(spec, weightOps(spec, managedRoutes(spec, selector, sides), sides, weight, experiments));
 }
 
 const weights = (route: { route?: { destination?: { host?: string; subset?: string }; weight?: number }[] }) =>
@@ -192,7 +192,7 @@ http:
     });
   });
 
-  it('TestHostSplitExperimentStepMultipleServicesRemoved: the experiment destinations canary added are removed, highest index first; unlike Argo, a destination canary did not add keeps its weight', () => {
+  it('TestHostSplitExperimentStepMultipleServicesRemoved: other destinations of a managed route are removed, highest index first', () => {
     const vs = `
 http:
   - name: primary
@@ -206,13 +206,9 @@ http:
     - destination: {host: experiment-b}
       weight: 10`;
     const spec = parse(vs) as VsSpec;
-    const managed = managedRoutes(spec, sel({ routes: ['primary'] }), HOSTS);
-    const ops = weightOps(spec, managed, HOSTS, 20, [], ['experiment-a', 'experiment-b']);
+    const ops = weightOps(spec, managedRoutes(spec, sel({ routes: ['primary'] }), HOSTS), HOSTS, 20);
     expect(ops.filter((o) => o.op === 'remove').map((o) => o.path)).toEqual(['/spec/http/0/route/3', '/spec/http/0/route/1']);
     expect(weights(apply(spec, ops).http![0]!)).toEqual({ stable: 80, canary: 20 });
-    // Not recorded as canary's: both stay at 10, stable gets what canary and they leave.
-    expect(weights(apply(spec, weightOps(spec, managed, HOSTS, 30)).http![0]!)).toEqual({ stable: 50, 'experiment-a': 10, canary: 30, 'experiment-b': 10 });
-    expect(canaryWeight(spec, managed, HOSTS)).toBe(20);
   });
 
   describe('experiment destinations (Argo processRoutes with additionalDestinations)', () => {
@@ -224,7 +220,7 @@ http:
       // Argo appends a host-only destination: no subset, no port.
       expect(added.http![0]!.route![2]).toEqual({ destination: { host: 'exp-svc' }, weight: 20 });
       expect(weights(added.http![1]!)).toEqual({ stable: 100, canary: 0 });
-      expect(weights(reconcile(yaml(added), sel({ routes: ['primary'] }), 10, HOSTS, [], ['exp-svc']).http![0]!)).toEqual({ stable: 90, canary: 10 });
+      expect(weights(reconcile(yaml(added), sel({ routes: ['primary'] }), 10).http![0]!)).toEqual({ stable: 90, canary: 10 });
     });
 
     it('TestHostSplitExperimentStepMultipleServicesRemoved: two experiment Services added, then both removed', () => {
@@ -234,7 +230,7 @@ http:
       expect(weights(added.http![0]!)).toEqual({ stable: 50, canary: 10, 'exp-baseline': 20, 'exp-canary': 20 });
       // Argo sorts the new hosts, so the route does not depend on the templates' order.
       expect(added.http![0]!.route!.slice(2).map((d) => d.destination?.host)).toEqual(['exp-baseline', 'exp-canary']);
-      const removed = reconcile(yaml(added), sel({ routes: ['primary'] }), 10, HOSTS, [], ['exp-baseline', 'exp-canary']);
+      const removed = reconcile(yaml(added), sel({ routes: ['primary'] }), 10);
       expect(removed.http![0]!.route).toHaveLength(2);
       expect(weights(removed.http![0]!)).toEqual({ stable: 90, canary: 10 });
     });
@@ -250,7 +246,7 @@ http:
       ]);
       expect(weightOps(apply(at20, ops), managed, HOSTS, 10, [{ service: 'exp-svc', weight: 10 }])).toEqual([]);
       expect(experimentDestinations(apply(at20, ops), managed, ['exp-svc'])).toEqual([{ service: 'exp-svc', weight: 10 }]);
-      expect(canaryWeight(apply(at20, ops), managed, HOSTS)).toBe(10);
+      expect(canaryWeight(apply(at20, ops), managed, HOSTS, ['exp-svc'])).toBe(10);
     });
 
     it('TestReconcileWeightsBaseCase with experiments: every managed HTTP, TLS and TCP route gets the destination', () => {
