@@ -39,8 +39,9 @@ const HEADER = 'examples/gateway-api-header/';
 const TAG = { header: 'X-Canary', value: 'yes', share: 0.1 };
 const LEASE_WAIT = 45_000;
 
-/** The names of canary's own rules on the route. */
-function ownRules(sb: Cluster): string[] {
+/** The names of canary's own rules on the route, read once the store has caught up with the API server (on the real control plane it is a replica, and lags). */
+async function ownRules(sb: Cluster): Promise<string[]> {
+  await sb.settle();
   return (httpRoute(sb)!.spec.rules as { name?: string }[]).map((r) => r.name ?? '').filter((n) => n.startsWith('canary.myapp.'));
 }
 
@@ -86,7 +87,7 @@ if (requirePrometheus('header and mirror routes over Gateway API')) {
       await sb.create(catalog.httproutes, 'apps', parseYaml(readFileSync(join(ROOT, GATEWAY, 'httproute.yaml'), 'utf8')));
       await firstDeployOf(sb, HEADER);
       user = userRules(sb);
-      expect(ownRules(sb)).toEqual([]);
+      expect(await ownRules(sb)).toEqual([]);
     });
     afterEach(killAll);
     afterAll(async () => sb?.close());
@@ -94,7 +95,7 @@ if (requirePrometheus('header and mirror routes over Gateway API')) {
     it('only tagged requests reach the canary, then mirrored copies too; promoted with no rule of canary\'s left: exit 0', async () => {
       const p = canary(sb, ['run', HEADER, '--image', `myapp=${GOOD}`, '--time-scale', '0.2']);
       await p.waitFor(/step 2\/9: pause 6s/, 90_000);
-      expect(ownRules(sb)).toEqual([expect.stringMatching(/^canary\.myapp\.testers-[0-9a-f]{8}-0$/)]);
+      expect(await ownRules(sb)).toEqual([expect.stringMatching(/^canary\.myapp\.testers-[0-9a-f]{8}-0$/)]);
       expect(routeWeight(sb)).toBe(0);
       expect((await statusJson(sb)).route).toEqual({ kind: 'HTTPRoute', name: 'myapp', weight: 0, managedRoutes: ['testers'], additional: [] });
       const a = sb.load!.stats();
@@ -105,7 +106,7 @@ if (requirePrometheus('header and mirror routes over Gateway API')) {
       expect(header.untaggedStable).toBeGreaterThan(header.taggedCanary);
 
       await p.waitFor(/step 4\/9: pause 6s/, 30_000);
-      expect(ownRules(sb)).toHaveLength(2);
+      expect(await ownRules(sb)).toHaveLength(2);
       const b = sb.load!.stats();
       const calls = canaryCalls(sb);
       const scraped = await scrapedCanaryCalls(sb);
@@ -120,7 +121,7 @@ if (requirePrometheus('header and mirror routes over Gateway API')) {
       const r = { code: await p.done, stdout: p.stdout, stderr: p.stderr };
       expectExit(r, 0);
       expect(r.stdout).toMatch(/setHeaderRoute testers: X-Canary exact "yes" -> canary/);
-      expect(ownRules(sb)).toEqual([]);
+      expect(await ownRules(sb)).toEqual([]);
       expect(userRules(sb)).toEqual(user);
       expect(stableImage(sb)).toBe(GOOD);
     });
@@ -128,21 +129,21 @@ if (requirePrometheus('header and mirror routes over Gateway API')) {
     it('`canary abort` during the header route: rolled back, no rule left', async () => {
       const p = canary(sb, ['run', HEADER, '--image', `myapp=${healthyImage('header-abort')}`, '--time-scale', '0.2']);
       await p.waitFor(/step 2\/9: pause 6s/, 90_000);
-      expect(ownRules(sb)).toHaveLength(1);
+      expect(await ownRules(sb)).toHaveLength(1);
       expectExit(await runCanary(sb, ['abort', 'myapp']), 0);
       expect(await p.done).toBe(3);
-      expect(ownRules(sb)).toEqual([]);
+      expect(await ownRules(sb)).toEqual([]);
       expect(userRules(sb)).toEqual(user);
     });
 
     it('SIGTERM during the mirror route: rolled back, no rule left', async () => {
       const p = canary(sb, ['run', HEADER, '--image', `myapp=${healthyImage('header-sigterm')}`, '--time-scale', '0.2']);
       await p.waitFor(/step 4\/9: pause 6s/, 90_000);
-      expect(ownRules(sb)).toHaveLength(2);
+      expect(await ownRules(sb)).toHaveLength(2);
       p.kill('SIGTERM');
       expect(await p.done).toBe(3);
       expect(parseFinalLine(verdictLine(p.stdout))).toMatchObject({ verdict: 'aborted' });
-      expect(ownRules(sb)).toEqual([]);
+      expect(await ownRules(sb)).toEqual([]);
       expect(userRules(sb)).toEqual(user);
     });
 
@@ -154,12 +155,12 @@ if (requirePrometheus('header and mirror routes over Gateway API')) {
       await until(() => fullRunState(sb)?.phase === 'Paused' && fullRunState(sb)!.stepIndex === 3, 'the pause at step 4/9 in the run state', 30_000, 20);
       first.kill('SIGKILL');
       expect(await first.done).toBe(137);
-      expect(ownRules(sb)).toHaveLength(2);
+      expect(await ownRules(sb)).toHaveLength(2);
       await until(() => leaseFree(sb), 'the dead runner\'s Lease to expire', LEASE_WAIT, 250);
       const second = await runCanary(sb, args);
       expectExit(second, 0);
       expect(second.stdout).toMatch(/resum/i);
-      expect(ownRules(sb)).toEqual([]);
+      expect(await ownRules(sb)).toEqual([]);
       expect(userRules(sb)).toEqual(user);
       expect(stableImage(sb)).toBe(image);
     }, 180_000);
