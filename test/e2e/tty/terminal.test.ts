@@ -122,7 +122,15 @@ if (requirePrometheus('terminal views')) {
               return /^ {2}Step: +4\/9$/m.test(c) ? c : null;
             }, "the 20-row watch's frame at step 4", 20_000, 100);
             const count = async (pane: string, first: RegExp) => (await tmux.captureHistory(pane)).split('\n').filter((l) => first.test(l)).length;
-            copies = { run: await count('run', /^apps\/myapp {2}revision/), watch: await count('watch', /^Name: +myapp$/), small: await count('small', /^Name: +myapp$/) };
+            const all = async () => ({ run: await count('run', /^apps\/myapp {2}revision/), watch: await count('watch', /^Name: +myapp$/), small: await count('small', /^Name: +myapp$/) });
+            // A capture taken while a view redraws (ora erases the old frame line by line, then writes
+            // the new one) can miss the frame's first line: a CI run saw run: 0. A pile-up shows as
+            // more than one copy, so capture again until every pane shows its frame, and count then.
+            copies = await all();
+            for (let i = 0; i < 20 && Object.values(copies).some((n) => n === 0); i++) {
+              await new Promise((r) => setTimeout(r, 50));
+              copies = await all();
+            }
           }
         }
 
