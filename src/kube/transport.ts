@@ -8,8 +8,11 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import { createSecureContext } from 'node:tls';
+import type { Duplex } from 'node:stream';
+import { trustedConnector, type TlsIdentity } from './tls/connect.js';
+import { anchorsOf } from './tls/fast-trust.js';
 import type { KubeCredentials } from './kubeconfig-data.js';
+import { definedOnly } from '../util/defined-only.js';
 
 export interface WireRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -64,7 +67,7 @@ export function kubeTransport(kc: KubeCredentials, options: TransportOptions = {
   const cluster = kc.getCurrentCluster();
   const server = cluster?.server;
   if (!server) throw new Error('kubeTransport: the kubeconfig has no current cluster');
-  const agents = keepAliveAgents(!!cluster.proxyUrl);
+  const agents = keepAliveAgents(!!cluster.proxyUrl, options.trace);
 
   const open = async (req: WireRequest, signal: AbortSignal): Promise<http.IncomingMessage> => {
     const url = new URL(server.replace(/\/+$/, '') + req.path);
@@ -138,7 +141,7 @@ export function kubeTransport(kc: KubeCredentials, options: TransportOptions = {
  * verification), so a credential plugin that rotates its certificate gets a fresh one. With a
  * proxy-url, client-node's proxy agent is used as is.
  */
-function keepAliveAgents(proxied: boolean): (url: URL, o: https.RequestOptions) => http.Agent | undefined {
+function keepAliveAgents(proxied: boolean, trace?: (line: string) => void): (url: URL, o: https.RequestOptions) => http.Agent | undefined {
   const cache = new Map<string, http.Agent>();
   return (url, o) => {
     if (proxied) return o.agent instanceof http.Agent ? o.agent : undefined;
@@ -146,7 +149,7 @@ function keepAliveAgents(proxied: boolean): (url: URL, o: https.RequestOptions) 
     const key = createHash('sha256').update(`${url.protocol}${JSON.stringify(tls, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('base64') : v))}`).digest('hex');
     let agent = cache.get(key);
     if (!agent) {
-      agent = url.protocol === 'https:' ? httpsAgent(tls) : new http.Agent({ keepAlive: true });
+      agent = url.protocol === 'https:' ? httpsAgent(definedOnly(tls), trace) : new http.Agent({ keepAlive: true });
       cache.set(key, agent);
     }
     return agent;
@@ -154,14 +157,26 @@ function keepAliveAgents(proxied: boolean): (url: URL, o: https.RequestOptions) 
 }
 
 /**
- * One TLS context for all of an agent's connections: given `ca`, Node builds a context per
- * connection, each with its own copy of the root certificate store (~5 ms of CPU), which was most of
- * `canary status`'s first five parallel requests (docs/benchmarks.md, issue 15).
+ * Each connection is verified before the agent writes on it (tls/connect.ts): with the kubeconfig's
+ * CA, without building OpenSSL's store of public roots, which was ~16 ms of every command that talks
+ * to the cluster; one TLS context per identity, as a context per connection cost ~5 ms each
+ * (docs/benchmarks.md, issue 15).
  */
-function httpsAgent(tls: Pick<https.AgentOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized' | 'servername'>): https.Agent {
-  const { ca, cert, key, ...rest } = tls;
-  const secureContext = createSecureContext(definedOnly({ ca, cert, key }));
-  return new https.Agent({ keepAlive: true, secureContext, ...definedOnly(rest) });
+function httpsAgent(tls: TlsIdentity, trace?: (line: string) => void): https.Agent {
+  const connector = trustedConnector(tls, { anchors: anchorsOf(tls.ca), ...(trace ? { onUnsure: (why: string) => trace(`trace TLS verified by OpenSSL: ${why}`) } : {}) });
+  class VerifiedAgent extends https.Agent {
+    override createConnection(o: https.RequestOptions, done?: (err: Error | null, socket: Duplex) => void): undefined {
+      connector.connect({ host: o.host ?? o.hostname ?? 'localhost', port: Number(o.port ?? 443) }).then(
+        (socket) => {
+          socket.setKeepAlive(true, 1000);
+          done?.(null, socket);
+        },
+        (err: Error) => done?.(err, undefined as never),
+      );
+      return undefined;
+    }
+  }
+  return new VerifiedAgent({ keepAlive: true });
 }
 
 function tracing(trace: (line: string) => void): (req: WireRequest) => (result: string) => void {
@@ -173,9 +188,6 @@ function tracing(trace: (line: string) => void): (req: WireRequest) => (result: 
   };
 }
 
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
 
 function readBody(res: http.IncomingMessage, signal: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -116,9 +116,11 @@ async function routeInfo(cluster: Cluster, rollout: RolloutSpec | null, namespac
   let managedRoutes: string[] = [];
   let additional: { service: string; weight: number }[] = [];
   try {
-    weight = await router.getWeight();
-    if (router.routes) managedRoutes = [...new Set((await router.routes.inPlace()).map((r) => r.name).filter((n) => n !== ''))];
-    if (router.additional) additional = (await router.additional.inPlace()).filter((d) => d.service !== '');
+    // Independent reads of the route object, at once: one round trip instead of three.
+    const [w, routes, extra] = await Promise.all([router.getWeight(), router.routes?.inPlace() ?? [], router.additional?.inPlace() ?? []]);
+    weight = w;
+    managedRoutes = [...new Set(routes.map((r) => r.name).filter((n) => n !== ''))];
+    additional = extra.filter((d) => d.service !== '');
   } catch {
     weight = null;
   }

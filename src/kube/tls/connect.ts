@@ -1,0 +1,77 @@
+/**
+ * TLS connections to the API server, verified before anything is written on them. With a kubeconfig
+ * CA, the handshake first runs on a context without OpenSSL's root store (see fast-trust.ts) and the
+ * server's certificate is checked here; when that check is unsure, the connection is dropped and made
+ * again with OpenSSL verifying against the same CA, as Node always did: its errors, its messages.
+ */
+import type { X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
+import { connect, createSecureContext, type ConnectionOptions, type SecureContext, type TLSSocket } from 'node:tls';
+import { fastTrust, type FastTrust } from './fast-trust.js';
+import { definedOnly } from '../../util/defined-only.js';
+
+/** The kubeconfig's CA, client certificate and key, insecure-skip-tls-verify (rejectUnauthorized false) and tls-server-name. */
+export type TlsIdentity = Pick<ConnectionOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized' | 'servername'>;
+
+export interface Endpoint {
+  host: string;
+  port: number;
+  /** e.g. ['h2', 'http/1.1']. */
+  ALPNProtocols?: string[];
+}
+
+export interface TrustedConnector {
+  /** A connected socket whose server is verified; rejects with the connection's or OpenSSL's error. */
+  connect(to: Endpoint): Promise<TLSSocket>;
+}
+
+export interface ConnectorOptions {
+  /** The kubeconfig's CA certificates (fast-trust.ts anchorsOf); null: OpenSSL verifies every connection. */
+  anchors: X509Certificate[] | null;
+  now?: () => number;
+  /** Told why a connection was verified by OpenSSL after all (CANARY_TRACE). */
+  onUnsure?: (why: string) => void;
+}
+
+/** One per TLS identity: its contexts are made once, on first use. */
+export function trustedConnector(id: TlsIdentity, o: ConnectorOptions): TrustedConnector {
+  const { ca, cert, key } = id;
+  const verifying = id.rejectUnauthorized !== false;
+  const now = o.now ?? Date.now;
+  let full: SecureContext | null = null;
+  let fast: SecureContext | null = null;
+  // `ca: []` gives OpenSSL an empty store of its own: no root certificates are loaded.
+  const fastContext = () => (fast ??= createSecureContext(definedOnly({ ca: [], cert, key })));
+  const fullContext = () => (full ??= createSecureContext(definedOnly({ ca, cert, key })));
+  const servernameFor = (host: string) => id.servername ?? (isIP(host) ? undefined : host);
+
+  const open = (to: Endpoint, secureContext: SecureContext, rejectUnauthorized: boolean): Promise<TLSSocket> =>
+    new Promise((resolve, reject) => {
+      const socket = connect(definedOnly({ host: to.host, port: to.port, servername: servernameFor(to.host), ALPNProtocols: to.ALPNProtocols, secureContext, rejectUnauthorized }));
+      const failed = (err: Error) => reject(err);
+      socket.once('error', failed);
+      socket.once('secureConnect', () => {
+        socket.off('error', failed);
+        resolve(socket);
+      });
+    });
+
+  return {
+    async connect(to) {
+      if (!verifying || !o.anchors) return open(to, fullContext(), verifying);
+      const socket = await open(to, fastContext(), false);
+      const verdict = check(socket, o.anchors, servernameFor(to.host) ?? to.host, now());
+      if (verdict.trusted) return socket;
+      socket.destroy();
+      o.onUnsure?.(verdict.why);
+      return open(to, fullContext(), true);
+    },
+  };
+}
+
+function check(socket: TLSSocket, anchors: readonly X509Certificate[], host: string, now: number): FastTrust {
+  const leaf = socket.getPeerX509Certificate();
+  if (!leaf) return { trusted: false, why: 'the server sent no certificate' };
+  return fastTrust(leaf, anchors, host, now);
+}
+
