@@ -38,7 +38,8 @@ export async function benchCli(runs = 20, log: (m: string) => void = () => undef
       canary('canary --help', ['--help']),
       canary('canary lint examples/seed/', ['lint', 'examples/seed/']),
       canary('canary status myapp', ['status', 'myapp', '-n', 'apps']),
-      kget('kubectl get (same objects)', ['get', '-n', 'apps', 'configmap/myapp-canary-run', 'lease/myapp-canary-lock', 'deployment/myapp-stable', 'deployment/myapp-canary', 'trafficsplit/myapp']),
+      // Every object status reads by name, the two Services included (their selectors are in its view).
+      kget('kubectl get (same objects)', ['get', '-n', 'apps', 'configmap/myapp-canary-run', 'lease/myapp-canary-lock', 'deployment/myapp-stable', 'deployment/myapp-canary', 'service/myapp-stable', 'service/myapp-canary', 'trafficsplit/myapp']),
       kget('kubectl get pods -l', ['get', '-n', 'apps', 'pods', '-l', 'canary-rollouts/track']),
       kget('kubectl version --client', ['version', '--client']),
     ];
