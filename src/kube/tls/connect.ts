@@ -31,6 +31,8 @@ export interface ConnectorOptions {
   now?: () => number;
   /** Told why a connection was verified by OpenSSL after all (CANARY_TRACE). */
   onUnsure?: (why: string) => void;
+  /** A TCP connection or TLS handshake not done by then fails with ETIMEDOUT (default 30 s). */
+  handshakeTimeoutMs?: number;
 }
 
 /** One per TLS identity: its contexts are made once, on first use. */
@@ -45,13 +47,22 @@ export function trustedConnector(id: TlsIdentity, o: ConnectorOptions): TrustedC
   const fullContext = () => (full ??= createSecureContext(definedOnly({ ca, cert, key })));
   const servernameFor = (host: string) => id.servername ?? (isIP(host) ? undefined : host);
 
+  const timeoutMs = o.handshakeTimeoutMs ?? 30_000;
+  /*
+   * No request owns the socket until it is verified, so a request that gives up (its deadline) cannot
+   * destroy it: the handshake has its own timeout, and does not keep a command's process alive.
+   */
   const open = (to: Endpoint, secureContext: SecureContext, rejectUnauthorized: boolean): Promise<TLSSocket> =>
     new Promise((resolve, reject) => {
       const socket = connect(definedOnly({ host: to.host, port: to.port, servername: servernameFor(to.host), ALPNProtocols: to.ALPNProtocols, secureContext, rejectUnauthorized }));
+      socket.unref();
+      socket.setTimeout(timeoutMs, () => socket.destroy(Object.assign(new Error(`TLS handshake with ${to.host}:${to.port} not done within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
       const failed = (err: Error) => reject(err);
       socket.once('error', failed);
       socket.once('secureConnect', () => {
         socket.off('error', failed);
+        socket.setTimeout(0);
+        socket.ref();
         resolve(socket);
       });
     });

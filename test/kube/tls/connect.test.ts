@@ -4,7 +4,7 @@
  * where the fast check is unsure.
  */
 import { createServer, connect, type Server, type TLSSocket } from 'node:tls';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { anchorsOf } from '../../../src/kube/tls/fast-trust.js';
 import { trustedConnector, type TlsIdentity } from '../../../src/kube/tls/connect.js';
 import { CASES, SPECS } from './cases.js';
@@ -97,5 +97,25 @@ describe('trustedConnector', () => {
     // OpenSSL, on the real clock, accepts it; the fast check at the injected time did not.
     expect(out).toEqual({ ok: true, alpn: false });
     expect(unsure).toEqual([expect.stringMatching(/expired/)]);
+  });
+
+  it('fails a handshake the server never answers with ETIMEDOUT, and closes the socket', async () => {
+    const held: Socket[] = [];
+    // Accepts and reads, never speaks TLS.
+    const silent = createTcpServer((s) => {
+      held.push(s);
+      s.resume();
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as AddressInfo).port;
+    const ca = certs.ca!.certPem;
+    try {
+      const out = await settle(trustedConnector({ ca }, { anchors: anchorsOf(ca), handshakeTimeoutMs: 50 }).connect({ host: '127.0.0.1', port }));
+      expect(out).toEqual({ ok: false, code: 'ETIMEDOUT' });
+      await new Promise<void>((r) => (held[0]!.closed ? r() : held[0]!.once('close', () => r())));
+    } finally {
+      held.forEach((s) => s.destroy());
+      silent.close();
+    }
   });
 });
