@@ -31,7 +31,7 @@ export interface ConnectorOptions {
   now?: () => number;
   /** Told why a connection was verified by OpenSSL after all (CANARY_TRACE). */
   onUnsure?: (why: string) => void;
-  /** A TCP connection or TLS handshake not done by then fails with ETIMEDOUT (default 30 s). */
+  /** A TCP connection or TLS handshake not done by then fails with ETIMEDOUT (default 10 s, client-go's TLSHandshakeTimeout). */
   handshakeTimeoutMs?: number;
 }
 
@@ -47,7 +47,7 @@ export function trustedConnector(id: TlsIdentity, o: ConnectorOptions): TrustedC
   const fullContext = () => (full ??= createSecureContext(definedOnly({ ca, cert, key })));
   const servernameFor = (host: string) => id.servername ?? (isIP(host) ? undefined : host);
 
-  const timeoutMs = o.handshakeTimeoutMs ?? 30_000;
+  const timeoutMs = o.handshakeTimeoutMs ?? 10_000;
   /*
    * No request owns the socket until it is verified, so a request that gives up (its deadline) cannot
    * destroy it: the handshake has its own timeout, and does not keep a command's process alive.
