@@ -71,6 +71,9 @@ export function trustedConnector(id: TlsIdentity, o: ConnectorOptions): TrustedC
     async connect(to) {
       if (!verifying || !o.anchors) return open(to, fullContext(), verifying);
       const socket = await open(to, fastContext(), false);
+      // What is checked below is this handshake's certificate: a later one (TLS 1.2 renegotiation,
+      // which Kubernetes' Go server never starts) must not replace it unchecked.
+      socket.disableRenegotiation();
       const verdict = check(socket, o.anchors, servernameFor(to.host) ?? to.host, now());
       if (verdict.trusted) return socket;
       socket.destroy();
