@@ -5,12 +5,6 @@
 'use strict';
 const { join } = require('node:path');
 
-// No optimizing compilers (Maglev, TurboFan): a command is over before they would pay off, and a
-// runner mostly waits; their code and data cost every process about 4 MB of memory, which a waiting
-// runner cannot spare (docs/benchmarks.md, issue 15). Set before the program is compiled (the code
-// cache records the flags it was made with).
-require('node:v8').setFlagsFromString('--max-opt=1');
-
 // A reader that goes away (`canary run --dry-run | head`) must not crash a command, and above all
 // must not stop a rollout half way: output to a closed pipe is dropped, the work goes on. Attached
 // when a stream is first used: creating process.stderr for a pipe loads node:net, which `canary

@@ -33,6 +33,14 @@ export function commandOf(argv: readonly string[]): string {
 }
 
 /**
+ * Commands that talk to the API server. They load node:https (with http, tls, net, crypto and
+ * streams) before V8's flags change below: Node's embedded code cache of its own modules is made
+ * under the default flags, and once any flag changes every builtin loaded after it is compiled from
+ * source, 7 ms of `canary status` (docs/benchmarks.md, issue 15).
+ */
+export const CLUSTER_COMMANDS: readonly string[] = ['run', 'status', 'abort', 'promote', 'retry', 'analyze', 'history', '__complete'];
+
+/**
  * The cache key: the command, and the node flags when there are any. V8 rejects a cache made under
  * other flags (the jest suites run canary with NODE_OPTIONS=--experimental-vm-modules); one file
  * per set of flags keeps two ways of running canary from replacing each other's cache at every run.
@@ -158,6 +166,14 @@ export async function runCli(file: string, argv: readonly string[], env: NodeJS.
     const cli = createRequire(file)(file) as CliModule;
     return cli.main(argv);
   }
+  const command = commandOf(argv);
+  const req = createRequire(file);
+  if (CLUSTER_COMMANDS.includes(command)) req('node:https');
+  // No optimizing compilers (Maglev, TurboFan): a command is over before they would pay off, and a
+  // runner mostly waits; their code and data cost every process about 4 MB of memory, which a
+  // waiting runner cannot spare. Set before the bundle is compiled: its code cache records the
+  // flags it was made with.
+  (req('node:v8') as typeof import('node:v8')).setFlagsFromString('--max-opt=1');
   const loaded = loadBundle(file, cacheKey(argv, process.execArgv, env.NODE_OPTIONS), cacheDir(env));
   try {
     return await loaded.cli.main(argv);

@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { bundleHash, CACHE_MAX_AGE_MS, cacheDir, cacheKey, CACHED_COMMANDS, commandOf, loadBundle } from '../../src/cli/boot.js';
+import { bundleHash, CACHE_MAX_AGE_MS, cacheDir, cacheKey, CACHED_COMMANDS, commandOf, loadBundle, CLUSTER_COMMANDS } from '../../src/cli/boot.js';
 import { COMPLETE } from '../../src/cli/complete.js';
 import { VERBS } from '../../src/cli/main.js';
 
@@ -47,6 +47,11 @@ describe('commandOf', () => {
 
   it('knows every verb of cli/main.ts and the completion word', () => {
     expect([...CACHED_COMMANDS].sort()).toEqual([...VERBS, COMPLETE].sort());
+  });
+
+  it('names only known commands as talking to the cluster, the one-shot ones among them', () => {
+    for (const c of CLUSTER_COMMANDS) expect(CACHED_COMMANDS).toContain(c);
+    for (const c of ['status', 'abort', 'promote']) expect(CLUSTER_COMMANDS).toContain(c);
   });
 });
 
