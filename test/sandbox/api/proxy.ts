@@ -10,6 +10,7 @@ import type { ObjectStore } from '../store/store.js';
 import { catalog } from './catalog.js';
 import { badRequest, notFound, serviceUnavailable } from './errors.js';
 import { isObject } from './patch/json-value.js';
+import { cutExchange } from './respond.js';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'authorization']);
 
@@ -78,7 +79,8 @@ export class ServiceProxy {
     target.pathname = base.pathname.replace(/\/$/, '') + (path || '/');
     target.search = search;
     const headers: Record<string, string | string[]> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = v;
+    // HTTP/2 pseudo-headers (:method, :path, :authority, :scheme) are not headers to an HTTP/1.1 upstream.
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP_BY_HOP.has(k) && !k.startsWith(':')) headers[k] = v;
     headers['x-forwarded-for'] = req.socket.remoteAddress ?? '127.0.0.1';
     const client = target.protocol === 'https:' ? https : http;
     return new Promise((resolve) => {
@@ -92,7 +94,7 @@ export class ServiceProxy {
           up.pipe(res);
           up.on('end', () => resolve());
           up.on('error', () => {
-            res.destroy();
+            cutExchange(res);
             resolve();
           });
         },
@@ -104,7 +106,7 @@ export class ServiceProxy {
           const text = JSON.stringify(status) + '\n';
           res.writeHead(503, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
           res.end(text);
-        } else res.destroy();
+        } else cutExchange(res);
         resolve();
       });
       req.pipe(upstream);
