@@ -101,11 +101,18 @@ export function handleWatch(ctx: ServerContext, call: Call): void {
       cutExchange(res);
     },
   });
-  if (bookmarks) bookmarkTimer = setInterval(() => bookmark(), ctx.bookmarkIntervalMs);
+  // The exchange may have gone while this handler ran (the server closing destroys every HTTP/2
+  // session): its 'close' has fired already, so nothing would stop these timers.
+  if (res.destroyed || call.req.destroyed) {
+    cleanup();
+    return;
+  }
+  // A watch's timers never keep a process alive on their own: the listening server does.
+  if (bookmarks) bookmarkTimer = setInterval(() => bookmark(), ctx.bookmarkIntervalMs).unref();
   if (timeoutSeconds !== undefined) {
     timeoutTimer = setTimeout(() => {
       if (bookmarks) bookmark();
       end();
-    }, timeoutSeconds * 1000);
+    }, timeoutSeconds * 1000).unref();
   }
 }
