@@ -33,10 +33,11 @@ export function commandOf(argv: readonly string[]): string {
 }
 
 /**
- * Commands that talk to the API server. They load node:https, node:http and node:http2 (HTTP/2 to
- * the API server, HTTP/1.1 to one that does not offer it; with tls, net, crypto and the streams) before V8's flags change below: Node's embedded code cache of its own modules is made
- * under the default flags, and once any flag changes every builtin loaded after it is compiled from
- * source, 7 ms of `canary status` (docs/benchmarks.md, issue 15).
+ * Commands that talk to the API server: they run without V8's optimizing compilers (runCli), and
+ * load node:https, node:http and node:http2 (with tls, net, crypto and the streams) before that
+ * flag changes. Node's embedded code cache of its own modules is made under the default flags, and
+ * once any flag changes every builtin loaded after it is compiled from source: 7 ms of
+ * `canary status` (docs/benchmarks.md, issue 15).
  */
 export const CLUSTER_COMMANDS: readonly string[] = ['run', 'status', 'abort', 'promote', 'retry', 'analyze', 'history', '__complete'];
 
@@ -168,12 +169,15 @@ export async function runCli(file: string, argv: readonly string[], env: NodeJS.
   }
   const command = commandOf(argv);
   const req = createRequire(file);
-  if (CLUSTER_COMMANDS.includes(command)) for (const m of ['node:https', 'node:http', 'node:http2']) req(m);
-  // No optimizing compilers (Maglev, TurboFan): a command is over before they would pay off, and a
-  // runner mostly waits; their code and data cost every process about 4 MB of memory, which a
-  // waiting runner cannot spare. Set before the bundle is compiled: its code cache records the
-  // flags it was made with.
-  (req('node:v8') as typeof import('node:v8')).setFlagsFromString('--max-opt=1');
+  if (CLUSTER_COMMANDS.includes(command)) {
+    for (const m of ['node:https', 'node:http', 'node:http2']) req(m);
+    // No optimizing compilers (Maglev, TurboFan): a command is over before they would pay off, and
+    // a runner mostly waits; their code and data cost every process about 4 MB of memory, which a
+    // waiting runner cannot spare. Set before the bundle is compiled: its code cache records the
+    // flags it was made with. Not for --help and lint, where loading node:v8 to set it costs more
+    // than it saves (docs/benchmarks.md).
+    (req('node:v8') as typeof import('node:v8')).setFlagsFromString('--max-opt=1');
+  }
   const loaded = loadBundle(file, cacheKey(argv, process.execArgv, env.NODE_OPTIONS), cacheDir(env));
   try {
     return await loaded.cli.main(argv);
