@@ -50,19 +50,19 @@ export function trustedConnector(id: TlsIdentity, o: ConnectorOptions): TrustedC
   const timeoutMs = o.handshakeTimeoutMs ?? 10_000;
   /*
    * No request owns the socket until it is verified, so a request that gives up (its deadline) cannot
-   * destroy it: the handshake has its own timeout, and does not keep a command's process alive.
+   * destroy it: the handshake has its own timeout. It stays ref'd: a connection being made must keep
+   * the process alive, or one with nothing else pending would end silently with exit code 0 (a CI run
+   * of the real control plane's NGINX e2e saw `canary run` exit 0 without a word).
    */
   const open = (to: Endpoint, secureContext: SecureContext, rejectUnauthorized: boolean): Promise<TLSSocket> =>
     new Promise((resolve, reject) => {
       const socket = connect(definedOnly({ host: to.host, port: to.port, servername: servernameFor(to.host), ALPNProtocols: to.ALPNProtocols, secureContext, rejectUnauthorized }));
-      socket.unref();
       socket.setTimeout(timeoutMs, () => socket.destroy(Object.assign(new Error(`TLS handshake with ${to.host}:${to.port} not done within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
       const failed = (err: Error) => reject(err);
       socket.once('error', failed);
       socket.once('secureConnect', () => {
         socket.off('error', failed);
         socket.setTimeout(0);
-        socket.ref();
         resolve(socket);
       });
     });
