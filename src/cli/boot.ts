@@ -34,7 +34,7 @@ export function commandOf(argv: readonly string[]): string {
 
 /**
  * Commands that talk to the API server: they run without V8's optimizing compilers (runCli), and
- * load node:https, node:http and node:http2 (with tls, net, crypto and the streams) before that
+ * load node:https and node:http (with tls, net, crypto and the streams) before that
  * flag changes. Node's embedded code cache of its own modules is made under the default flags, and
  * once any flag changes every builtin loaded after it is compiled from source: 7 ms of
  * `canary status` (docs/benchmarks.md, issue 15).
@@ -170,7 +170,7 @@ export async function runCli(file: string, argv: readonly string[], env: NodeJS.
   const command = commandOf(argv);
   const req = createRequire(file);
   if (CLUSTER_COMMANDS.includes(command)) {
-    for (const m of ['node:https', 'node:http', 'node:http2']) req(m);
+    for (const m of ['node:https', 'node:http']) req(m);
     // No optimizing compilers (Maglev, TurboFan): a command is over before they would pay off, and
     // a runner mostly waits; their code and data cost every process about 4 MB of memory, which a
     // waiting runner cannot spare. Set before the bundle is compiled: its code cache records the
