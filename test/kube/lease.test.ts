@@ -42,8 +42,6 @@ describe('LeaseLock', () => {
       expect(spec()?.renewTime).toBe(`2026-01-01T12:00:${String(seconds - 15).padStart(2, '0')}.000000Z`);
       await clock.advance(1_000);
       await eventually(() => spec()?.renewTime === `2026-01-01T12:00:${String(seconds).padStart(2, '0')}.000000Z`, 5_000, `renewal at +${seconds}s`);
-      // The server stores the renewal before its answer reaches the lock: time moves on once the lock sleeps again.
-      await eventually(() => clock.pending() === 1, 5_000, `the lock asleep after the renewal at +${seconds}s`);
     }
     expect(clock.requested.filter((ms) => ms === 15_000).length).toBeGreaterThanOrEqual(3);
     expect(await a.holder()).toEqual({ identity: 'alice@laptop pid 1', renewedAt: Date.UTC(2026, 0, 1, 12, 0, 45), durationMs: 25_000 });
@@ -109,7 +107,6 @@ describe('LeaseLock', () => {
       const failed = sb.api.stats.snapshot().byStatus['503'] ?? 0;
       await clock.advance(t === 0 ? 15_000 : 1_000);
       await eventually(() => (sb.api.stats.snapshot().byStatus['503'] ?? 0) > failed || onLost.mock.calls.length > 0, 5_000, 'a failed renewal');
-      await eventually(() => clock.pending() === 1 || onLost.mock.calls.length > 0, 5_000, 'the lock asleep after the failed renewal');
     }
     await eventually(() => onLost.mock.calls.length > 0, 5_000, 'onLost');
     expect(onLost).toHaveBeenCalledWith(null);

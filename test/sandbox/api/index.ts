@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
-import http2, { type ServerHttp2Session } from 'node:http2';
+import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ObjectStore } from '../store/store.js';
 import { Authorizer, type AuthorizerOptions } from './authorizer.js';
@@ -115,22 +115,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     serverAddress: () => address,
     aggregatedDiscovery: options.aggregatedDiscovery ?? true,
   };
-  const listener = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse): void => {
-    // The HTTP/2 compatibility API has every member the handlers use (headers, writeHead, write,
-    // flushHeaders, end, destroy, socket); `socket` is the stream's, so destroying it resets the stream.
-    void handleRequest(pipeline, req as http.IncomingMessage, res as http.ServerResponse);
+  const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    void handleRequest(pipeline, req, res);
   };
-  // kube-apiserver serves HTTP/2 and HTTP/1.1 on its TLS port, chosen by ALPN; so does the sandbox.
-  const server = tls ? http2.createSecureServer({ key: tls.keyPem, cert: tls.certPem, allowHTTP1: true }, listener) : http.createServer(listener);
+  const server = tls ? https.createServer({ key: tls.keyPem, cert: tls.certPem }, listener) : http.createServer(listener);
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
-  });
-  const sessions = new Set<ServerHttp2Session>();
-  server.on('session', (s: ServerHttp2Session) => {
-    sessions.add(s);
-    s.on('close', () => sessions.delete(s));
   });
   // TLS handshakes that fail (a client that does not trust the CA) must not take the server down.
   server.on('tlsClientError', () => undefined);
@@ -163,8 +155,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       faults.clear();
       watches.endAll();
       server.close(() => resolve());
-      if (server instanceof http.Server) server.closeAllConnections();
-      for (const s of sessions) s.destroy();
+      server.closeAllConnections();
       for (const s of sockets) s.destroy();
     }));
 

@@ -15,7 +15,7 @@ import { isHealthPath, serveNonResource } from './nonresource.js';
 import type { ServiceProxy } from './proxy.js';
 import { requestInfo, type RequestInfo } from './request-info.js';
 import { resolveType, serveResource } from './resources.js';
-import { cutExchange, writeStatus, writeText } from './respond.js';
+import { writeStatus, writeText } from './respond.js';
 import type { Stats } from './stats.js';
 
 export interface Pipeline {
@@ -76,7 +76,7 @@ export async function handleRequest(p: Pipeline, req: IncomingMessage, res: Serv
       watch: info.verb === 'watch',
       isResource: info.kind === 'resource',
     });
-    if (await applyFaultPlan(plan, res, info, note)) return;
+    if (await applyFaultPlan(plan, req, res, info, note)) return;
 
     if (info.kind === 'nonresource') {
       return serveNonResource(req, res, info.path, info.query, { types: p.ctx.store.types, serverAddress: p.serverAddress(), aggregatedDiscovery: p.aggregatedDiscovery });
@@ -106,7 +106,7 @@ function authenticated(req: IncomingMessage, token: string): boolean {
 }
 
 /** Returns true when the fault answered (or dropped) the request. */
-async function applyFaultPlan(plan: FaultPlan, res: ServerResponse, info: RequestInfo, note: (s: string) => void): Promise<boolean> {
+async function applyFaultPlan(plan: FaultPlan, req: IncomingMessage, res: ServerResponse, info: RequestInfo, note: (s: string) => void): Promise<boolean> {
   if (plan.delayMs > 0) {
     note(`fault: +${Math.round(plan.delayMs)}ms`);
     await sleep(plan.delayMs);
@@ -118,7 +118,7 @@ async function applyFaultPlan(plan: FaultPlan, res: ServerResponse, info: Reques
       return false;
     case 'drop':
       note('fault: connection dropped');
-      cutExchange(res);
+      req.socket.destroy();
       return true;
     case 'status':
       note(`fault: ${action.code}`);
@@ -144,7 +144,7 @@ async function applyFaultPlan(plan: FaultPlan, res: ServerResponse, info: Reques
 
 function answerError(res: ServerResponse, err: unknown, note: (s: string) => void): void {
   if (res.headersSent || res.destroyed) {
-    cutExchange(res);
+    res.destroy();
     return;
   }
   if (err instanceof PlainNotFound) return writeText(res, 404, '404 page not found\n');

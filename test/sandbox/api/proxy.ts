@@ -10,7 +10,6 @@ import type { ObjectStore } from '../store/store.js';
 import { catalog } from './catalog.js';
 import { badRequest, notFound, serviceUnavailable } from './errors.js';
 import { isObject } from './patch/json-value.js';
-import { cutExchange } from './respond.js';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'authorization']);
 
@@ -79,8 +78,7 @@ export class ServiceProxy {
     target.pathname = base.pathname.replace(/\/$/, '') + (path || '/');
     target.search = search;
     const headers: Record<string, string | string[]> = {};
-    // HTTP/2 pseudo-headers (:method, :path, :authority, :scheme) are not headers to an HTTP/1.1 upstream.
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP_BY_HOP.has(k) && !k.startsWith(':')) headers[k] = v;
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = v;
     headers['x-forwarded-for'] = req.socket.remoteAddress ?? '127.0.0.1';
     const client = target.protocol === 'https:' ? https : http;
     return new Promise((resolve) => {
@@ -94,7 +92,7 @@ export class ServiceProxy {
           up.pipe(res);
           up.on('end', () => resolve());
           up.on('error', () => {
-            cutExchange(res);
+            res.destroy();
             resolve();
           });
         },
@@ -106,7 +104,7 @@ export class ServiceProxy {
           const text = JSON.stringify(status) + '\n';
           res.writeHead(503, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
           res.end(text);
-        } else cutExchange(res);
+        } else res.destroy();
         resolve();
       });
       req.pipe(upstream);

@@ -1,7 +1,6 @@
 /** Writing answers the way the real server frames them (compact JSON plus a newline, audit id, no caching). */
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import http2, { type Http2Stream } from 'node:http2';
 import { stringify } from 'yaml';
 import type { Status } from './errors.js';
 import type { Output } from './negotiation.js';
@@ -44,16 +43,4 @@ export function writeText(res: ServerResponse, code: number, text: string, conte
   commonHeaders(res);
   res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'X-Content-Type-Options': 'nosniff', ...headers });
   res.end(res.req.method === 'HEAD' ? undefined : text);
-}
-
-/**
- * Ends an exchange as a failure, never as a complete answer: over HTTP/1.1 the connection is closed;
- * over HTTP/2 the stream is reset with INTERNAL_ERROR, as Go's server resets a stream whose handler
- * failed, and the connection's other streams go on.
- */
-export function cutExchange(res: ServerResponse): void {
-  const stream = (res as unknown as { stream?: Http2Stream }).stream;
-  if (stream) {
-    if (!stream.closed) stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
-  } else res.socket?.destroy();
 }

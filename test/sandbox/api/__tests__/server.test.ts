@@ -2,7 +2,6 @@ import { X509Certificate } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
-import http2 from 'node:http2';
 import https from 'node:https';
 import { parse } from 'yaml';
 import type { ApiServer } from '../index.js';
@@ -20,49 +19,7 @@ function peerCertificate(server: ApiServer): Promise<X509Certificate> {
   });
 }
 
-function h2Get(server: ApiServer, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const session = http2.connect(server.url, { ca: server.caPem! });
-    session.on('error', reject);
-    const req = session.request({ ':path': path, authorization: `Bearer ${server.token}` });
-    let body = '';
-    let status = 0;
-    req.setEncoding('utf8');
-    req.on('response', (h) => (status = Number(h[':status'])));
-    req.on('data', (c: string) => (body += c));
-    req.on('end', () => {
-      session.close();
-      resolve({ status, body });
-    });
-    req.on('error', reject);
-  });
-}
-
 describe('server start-up, TLS and kubeconfig', () => {
-  it('serves HTTP/2 and HTTP/1.1 on its TLS port, chosen by ALPN, as kube-apiserver does', async () => {
-    const server = await startSandbox();
-    try {
-      const { port } = new URL(server.url);
-      const alpn = (offer: string[]): Promise<string | false> =>
-        new Promise((resolve, reject) => {
-          const socket = tls.connect({ host: '127.0.0.1', port: Number(port), ca: server.caPem!, ALPNProtocols: offer }, () => {
-            resolve(socket.alpnProtocol ?? false);
-            socket.destroy();
-          });
-          socket.on('error', reject);
-        });
-      expect(await alpn(['h2', 'http/1.1'])).toBe('h2');
-      expect(await alpn(['http/1.1'])).toBe('http/1.1');
-      const over2 = await h2Get(server, '/api/v1/namespaces/default');
-      expect(over2.status).toBe(200);
-      expect(JSON.parse(over2.body)).toMatchObject({ kind: 'Namespace', metadata: { name: 'default' } });
-      const over1 = await get(server, '/api/v1/namespaces/default');
-      expect(JSON.parse(over1.text)).toMatchObject({ kind: 'Namespace', metadata: { name: 'default' } });
-    } finally {
-      await server.close();
-    }
-  });
-
   it('serves HTTPS with an EC P-256 certificate for 127.0.0.1 and localhost, signed by the CA it reports', async () => {
     const server = await startSandbox();
     try {

@@ -15,7 +15,6 @@ import type { K8sObject, WatchEvent } from '../../store/types.js';
 import { groupVersion } from '../catalog.js';
 import { badRequest, statusOf } from '../errors.js';
 import { isTrue } from '../request-info.js';
-import { cutExchange } from '../respond.js';
 import { selectorsOf } from '../selectors.js';
 import { parseIncludeObject, toTable } from '../tables.js';
 import { output, present, type Call, type ServerContext } from './context.js';
@@ -38,9 +37,7 @@ export function handleWatch(ctx: ServerContext, call: Call): void {
   const include = parseIncludeObject(query.get('includeObject')) ?? 'Metadata';
 
   const { res } = call;
-  // HTTP/2 frames the stream itself and forbids Transfer-Encoding (RFC 9113 8.2.2).
-  const chunked: Record<string, string> = call.req.httpVersionMajor >= 2 ? {} : { 'Transfer-Encoding': 'chunked' };
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', ...chunked });
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.socket?.setNoDelay(true);
   res.flushHeaders();
 
@@ -98,7 +95,7 @@ export function handleWatch(ctx: ServerContext, call: Call): void {
     end,
     cut: () => {
       cleanup();
-      cutExchange(res);
+      res.socket?.destroy();
     },
   });
   // The exchange may have gone while this handler ran (the server closing destroys every HTTP/2
