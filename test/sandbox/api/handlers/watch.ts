@@ -98,8 +98,8 @@ export function handleWatch(ctx: ServerContext, call: Call): void {
       res.socket?.destroy();
     },
   });
-  // The exchange may have gone while this handler ran (the server closing destroys every HTTP/2
-  // session): its 'close' has fired already, so nothing would stop these timers.
+  // The exchange may have gone while this handler ran (the server closing destroys every
+  // connection): its 'close' has fired already, so nothing would stop these timers.
   if (res.destroyed || call.req.destroyed) {
     cleanup();
     return;
