@@ -5,12 +5,12 @@
  * (docs/benchmarks.md). Anything that drives the run reads them with stored.ts's readStoredManifests.
  */
 import { readDocuments } from './documents.js';
-import { parseManifestText } from './load.js';
+import { readStoredText } from './stored-text.js';
 import type { RolloutSpec } from './types.js';
 
 /** The first Rollout of the stored manifests, with `namespace` as its namespace; null when none reads. */
 export function readStoredRollout(text: string, namespace: string): RolloutSpec | null {
-  const { docs, issues } = parseManifestText(text, '<stored manifests>');
+  const { docs, issues } = readStoredText(text, '<stored manifests>');
   const rollout = readDocuments(docs, ['<stored manifests>'], issues, { stored: true }).spec.rollouts[0];
   return rollout ? { ...rollout, namespace } : null;
 }

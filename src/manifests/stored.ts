@@ -2,12 +2,11 @@
  * The manifests of a run, stored next to its state, so that `canary abort` and `canary retry` can
  * act without the files: the Rollout as it was run (--image applied), its templates and Services.
  */
-import { stringify } from 'yaml';
 import { readDocuments } from './documents.js';
 import { sortIssues, formatIssue } from './issues.js';
-import { parseManifestText } from './load.js';
 import { validate } from './rules.js';
 import { SourceDoc } from './source.js';
+import { readStoredText, storedText } from './stored-text.js';
 import type { AnalysisTemplateSpec, JsonObject, ResolvedRollout, ServiceSpec, SpecSet } from './types.js';
 import { InternalError } from '../util/errors.js';
 
@@ -19,11 +18,11 @@ export function manifestsOf(rollout: ResolvedRollout, template: JsonObject, temp
   doc.spec.template = template;
   if (rollout.workloadRef) doc.spec.selector = { matchLabels: rollout.selector.matchLabels, ...(rollout.selector.matchExpressions.length ? { matchExpressions: rollout.selector.matchExpressions } : {}) };
   const docs = [doc, ...templates.map(docValue), ...services.map((s) => s.manifest)];
-  return docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
+  return storedText(docs);
 }
 
 export function readStoredManifests(text: string, namespace: string): SpecSet {
-  const { docs, issues } = parseManifestText(text, STORED);
+  const { docs, issues } = readStoredText(text, STORED);
   const read = readDocuments(docs, [STORED], issues, { stored: true });
   issues.push(...validate(read.spec, { namespace, prometheusAddress: null }));
   const errors = sortIssues(issues).filter((i) => i.severity === 'error');
