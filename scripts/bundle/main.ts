@@ -35,9 +35,14 @@ const common: BuildOptions = {
   platform: 'node',
   target: 'node20.19',
   format: 'cjs',
-  // Whitespace and syntax only: names stay, so that stack traces and constructor names read as in src/.
+  // Short local names too: a quarter less source to read and decode at every start, and a smaller
+  // code cache to deserialize (about 4 ms of each command on a 2-core VM, docs/benchmarks.md).
+  // keepNames: functions and classes keep their `name` (errors take theirs from new.target.name).
+  // Stack traces are read through the source map (CANARY_DEBUG=1).
   minifyWhitespace: true,
   minifySyntax: true,
+  minifyIdentifiers: true,
+  keepNames: true,
   legalComments: 'none',
   charset: 'ascii',
   logLevel: 'warning',
