@@ -57,7 +57,8 @@ export function experimentUp(tx: Tx, obs: Observation, ctx: EngineContext, index
   const workloads = experimentWorkloads(name, step);
   for (const w of workloads) {
     const d = obs.experiment.deployments.find((x) => x.name === w.name);
-    const serviceMissing = w.service !== null && !obs.experiment.services.includes(w.service);
+    // A Service of this name made for another experiment (a template's service.name, kept by a run cut short) is pointed at this one.
+    const serviceMissing = w.service !== null && !obs.experiment.services.some((s) => s.name === w.service && s.experiment === w.name);
     if (!d || d.replicas !== w.replicas || serviceMissing) tx.effect({ kind: 'ensureExperiment', workload: w });
   }
   if (ex.availableAt !== null) return true;
@@ -164,7 +165,8 @@ export function cleanUpExperiments(tx: Tx, obs: Observation, ctx: EngineContext)
     return true;
   }
   let left = false;
-  // This run's experiments are named after its revision; anything else an earlier run left.
+  // This run's experiment Deployments are named after its revision; anything else an earlier run
+  // left. A Service is its Deployment's (a template's service.name need not carry the revision).
   const leftover = (name: string) => !name.startsWith(`${ctx.spec.name}-${ctx.revision}-`);
   for (const d of obs.experiment.deployments) {
     if (keep.has(`Deployment/${d.name}`)) continue;
@@ -172,8 +174,8 @@ export function cleanUpExperiments(tx: Tx, obs: Observation, ctx: EngineContext)
     left = true;
   }
   for (const s of obs.experiment.services) {
-    if (keep.has(`Service/${s}`)) continue;
-    tx.effect({ kind: 'deleteExperimentObject', object: 'Service', name: s, leftover: leftover(s) });
+    if (keep.has(`Service/${s.name}`)) continue;
+    tx.effect({ kind: 'deleteExperimentObject', object: 'Service', name: s.name, leftover: leftover(s.experiment ?? s.name) });
     left = true;
   }
   return left;

@@ -51,8 +51,13 @@ export interface Observation {
 
 export interface ExperimentObjects {
   deployments: ExperimentDeployment[];
-  /** Names of the experiments' Services. */
-  services: string[];
+  services: ExperimentService[];
+}
+
+export interface ExperimentService {
+  name: string;
+  /** The experiment Deployment whose pods it selects (its experiment label); null when unlabelled. */
+  experiment: string | null;
 }
 
 export interface ExperimentDeployment {

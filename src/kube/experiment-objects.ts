@@ -40,7 +40,7 @@ export async function observeExperiments(client: KubeClient, ns: string, rollout
   const pods = deployments.items.length ? (await client.list<Pod>(Pods, ns, { labelSelector: experimentPodSelector() })).items : [];
   return {
     deployments: deployments.items.map((d) => statusOf(d, pods)),
-    services: services.items.map((s) => s.metadata.name),
+    services: services.items.map((s) => ({ name: s.metadata.name, experiment: s.metadata.labels?.[EXPERIMENT_LABEL] ?? null })),
   };
 }
 
@@ -71,6 +71,11 @@ export async function ensureExperiment(client: KubeClient, ns: string, rollout: 
   const svc = await client.tryGet<Service>(Services, ns, w.service);
   if (svc) {
     claim(svc, `Service ${ns}/${w.service}`, false);
+    // A Service named in the template (service.name) outlives its revision's experiment when a run
+    // was cut short: it selects the earlier experiment's pods until it is pointed at this one's.
+    if (svc.metadata.labels?.[EXPERIMENT_LABEL] !== w.name || svc.spec?.selector?.[EXPERIMENT_LABEL] !== w.name) {
+      await client.patch(Services, ns, w.service, { type: 'merge', body: { metadata: { labels: { [EXPERIMENT_LABEL]: w.name } }, spec: { selector: { [EXPERIMENT_LABEL]: w.name } } } });
+    }
     return;
   }
   await client.create(Services, ns, experimentService(rollout, ns, w));

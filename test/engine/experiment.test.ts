@@ -93,6 +93,26 @@ describe('an experiment step', () => {
     s.stop.abort();
   });
 
+  it("a template's Service named in the manifest (service.name) is this run's: deleted after the step without being called an earlier run's", async () => {
+    const named = STEP.map((l) => l.replace('{name: baseline, specRef: stable, service: {}}', '{name: baseline, specRef: stable, service: {name: myapp-baseline}}'));
+    expect(named).not.toEqual(STEP);
+    const h = await deployed(experimentRollout(named, [JUDGE]));
+    const s = await start(h, { image: NEW });
+    const name = `myapp-${s.revision}-1`;
+    await runFor(h, 5_000);
+    expect(h.cluster.experimentServices.get('myapp-baseline')).toBe(`${name}-baseline`);
+    await runFor(h, 60_000);
+    expect(h.store.run.state!.stepIndex).toBe(2);
+    expect(h.events.filter((e) => e.kind === 'experimentDeleted').map((e) => e.kind === 'experimentDeleted' && `${e.object} ${e.name} ${e.leftover}`).sort()).toEqual([
+      `Deployment ${name}-baseline false`,
+      `Deployment ${name}-canary false`,
+      'Service myapp-baseline false',
+      `Service ${name}-canary false`,
+    ]);
+    expect(h.cluster.experimentServices.size).toBe(0);
+    s.stop.abort();
+  });
+
   it("while the templates come up, the run says which experiment Deployment it waits for, one after another", async () => {
     const h = await deployed(experimentRollout(STEP, [JUDGE]));
     const s = await start(h, { image: NEW });
@@ -342,7 +362,7 @@ describe('an experiment step with weighted templates', () => {
     expect(firstDelete).toBeGreaterThan(0);
     expect(log.slice(0, firstDelete).some((l) => l.startsWith('weight') && !l.includes('='))).toBe(true);
     expect(h.cluster.additional).toEqual([]);
-    expect([...h.cluster.experimentServices].some((n) => n.startsWith(`myapp-${first.revision}-`))).toBe(false);
+    expect([...h.cluster.experimentServices.keys()].some((n) => n.startsWith(`myapp-${first.revision}-`))).toBe(false);
     second.stop.abort();
   });
 });

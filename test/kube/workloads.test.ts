@@ -258,6 +258,21 @@ describe('KubeWorkloads', () => {
     expect(d.spec.template.metadata.labels).toMatchObject({ app: 'myapp', role: 'baseline', 'canary-rollouts/experiment': name });
   });
 
+  it("a template's Service (service.name) left by an earlier revision's experiment is pointed at this experiment's pods", async () => {
+    await services(sb);
+    const r = rollout();
+    const w = new KubeWorkloads({ client: sb.client, namespace: 'apps', rollout: r });
+    await w.ensure('stable', desired(r, 1));
+    const template = (name: string) => ({ name, specRef: 'stable' as const, replicas: 1, labels: {}, annotations: {}, selector: null, service: 'myapp-baseline' });
+    await w.ensureExperiment(template('myapp-0123456789-0-baseline'), desired(r, 1));
+    await w.deleteExperimentObject('Deployment', 'myapp-0123456789-0-baseline');
+    await w.ensureExperiment(template('myapp-abcdef0123-0-baseline'), desired(r, 1));
+    const svc = stored(sb, 'services', 'myapp-baseline') as unknown as { metadata: { labels: Record<string, string> }; spec: { selector: Record<string, string> } };
+    expect(svc.spec.selector).toEqual({ 'canary-rollouts/experiment': 'myapp-abcdef0123-0-baseline' });
+    expect(svc.metadata.labels['canary-rollouts/experiment']).toBe('myapp-abcdef0123-0-baseline');
+    expect((await w.observe()).experiment.services).toEqual([{ name: 'myapp-baseline', experiment: 'myapp-abcdef0123-0-baseline' }]);
+  });
+
   describe('a Rollout whose experiment steps were removed (it has none now)', () => {
     const labelled = (kind: 'Deployment' | 'Service', name: string) => ({
       apiVersion: kind === 'Deployment' ? 'apps/v1' : 'v1',
@@ -273,7 +288,7 @@ describe('KubeWorkloads', () => {
       const w = new KubeWorkloads({ client: sb.client, namespace: 'apps', rollout: rollout() });
       const found = (await w.observe()).experiment;
       expect(found.deployments.map((d) => d.name)).toEqual(['myapp-0123456789-1-baseline']);
-      expect(found.services).toEqual(['myapp-0123456789-1-baseline']);
+      expect(found.services).toEqual([{ name: 'myapp-0123456789-1-baseline', experiment: 'myapp-0123456789-1-baseline' }]);
       await w.deleteExperimentObject('Deployment', 'myapp-0123456789-1-baseline');
       await w.deleteExperimentObject('Service', 'myapp-0123456789-1-baseline');
       expect((await w.observe()).experiment).toEqual({ deployments: [], services: [] });

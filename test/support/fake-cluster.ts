@@ -41,7 +41,8 @@ export class FakeCluster {
   failNext: { prefix: string; times: number; error: () => Error } | null = null;
   /** Experiment Deployments by name: their pods are available after readyDelayMs; hash is their pod-template-hash. */
   readonly experiments = new Map<string, { workload: ExperimentWorkload; replicas: number; readyAt: number; hash: string }>();
-  readonly experimentServices = new Set<string>();
+  /** Experiment Services by name: the experiment Deployment each selects. */
+  readonly experimentServices = new Map<string, string>();
   private listeners = new Set<() => void>();
 
   constructor(private readonly clock: FakeClock) {}
@@ -57,7 +58,7 @@ export class FakeCluster {
         podTemplateHash: now >= e.readyAt ? e.hash : null,
         problem: null,
       })),
-      services: [...this.experimentServices],
+      services: [...this.experimentServices].map(([name, experiment]) => ({ name, experiment })),
     };
   }
 
@@ -96,9 +97,9 @@ export class FakeCluster {
         this.experiments.set(w.name, { workload: w, replicas: w.replicas, readyAt, hash: `h${this.experiments.size}${w.name.length}` });
         this.changed(readyAt);
       }
-      if (w.service && !this.experimentServices.has(w.service)) {
+      if (w.service && this.experimentServices.get(w.service) !== w.name) {
         this.write(`experiment service ${w.service}`);
-        this.experimentServices.add(w.service);
+        this.experimentServices.set(w.service, w.name);
         this.changed(null);
       }
     },
