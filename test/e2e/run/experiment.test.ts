@@ -38,6 +38,9 @@ if (requirePrometheus('the experiment example')) {
       expect(deployment(sb, 'myapp-stable')!.spec.template.spec.containers[0]!.image).not.toBe(BAD);
       expect(splitWeight(sb)).toBe(0);
       expect(experimentObjects(sb)).toEqual([]);
+      // The template Services (service.name) are this run's, not an earlier run's leftovers.
+      expect(r.stdout).toMatch(/deleted experiment Service myapp-baseline\n/);
+      expect(r.stdout).not.toMatch(/left by an earlier run/);
     });
 
     it('a release of 2.17.1 passes the judge and is promoted: exit 0', async () => {
@@ -49,6 +52,7 @@ if (requirePrometheus('the experiment example')) {
       expect(judged.metrics[0]!.measurements.at(-1)!.value).toMatch(/^score 100 \(Pass\): success-rate Pass/);
       expect(deployment(sb, 'myapp-stable')!.spec.template.spec.containers[0]!.image).toBe(GOOD);
       expect(experimentObjects(sb)).toEqual([]);
+      expect(r.stdout).not.toMatch(/left by an earlier run/);
     });
   });
 }
