@@ -162,8 +162,8 @@ export interface RouteView {
   weight: number | null;
   /** canary's header and mirror routes in place, by managedRoutes name; [] when none. */
   managedRoutes: string[];
-  /** Weighted experiment templates' Services on the object and their weights; [] when none. */
-  additional: { service: string; weight: number }[];
+  /** Weighted experiment templates' Services on the object and their weights (and the experiment Deployment each is for, when known); [] when none. */
+  additional: { service: string; weight: number; deployment?: string }[];
 }
 
 export interface WeightView {

@@ -151,12 +151,12 @@ function experimentNodes(view: StatusView, wide: boolean): Node[] {
       status: e.status,
       ageMs: e.ageMs,
       info: '',
-      children: [...e.deployments.map((d) => withWeight(deploymentNode(d, wide), view.route.additional.find((a) => a.service === d.name)?.weight)), ...view.analyses.filter((a) => e.analysisIds.includes(a.id)).map((a) => analysisNode(a, wide))],
+      children: [...e.deployments.map((d) => withWeight(deploymentNode(d, wide), view.route.additional.find((a) => (a.deployment ?? a.service) === d.name)?.weight)), ...view.analyses.filter((a) => e.analysisIds.includes(a.id)).map((a) => analysisNode(a, wide))],
     },
   ];
 }
 
-/** An experiment template's share of the traffic, when its Service (named after its Deployment) is on the route object. */
+/** An experiment template's share of the traffic, when its Service is on the route object. */
 function withWeight(node: Node, weight: number | undefined): Node {
   return weight === undefined ? node : { ...node, info: [node.info, `weight ${weight}%`].filter((x) => x).join(', ') };
 }

@@ -48,8 +48,12 @@ export interface RouteInfo {
   weight: number | null;
   /** canary's header and mirror routes on the object (managedRoutes names); absent: none. */
   managedRoutes?: string[];
-  /** Weighted experiment templates' Services on the object and their weights; absent: none. */
-  additional?: { service: string; weight: number }[];
+  /**
+   * Weighted experiment templates' Services on the object and their weights; absent: none. With
+   * `deployment`, the experiment Deployment the Service is for (a template's `service.name` need
+   * not be its Deployment's name).
+   */
+  additional?: { service: string; weight: number; deployment?: string }[];
 }
 
 export interface StatusInput {

@@ -15,6 +15,8 @@ import { deploymentCounts } from '../kube/workloads.js';
 import { readStoredRollout } from '../manifests/stored-rollout.js';
 import type { RolloutSpec } from '../manifests/types.js';
 import { routeOf } from '../routing/registry.js';
+import { experimentWorkloads } from '../engine/experiment.js';
+import type { RunState } from '../engine/types.js';
 import type { DeploymentInfo, PodInfo, RouteInfo, StatusInput } from '../status/types.js';
 import type { Cluster } from './cluster.js';
 
@@ -33,7 +35,7 @@ export async function gatherStatus(cluster: Cluster, t: StatusTarget, now: numbe
   const routed = loaded.then(async (stored) => {
     const rollout = stored.manifests ? rolloutOf(stored.manifests, t.namespace) : null;
     const [route, services, experiment] = await Promise.all([
-      routeInfo(cluster, rollout, t.namespace),
+      routeInfo(cluster, rollout, t.namespace).then((r) => withExperimentDeployments(r, rollout, stored.state)),
       rollout ? serviceViews(cluster, rollout, t.namespace) : [],
       rollout && hasExperiments(rollout.strategy) ? experimentInfo(cluster, t.name, t.namespace, now) : undefined,
     ]);
@@ -125,6 +127,18 @@ async function routeInfo(cluster: Cluster, rollout: RolloutSpec | null, namespac
     weight = null;
   }
   return { kind: route.objectKind, name: route.objects()[0] ?? null, weight, managedRoutes, ...(additional.length ? { additional } : {}) };
+}
+
+/**
+ * The experiment Deployment each weighted template's Service on the route object is for, from the
+ * run's own manifests: a template's `service.name` (examples/experiment/) is not its Deployment's name.
+ */
+export function withExperimentDeployments(route: RouteInfo, rollout: RolloutSpec | null, state: RunState | null): RouteInfo {
+  const ex = state?.experiment;
+  const step = rollout?.strategy.kind === 'canary' && ex ? rollout.strategy.steps[ex.stepIndex] : undefined;
+  if (!route.additional || !ex || step?.kind !== 'experiment') return route;
+  const deploymentOf = new Map(experimentWorkloads(ex.name, step.experiment).flatMap((w) => (w.service ? [[w.service, w.name] as const] : [])));
+  return { ...route, additional: route.additional.map((a) => (deploymentOf.has(a.service) ? { ...a, deployment: deploymentOf.get(a.service)! } : a)) };
 }
 
 /** The experiments' Deployments with their pods (list permission comes with experiment steps); [] if they cannot be read. */

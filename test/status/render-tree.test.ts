@@ -24,6 +24,31 @@ describe.each(names)('%s', (name) => {
   });
 });
 
+describe('an experiment with weighted templates', () => {
+  const base = FIXTURES.experimentRunning;
+  const weightOf = (tree: string, template: string) => tree.split('\n').find((l) => l.includes(`0-${template} `))!.match(/weight (\d+)%/)?.[1] ?? null;
+  const named = (deployment: boolean) =>
+    renderTree(
+      toStatusView({
+        ...base,
+        route: {
+          ...base.route,
+          additional: [
+            { service: 'myapp-baseline', weight: 5, ...(deployment ? { deployment: base.experiment![0]!.name } : {}) },
+            { service: 'myapp-experiment', weight: 5, ...(deployment ? { deployment: base.experiment![1]!.name } : {}) },
+          ],
+        },
+      }),
+      plainPalette,
+    );
+
+  it("shows each template's weight on its Deployment when its Service is named in the manifest (service.name), by the Deployment the Service is for", () => {
+    expect([weightOf(named(true), 'baseline'), weightOf(named(true), 'canary')]).toEqual(['5', '5']);
+    // Without knowing which Deployment such a Service is for, no weight is guessed.
+    expect([weightOf(named(false), 'baseline'), weightOf(named(false), 'canary')]).toEqual([null, null]);
+  });
+});
+
 describe('-o wide', () => {
   it('adds the IMAGES column, counts and messages per metric, and truncates nothing', () => {
     const text = renderTree(toStatusView(FIXTURES.rolledBackByAnalysis), plainPalette, { wide: true });
