@@ -9,10 +9,11 @@
  */
 import { isCompleted } from '../analysis/assess.js';
 import { experimentRunId } from '../manifests/strategy.js';
-import type { ExperimentStep, ExperimentTemplate } from '../manifests/types.js';
+import type { ExperimentStep } from '../manifests/types.js';
+import { experimentWorkloads, workloadOf } from './experiment-workloads.js';
 import { ensureRun, findRun, terminateRuns } from './analyses.js';
 import type { EngineContext } from './context.js';
-import type { ExperimentWorkload, Observation, WeightDestination } from './ports.js';
+import type { Observation, WeightDestination } from './ports.js';
 import { trackProgress } from './progress.js';
 import { advance } from './transitions.js';
 import type { Tx } from './tx.js';
@@ -22,24 +23,6 @@ import { ensureWeight } from './workload-moves.js';
 /** `<rollout>-<revision>-<step index>`: the prefix of the experiment's object names. */
 export function experimentName(ctx: Pick<EngineContext, 'spec' | 'revision'>, stepIndex: number): string {
   return `${ctx.spec.name}-${ctx.revision}-${stepIndex}`;
-}
-
-/** The Deployment (and Service) of each template. */
-export function experimentWorkloads(name: string, e: ExperimentStep): ExperimentWorkload[] {
-  return e.templates.map((t) => workloadOf(name, t));
-}
-
-function workloadOf(experiment: string, t: ExperimentTemplate): ExperimentWorkload {
-  const name = `${experiment}-${t.name}`;
-  return {
-    name,
-    specRef: t.specRef,
-    replicas: t.replicas,
-    labels: t.metadata?.labels ?? {},
-    annotations: t.metadata?.annotations ?? {},
-    selector: t.selector,
-    service: t.service === null ? null : t.service || name,
-  };
 }
 
 /**

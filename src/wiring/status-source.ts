@@ -15,7 +15,7 @@ import { deploymentCounts } from '../kube/workloads.js';
 import { readStoredRollout } from '../manifests/stored-rollout.js';
 import type { RolloutSpec } from '../manifests/types.js';
 import { routeOf } from '../routing/registry.js';
-import { experimentWorkloads } from '../engine/experiment.js';
+import { experimentWorkloads } from '../engine/experiment-workloads.js';
 import type { RunState } from '../engine/types.js';
 import type { DeploymentInfo, PodInfo, RouteInfo, StatusInput } from '../status/types.js';
 import type { Cluster } from './cluster.js';
