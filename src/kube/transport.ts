@@ -1,7 +1,7 @@
 /**
- * HTTP to the API server with the kubeconfig's credentials. client-node's KubeConfig supplies the
- * TLS agent (CA, client certificate, insecure-skip-tls-verify, proxy-url) and the Authorization
- * header (token, exec and auth-provider plugins) for every request, as its generated clients do;
+ * HTTP to the API server with the kubeconfig's credentials. The kubeconfig supplies the TLS options
+ * (CA, client certificate, insecure-skip-tls-verify, proxy-url) and the Authorization header (token,
+ * exec and auth-provider plugins) for every request, as client-node's generated clients use them;
  * this file only moves bytes, so that deadlines, retries and Status parsing live in one place
  * (client.ts) for every resource, core or custom.
  */

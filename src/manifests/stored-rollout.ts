@@ -4,13 +4,11 @@
  * validation loads the condition language, most of what status would otherwise spend starting up
  * (docs/benchmarks.md). Anything that drives the run reads them with stored.ts's readStoredManifests.
  */
-import { readDocuments } from './documents.js';
-import { readStoredText } from './stored-text.js';
+import { readStoredSpec } from './stored-text.js';
 import type { RolloutSpec } from './types.js';
 
 /** The first Rollout of the stored manifests, with `namespace` as its namespace; null when none reads. */
 export function readStoredRollout(text: string, namespace: string): RolloutSpec | null {
-  const { docs, issues } = readStoredText(text, '<stored manifests>');
-  const rollout = readDocuments(docs, ['<stored manifests>'], issues, { stored: true }).spec.rollouts[0];
+  const rollout = readStoredSpec(text).spec.rollouts[0];
   return rollout ? { ...rollout, namespace } : null;
 }

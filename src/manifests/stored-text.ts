@@ -7,14 +7,23 @@
  * through the YAML parser as before.
  */
 import { LineCounter, stringify } from 'yaml';
+import { readDocuments } from './documents.js';
 import { parseManifestText } from './load.js';
 import type { Issue } from './issues.js';
 import { SourceDoc } from './source.js';
+import type { SpecSet } from './types.js';
 
 const SEPARATOR = '\n---\n';
+const FILE = '<stored manifests>';
 
 export function storedText(docs: readonly unknown[]): string {
   return docs.map((d) => (jsonExact(d) ? JSON.stringify(d, null, 2) : stringify(d, { lineWidth: 0 }).replace(/\n$/, ''))).join(SEPARATOR) + '\n';
+}
+
+/** The stored manifests read as a run stored them, not validated again (issues only from reading). */
+export function readStoredSpec(text: string): { spec: SpecSet; issues: Issue[] } {
+  const { docs, issues } = readStoredText(text, FILE);
+  return { spec: readDocuments(docs, [FILE], issues, { stored: true }).spec, issues };
 }
 
 /** The stored documents, with positions only when they had to be read as YAML. */

@@ -2,15 +2,12 @@
  * The manifests of a run, stored next to its state, so that `canary abort` and `canary retry` can
  * act without the files: the Rollout as it was run (--image applied), its templates and Services.
  */
-import { readDocuments } from './documents.js';
 import { sortIssues, formatIssue } from './issues.js';
 import { validate } from './rules.js';
 import { SourceDoc } from './source.js';
-import { readStoredText, storedText } from './stored-text.js';
+import { readStoredSpec, storedText } from './stored-text.js';
 import type { AnalysisTemplateSpec, JsonObject, ResolvedRollout, ServiceSpec, SpecSet } from './types.js';
 import { InternalError } from '../util/errors.js';
-
-const STORED = '<stored manifests>';
 
 /** With workloadRef, the template and selector read from the Deployment are stored too: a resumed run uses what this one ran. */
 export function manifestsOf(rollout: ResolvedRollout, template: JsonObject, templates: readonly AnalysisTemplateSpec[], services: readonly ServiceSpec[]): string {
@@ -22,9 +19,8 @@ export function manifestsOf(rollout: ResolvedRollout, template: JsonObject, temp
 }
 
 export function readStoredManifests(text: string, namespace: string): SpecSet {
-  const { docs, issues } = readStoredText(text, STORED);
-  const read = readDocuments(docs, [STORED], issues, { stored: true });
-  issues.push(...validate(read.spec, { namespace, prometheusAddress: null }));
+  const read = readStoredSpec(text);
+  const issues = [...read.issues, ...validate(read.spec, { namespace, prometheusAddress: null })];
   const errors = sortIssues(issues).filter((i) => i.severity === 'error');
   if (errors.length) throw new InternalError(`the manifests stored with the run do not read back: ${errors.map(formatIssue).join('; ')}`);
   return read.spec;
