@@ -8,12 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
 import { CanaryError, messageOf } from '../util/errors.js';
 import { plainPalette } from '../util/palette.js';
-import { write, type Io } from '../contract/io.js';
+import { write, type Io, type OutStream } from '../contract/io.js';
 import type { Outcome } from '../contract/outcome.js';
 import type { Invocation, Verb } from '../contract/verb.js';
 import { exitCodeOf, outcomeOfError } from './exit-codes.js';
 import { COMPLETE, completionFor, FILES } from './complete.js';
 import { buildProgram } from './program.js';
+import { stdStream } from './std-stream.js';
 
 export type CommandModule = { default: Verb };
 
@@ -34,14 +35,16 @@ export const VERBS: readonly string[] = Object.keys(COMMANDS);
 
 export async function main(argv: readonly string[], base: Partial<Io> = {}): Promise<number> {
   const env = base.env ?? process.env;
-  // The streams are taken when first written to: `--help` never touches stderr, whose creation for
-  // a pipe loads node:net (docs/benchmarks.md).
+  // Taken when first used, and Node's streams only for a terminal (std-stream.ts): each costs
+  // about 3.5 ms to create (docs/benchmarks.md).
+  let stdout: OutStream | undefined;
+  let stderr: OutStream | undefined;
   const io0 = {
     get stdout() {
-      return base.stdout ?? process.stdout;
+      return (stdout ??= base.stdout ?? stdStream(1, () => process.stdout));
     },
     get stderr() {
-      return base.stderr ?? process.stderr;
+      return (stderr ??= base.stderr ?? stdStream(2, () => process.stderr));
     },
     env,
     cwd: base.cwd ?? process.cwd(),
@@ -64,10 +67,7 @@ export async function main(argv: readonly string[], base: Partial<Io> = {}): Pro
 
   const name = programName(argv);
   if (argv[2] === COMPLETE) return complete(argv.slice(3), io0, name);
-  const program = buildProgram(readVersion(), name, dispatch, (o) => (outcome = o), {
-    writeOut: (s) => io0.stdout.write(s),
-    writeErr: (s) => io0.stderr.write(s),
-  });
+  const program = buildProgram(readVersion(), name, dispatch, (o) => (outcome = o), io0);
 
   try {
     await program.parseAsync([...argv], { from: 'node' });
@@ -91,9 +91,11 @@ export async function main(argv: readonly string[], base: Partial<Io> = {}): Pro
   }
 }
 
+const SINK: OutStream = { write: () => true };
+
 /** The shell completion scripts' question: what may follow these words (cli/complete.ts). Never fails. */
 async function complete(words: readonly string[], io: Pick<Io, 'stdout' | 'env'>, name: string): Promise<number> {
-  const program = buildProgram(readVersion(), name, async () => 'ok', () => undefined, { writeOut: () => undefined, writeErr: () => undefined });
+  const program = buildProgram(readVersion(), name, async () => 'ok', () => undefined, { stdout: SINK, stderr: SINK });
   const c = completionFor(program, words.length ? words : ['']);
   let lines: string[];
   switch (c.kind) {

@@ -3,6 +3,7 @@
  * lazily, so `canary --help` loads neither @kubernetes/client-node nor axios.
  */
 import { Argument, Command, Option } from 'commander';
+import type { OutStream } from '../contract/io.js';
 import type { Outcome } from '../contract/outcome.js';
 import type { GlobalOptions, Invocation } from '../contract/verb.js';
 import { EXIT_CODE_HELP } from './exit-codes.js';
@@ -59,16 +60,26 @@ Examples:
   canary analyze k8s/analysis.yaml --arg service-name=web --dry-run   # print resolved queries`,
 };
 
+/** Where help, --version and commander's own errors go. */
 export interface ProgramIo {
-  writeOut(s: string): void;
-  writeErr(s: string): void;
+  readonly stdout: OutStream;
+  readonly stderr: OutStream;
 }
 
 export function buildProgram(version: string, name: string, dispatch: Dispatch, onResult: (o: Outcome) => void, out: ProgramIo): Command {
   const program = new Command(name)
     // Set before the subcommands are added: they inherit both.
     .exitOverride()
-    .configureOutput({ writeOut: out.writeOut, writeErr: out.writeErr })
+    // All of it, not just the writers: commander's defaults read process.stdout and process.stderr,
+    // which canary creates only for a terminal (std-stream.ts). Its help has no colours to keep.
+    .configureOutput({
+      writeOut: (s) => out.stdout.write(s),
+      writeErr: (s) => out.stderr.write(s),
+      getOutHelpWidth: () => (out.stdout.isTTY && out.stdout.columns) || 80,
+      getErrHelpWidth: () => (out.stderr.isTTY && out.stderr.columns) || 80,
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
+    })
     .description('Progressive canary releases on Kubernetes, driven from your terminal or CI job.\nReads Argo Rollouts manifests; no controller, no CRDs in the cluster.')
     .version(version, '-V, --version', 'print the version')
     .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')

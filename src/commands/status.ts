@@ -114,7 +114,7 @@ async function watch(cluster: Cluster, target: Target, io: Io, f: WatchFlags, cl
     if (tty) {
       // Move up over the previous frame and clear below it, in one write: no flicker. The frame is
       // cut to the screen's height, or moving up could not reach its top and copies would pile up.
-      const frame = fitToRows(full, (io.stdout as { rows?: number }).rows ?? Infinity);
+      const frame = fitToRows(full, io.stdout.rows ?? Infinity);
       const lines = frame.replace(/\n$/, '').split('\n');
       // Each line is erased and rewritten in place: erasing the whole screen from its top row makes
       // some terminals (tmux's scroll-on-clear) push a copy of it into the scrollback on every redraw.

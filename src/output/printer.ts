@@ -5,6 +5,7 @@
  */
 import { appendFile, writeFile } from 'node:fs/promises';
 import type { Ora } from 'ora';
+import type { OutStream } from '../contract/io.js';
 import type { RunEvent } from '../engine/events.js';
 import type { Clock } from '../util/clock.js';
 import { forReader, type HintTarget } from '../util/hint.js';
@@ -21,12 +22,11 @@ import type { LiveStage } from './stages.js';
 import { renderFinalLine, type FinalLine } from './verdict.js';
 import { clockTime, formatDuration } from './words.js';
 
-type Stream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 
 export interface PrinterOptions {
   mode: 'tty' | 'lines' | 'json';
-  stdout: Stream;
-  stderr: Stream;
+  stdout: OutStream;
+  stderr: OutStream;
   palette: Palette;
   errPalette: Palette;
   env: NodeJS.ProcessEnv;
@@ -65,9 +65,11 @@ export async function createRunPrinter(o: PrinterOptions): Promise<RunPrinter> {
   let dirty = false;
   let verdictGiven = false;
 
+  // 'tty' is chosen only for a terminal, which is always a real Node stream (cli/std-stream.ts).
+  const terminal = o.stdout as NodeJS.WritableStream;
   if (o.mode === 'tty') {
     ora = (await import('ora')).default;
-    spinner = ora({ stream: o.stdout, text: 'starting', discardStdin: false, hideCursor: true }).start();
+    spinner = ora({ stream: terminal, text: 'starting', discardStdin: false, hideCursor: true }).start();
     void (async () => {
       while (!stop.signal.aborted) {
         await o.clock.sleep(REDRAW_MS, stop.signal);
@@ -82,7 +84,7 @@ export async function createRunPrinter(o: PrinterOptions): Promise<RunPrinter> {
     dirty = false;
     if (!spinner) return;
     const width = Math.max(40, (o.stdout.columns ?? 80) - 2);
-    const rows = (o.stdout as { rows?: number }).rows ?? 40;
+    const rows = o.stdout.rows ?? 40;
     spinner.text = verdictGiven ? scaleDownCountdown(model, o.clock.now()) : renderLiveView(model, o.clock.now(), o.palette, width, rows - 1).join('\n');
   }
 
@@ -93,7 +95,7 @@ export async function createRunPrinter(o: PrinterOptions): Promise<RunPrinter> {
     if (spinner) spinner.render();
   }
 
-  const writeLine = (s: Stream, text: string) => s.write(`${text}\n`);
+  const writeLine = (s: OutStream, text: string) => s.write(`${text}\n`);
 
   const printer: RunPrinter = {
     event(e) {
@@ -106,7 +108,7 @@ export async function createRunPrinter(o: PrinterOptions): Promise<RunPrinter> {
           const text = formatEvent(e, hp, o.hint);
           if (text) above(text);
           // After the verdict the spinner counts the canary's scale-down down.
-          if (e.kind === 'scaleDownScheduled' && !e.left && ora && !spinner) spinner = ora({ stream: o.stdout, text: scaleDownCountdown(model, o.clock.now()), discardStdin: false, hideCursor: true }).start();
+          if (e.kind === 'scaleDownScheduled' && !e.left && ora && !spinner) spinner = ora({ stream: terminal, text: scaleDownCountdown(model, o.clock.now()), discardStdin: false, hideCursor: true }).start();
           if ((e.kind === 'scaledDown' || (e.kind === 'scaleDownScheduled' && e.left)) && spinner) {
             spinner.stop();
             spinner = null;
