@@ -12,9 +12,9 @@
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import vm from 'node:vm';
+import { canaryCacheHome } from '../util/cache-home.js';
 
 /** What the bundle exports: cli/main.ts. */
 export interface CliModule {
@@ -69,13 +69,10 @@ export function bundleHash(source: string): string | null {
  * per node version and architecture. null when caching is off (NODE_DISABLE_COMPILE_CACHE, Node's
  * own switch for its compile cache) or there is no home.
  */
-export function cacheDir(env: NodeJS.ProcessEnv, home: string = safeHome()): string | null {
+export function cacheDir(env: NodeJS.ProcessEnv, home?: string): string | null {
   if (env.NODE_DISABLE_COMPILE_CACHE) return null;
-  // The XDG base directory spec: a relative path is invalid and ignored (it would litter the cwd).
-  const xdg = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : '';
-  const base = xdg || (home ? join(home, '.cache') : '');
-  if (!base) return null;
-  return join(base, 'canary', `v8-${process.version}-${process.arch}`);
+  const base = canaryCacheHome(env, home);
+  return base && join(base, `v8-${process.version}-${process.arch}`);
 }
 
 export type CacheState = 'off' | 'accepted' | 'rejected' | 'none';
@@ -145,14 +142,6 @@ function store(dir: string, file: string, data: Buffer): void {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (path !== file && (name.endsWith('.bin') || name.endsWith('.tmp')) && statSync(path).mtimeMs < old) rmSync(path, { force: true });
-  }
-}
-
-function safeHome(): string {
-  try {
-    return homedir();
-  } catch {
-    return '';
   }
 }
 

@@ -134,6 +134,14 @@ export class KubeClient {
     await this.call(info('delete', r, ns, name), r, wire, signal);
   }
 
+  /**
+   * Makes the next discovery of every API group that was answered from a cache (kube/view-client.ts)
+   * ask the server; false when none was, as here: this client always asks.
+   */
+  forgetCachedDiscovery(): boolean {
+    return false;
+  }
+
   /** A non-resource path (`/version`, `/apis/GROUP`); null on 404. */
   async getPath<T>(path: string, signal?: AbortSignal): Promise<T | null> {
     try {

@@ -11,6 +11,7 @@
 import type { TrafficRouter } from '../engine/ports.js';
 import { cachedClient } from '../kube/cached-client.js';
 import { KubeClient } from '../kube/client.js';
+import { diskDiscoveryCache, type DiscoveryCache } from '../kube/discovery-cache.js';
 import { KubeEventRecorder } from '../kube/events.js';
 import { holderIdentity } from '../kube/identity.js';
 import { loadKubeconfig, resolveNamespace, type LoadedKubeconfig } from '../kube/kubeconfig.js';
@@ -20,9 +21,11 @@ import { KubeSecretReader } from '../kube/secrets.js';
 import { kubeServiceProxy, type ServiceProxy } from '../kube/service-proxy.js';
 import { ConfigMapStateStore } from '../kube/state-store.js';
 import { kubeTransport } from '../kube/transport.js';
+import { viewClient } from '../kube/view-client.js';
 import { KubeWorkloads } from '../kube/workloads.js';
 import type { ResolvedRollout, RolloutSpec } from '../manifests/types.js';
 import { routeOf } from '../routing/registry.js';
+import { canaryCacheHome } from '../util/cache-home.js';
 import type { Clock } from '../util/clock.js';
 import { messageOf } from '../util/errors.js';
 
@@ -67,6 +70,12 @@ export interface Cluster {
    * `signal` aborts. The Lease, Events and Secrets are read and written directly.
    */
   watching(signal: AbortSignal): Cluster;
+  /**
+   * The same cluster for a one-shot view (`canary status`): reads made at the same moment share one
+   * request, and an API group's versions come from the disk cache (kube/view-client.ts). Not for a
+   * process that writes: it must see its own writes and the versions served now.
+   */
+  viewing(): Cluster;
 }
 
 export function connect(options: ConnectOptions): Cluster {
@@ -85,6 +94,13 @@ export function connect(options: ConnectOptions): Cluster {
   const identity = holderIdentity(env);
   const warn = options.warn ?? (() => undefined);
   return clusterOf(loaded, client, client, identity, options, warn);
+}
+
+/** On disk under the command's $HOME (XDG_CACHE_HOME): none without one, as for a test's own environment. */
+function discoveryCache(options: ConnectOptions, server: string): DiscoveryCache {
+  const env = options.env ?? process.env;
+  const home = canaryCacheHome(env, env.HOME ?? '');
+  return home ? diskDiscoveryCache(home, server, () => options.clock.now()) : { get: () => null, put: () => undefined, forget: () => undefined };
 }
 
 /** The adapters over `reads` (the plain client, or one reading from watches); the Lease always on `direct`. */
@@ -110,5 +126,6 @@ function clusterOf(loaded: LoadedKubeconfig, direct: KubeClient, reads: KubeClie
     secrets: () => new KubeSecretReader(direct),
     serviceProxy: () => kubeServiceProxy(loaded.kc, { clock: options.clock }),
     watching: (signal) => clusterOf(loaded, direct, cachedClient(direct, signal, { onError: onWatchError }), identity, options, warn),
+    viewing: () => clusterOf(loaded, direct, viewClient(reads, discoveryCache(options, loaded.server)), identity, options, warn),
   };
 }

@@ -26,7 +26,8 @@ export interface StatusTarget {
   revisionWanted?: string;
 }
 
-export async function gatherStatus(cluster: Cluster, t: StatusTarget, now: number): Promise<{ input: StatusInput; rollout: RolloutSpec | null }> {
+export async function gatherStatus(all: Cluster, t: StatusTarget, now: number): Promise<{ input: StatusInput; rollout: RolloutSpec | null }> {
+  const cluster = all.viewing();
   const store = cluster.stateStore(t.name, t.namespace);
   const lock = cluster.lock(t.name, t.namespace);
   // The same reads as the runner's (get Deployments by name, list pods): the runner's Role suffices.
@@ -73,7 +74,8 @@ export async function gatherStatus(cluster: Cluster, t: StatusTarget, now: numbe
 }
 
 /** Every run canary recorded in a namespace (null: all), with its Lease: what `canary status` lists. */
-export async function listRuns(cluster: Cluster, namespace: string | null, now: number): Promise<StatusInput[]> {
+export async function listRuns(all: Cluster, namespace: string | null, now: number): Promise<StatusInput[]> {
+  const cluster = all.viewing();
   const cms = await cluster.client.list<RunConfigMap>(ConfigMaps, namespace, { labelSelector: `${MANAGED_BY_LABEL}=${MANAGER},${ROLLOUT_LABEL}` });
   const runs = cms.items.filter((c) => c.metadata.name.endsWith('-canary-run'));
   return Promise.all(
@@ -109,7 +111,18 @@ function rolloutOf(manifests: string, namespace: string): RolloutSpec | null {
   }
 }
 
+/**
+ * The route object's weights. Read through the API version the disk cache remembers; when that
+ * finds nothing, through the version the server names now (the cluster may have been upgraded, or
+ * is another one behind the same URL), so that a stale cache never shows a missing route object.
+ */
 async function routeInfo(cluster: Cluster, rollout: RolloutSpec | null, namespace: string): Promise<RouteInfo> {
+  const info = await readRoute(cluster, rollout, namespace);
+  if (info.weight !== null || !cluster.client.forgetCachedDiscovery()) return info;
+  return readRoute(cluster, rollout, namespace);
+}
+
+async function readRoute(cluster: Cluster, rollout: RolloutSpec | null, namespace: string): Promise<RouteInfo> {
   if (!rollout) return { kind: 'none', name: null, weight: null };
   const route = routeOf(rollout, namespace);
   const router = cluster.router(rollout, namespace);

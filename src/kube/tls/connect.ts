@@ -67,6 +67,20 @@ export function trustedConnector(id: TlsIdentity, o: ConnectorOptions): TrustedC
       });
     });
 
+  // The certificates a host served that were checked and trusted: the connections a command opens
+  // at once (five for `canary status`) present the same one, and checking it again cost each about
+  // a millisecond and a half of CPU (docs/benchmarks.md, issue 15). Bounded by their validity.
+  const trusted = new Map<string, { raw: Buffer; from: number; until: number }>();
+  const check = (socket: TLSSocket, anchors: readonly X509Certificate[], host: string, at: number): FastTrust => {
+    const leaf = socket.getPeerX509Certificate();
+    if (!leaf) return { trusted: false, why: 'the server sent no certificate' };
+    const known = trusted.get(host);
+    if (known && at >= known.from && at <= known.until && known.raw.equals(leaf.raw)) return { trusted: true, from: known.from, until: known.until };
+    const verdict = fastTrust(leaf, anchors, host, at);
+    if (verdict.trusted) trusted.set(host, { raw: leaf.raw, from: verdict.from, until: verdict.until });
+    return verdict;
+  };
+
   return {
     async connect(to) {
       if (!verifying || !o.anchors) return open(to, fullContext(), verifying);
@@ -82,10 +96,3 @@ export function trustedConnector(id: TlsIdentity, o: ConnectorOptions): TrustedC
     },
   };
 }
-
-function check(socket: TLSSocket, anchors: readonly X509Certificate[], host: string, now: number): FastTrust {
-  const leaf = socket.getPeerX509Certificate();
-  if (!leaf) return { trusted: false, why: 'the server sent no certificate' };
-  return fastTrust(leaf, anchors, host, now);
-}
-

@@ -21,7 +21,8 @@ import { certificateFields, DerError, keyUsageBits, type CertificateFields } fro
 // loaded node:crypto by the time a connection is made, so this costs nothing more.
 const X509 = (createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).X509Certificate;
 
-export type FastTrust = { trusted: true } | { trusted: false; why: string };
+/** Trusted: from when to when both certificates are valid (ms since the epoch), which bounds the verdict. */
+export type FastTrust = { trusted: true; from: number; until: number } | { trusted: false; why: string };
 
 const BASIC_CONSTRAINTS = '2.5.29.19';
 const KEY_USAGE = '2.5.29.15';
@@ -91,7 +92,7 @@ export function fastTrust(leaf: X509Certificate, anchors: readonly X509Certifica
   if (!servesTls(anchor, anchorFields)) return unsure('CA: extendedKeyUsage without serverAuth');
   const mismatch = checkServerIdentity(host, leaf.toLegacyObject());
   if (mismatch) return unsure(`host: ${mismatch.message}`);
-  return { trusted: true };
+  return { trusted: true, from: Math.max(leafFields.notBefore, anchorFields.notBefore), until: Math.min(leafFields.notAfter, anchorFields.notAfter) };
 }
 
 function issuedBy(cert: X509Certificate, issuer: X509Certificate): boolean {

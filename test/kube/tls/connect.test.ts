@@ -99,6 +99,25 @@ describe('trustedConnector', () => {
     expect(unsure).toEqual([expect.stringMatching(/expired/)]);
   });
 
+  it('trusts a certificate it checked again only while it is valid, and checks any other one in full', async () => {
+    const ca = certs.ca!.certPem;
+    const good = await serve('serving');
+    const other = await serve('servingByOther');
+    let at = Date.now();
+    const unsure: string[] = [];
+    const connector = trustedConnector({ ca }, { anchors: anchorsOf(ca), now: () => at, onUnsure: (w) => unsure.push(w) });
+    expect(await settle(connector.connect({ host: '127.0.0.1', port: good }))).toEqual({ ok: true, alpn: false });
+    expect(await settle(connector.connect({ host: '127.0.0.1', port: good }))).toEqual({ ok: true, alpn: false });
+    expect(unsure).toEqual([]);
+    // The same host serving another certificate (another CA's) is checked, and refused by OpenSSL.
+    expect(await settle(connector.connect({ host: '127.0.0.1', port: other }))).toEqual({ ok: false, code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
+    expect(unsure).toEqual([expect.stringMatching(/not issued directly/)]);
+    // Past the certificate's notAfter the remembered verdict no longer holds.
+    at += 30 * 24 * 3600 * 1000;
+    expect(await settle(connector.connect({ host: '127.0.0.1', port: good }))).toEqual({ ok: true, alpn: false });
+    expect(unsure).toEqual([expect.stringMatching(/not issued directly/), expect.stringMatching(/expired/)]);
+  });
+
   it('fails a handshake the server never answers with ETIMEDOUT, and closes the socket', async () => {
     const held: Socket[] = [];
     // Accepts and reads, never speaks TLS.

@@ -14,7 +14,7 @@ const x509 = (name: string) => new X509Certificate(certs[name]!.certPem);
 describe('fastTrust', () => {
   it.each(CASES.map((c) => [`${c.name} (${c.source})`, c] as const))('%s', (_, c) => {
     const verdict = fastTrust(x509(c.server), c.anchors.map(x509), c.host, Date.now());
-    if (c.fast === 'trusted') expect(verdict).toEqual({ trusted: true });
+    if (c.fast === 'trusted') expect(verdict).toEqual({ trusted: true, from: expect.any(Number), until: expect.any(Number) });
     else expect(verdict).toEqual({ trusted: false, why: expect.stringMatching(c.fast) });
   });
 
@@ -23,7 +23,9 @@ describe('fastTrust', () => {
     const { notBefore, notAfter } = certificateFields(leaf.raw);
     expect(fastTrust(leaf, [x509('ca')], '127.0.0.1', notAfter + 1000)).toEqual({ trusted: false, why: expect.stringMatching(/expired/) });
     expect(fastTrust(leaf, [x509('ca')], '127.0.0.1', notBefore - 1000)).toEqual({ trusted: false, why: expect.stringMatching(/not valid yet/) });
-    expect(fastTrust(leaf, [x509('ca')], '127.0.0.1', notBefore + 1000)).toEqual({ trusted: true });
+    // Trusted for as long as both certificates are valid: the CA's validity bounds it too.
+    const ca = certificateFields(x509('ca').raw);
+    expect(fastTrust(leaf, [x509('ca')], '127.0.0.1', notBefore + 1000)).toEqual({ trusted: true, from: Math.max(notBefore, ca.notBefore), until: Math.min(notAfter, ca.notAfter) });
   });
 });
 

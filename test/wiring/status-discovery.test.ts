@@ -1,0 +1,61 @@
+/**
+ * `canary status` reads the route object through the API version it found last time (kube/view-client.ts,
+ * kube/discovery-cache.ts: a round trip less, issue 15), reads it once for everything the view needs,
+ * and shows the same view when the remembered version is wrong.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../support/cli.js';
+import { cliWorld, type CliWorld } from '../support/seed.js';
+
+const GROUP = 'split.smi-spec.io';
+
+let world: CliWorld;
+beforeAll(async () => {
+  world = await cliWorld('status-discovery');
+  expect((await runCli(['run', world.dir], { env: world.env })).code).toBe(0);
+}, 60_000);
+afterAll(async () => world?.close());
+
+/** `canary status myapp` with one trace line per API request. */
+async function status() {
+  const r = await runCli(['status', 'myapp'], { env: { ...world.env, CANARY_TRACE: '1' } });
+  expect(r.code).toBe(0);
+  const requests = r.stderr.split('\n').filter((l) => l.startsWith('trace '));
+  return { out: r.stdout, requests, discovered: requests.some((l) => l.includes(`GET /apis/${GROUP} `)) };
+}
+
+const entryFile = () => {
+  const server = readFileSync(world.sb.kubeconfigPath, 'utf8').match(/server: https:\/\/(\S+)/)![1]!.replace(':', '_');
+  return join(world.dir, '.cache', 'canary', 'discovery', server, `${GROUP}.json`);
+};
+
+describe('canary status and API discovery', () => {
+  it('asks which TrafficSplit version is served once, then reads it through the remembered one', async () => {
+    const first = await status();
+    expect(first.discovered).toBe(true);
+    expect(existsSync(entryFile())).toBe(true);
+    const second = await status();
+    expect(second.discovered).toBe(false);
+    const routeLines = (out: string) => out.split('\n').filter((l) => /TrafficSplit|ActualWeight/.test(l));
+    expect(routeLines(second.out)).toEqual(routeLines(first.out));
+    expect(second.out).toMatch(/⇄ myapp +TrafficSplit +✔ Healthy/);
+    expect(second.requests.length).toBe(first.requests.length - 1);
+  });
+
+  it('reads the TrafficSplit once for its weight and its experiment backends', async () => {
+    const { requests } = await status();
+    expect(requests.filter((l) => /GET \/apis\/split\.smi-spec\.io\/v1alpha\d\/namespaces\/apps\/trafficsplits\/myapp /.test(l))).toHaveLength(1);
+  });
+
+  it('a remembered version the server does not serve: asks again, shows the same, and remembers what it said', async () => {
+    const good = await status();
+    writeFileSync(entryFile(), JSON.stringify({ group: GROUP, versions: ['v9'], at: Date.now() }));
+    const stale = await status();
+    expect(stale.discovered).toBe(true);
+    expect(stale.out).toMatch(/⇄ myapp +TrafficSplit +✔ Healthy/);
+    expect(stale.out.split('\n').filter((l) => l.includes('TrafficSplit'))).toEqual(good.out.split('\n').filter((l) => l.includes('TrafficSplit')));
+    expect(JSON.parse(readFileSync(entryFile(), 'utf8')).versions).not.toContain('v9');
+    expect((await status()).discovered).toBe(false);
+  });
+});
