@@ -91,6 +91,7 @@ export class ConfigMapStateStore implements StateStore {
       { resource: ConfigMaps, namespace: this.o.namespace, fieldSelector: `metadata.name=${this.name}` },
       (e) => {
         try {
+          if (e.type !== 'DELETED') this.seen(e.object);
           onChange(e.type === 'DELETED' ? emptyRun() : decodeRun(e.object, this.what));
         } catch (err) {
           warn(messageOf(err));
@@ -99,6 +100,20 @@ export class ConfigMapStateStore implements StateStore {
       signal,
       { onError: (err) => warn(`watching ${this.what}: ${messageOf(err)}`) },
     );
+  }
+
+  /**
+   * The ConfigMap as a watch delivered it becomes the basis of the next save: the save that answers
+   * an abort then goes through at once, where its precondition on the version before the request
+   * failed (409) and cost a read and a second write on the way to weight 0 (issue 15). Never an
+   * older version than the one held (a save's answer can arrive before the watch's events up to it);
+   * a basis that is out of date anyway only costs that 409 and re-read, as before.
+   */
+  private seen(cm: RunConfigMap): void {
+    const held = this.current !== null && this.current !== 'absent' ? this.current.metadata.resourceVersion : undefined;
+    const next = cm.metadata.resourceVersion;
+    if (held && next && /^\d+$/.test(held) && /^\d+$/.test(next) && BigInt(next) < BigInt(held)) return;
+    this.current = cm;
   }
 
   private async refresh(): Promise<RunConfigMap | 'absent'> {

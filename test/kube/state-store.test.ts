@@ -197,4 +197,35 @@ describe('ConfigMapStateStore', () => {
     expect(seen[0]!.state?.owner).toBe('runner-a');
     expect(requestsFor(sb, 'configmaps').watch).toBe(1);
   });
+
+  it('the save that answers a request the watch delivered is one write: no 409, no re-read (issue 15: an abort reaction)', async () => {
+    const s = store();
+    await s.save(runState('runner-a'));
+    const delivered = new Promise<void>((resolve) => s.watch((run) => run.requests.length > 0 && resolve(), stop.signal));
+    await store(sb.newClient()).request(request('abort-1'));
+    await delivered;
+    const before = requestsFor(sb, 'configmaps');
+    const conflicts = sb.api.stats.snapshot().byStatus['409'] ?? 0;
+    await s.save(runState('runner-a', { phase: 'Degraded', handledRequests: ['abort-1'] }));
+    const after = requestsFor(sb, 'configmaps');
+    expect({ patch: (after.patch ?? 0) - (before.patch ?? 0), get: (after.get ?? 0) - (before.get ?? 0) }).toEqual({ patch: 1, get: 0 });
+    expect(sb.api.stats.snapshot().byStatus['409'] ?? 0).toBe(conflicts);
+    // The request it handled is removed by that same write, and the state is the new one.
+    const cm = stored(sb, 'configmaps', 'myapp-canary-run') as { data?: Record<string, string> };
+    expect(Object.keys(cm.data ?? {}).filter((k) => k.startsWith('request.'))).toEqual([]);
+    expect(JSON.parse(cm.data!['state.json']!).phase).toBe('Degraded');
+  });
+
+  it('a watched version older than the one it wrote does not replace it as the basis of the next save', async () => {
+    const s = store();
+    await s.save(runState('runner-a'));
+    let first: StoredRun | null = null;
+    const delivered = new Promise<void>((resolve) => s.watch((run) => ((first ??= run), resolve()), stop.signal));
+    await delivered;
+    // Written after the watch's first event: the store now holds a newer version than any it delivered.
+    await s.save(runState('runner-a', { stepIndex: 1 }));
+    await s.save(runState('runner-a', { stepIndex: 2 }));
+    expect(first).not.toBeNull();
+    expect(sb.api.stats.snapshot().byStatus['409'] ?? 0).toBe(0);
+  });
 });
