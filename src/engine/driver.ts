@@ -76,6 +76,9 @@ class Driver {
   /** Ends the watches and the background work when the drive returns or is stopped. */
   private readonly watchStop = new AbortController();
   private readonly analyses: AnalysisWorker;
+  /** Kubernetes Events published during a pass, sent when its writes are made (sendEvents). */
+  private readonly kubeEvents: NonNullable<ReturnType<typeof kubeEventOf>>[] = [];
+  private passing = false;
 
   constructor(
     initial: RunState,
@@ -137,27 +140,41 @@ class Driver {
 
   /** One pass of the loop; resolves with the result once the drive ends, else null. */
   private async pass(): Promise<DriveResult | null> {
-    if (this.control.stop.aborted) return this.stopped();
+    this.passing = true;
+    let next: Awaited<ReturnType<Driver['act']>>;
+    try {
+      next = await this.act();
+    } finally {
+      this.passing = false;
+      this.sendEvents();
+    }
+    if (next.kind === 'wait') await this.waitForChange(next.until);
+    return next.kind === 'end' ? next.result : null;
+  }
+
+  /** A pass up to its writes: the drive's result, another pass at once, or a wait until a time (null: a change). */
+  private async act(): Promise<{ kind: 'end'; result: DriveResult } | { kind: 'again' } | { kind: 'wait'; until: number | null }> {
+    const end = (result: DriveResult) => ({ kind: 'end' as const, result });
+    if (this.control.stop.aborted) return end(this.stopped());
     this.takeInputs();
     const obs = await this.observe();
-    if (!obs) return null;
+    if (!obs) return { kind: 'again' };
     const r = reconcile(this.state, obs, this.ctx());
     this.state = r.state;
     this.publish(r.events);
     await this.persist();
-    if (this.control.stop.aborted) return this.stopped();
-    if (isTerminal(this.state.phase) && r.effects.length === 0 && !awaitsScaleDown(this.state)) return { outcome: 'finished', state: this.state };
+    if (this.control.stop.aborted) return end(this.stopped());
+    if (isTerminal(this.state.phase) && r.effects.length === 0 && !awaitsScaleDown(this.state)) return end({ outcome: 'finished', state: this.state });
     const pause = this.state.pause;
     if (this.options.exitOnPause && this.state.phase === 'Paused' && pause && (pause.durationMs === null || pause.reason === 'InconclusiveAnalysis')) {
-      return { outcome: 'paused', state: this.state };
+      return end({ outcome: 'paused', state: this.state });
     }
     const done = await this.carryOut(r.effects);
-    if (done === 'stopped') return this.stopped();
+    if (done === 'stopped') return end(this.stopped());
     // Clear the mark before observing again: a change during this pass triggers another one.
-    if (this.inbox.takePoke() || done === 'changed' || this.inbox.size > 0) return null;
+    if (this.inbox.takePoke() || done === 'changed' || this.inbox.size > 0) return { kind: 'again' };
     const wakes = [r.wakeAt, this.timeoutAt !== null && !this.timedOut ? this.timeoutAt : null, this.flushAt].filter((t): t is number => t !== null);
-    await this.waitForChange(wakes.length ? Math.min(...wakes) : null);
-    return null;
+    return { kind: 'wait', until: wakes.length ? Math.min(...wakes) : null };
   }
 
   /** Folds in what came from outside the cluster: requests (each once), signals, answers, the timeout. */
@@ -236,8 +253,17 @@ class Driver {
       this.options.onEvent(e);
       if (e.kind === 'finished') this.settled();
       const k = kubeEventOf(e);
-      if (k) void this.ports.events.record(k.type, k.reason, this.analyses.redactor.text(k.message));
+      if (k) this.kubeEvents.push({ ...k, message: this.analyses.redactor.text(k.message) });
     }
+    if (!this.passing) this.sendEvents();
+  }
+
+  /**
+   * Kubernetes Events are recorded once a pass has made its writes: sent as they came, the three of an
+   * abort reached the API server ahead of the state and the weight 0 (issue 15). Best effort, not awaited.
+   */
+  private sendEvents(): void {
+    for (const k of this.kubeEvents.splice(0)) void this.ports.events.record(k.type, k.reason, k.message);
   }
 
   /** Each experiment object deleted is said once (a pass may ask again before the observation shows it gone). */
@@ -295,6 +321,8 @@ class Driver {
 
   /** Sleeps until `until`, the resync interval, a stop, or (unless told not to) any change. */
   private async waitForChange(until: number | null, wakeOnPoke = true): Promise<void> {
+    // Nothing is held back while waiting (a backoff waits within a pass).
+    this.sendEvents();
     const { inbox, ports } = this;
     if (wakeOnPoke && (inbox.takePoke() || inbox.size > 0)) return;
     const deadline = Math.min(until ?? Infinity, ports.clock.now() + (this.options.resyncMs ?? DEFAULT_RESYNC_MS));

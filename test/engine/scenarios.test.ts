@@ -124,6 +124,27 @@ describe('a canary release', () => {
     expect(h.kube.events.map((e) => e.reason)).toContain('AnalysisRunTerminated');
   });
 
+  it("an abort's Kubernetes Events are sent after the pass's writes: the weight 0 does not queue behind them (issue 15)", async () => {
+    const h = await deployed();
+    const record = h.kube.record.bind(h.kube);
+    h.kube.record = async (type, reason, message) => {
+      h.cluster.log.push(`EVENT ${reason}`);
+      return record(type, reason, message);
+    };
+    await start(h, { image: NEW });
+    await runFor(h, 10_000);
+    const from = h.cluster.log.length;
+    await h.store.request({ id: 'a1', kind: 'abort', at: h.clock.now(), by: 'bob', reason: null });
+    await runFor(h, 1_000);
+    const after = h.cluster.log.slice(from);
+    const weight0 = after.findIndex((l) => /weight.* 0\b/.test(l));
+    const firstEvent = after.findIndex((l) => l.startsWith('EVENT '));
+    expect({ weight0: weight0 >= 0, firstEvent: firstEvent >= 0 }).toEqual({ weight0: true, firstEvent: true });
+    expect(firstEvent).toBeGreaterThan(weight0);
+    // None is lost: the abort's own are among them.
+    expect(after.filter((l) => l.startsWith('EVENT ')).length).toBeGreaterThanOrEqual(2);
+  });
+
   it('re-running an aborted revision is refused until retry', async () => {
     const h = await deployed();
     const s = await start(h, { image: NEW });
