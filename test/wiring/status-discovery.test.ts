@@ -1,10 +1,12 @@
 /**
- * `canary status` reads the route object through the API version it found last time (kube/view-client.ts,
- * kube/discovery-cache.ts: a round trip less, issue 15), reads it once for everything the view needs,
- * and shows the same view when the remembered version is wrong.
+ * What `canary status` asks the API server (issue 15): the route object through the API version it
+ * found last time (kube/view-client.ts, kube/discovery-cache.ts: a round trip less), read once for
+ * everything the view needs, the same view when the remembered version is wrong; both Deployments
+ * in one list, or by name where the Role may not list them.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AccessRule } from '../sandbox/api/authorizer.js';
 import { runCli } from '../support/cli.js';
 import { cliWorld, type CliWorld } from '../support/seed.js';
 
@@ -57,5 +59,26 @@ describe('canary status and API discovery', () => {
     expect(stale.out.split('\n').filter((l) => l.includes('TrafficSplit'))).toEqual(good.out.split('\n').filter((l) => l.includes('TrafficSplit')));
     expect(JSON.parse(readFileSync(entryFile(), 'utf8')).versions).not.toContain('v9');
     expect((await status()).discovered).toBe(false);
+  });
+
+  it('reads both Deployments with one list, and by name where listing them is forbidden', async () => {
+    const deployments = () => world.sb.api.stats.snapshot().byResource['deployments.apps'] ?? {};
+    const before = deployments();
+    const listed = await status();
+    const after = deployments();
+    expect({ list: (after.list ?? 0) - (before.list ?? 0), get: (after.get ?? 0) - (before.get ?? 0) }).toEqual({ list: 1, get: 0 });
+    expect(listed.out).toMatch(/myapp-stable +Deployment/);
+    const all: AccessRule = { verbs: ['*'], apiGroups: ['*'], resources: ['*'] };
+    world.sb.api.authorizer.setRules([{ ...all, apiGroups: [''] }, { ...all, apiGroups: ['split.smi-spec.io', 'coordination.k8s.io'] }, { verbs: ['get'], apiGroups: ['apps'], resources: ['deployments'] }]);
+    try {
+      const byName = await status();
+      // The same workloads, kinds and states, whichever way they were read (ages may tick over).
+      const tree = (out: string) => [...out.matchAll(/(myapp-\S+) +(Deployment|Pod) +(\S+ \S+)/g)].map((m) => m.slice(1, 4).join(' '));
+      expect(tree(listed.out)).toEqual(expect.arrayContaining([expect.stringMatching(/^myapp-stable Deployment /), expect.stringMatching(/^myapp-stable-\S+ Pod /)]));
+      expect(tree(byName.out)).toEqual(tree(listed.out));
+      expect(byName.requests.filter((l) => / GET \/apis\/apps\/v1\/namespaces\/apps\/deployments\/myapp-(stable|canary) /.test(l))).toHaveLength(2);
+    } finally {
+      world.sb.api.authorizer.allowAll();
+    }
   });
 });
