@@ -31,7 +31,7 @@ export async function gatherStatus(all: Cluster, t: StatusTarget, now: number): 
   const cluster = all.viewing();
   const store = cluster.stateStore(t.name, t.namespace);
   const lock = cluster.lock(t.name, t.namespace);
-  // The same reads as the runner's (get Deployments by name, list pods): the runner's Role suffices.
+  // Reads the runner's Role allows (Deployments listed by label or read by name, pods listed).
   // All at once; the route object, named by the stored manifests, as soon as the run ConfigMap is in.
   const loaded = store.load();
   const routed = loaded.then(async (stored) => {
