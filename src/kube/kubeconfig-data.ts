@@ -12,7 +12,7 @@ import type { RequestOptions } from 'node:https';
 import path from 'node:path';
 import type { Cluster, Context, KubeConfig, User } from '@kubernetes/client-node';
 import { parse } from 'yaml';
-import { parseKubeconfigYaml } from './kubeconfig-yaml.js';
+import { readYamlSubset } from '../util/yaml-subset.js';
 
 /** What the transport and the service proxy need from a kubeconfig (client-node's KubeConfig has it too). */
 export interface KubeCredentials {
@@ -46,8 +46,9 @@ export class KubeconfigData implements KubeCredentials {
   /** client-node's loadFromString: every entry validated, the first invalid one is an error naming it. */
   loadFromString(text: string): void {
     // The YAML kubectl writes is read without the YAML library's parser, which costs a one-shot command
-    // ~8 ms to run cold; anything else goes to the library (kubeconfig-yaml.ts).
-    const obj = (parseKubeconfigYaml(text) ?? parse(text) ?? {}) as Record<string, unknown>;
+    // ~8 ms to run cold; anything else, several documents included, goes to the library (util/yaml-subset.ts).
+    const subset = readYamlSubset(text);
+    const obj = ((subset?.length === 1 ? subset[0] : parse(text)) ?? {}) as Record<string, unknown>;
     if (typeof obj !== 'object' || Array.isArray(obj)) throw new Error('the kubeconfig is not a mapping');
     this.clusters = list(obj['clusters']).map(clusterOf);
     this.contexts = list(obj['contexts']).map(contextOf);

@@ -7,11 +7,12 @@
 // every lint and run ~1 ms of start-up (it loads readline) plus a thread-pool round trip per call.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { issue, type Issue } from './issues.js';
-import { makeSourceDoc, type SourceDoc } from './source.js';
+import { noPositions, positionsOf, SourceDoc, type Positions } from './source.js';
 import { quotePlaceholders } from './unquoted.js';
 import { byCodeUnit } from '../util/compare.js';
+import { readYamlSubset } from '../util/yaml-subset.js';
 
 /** Larger manifests are refused: no Rollout needs megabytes, and YAML parsing is not free. */
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -51,17 +52,47 @@ export async function loadManifests(paths: readonly string[], options: { recursi
 }
 
 export function parseManifestText(text: string, file: string): { docs: SourceDoc[]; issues: Issue[] } {
+  return readSubset(text, file) ?? parseWithLibrary(text, file);
+}
+
+/**
+ * Manifests written in the YAML most are written in (util/yaml-subset.ts) are read without the YAML
+ * library's parser, ~20 ms of `canary lint examples/seed/` to run cold (docs/benchmarks.md, issue 15).
+ * The subset has nothing the library would report, so only positions are missing: the library
+ * parses the file for them when something in it is reported.
+ */
+function readSubset(text: string, file: string): { docs: SourceDoc[]; issues: Issue[] } | null {
+  const values = readYamlSubset(text);
+  if (!values) return null;
+  let positions: Positions[] | undefined;
+  const positionsAt = (index: number) => (): Positions => {
+    if (!positions) {
+      const lines = new LineCounter();
+      positions = parseDocuments(text, lines).map((doc) => positionsOf(doc, lines));
+    }
+    return positions[index] ?? noPositions();
+  };
+  const docs: SourceDoc[] = [];
+  // An empty document between `---` markers is skipped as below, its number kept.
+  values.forEach((value, index) => {
+    if (value !== null) docs.push(new SourceDoc(file, index, value, positionsAt(index)));
+  });
+  return { docs, issues: [] };
+}
+
+/** Every document of the stream; none for an empty one (only comments or whitespace). */
+function parseDocuments(text: string, lines: LineCounter): Document.Parsed[] {
+  // logLevel 'error': what the yaml package would warn about on stderr is reported as an issue instead.
+  const parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'error' });
+  return Array.isArray(parsed) ? parsed : [];
+}
+
+/** Every document as the YAML library reads it, with every problem it reports (the subset's reference in its tests). */
+export function parseWithLibrary(text: string, file: string): { docs: SourceDoc[]; issues: Issue[] } {
   const lines = new LineCounter();
   const issues: Issue[] = [];
   const docs: SourceDoc[] = [];
-  // logLevel 'error': what the yaml package would warn about on stderr is reported as an issue instead.
-  const parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'error' });
-  const all = Array.isArray(parsed) ? parsed : [];
-  if (!Array.isArray(parsed)) {
-    // An empty stream (only comments or whitespace): nothing to read.
-    return { docs, issues };
-  }
-  all.forEach((doc, index) => {
+  parseDocuments(text, lines).forEach((doc, index) => {
     // The parser's later errors in a document mostly follow from its first: that one is reported.
     const first = doc.errors[0];
     if (first) {
@@ -81,7 +112,7 @@ export function parseManifestText(text: string, file: string): { docs: SourceDoc
       return;
     }
     if (value === null || value === undefined) return; // an empty document between `---` markers
-    docs.push(makeSourceDoc(file, index, doc, lines, value));
+    docs.push(new SourceDoc(file, index, value, positionsOf(doc, lines)));
   });
   return { docs, issues };
 }

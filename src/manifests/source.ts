@@ -32,8 +32,16 @@ interface Span {
   value: number; // offset of the value itself
 }
 
+/** Where a document's values are in its file: the YAML library's nodes and the file's line starts. */
+export interface Positions {
+  lines: LineCounter;
+  /** Offset of the document's start, where a value with no node of its own is reported. */
+  start: number;
+  root: YamlNode | null;
+}
+
 export class SourceDoc implements Locator {
-  private readonly spans = new Map<string, Span>();
+  private indexed: { spans: Map<string, Span>; lines: LineCounter; start: number } | null = null;
 
   constructor(
     readonly file: string,
@@ -41,67 +49,88 @@ export class SourceDoc implements Locator {
     readonly index: number,
     /** The document as plain JS data. */
     readonly value: unknown,
-    private readonly lines: LineCounter,
-    private readonly start: number,
-    root: YamlNode | null,
-  ) {
-    if (root) this.index_(root, []);
-  }
+    /**
+     * The positions, or how to find them: a document read without the YAML library (load.ts) parses
+     * its file with the library only when something in it is reported.
+     */
+    private readonly positions: Positions | (() => Positions),
+  ) {}
 
   /** Location of the value at `path`; falls back to the nearest ancestor that exists in the source. */
   locOf(path: Path, prefer: 'key' | 'value' = 'value'): Loc {
-    for (let n = path.length; n >= 0; n--) {
-      const span = this.spans.get(pathToString(path.slice(0, n)));
-      if (span) {
-        const offset = prefer === 'key' && span.key !== undefined && n === path.length ? span.key : span.value;
-        const { line, col } = this.lines.linePos(offset);
-        return { file: this.file, line, col, path: pathToString(path) };
-      }
-    }
-    const { line, col } = this.lines.linePos(this.start);
-    return { file: this.file, line, col, path: pathToString(path) };
+    return this.locAt(pathToString(path), prefer);
   }
 
-  /** Like locOf, for a path already in string form; falls back to the nearest ancestor. */
+  /**
+   * Like locOf, for a path already in string form; falls back to the nearest ancestor. Before the
+   * positions are known, line and col are found when first read: readers keep a Loc for every
+   * object they read, and most are never reported.
+   */
   locAt(path: string, prefer: 'key' | 'value' = 'value'): Loc {
-    let p = path;
-    for (;;) {
-      const span = this.spans.get(p);
-      if (span) {
-        const offset = prefer === 'key' && span.key !== undefined && p === path ? span.key : span.value;
-        const { line, col } = this.lines.linePos(offset);
-        return { file: this.file, line, col, path };
-      }
-      if (p === '') break;
-      p = parentPath(p);
-    }
-    const { line, col } = this.lines.linePos(this.start);
-    return { file: this.file, line, col, path };
+    if (this.indexed) return { file: this.file, ...this.position(path, prefer), path };
+    let pos: { line: number; col: number } | undefined;
+    const at = () => (pos ??= this.position(path, prefer));
+    return {
+      file: this.file,
+      get line() {
+        return at().line;
+      },
+      get col() {
+        return at().col;
+      },
+      path,
+    };
   }
 
-  private index_(node: YamlNode, path: PathSeg[], keyOffset?: number): void {
-    const valueOffset = node.range?.[0] ?? keyOffset ?? this.start;
-    this.spans.set(pathToString(path), { ...(keyOffset !== undefined ? { key: keyOffset } : {}), value: valueOffset });
-    if (isMap(node)) {
-      for (const item of node.items) {
-        if (!isPair(item)) continue;
-        const keyNode = item.key as YamlNode | null;
-        const key = isScalar(keyNode) ? String(keyNode.value) : keyNode ? String(keyNode) : '';
-        const kOff = keyNode?.range?.[0] ?? valueOffset;
-        const v = item.value as YamlNode | null;
-        if (v && typeof v === 'object' && 'range' in v) this.index_(v, [...path, key], kOff);
-        else this.spans.set(pathToString([...path, key]), { key: kOff, value: kOff });
-      }
-    } else if (isSeq(node)) {
-      node.items.forEach((item, i) => {
-        const v = item as YamlNode | null;
-        if (v && typeof v === 'object' && 'range' in v) this.index_(v, [...path, i]);
-      });
+  private position(path: string, prefer: 'key' | 'value'): { line: number; col: number } {
+    const { spans, lines, start } = this.located();
+    for (let p = path; ; p = parentPath(p)) {
+      const span = spans.get(p);
+      if (span) return lines.linePos(prefer === 'key' && span.key !== undefined && p === path ? span.key : span.value);
+      if (p === '') return lines.linePos(start);
     }
+  }
+
+  private located(): { spans: Map<string, Span>; lines: LineCounter; start: number } {
+    if (!this.indexed) {
+      const { lines, start, root } = typeof this.positions === 'function' ? this.positions() : this.positions;
+      this.indexed = { spans: new Map(), lines, start };
+      if (root) indexNode(this.indexed.spans, start, root, []);
+    }
+    return this.indexed;
   }
 }
 
-export function makeSourceDoc(file: string, index: number, doc: Document.Parsed, lines: LineCounter, value: unknown): SourceDoc {
-  const root = (doc.contents as YamlNode | null) ?? null;
-  return new SourceDoc(file, index, value, lines, doc.range[0], root);
+/** Records where the value at `path` and everything under it start. */
+function indexNode(spans: Map<string, Span>, start: number, node: YamlNode, path: PathSeg[], keyOffset?: number): void {
+  const valueOffset = node.range?.[0] ?? keyOffset ?? start;
+  spans.set(pathToString(path), { ...(keyOffset !== undefined ? { key: keyOffset } : {}), value: valueOffset });
+  if (isMap(node)) {
+    for (const item of node.items) {
+      if (!isPair(item)) continue;
+      const keyNode = item.key as YamlNode | null;
+      const key = isScalar(keyNode) ? String(keyNode.value) : keyNode ? String(keyNode) : '';
+      const kOff = keyNode?.range?.[0] ?? valueOffset;
+      const v = item.value as YamlNode | null;
+      if (v && typeof v === 'object' && 'range' in v) indexNode(spans, start, v, [...path, key], kOff);
+      else spans.set(pathToString([...path, key]), { key: kOff, value: kOff });
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => {
+      const v = item as YamlNode | null;
+      if (v && typeof v === 'object' && 'range' in v) indexNode(spans, start, v, [...path, i]);
+    });
+  }
+}
+
+/** For a document read without positions: every location reads as its first line. */
+export function noPositions(): Positions {
+  const lines = new LineCounter();
+  lines.addNewLine(0);
+  return { lines, start: 0, root: null };
+}
+
+/** The positions of a document the YAML library parsed. */
+export function positionsOf(doc: Document.Parsed, lines: LineCounter): Positions {
+  return { lines, start: doc.range[0], root: (doc.contents as YamlNode | null) ?? null };
 }

@@ -6,11 +6,11 @@
  * (a non-finite number) is written as YAML, and a record written so, or by an earlier canary, is read
  * through the YAML parser as before.
  */
-import { LineCounter, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { readDocuments } from './documents.js';
 import { parseManifestText } from './load.js';
 import type { Issue } from './issues.js';
-import { SourceDoc } from './source.js';
+import { noPositions, SourceDoc } from './source.js';
 import type { SpecSet } from './types.js';
 
 const SEPARATOR = '\n---\n';
@@ -31,9 +31,7 @@ export function readStoredText(text: string, file: string): { docs: SourceDoc[];
   const values = jsonDocuments(text);
   if (!values) return parseManifestText(text, file);
   // No positions: every location reads as the record's first line.
-  const lines = new LineCounter();
-  lines.addNewLine(0);
-  return { docs: values.map((value, index) => new SourceDoc(file, index, value, lines, 0, null)), issues: [] };
+  return { docs: values.map((value, index) => new SourceDoc(file, index, value, noPositions())), issues: [] };
 }
 
 /** Every document as JSON data, or null if any one is not JSON. */
