@@ -5,7 +5,6 @@
  * this file only moves bytes, so that deadlines, retries and Status parsing live in one place
  * (client.ts) for every resource, core or custom.
  */
-import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
@@ -146,7 +145,7 @@ function keepAliveAgents(proxied: boolean, trace?: (line: string) => void): (url
   return (url, o) => {
     if (proxied) return o.agent instanceof http.Agent ? o.agent : undefined;
     const tls = { ca: o.ca, cert: o.cert, key: o.key, rejectUnauthorized: o.rejectUnauthorized, servername: o.servername };
-    const key = createHash('sha256').update(`${url.protocol}${JSON.stringify(tls, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('base64') : v))}`).digest('hex');
+    const key = identityKey(url.protocol, tls);
     let agent = cache.get(key);
     if (!agent) {
       agent = url.protocol === 'https:' ? httpsAgent(definedOnly(tls), trace) : new http.Agent({ keepAlive: true });
@@ -154,6 +153,19 @@ function keepAliveAgents(proxied: boolean, trace?: (line: string) => void): (url
     }
     return agent;
   };
+}
+
+/**
+ * The agent's key: the TLS identity itself, its buffers read as latin1 (one character per byte, a
+ * copy). JSON.stringify gives a replacer a Buffer's toJSON, an array of numbers, so the buffer is
+ * taken from its holder. A SHA-256 of that array cost each request ~0.3 ms and a one-shot command
+ * the loading of node:crypto's hash (docs/benchmarks.md, issue 15).
+ */
+function identityKey(protocol: string, tls: object): string {
+  return protocol + JSON.stringify(tls, function (this: Record<string, unknown>, k: string, v: unknown) {
+    const raw = this[k];
+    return Buffer.isBuffer(raw) ? raw.toString('latin1') : v;
+  });
 }
 
 /**
