@@ -67,7 +67,7 @@ export async function main(argv: readonly string[], base: Partial<Io> = {}): Pro
 
   const name = programName(argv);
   if (argv[2] === COMPLETE) return complete(argv.slice(3), io0, name);
-  const program = buildProgram(readVersion(), name, dispatch, (o) => (outcome = o), io0);
+  const program = buildProgram(readVersion(), name, dispatch, (o) => (outcome = o), io0, argv[2]);
 
   try {
     await program.parseAsync([...argv], { from: 'node' });

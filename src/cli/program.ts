@@ -66,7 +66,12 @@ export interface ProgramIo {
   readonly stderr: OutStream;
 }
 
-export function buildProgram(version: string, name: string, dispatch: Dispatch, onResult: (o: Outcome) => void, out: ProgramIo): Command {
+/**
+ * The program with every verb, or with only `verb` (the first word of a command line that names a
+ * verb there): building the other eight and their options was ~2 ms of every one-shot command
+ * (docs/benchmarks.md, issue 15). Help for the program, `help`, completion and anything else get them all.
+ */
+export function buildProgram(version: string, name: string, dispatch: Dispatch, onResult: (o: Outcome) => void, out: ProgramIo, verb?: string): Command {
   const program = new Command(name)
     // Set before the subcommands are added: they inherit both.
     .exitOverride()
@@ -112,115 +117,120 @@ export function buildProgram(version: string, name: string, dispatch: Dispatch, 
       .option('--prometheus-ca-file <path>', 'CA bundle for a TLS Prometheus')
       .option('--prometheus-token-env <var>', 'send a bearer token read from this environment variable', 'CANARY_PROMETHEUS_TOKEN');
 
-  program
-    .command('lint')
-    .description('validate Rollout, AnalysisTemplate and Service manifests offline (file:line:col errors)')
-    .argument('<files...>', 'files or directories')
-    .option('-R, --recursive', 'read subdirectories too')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--prometheus-address <url>', 'a Prometheus address for metrics without one (env ARGO_ROLLOUTS_PROMETHEUS_ADDRESS)')
-    .addHelpText('after', EXAMPLES.lint!)
-    .action(action('lint'));
-
-  prometheusOptions(
-    program
-      .command('run')
-      .description('run a canary release: shift traffic step by step, analyse, then promote or roll back')
-      .argument('<files...>', 'files or directories with the Rollout, its AnalysisTemplates and (optionally) Services')
-      .option('-R, --recursive', 'read subdirectories too')
-      .option('--image <container=image>', 'replace a container image in the Rollout template (repeatable)', collect, [])
-      .option('--dry-run', 'validate, run preflight checks and print the plan without changing anything')
-      .option('--timeout <duration>', 'give up (and roll back) after this long')
-      .addOption(new Option('--on-interrupt <action>', 'what Ctrl+C or SIGTERM does').choices(['rollback', 'leave']).default('rollback'))
-      .addOption(
-        new Option('--scale-down <when>', "after the verdict: wait for the canary's scale-down (scaleDownDelaySeconds), or leave it to the next canary command")
-          .choices(['wait', 'leave'])
-          .default('wait'),
+  const commands: Record<string, (p: Command) => Command> = {
+    lint: (p) =>
+      p
+        .command('lint')
+        .description('validate Rollout, AnalysisTemplate and Service manifests offline (file:line:col errors)')
+        .argument('<files...>', 'files or directories')
+        .option('-R, --recursive', 'read subdirectories too')
+        .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+        .option('--prometheus-address <url>', 'a Prometheus address for metrics without one (env ARGO_ROLLOUTS_PROMETHEUS_ADDRESS)')
+        .addHelpText('after', EXAMPLES.lint!)
+        .action(action('lint')),
+    run: (p) =>
+      prometheusOptions(
+        p
+          .command('run')
+          .description('run a canary release: shift traffic step by step, analyse, then promote or roll back')
+          .argument('<files...>', 'files or directories with the Rollout, its AnalysisTemplates and (optionally) Services')
+          .option('-R, --recursive', 'read subdirectories too')
+          .option('--image <container=image>', 'replace a container image in the Rollout template (repeatable)', collect, [])
+          .option('--dry-run', 'validate, run preflight checks and print the plan without changing anything')
+          .option('--timeout <duration>', 'give up (and roll back) after this long')
+          .addOption(new Option('--on-interrupt <action>', 'what Ctrl+C or SIGTERM does').choices(['rollback', 'leave']).default('rollback'))
+          .addOption(
+            new Option('--scale-down <when>', "after the verdict: wait for the canary's scale-down (scaleDownDelaySeconds), or leave it to the next canary command")
+              .choices(['wait', 'leave'])
+              .default('wait'),
+          )
+          .option('--exit-on-pause', 'exit 7 at an indefinite pause or inconclusive analysis instead of waiting for promote')
+          .option('--time-scale <factor>', 'multiply every pause, analysis interval, delay and deadline by this factor (0 < f <= 1; demos, tests)')
+          .option('--apply-services', 'create the Services given in the files that the cluster lacks')
+          .option('--adopt', 'take over a Deployment or traffic split of the same name that canary did not create')
+          .option('--arg <name=value>', 'override an analysis arg (repeatable)', collect, [])
+          .option('--report <file>', 'write the run report there at the end: Markdown (.md) or a self-contained HTML page (.html)')
+          .option('--notify <url>', 'POST a JSON event to this webhook (a Slack message to a Slack incoming webhook) at every transition that matters (repeatable)', collect, [])
+          .addOption(new Option('-o, --output <format>', 'text (live view on a terminal, lines otherwise) or json (one event per line)').choices(['text', 'json']).default('text')),
       )
-      .option('--exit-on-pause', 'exit 7 at an indefinite pause or inconclusive analysis instead of waiting for promote')
-      .option('--time-scale <factor>', 'multiply every pause, analysis interval, delay and deadline by this factor (0 < f <= 1; demos, tests)')
-      .option('--apply-services', 'create the Services given in the files that the cluster lacks')
-      .option('--adopt', 'take over a Deployment or traffic split of the same name that canary did not create')
-      .option('--arg <name=value>', 'override an analysis arg (repeatable)', collect, [])
-      .option('--report <file>', 'write the run report there at the end: Markdown (.md) or a self-contained HTML page (.html)')
-      .option('--notify <url>', 'POST a JSON event to this webhook (a Slack message to a Slack incoming webhook) at every transition that matters (repeatable)', collect, [])
-      .addOption(new Option('-o, --output <format>', 'text (live view on a terminal, lines otherwise) or json (one event per line)').choices(['text', 'json']).default('text')),
-  )
-    .addHelpText('after', EXAMPLES.run!)
-    .action(action('run'));
-
-  program
-    .command('status')
-    .description('show a rollout: phase, step, weights, pods and analysis; --watch until it settles')
-    .argument('[name]', 'the Rollout name; omit to list every rollout canary manages')
-    .option('-w, --watch', 'keep watching until Healthy, Degraded or Aborted (or --timeout)')
-    .option('--timeout <duration>', 'with --watch: give up after this long (exit 6)')
-    .option('--exit-on-pause', 'with --watch: exit 7 when the rollout pauses')
-    .option('--revision <hash>', 'with --watch: wait for the run of this revision, not a previous one')
-    .option('-A, --all-namespaces', 'list rollouts in every namespace')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'wide', 'json', 'yaml']).default('text'))
-    .addHelpText('after', EXAMPLES.status!)
-    .action(action('status'));
-
-  program
-    .command('abort')
-    .description('roll a rollout back to stable: the live runner does it, or canary does when none is running')
-    .argument('<name>', 'the Rollout name')
-    .option('--reason <text>', 'why (kept in the run state and the Events)')
-    .option('--no-wait', 'write the request and return')
-    .option('--timeout <duration>', 'how long to wait for traffic to be back on stable', '2m')
-    .addHelpText('after', EXAMPLES.abort!)
-    .action(action('abort'));
-
-  program
-    .command('promote')
-    .description('end the current pause (or skip every remaining step with --full)')
-    .argument('<name>', 'the Rollout name')
-    .option('--full', 'skip all remaining steps, pauses and analysis')
-    .option('--no-wait', 'write the request and return')
-    .option('--timeout <duration>', 'how long to wait for the runner to act', '2m')
-    .addHelpText('after', EXAMPLES.promote!)
-    .action(action('promote'));
-
-  program
-    .command('retry')
-    .description('restart an aborted rollout from step 1')
-    .argument('<name>', 'the Rollout name')
-    .option('--no-wait', 'write the request and return')
-    .option('--timeout <duration>', 'how long to wait for the runner to act', '2m')
-    .addHelpText('after', EXAMPLES.retry!)
-    .action(action('retry'));
-
-  program
-    .command('history')
-    .description("a rollout's runs, newest first: revision, images, verdict, reason, when, how long, who aborted or promoted")
-    .argument('<name>', 'the Rollout name')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml']).default('text'))
-    .addHelpText('after', EXAMPLES.history!)
-    .action(action('history'));
-
-  program
-    .command('completion')
-    .description('print the shell completion script (bash, zsh or fish)')
-    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
-    .addHelpText('after', EXAMPLES.completion!)
-    .action(action('completion'));
-
-  prometheusOptions(
-    program
-      .command('analyze')
-      .description('run one AnalysisTemplate on its own and report its verdict')
-      .argument('<files...>', 'files or directories with the AnalysisTemplate')
-      .option('-R, --recursive', 'read subdirectories too')
-      .option('--template <name>', 'which template, when the files hold several')
-      .option('--arg <name=value>', 'an arg for the template (repeatable)', collect, [])
-      .option('--once', 'take a single measurement per metric (smoke check)')
-      .option('--dry-run', 'print the resolved queries without running them')
-      .option('--time-scale <factor>', 'multiply intervals and delays by this factor')
-      .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text')),
-  )
-    .addHelpText('after', EXAMPLES.analyze!)
-    .action(action('analyze'));
+        .addHelpText('after', EXAMPLES.run!)
+        .action(action('run')),
+    status: (p) =>
+      p
+        .command('status')
+        .description('show a rollout: phase, step, weights, pods and analysis; --watch until it settles')
+        .argument('[name]', 'the Rollout name; omit to list every rollout canary manages')
+        .option('-w, --watch', 'keep watching until Healthy, Degraded or Aborted (or --timeout)')
+        .option('--timeout <duration>', 'with --watch: give up after this long (exit 6)')
+        .option('--exit-on-pause', 'with --watch: exit 7 when the rollout pauses')
+        .option('--revision <hash>', 'with --watch: wait for the run of this revision, not a previous one')
+        .option('-A, --all-namespaces', 'list rollouts in every namespace')
+        .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'wide', 'json', 'yaml']).default('text'))
+        .addHelpText('after', EXAMPLES.status!)
+        .action(action('status')),
+    abort: (p) =>
+      p
+        .command('abort')
+        .description('roll a rollout back to stable: the live runner does it, or canary does when none is running')
+        .argument('<name>', 'the Rollout name')
+        .option('--reason <text>', 'why (kept in the run state and the Events)')
+        .option('--no-wait', 'write the request and return')
+        .option('--timeout <duration>', 'how long to wait for traffic to be back on stable', '2m')
+        .addHelpText('after', EXAMPLES.abort!)
+        .action(action('abort')),
+    promote: (p) =>
+      p
+        .command('promote')
+        .description('end the current pause (or skip every remaining step with --full)')
+        .argument('<name>', 'the Rollout name')
+        .option('--full', 'skip all remaining steps, pauses and analysis')
+        .option('--no-wait', 'write the request and return')
+        .option('--timeout <duration>', 'how long to wait for the runner to act', '2m')
+        .addHelpText('after', EXAMPLES.promote!)
+        .action(action('promote')),
+    retry: (p) =>
+      p
+        .command('retry')
+        .description('restart an aborted rollout from step 1')
+        .argument('<name>', 'the Rollout name')
+        .option('--no-wait', 'write the request and return')
+        .option('--timeout <duration>', 'how long to wait for the runner to act', '2m')
+        .addHelpText('after', EXAMPLES.retry!)
+        .action(action('retry')),
+    history: (p) =>
+      p
+        .command('history')
+        .description("a rollout's runs, newest first: revision, images, verdict, reason, when, how long, who aborted or promoted")
+        .argument('<name>', 'the Rollout name')
+        .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml']).default('text'))
+        .addHelpText('after', EXAMPLES.history!)
+        .action(action('history')),
+    completion: (p) =>
+      p
+        .command('completion')
+        .description('print the shell completion script (bash, zsh or fish)')
+        .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
+        .addHelpText('after', EXAMPLES.completion!)
+        .action(action('completion')),
+    analyze: (p) =>
+      prometheusOptions(
+        p
+          .command('analyze')
+          .description('run one AnalysisTemplate on its own and report its verdict')
+          .argument('<files...>', 'files or directories with the AnalysisTemplate')
+          .option('-R, --recursive', 'read subdirectories too')
+          .option('--template <name>', 'which template, when the files hold several')
+          .option('--arg <name=value>', 'an arg for the template (repeatable)', collect, [])
+          .option('--once', 'take a single measurement per metric (smoke check)')
+          .option('--dry-run', 'print the resolved queries without running them')
+          .option('--time-scale <factor>', 'multiply intervals and delays by this factor')
+          .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text')),
+      )
+        .addHelpText('after', EXAMPLES.analyze!)
+        .action(action('analyze')),
+  };
+  const only = verb !== undefined && Object.prototype.hasOwnProperty.call(commands, verb) ? verb : null;
+  for (const [v, add] of Object.entries(commands)) if (only === null || v === only) add(program);
 
   return program;
 }
