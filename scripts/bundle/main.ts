@@ -15,7 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import type { BuildOptions, Plugin } from 'esbuild';
 
@@ -50,27 +50,37 @@ const common: BuildOptions = {
 };
 
 /**
- * Builtins that most commands never call, made lazy in the bundle: a module that imports them gets
- * functions that require the builtin on their first call. commander requires child_process at its
- * top for executable subcommands, which canary has none of; the routers import crypto for digests
- * that lint never computes; the manifest loader imports fs/promises, which loads readline. Each
- * costs 1-2 ms of CPU to compile at start-up (docs/benchmarks.md). Only functions named in lower
- * case are offered: importing anything else (a class, a constant) fails the build, not a run.
+ * Modules that most commands never call, made lazy in the bundle: a module that imports them gets
+ * functions that require the real one on their first call.
+ * - Builtins: commander requires child_process at its top for executable subcommands, which canary
+ *   has none of; the routers import crypto for digests that lint never computes; the manifest loader
+ *   imports fs/promises, which loads readline. Each costs 1-2 ms of CPU to compile at start-up.
+ * - The YAML library: a fallback for what util/yaml-subset.ts does not read, and `-o yaml`. Running
+ *   its modules' top level cost `canary status` and `canary lint` ~1.5 ms (docs/benchmarks.md).
+ * Only functions are offered, a class as a function that constructs it: importing anything else (a
+ * constant, a namespace, a default export) fails the build, not a run.
  */
-const LAZY_BUILTINS = /^(node:)?(crypto|fs\/promises|child_process)$/;
+const LAZY = /^((node:)?(crypto|fs\/promises|child_process)|yaml)$/;
 
-const lazyBuiltins: Plugin = {
-  name: 'lazy-builtins',
+const lazyModules: Plugin = {
+  name: 'lazy-modules',
   setup(b) {
-    b.onResolve({ filter: LAZY_BUILTINS }, (args) =>
-      args.namespace === 'lazy-builtin' ? undefined : { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' },
+    b.onResolve({ filter: LAZY }, (args) =>
+      args.namespace === 'lazy' ? undefined : { path: args.path.replace(/^node:/, ''), namespace: 'lazy' },
     );
-    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => {
-      const real = require(`node:${args.path}`) as Record<string, unknown>;
-      const names = Object.keys(real).filter((k) => typeof real[k] === 'function' && /^[a-z][A-Za-z0-9]*$/.test(k));
-      const lines = [`let m;`, `const load = () => (m ??= require('node:${args.path}'));`];
-      for (const n of names) lines.push(`export function ${n}(...a) { return load().${n}(...a); }`);
-      return { contents: lines.join('\n'), loader: 'js' };
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => {
+      const builtin = isBuiltin(args.path);
+      const id = builtin ? `node:${args.path}` : args.path;
+      const real = require(id) as Record<string, unknown>;
+      const names = Object.keys(real).filter((k) => typeof real[k] === 'function' && /^[A-Za-z][A-Za-z0-9]*$/.test(k));
+      const lines = [`let m;`, `const load = () => (m ??= require('${id}'));`];
+      for (const n of names) {
+        // Builtins' capitalised exports are classes whose instances are compared (instanceof): not offered.
+        if (/^[A-Z]/.test(n) && builtin) continue;
+        lines.push(/^[A-Z]/.test(n) ? `export function ${n}(...a) { return new (load().${n})(...a); }` : `export function ${n}(...a) { return load().${n}(...a); }`);
+      }
+      // A package is then bundled from here, where its require() runs.
+      return { contents: lines.join('\n'), loader: 'js', resolveDir: ROOT };
     });
   },
 };
@@ -85,7 +95,7 @@ async function bundleCli(): Promise<void> {
     // import needs ("A dynamic import callback was not specified"), and Node 20.19+ requires ES
     // modules (client-node) without one.
     supported: { 'dynamic-import': false },
-    plugins: [lazyBuiltins],
+    plugins: [lazyModules],
     sourcemap: 'linked',
     sourcesContent: false,
     // main.ts finds package.json from its own path; the bundle sits where main.js does.

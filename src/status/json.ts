@@ -2,7 +2,7 @@
  * `-o json|yaml`: the view model as data, schema in docs/status.md. One rollout prints its view;
  * a list wraps the views in `items`; `--watch -o json` prints one compact view per line.
  */
-import YAML from 'yaml';
+import { stringify } from 'yaml';
 import type { HistoryView } from './history.js';
 import { STATUS_SCHEMA_VERSION, type StatusView } from './model.js';
 
@@ -21,7 +21,7 @@ export function renderJson(doc: StatusView | StatusList | HistoryView): string {
 
 /** Long messages stay on one line: a folded message is harder to grep in a CI log. */
 export function renderYaml(doc: StatusView | StatusList | HistoryView): string {
-  return YAML.stringify(doc, { lineWidth: 0 });
+  return stringify(doc, { lineWidth: 0 });
 }
 
 /** JSON Lines for `--watch -o json`. */
