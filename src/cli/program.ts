@@ -117,6 +117,10 @@ export function buildProgram(version: string, name: string, dispatch: Dispatch, 
       .option('--prometheus-ca-file <path>', 'CA bundle for a TLS Prometheus')
       .option('--prometheus-token-env <var>', 'send a bearer token read from this environment variable', 'CANARY_PROMETHEUS_TOKEN');
 
+  // What the steering verbs (abort, promote, retry) share: they wait for the runner unless told not to.
+  const waitOptions = (c: Command, timeout: string) =>
+    c.option('--no-wait', 'write the request and return').option('--timeout <duration>', timeout, '2m');
+
   const commands: Record<string, (p: Command) => Command> = {
     lint: (p) =>
       p
@@ -169,32 +173,29 @@ export function buildProgram(version: string, name: string, dispatch: Dispatch, 
         .addHelpText('after', EXAMPLES.status!)
         .action(action('status')),
     abort: (p) =>
-      p
-        .command('abort')
-        .description('roll a rollout back to stable: the live runner does it, or canary does when none is running')
-        .argument('<name>', 'the Rollout name')
-        .option('--reason <text>', 'why (kept in the run state and the Events)')
-        .option('--no-wait', 'write the request and return')
-        .option('--timeout <duration>', 'how long to wait for traffic to be back on stable', '2m')
+      waitOptions(
+        p
+          .command('abort')
+          .description('roll a rollout back to stable: the live runner does it, or canary does when none is running')
+          .argument('<name>', 'the Rollout name')
+          .option('--reason <text>', 'why (kept in the run state and the Events)'),
+        'how long to wait for traffic to be back on stable',
+      )
         .addHelpText('after', EXAMPLES.abort!)
         .action(action('abort')),
     promote: (p) =>
-      p
-        .command('promote')
-        .description('end the current pause (or skip every remaining step with --full)')
-        .argument('<name>', 'the Rollout name')
-        .option('--full', 'skip all remaining steps, pauses and analysis')
-        .option('--no-wait', 'write the request and return')
-        .option('--timeout <duration>', 'how long to wait for the runner to act', '2m')
+      waitOptions(
+        p
+          .command('promote')
+          .description('end the current pause (or skip every remaining step with --full)')
+          .argument('<name>', 'the Rollout name')
+          .option('--full', 'skip all remaining steps, pauses and analysis'),
+        'how long to wait for the runner to act',
+      )
         .addHelpText('after', EXAMPLES.promote!)
         .action(action('promote')),
     retry: (p) =>
-      p
-        .command('retry')
-        .description('restart an aborted rollout from step 1')
-        .argument('<name>', 'the Rollout name')
-        .option('--no-wait', 'write the request and return')
-        .option('--timeout <duration>', 'how long to wait for the runner to act', '2m')
+      waitOptions(p.command('retry').description('restart an aborted rollout from step 1').argument('<name>', 'the Rollout name'), 'how long to wait for the runner to act')
         .addHelpText('after', EXAMPLES.retry!)
         .action(action('retry')),
     history: (p) =>
